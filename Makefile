@@ -1,0 +1,44 @@
+# mimamori: the two commands a newcomer needs are `make demo` and `make test`.
+MVN ?= mvn -B -ntp
+JAVA ?= java
+TEST_CP_FILE := target/test-classpath.txt
+APP := target/quarkus-app/quarkus-run.jar
+
+.PHONY: test build demo bench render crds clean
+
+## Run every test (unit and integration; the operator against the mock API server and the Datadog simulator).
+test:
+	$(MVN) verify
+
+## Build the operator (target/quarkus-app) without running tests.
+build:
+	$(MVN) package -DskipTests
+
+$(TEST_CP_FILE): pom.xml
+	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
+
+## A cluster-free, account-free demonstration (DEMO_KEEP=1 keeps it running for kubectl).
+demo:
+	$(MVN) package -DskipTests
+	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
+	$(JAVA) -Xmx512m -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.demo.Demo
+
+## Benchmarks: Datadog call economy at scale and the gate's verdict quality.
+bench:
+	$(MVN) package -DskipTests
+	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
+	$(JAVA) -Xmx512m -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.bench.EconomyBenchmark
+	$(JAVA) -Xmx512m -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.gate.GateQualityBenchmark
+
+## Print the Datadog monitors a ServiceMonitoring file would produce: make render FILE=examples/servicemonitoring.yaml [PROFILE=...]
+render:
+	@test -f $(APP) || $(MVN) -q package -DskipTests
+	@$(JAVA) -jar $(APP) render -f $(FILE) $(if $(PROFILE),--profile $(PROFILE),)
+
+## Refresh crds/ from the Java types (a test fails while they differ).
+crds:
+	$(MVN) -q package -DskipTests
+	cp target/kubernetes/*.mimamori.dev-v1.yml crds/
+
+clean:
+	$(MVN) -q clean

@@ -1,0 +1,30 @@
+package dev.mimamori.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One service's Datadog monitoring: the operator keeps the service's standard monitors in Datadog in sync with it. */
+@Group(ServiceMonitoring.GROUP)
+@Version(ServiceMonitoring.VERSION)
+@ShortNames("smon")
+@Categories("mimamori")
+@AdditionalPrinterColumn(name = "Service", jsonPath = ".spec.service", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Env", jsonPath = ".spec.env", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Monitors", jsonPath = ".status.monitorsInSync", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class ServiceMonitoring extends CustomResource<ServiceMonitoringSpec, ServiceMonitoringStatus> implements Namespaced {
+    public static final String GROUP = "mimamori.dev";
+    public static final String VERSION = "v1alpha1";
+
+    /** {@code namespace/name}: the owner key carried by every monitor this resource manages. */
+    public String ownerKey() {
+        return getMetadata().getNamespace() + "/" + getMetadata().getName();
+    }
+}

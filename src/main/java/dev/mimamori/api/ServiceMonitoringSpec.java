@@ -1,0 +1,63 @@
+package dev.mimamori.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.util.List;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ServiceMonitoringSpec {
+    @Required
+    @Pattern(TagRules.TAG_VALUE)
+    @JsonPropertyDescription("The service, as Datadog's `service` tag spells it (unified service tagging). Lowercase, starts with a letter.")
+    public String service;
+
+    @Required
+    @Pattern(TagRules.TAG_VALUE)
+    @JsonPropertyDescription("The environment, as Datadog's `env` tag spells it, e.g. prod.")
+    public String env;
+
+    @Pattern(TagRules.TAG_VALUE)
+    @JsonPropertyDescription("Owning team; adds the tag team:<team> and fills ${team} in templates.")
+    public String team;
+
+    @Size(max = 50)
+    @JsonPropertyDescription("Extra tags (key:value, lowercase) put on every monitor of this service.")
+    public List<String> tags;
+
+    @Default("default")
+    @Pattern(TagRules.NAME)
+    @JsonPropertyDescription("Name of the MonitoringProfile to apply. `default` falls back to the operator's built-in profile when no MonitoringProfile has that name.")
+    public String profile;
+
+    @Size(max = 100)
+    @JsonPropertyDescription("Overrides of the profile's parameters, e.g. latencyP95Ms: \"400\". Only parameters the profile declares are accepted.")
+    public Map<String, String> parameters;
+
+    @Size(max = 20)
+    @JsonPropertyDescription("Datadog handles notified by every monitor, e.g. @slack-payments, @pagerduty-checkout.")
+    public List<String> notify;
+
+    @Size(max = 100)
+    @ValidationRule(value = "self.all(m, self.exists_one(n, n.name == m.name))", message = "monitor names must be unique")
+    @JsonPropertyDescription("Extra monitors, overrides of profile monitors by name, or `enabled: false` to drop a profile monitor.")
+    public List<MonitorTemplate> monitors;
+
+    @Default("Delete")
+    @JsonPropertyDescription("Delete (default): the monitors are deleted with this resource. Orphan: they stay in Datadog.")
+    public DeletionPolicy deletionPolicy;
+
+    public String profileName() {
+        return profile == null || profile.isBlank() ? "default" : profile;
+    }
+
+    public DeletionPolicy effectiveDeletionPolicy() {
+        return deletionPolicy == null ? DeletionPolicy.Delete : deletionPolicy;
+    }
+}

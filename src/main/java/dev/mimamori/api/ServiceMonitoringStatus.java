@@ -1,0 +1,23 @@
+package dev.mimamori.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ServiceMonitoringStatus {
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    public Long observedGeneration;
+
+    @JsonPropertyDescription("Conditions; Ready tells whether Datadog holds exactly the monitors this resource asks for.")
+    public List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("The monitors managed for this service, with their Datadog ids and links.")
+    public List<MonitorStatus> monitors = new ArrayList<>();
+
+    @JsonPropertyDescription("Monitors in sync over monitors wanted, e.g. 6/6.")
+    public String monitorsInSync;
+}

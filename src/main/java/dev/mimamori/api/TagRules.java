@@ -1,0 +1,37 @@
+package dev.mimamori.api;
+
+/**
+ * What a value must look like to be used as a Datadog tag value. The same patterns guard the CRD schema (admission)
+ * and the renderer (render mode, profiles), so a value can never break out of the query it is placed in.
+ */
+public final class TagRules {
+    /** service, env, team: lowercase, starts with a letter, then letters, digits and {@code _ . - /}. */
+    public static final String TAG_VALUE = "^[a-z][a-z0-9_./-]{0,99}$";
+    /** A whole tag such as {@code tier:critical}: as {@link #TAG_VALUE}, plus {@code :}. */
+    public static final String TAG = "^[a-z][a-z0-9_.:/-]{0,199}$";
+    /** A Datadog notification handle such as {@code @slack-payments} or {@code @pagerduty-checkout}. */
+    public static final String HANDLE = "^@[A-Za-z0-9_./@-]{1,199}$";
+    /** A template or parameter name: a readable identifier. */
+    public static final String NAME = "^[a-zA-Z][a-zA-Z0-9-]{0,62}$";
+    /** A parameter value: a number or a tag-like word; no braces, quotes, commas or spaces, so no query injection. */
+    public static final String PARAMETER_VALUE = "^[A-Za-z0-9_.:/-]{1,100}$";
+
+    private TagRules() {
+    }
+
+    public static boolean isTagValue(String value) {
+        return value != null && value.matches(TAG_VALUE);
+    }
+
+    public static boolean isTag(String value) {
+        return value != null && value.matches(TAG);
+    }
+
+    public static boolean isHandle(String value) {
+        return value != null && value.matches(HANDLE);
+    }
+
+    public static boolean isParameterValue(String value) {
+        return value != null && value.matches(PARAMETER_VALUE);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.mimamori.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * All of mimamori's settings. Environment variables map as usual (MIMAMORI_CLUSTER_NAME -> mimamori.cluster-name);
+ * Datadog's own variables (DD_API_KEY, DD_APP_KEY, DD_SITE) are wired in application.properties.
+ */
+@ConfigMapping(prefix = "mimamori")
+public interface MimamoriConfig {
+
+    /** Names this cluster in the mimamori-cluster tag, so two clusters never touch each other's monitors. */
+    @WithDefault("default")
+    String clusterName();
+
+    /** How often Datadog is re-read to repair drift. */
+    @WithDefault("10m")
+    Duration resyncInterval();
+
+    Datadog datadog();
+
+    interface Datadog {
+        Optional<String> apiKey();
+
+        Optional<String> appKey();
+
+        @WithDefault("datadoghq.com")
+        String site();
+
+        /** Overrides the whole API base URL (a proxy, the simulator). */
+        Optional<String> url();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithDefault("30s")
+        Duration readTimeout();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.mimamori.datadog;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A Datadog monitor as mimamori sees it: only the fields the operator manages. Datadog adds defaults of its own to
+ * what it stores; they are not modelled here, so they can never look like drift.
+ */
+public record MonitorDefinition(String name, String type, String query, String message, Integer priority,
+        List<String> tags, SortedMap<String, Double> thresholds, MonitorSettings settings) {
+
+    public MonitorDefinition {
+        tags = tags == null ? List.of() : List.copyOf(new TreeSet<>(tags));
+        thresholds = thresholds == null ? new TreeMap<>() : new TreeMap<>(thresholds);
+        settings = settings == null ? MonitorSettings.NONE : settings;
+    }
+
+    /** The value of the first tag {@code key:value} with this key, or null. */
+    public String tagValue(String key) {
+        String prefix = key + ":";
+        return tags.stream().filter(t -> t.startsWith(prefix)).map(t -> t.substring(prefix.length())).findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * True when {@code actual} (as read back from Datadog) already says everything this desired definition says.
+     * Settings left unset here are Datadog's to choose and are not compared.
+     */
+    public boolean isSatisfiedBy(MonitorDefinition actual) {
+        return Objects.equals(name, actual.name) && Objects.equals(type, actual.type)
+                && Objects.equals(query, actual.query) && Objects.equals(message, actual.message)
+                && Objects.equals(priority, actual.priority) && tags.equals(actual.tags)
+                && thresholds.equals(actual.thresholds) && settings.isSatisfiedBy(actual.settings);
+    }
+
+    public static SortedMap<String, Double> thresholds(Map<String, Double> values) {
+        return new TreeMap<>(values);
+    }
+}

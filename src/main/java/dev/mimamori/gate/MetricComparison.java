@@ -1,0 +1,271 @@
+package dev.mimamori.gate;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Decides whether one metric of a candidate release regressed against its baseline.
+ *
+ * <p>A metric <b>fails</b> only when all three hold:
+ * <ol>
+ *   <li>a one-sided Mann-Whitney test says the candidate is worse (per {@link Direction}) with
+ *       p &lt; alpha = 1 - confidence;</li>
+ *   <li>the relative change (see {@link MetricResult#changePercent()}) is worse than
+ *       {@code maxRegressionPercent};</li>
+ *   <li>when an absolute floor is set, the absolute change in the worse direction exceeds it.</li>
+ * </ol>
+ * Fewer than {@code minSamples} points on either side gives <b>inconclusive</b>, whatever the
+ * change looks like. Otherwise the metric <b>passes</b>: a significant but small change passes,
+ * and so does a large change that is not significant.
+ *
+ * <p>Non-finite values (NaN marks a missing point) are dropped before anything else.
+ * Pure functions, no I/O.
+ */
+public final class MetricComparison {
+
+    private MetricComparison() {
+    }
+
+    /**
+     * What a metric must satisfy.
+     *
+     * @param direction            which way is worse
+     * @param maxRegressionPercent largest relative change in the worse direction that is allowed,
+     *                             in percent (15 = 15%)
+     * @param absoluteFloor        nullable; a change whose absolute size is not above this is
+     *                             ignored, in the metric's own unit
+     * @param confidence           confidence of the test, e.g. 0.99 gives alpha 0.01
+     * @param minSamples           fewest points needed on each side, at least 1
+     */
+    public record GateCriteria(Direction direction, double maxRegressionPercent, Double absoluteFloor,
+                               double confidence, int minSamples) {
+        public GateCriteria {
+            Objects.requireNonNull(direction, "direction");
+            if (!(maxRegressionPercent >= 0) || Double.isInfinite(maxRegressionPercent)) {
+                throw new IllegalArgumentException(
+                        "maxRegressionPercent must be a finite number >= 0: " + maxRegressionPercent);
+            }
+            if (absoluteFloor != null && (!(absoluteFloor >= 0) || absoluteFloor.isInfinite())) {
+                throw new IllegalArgumentException(
+                        "absoluteFloor must be a finite number >= 0: " + absoluteFloor);
+            }
+            if (!(confidence > 0 && confidence < 1)) {
+                throw new IllegalArgumentException("confidence must be in (0, 1): " + confidence);
+            }
+            if (minSamples < 1) {
+                throw new IllegalArgumentException("minSamples must be at least 1: " + minSamples);
+            }
+        }
+
+        /** Significance level, 1 - confidence. */
+        public double alpha() {
+            return 1.0 - confidence;
+        }
+    }
+
+    /**
+     * Outcome for one metric. Statistics a side has no data for are null.
+     *
+     * @param verdict         Passed, Failed or Inconclusive
+     * @param reason          one sentence for a person, e.g.
+     *                        "p95 +38% (212 -> 293, p=0.0004) beyond the 15% allowed"
+     * @param baselineCount   baseline points used, after dropping missing ones
+     * @param candidateCount  candidate points used, after dropping missing ones
+     * @param changePercent   relative change of the candidate median over the baseline median, in
+     *                        percent; when the baseline median is 0 the means are compared instead
+     *                        (a mostly-zero series such as errors per minute). Null when a side is
+     *                        empty, or when the baseline is 0 throughout and the candidate is not:
+     *                        such a rise counts as beyond any allowed percentage, so only the
+     *                        absolute floor can excuse it
+     * @param pValue          one-sided p-value for "candidate is worse"; null when not computed
+     *                        (too few samples)
+     * @param conclusiveEarly true when the metric regressed beyond doubt (see
+     *                        {@link #regressedBeyondDoubt}), so the gate may fail before its
+     *                        analysis window ends
+     */
+    public record MetricResult(Verdict verdict, String reason, int baselineCount, int candidateCount,
+                               Double baselineMean, Double candidateMean,
+                               Double baselineMedian, Double candidateMedian,
+                               Double changePercent, Double pValue, boolean conclusiveEarly) {
+    }
+
+    /** Same as {@link #compare(String, double[], double[], GateCriteria)} with no metric name. */
+    public static MetricResult compare(double[] baseline, double[] candidate, GateCriteria criteria) {
+        return compare(null, baseline, candidate, criteria);
+    }
+
+    /**
+     * Compares candidate to baseline for one metric.
+     *
+     * @param metric    nullable name that starts the reason, e.g. "p95 latency"
+     * @param baseline  values of the baseline (NaN for missing points)
+     * @param candidate values of the candidate (NaN for missing points)
+     */
+    public static MetricResult compare(String metric, double[] baseline, double[] candidate,
+                                       GateCriteria criteria) {
+        Objects.requireNonNull(criteria, "criteria");
+        double[] b = finiteValues(Objects.requireNonNull(baseline, "baseline"));
+        double[] c = finiteValues(Objects.requireNonNull(candidate, "candidate"));
+        String label = metric == null || metric.isBlank() ? "" : metric.trim() + " ";
+        int min = criteria.minSamples();
+
+        if (b.length == 0 || c.length == 0) {
+            String reason = (label.isEmpty() ? "" : label.trim() + ": ") + "no data to compare: " + b.length + " baseline and " + c.length
+                    + " candidate points, at least " + min + " needed on each side";
+            return new MetricResult(Verdict.Inconclusive, reason, b.length, c.length,
+                    mean(b), mean(c), median(b), median(c), null, null, false);
+        }
+
+        double baseMean = mean(b);
+        double candMean = mean(c);
+        double baseMedian = median(b);
+        double candMedian = median(c);
+        // A median of 0 (say errors per minute, mostly zero) cannot carry a relative change,
+        // so the means are compared instead.
+        boolean byMean = baseMedian == 0.0;
+        double baseLevel = byMean ? baseMean : baseMedian;
+        double candLevel = byMean ? candMean : candMedian;
+        double delta = candLevel - baseLevel;
+        Double changePercent = null;
+        if (baseLevel != 0.0) {
+            changePercent = delta / Math.abs(baseLevel) * 100.0;
+        } else if (delta == 0.0) {
+            changePercent = 0.0;
+        }
+        boolean lowerIsBetter = criteria.direction() == Direction.LowerIsBetter;
+        double worseDelta = lowerIsBetter ? delta : -delta;
+
+        String levels = (byMean ? "mean " : "") + number(baseLevel) + " -> " + number(candLevel);
+        String change = label + changeText(changePercent, delta);
+
+        if (b.length < min || c.length < min) {
+            String reason = change + " (" + levels + ") but only " + b.length + " baseline and "
+                    + c.length + " candidate points, at least " + min + " needed on each side";
+            return new MetricResult(Verdict.Inconclusive, reason, b.length, c.length,
+                    baseMean, candMean, baseMedian, candMedian, changePercent, null, false);
+        }
+
+        MannWhitney.Alternative worse = lowerIsBetter
+                ? MannWhitney.Alternative.GREATER : MannWhitney.Alternative.LESS;
+        double p = MannWhitney.test(b, c, worse).pValue();
+        double worsePercent = worsePercent(changePercent, worseDelta, lowerIsBetter);
+        boolean significant = p < criteria.alpha();
+        boolean beyondAllowed = worsePercent > criteria.maxRegressionPercent();
+        boolean aboveFloor = criteria.absoluteFloor() == null || worseDelta > criteria.absoluteFloor();
+
+        String head = change + " (" + levels + ", " + pText(p) + ") ";
+        String allowed = number(criteria.maxRegressionPercent()) + "% allowed";
+        Verdict verdict;
+        String reason;
+        if (significant && beyondAllowed && aboveFloor) {
+            verdict = Verdict.Failed;
+            reason = head + "beyond the " + allowed;
+        } else {
+            verdict = Verdict.Passed;
+            if (worseDelta <= 0) {
+                reason = head + "no regression";
+            } else if (!significant) {
+                reason = head + "not significant at " + number(criteria.confidence() * 100)
+                        + "% confidence";
+            } else if (!beyondAllowed) {
+                reason = head + "within the " + allowed;
+            } else {
+                reason = head + "but the change of " + number(Math.abs(delta))
+                        + " is within the absolute floor of " + number(criteria.absoluteFloor());
+            }
+        }
+        MetricResult result = new MetricResult(verdict, reason, b.length, c.length,
+                baseMean, candMean, baseMedian, candMedian, changePercent, p, false);
+        if (regressedBeyondDoubt(result, criteria)) {
+            result = new MetricResult(verdict, reason + "; regressed beyond doubt", b.length, c.length,
+                    baseMean, candMean, baseMedian, candMedian, changePercent, p, true);
+        }
+        return result;
+    }
+
+    /**
+     * Whether a result is strong enough to fail the gate before the analysis window ends: it
+     * failed (so both sides have at least minSamples points and the floor is exceeded), its
+     * p-value is below alpha / {@value GateDefaults#EARLY_FAIL_ALPHA_DIVISOR}, and its change is
+     * at least {@value GateDefaults#EARLY_FAIL_CHANGE_MULTIPLE} times the allowed regression.
+     * The stricter alpha keeps repeated looks during the window from adding false fails; the
+     * larger change keeps an early stop to regressions nobody would argue about.
+     */
+    public static boolean regressedBeyondDoubt(MetricResult result, GateCriteria criteria) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(criteria, "criteria");
+        if (result.verdict() != Verdict.Failed || result.pValue() == null) {
+            return false;
+        }
+        if (result.baselineCount() < criteria.minSamples()
+                || result.candidateCount() < criteria.minSamples()) {
+            return false;
+        }
+        boolean lowerIsBetter = criteria.direction() == Direction.LowerIsBetter;
+        // A Failed result with no percentage rose from zero: unbounded, so beyond any multiple.
+        double worsePercent = result.changePercent() == null ? Double.POSITIVE_INFINITY
+                : lowerIsBetter ? result.changePercent() : -result.changePercent();
+        return result.pValue() < criteria.alpha() / GateDefaults.EARLY_FAIL_ALPHA_DIVISOR
+                && worsePercent >= GateDefaults.EARLY_FAIL_CHANGE_MULTIPLE * criteria.maxRegressionPercent();
+    }
+
+    private static double worsePercent(Double changePercent, double worseDelta, boolean lowerIsBetter) {
+        if (changePercent == null) {
+            return worseDelta > 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        }
+        return lowerIsBetter ? changePercent : -changePercent;
+    }
+
+    private static double[] finiteValues(double[] values) {
+        return Arrays.stream(values).filter(Double::isFinite).toArray();
+    }
+
+    private static Double mean(double[] values) {
+        if (values.length == 0) {
+            return null;
+        }
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    private static Double median(double[] values) {
+        if (values.length == 0) {
+            return null;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    }
+
+    private static String changeText(Double changePercent, double delta) {
+        if (changePercent == null) {
+            return delta > 0 ? "up from 0" : "down from 0";
+        }
+        double pct = changePercent;
+        String format = Math.abs(pct) < 9.95 ? "%+.1f%%" : "%+.0f%%";
+        return String.format(Locale.ROOT, format, pct);
+    }
+
+    private static String pText(double p) {
+        if (p < 0.0001) {
+            return "p<0.0001";
+        }
+        return "p=" + new BigDecimal(String.format(Locale.ROOT, "%.4f", p))
+                .stripTrailingZeros().toPlainString();
+    }
+
+    /** Three significant digits below 100, whole numbers above; enough for a sentence. */
+    static String number(double v) {
+        if (Math.abs(v) >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.mimamori.status;
+
+/**
+ * Every reason mimamori writes into a condition. They are API: tools and people match on them, so they never change
+ * meaning. Documented in the README.
+ */
+public final class Reasons {
+    // ServiceMonitoring / MonitoringProfile: Ready=True
+    public static final String MONITORS_IN_SYNC = "MonitorsInSync";
+    public static final String PROFILE_VALID = "ProfileValid";
+    // Ready=Unknown while work is under way
+    public static final String RECONCILING = "Reconciling";
+    // Ready=False: the spec or profile needs a fix (no retry until it changes)
+    public static final String PROFILE_NOT_FOUND = "ProfileNotFound";
+    public static final String UNKNOWN_PARAMETER = "UnknownParameter";
+    public static final String INVALID_PARAMETER_VALUE = "InvalidParameterValue";
+    public static final String INVALID_TAG_VALUE = "InvalidTagValue";
+    public static final String INVALID_TEMPLATE = "InvalidTemplate";
+    public static final String INVALID_QUERY = "InvalidQuery";
+    public static final String MONITOR_REJECTED = "MonitorRejected";
+    // Ready=False: Datadog's side (retried)
+    public static final String DATADOG_CREDENTIALS_MISSING = "DatadogCredentialsMissing";
+    public static final String DATADOG_FORBIDDEN = "DatadogForbidden";
+    public static final String DATADOG_RATE_LIMITED = "DatadogRateLimited";
+    public static final String DATADOG_UNAVAILABLE = "DatadogUnavailable";
+
+    private Reasons() {
+    }
+}

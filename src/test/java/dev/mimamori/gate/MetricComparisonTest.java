@@ -1,0 +1,277 @@
+package dev.mimamori.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mimamori.gate.MetricComparison.GateCriteria;
+import dev.mimamori.gate.MetricComparison.MetricResult;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MetricComparisonTest {
+
+    /** p95 latency: 15% allowed, no floor, 99% confidence, 8 points a side. */
+    private static final GateCriteria LATENCY = new GateCriteria(Direction.LowerIsBetter, 15, null, 0.99, 8);
+
+    /** n evenly spaced values from start: distinct, so the exact test applies. */
+    private static double[] series(double start, double step, int n) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = start + i * step;
+        }
+        return values;
+    }
+
+    @Test
+    void clearRegressionBeyondTheAllowanceFails() {
+        // 200..218 vs 290..308: every candidate above every baseline, exact p = 1/C(20,10).
+        MetricResult result = MetricComparison.compare("p95 latency", series(200, 2, 10), series(290, 2, 10), LATENCY);
+
+        assertEquals(Verdict.Failed, result.verdict());
+        assertEquals("p95 latency +43% (209 -> 299, p<0.0001) beyond the 15% allowed; regressed beyond doubt",
+                result.reason());
+        assertEquals(1.0 / 184756, result.pValue(), 1e-12);
+        assertEquals((299.0 - 209.0) / 209.0 * 100, result.changePercent(), 1e-9);
+        assertEquals(10, result.baselineCount());
+        assertEquals(10, result.candidateCount());
+        assertEquals(209.0, result.baselineMedian());
+        assertEquals(299.0, result.candidateMedian());
+        assertEquals(209.0, result.baselineMean());
+        assertEquals(299.0, result.candidateMean());
+    }
+
+    @Test
+    void significantButSmallChangePasses() {
+        // +7.3%: as certain as the previous case, but within the 15% allowed.
+        MetricResult result = MetricComparison.compare("p95 latency", series(200, 1, 10), series(215, 1, 10), LATENCY);
+
+        assertEquals(Verdict.Passed, result.verdict());
+        assertTrue(result.pValue() < LATENCY.alpha());
+        assertTrue(result.reason().endsWith("within the 15% allowed"), result.reason());
+    }
+
+    @Test
+    void tooFewSamplesIsInconclusiveEvenForAHugeChange() {
+        MetricResult result = MetricComparison.compare("p95 latency", series(200, 1, 10), series(400, 1, 5), LATENCY);
+
+        assertEquals(Verdict.Inconclusive, result.verdict());
+        assertNull(result.pValue());
+        assertEquals(5, result.candidateCount());
+        assertEquals("p95 latency +97% (205 -> 402) but only 10 baseline and 5 candidate points, "
+                + "at least 8 needed on each side", result.reason());
+    }
+
+    @Test
+    void tooFewBaselineSamplesIsInconclusiveToo() {
+        MetricResult result = MetricComparison.compare(series(200, 1, 7), series(200, 1, 10), LATENCY);
+        assertEquals(Verdict.Inconclusive, result.verdict());
+    }
+
+    @Test
+    void noDataOnASideIsInconclusive() {
+        MetricResult result = MetricComparison.compare("p95 latency", series(200, 1, 10), new double[0], LATENCY);
+
+        assertEquals(Verdict.Inconclusive, result.verdict());
+        assertNull(result.candidateMedian());
+        assertNull(result.changePercent());
+        assertEquals("p95 latency: no data to compare: 10 baseline and 0 candidate points, at least 8 needed on each side",
+                result.reason());
+    }
+
+    @Test
+    void largeChangeThatIsNotSignificantPassesWithEnoughSamples() {
+        // Two traffic modes on each side; the candidate median lands in the upper one (+35%)
+        // but the samples overlap: U = 60 of 100, exact p = 0.24.
+        double[] baseline = {100, 101, 102, 103, 104, 200, 201, 202, 203, 204};
+        double[] candidate = {95, 96, 97, 98, 205, 206, 207, 208, 209, 210};
+
+        MetricResult result = MetricComparison.compare(baseline, candidate, LATENCY);
+
+        assertTrue(result.changePercent() > 15, "looks like a large regression");
+        assertTrue(result.pValue() > LATENCY.alpha());
+        assertEquals(Verdict.Passed, result.verdict());
+        assertTrue(result.reason().endsWith("not significant at 99% confidence"), result.reason());
+    }
+
+    @Test
+    void sameLargeButNotSignificantChangeWithFewSamplesIsInconclusive() {
+        double[] baseline = {100, 101, 102, 200, 201, 202};
+        double[] candidate = {95, 96, 205, 206, 207, 208};
+
+        MetricResult result = MetricComparison.compare(baseline, candidate, LATENCY);
+
+        assertEquals(Verdict.Inconclusive, result.verdict());
+    }
+
+    @Test
+    void higherIsBetterFailsOnADropAndPassesOnARise() {
+        GateCriteria throughput = new GateCriteria(Direction.HigherIsBetter, 15, null, 0.99, 8);
+
+        MetricResult drop = MetricComparison.compare("throughput", series(1000, 1, 10), series(700, 1, 10), throughput);
+        MetricResult rise = MetricComparison.compare("throughput", series(1000, 1, 10), series(1300, 1, 10), throughput);
+
+        assertEquals(Verdict.Failed, drop.verdict());
+        assertTrue(drop.changePercent() < -15);
+        assertEquals(Verdict.Passed, rise.verdict());
+        assertTrue(rise.reason().endsWith("no regression"), rise.reason());
+    }
+
+    @Test
+    void lowerIsBetterPassesOnAnImprovement() {
+        MetricResult result = MetricComparison.compare(series(300, 1, 10), series(150, 1, 10), LATENCY);
+
+        assertEquals(Verdict.Passed, result.verdict());
+        assertTrue(result.changePercent() < -40);
+    }
+
+    @Test
+    void changeBelowTheAbsoluteFloorIsIgnored() {
+        // 2.45 ms -> 3.45 ms is +41% and certain, but 1 ms is within a 2 ms floor.
+        GateCriteria withFloor = new GateCriteria(Direction.LowerIsBetter, 15, 2.0, 0.99, 8);
+        double[] baseline = series(2.0, 0.1, 10);
+        double[] candidate = series(3.0, 0.1, 10);
+
+        MetricResult floored = MetricComparison.compare("p95 latency", baseline, candidate, withFloor);
+        MetricResult unfloored = MetricComparison.compare("p95 latency", baseline, candidate, LATENCY);
+
+        assertEquals(Verdict.Passed, floored.verdict());
+        assertTrue(floored.reason().endsWith("but the change of 1 is within the absolute floor of 2"), floored.reason());
+        assertEquals(Verdict.Failed, unfloored.verdict());
+    }
+
+    @Test
+    void changeAboveTheAbsoluteFloorStillFails() {
+        GateCriteria withFloor = new GateCriteria(Direction.LowerIsBetter, 15, 2.0, 0.99, 8);
+        MetricResult result = MetricComparison.compare(series(20, 0.1, 10), series(30, 0.1, 10), withFloor);
+        assertEquals(Verdict.Failed, result.verdict());
+    }
+
+    @Test
+    void missingPointsAreDroppedBeforeCounting() {
+        double nan = Double.NaN;
+        double[] baseline = {200, nan, 202, 203, 204, 205, 206, 207, 208, 209};
+        double[] candidate = {290, 291, nan, 293, 294, 295, 296, 297, 298, 299};
+
+        MetricResult result = MetricComparison.compare(baseline, candidate, LATENCY);
+
+        assertEquals(9, result.baselineCount());
+        assertEquals(9, result.candidateCount());
+        assertEquals(205.0, result.baselineMedian());
+        assertEquals(Verdict.Failed, result.verdict());
+    }
+
+    @Test
+    void tooManyMissingPointsMakeItInconclusive() {
+        double nan = Double.NaN;
+        double[] candidate = {290, nan, nan, 293, 294, nan, 296, 297, 298, 299};
+
+        MetricResult result = MetricComparison.compare(series(200, 1, 10), candidate, LATENCY);
+
+        assertEquals(7, result.candidateCount());
+        assertEquals(Verdict.Inconclusive, result.verdict());
+    }
+
+    @Test
+    void zeroBaselineMedianFallsBackToTheMean() {
+        // Errors per minute: baseline median 0, mean 0.2; candidate mean 1.0 -> +400% by means.
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, null, 0.99, 8);
+        double[] baseline = {0, 0, 0, 0, 0, 0, 1, 0, 0, 1};
+        double[] candidate = {0, 1, 0, 2, 1, 0, 3, 1, 2, 0};
+
+        MetricResult result = MetricComparison.compare("errors", baseline, candidate, errors);
+
+        assertEquals(0.0, result.baselineMedian());
+        assertEquals(400.0, result.changePercent(), 1e-9);
+        assertTrue(result.reason().startsWith("errors +400% (mean 0.2 -> 1, "), result.reason());
+    }
+
+    @Test
+    void riseFromAllZeroFailsUnlessWithinTheFloor() {
+        // No relative change exists from 0, so only significance and the floor decide.
+        double[] baseline = new double[10];
+        double[] candidate = {1, 2, 1, 1, 3, 2, 1, 1, 2, 1};
+        GateCriteria noFloor = new GateCriteria(Direction.LowerIsBetter, 50, null, 0.99, 8);
+        GateCriteria floor = new GateCriteria(Direction.LowerIsBetter, 50, 5.0, 0.99, 8);
+
+        MetricResult failed = MetricComparison.compare("errors", baseline, candidate, noFloor);
+        MetricResult passed = MetricComparison.compare("errors", baseline, candidate, floor);
+
+        assertNull(failed.changePercent());
+        assertEquals(Verdict.Failed, failed.verdict());
+        assertTrue(failed.reason().startsWith("errors up from 0 (mean 0 -> 1.5, "), failed.reason());
+        assertEquals(Verdict.Passed, passed.verdict());
+    }
+
+    @Test
+    void unchangedAllZeroSeriesPasses() {
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, null, 0.99, 8);
+        MetricResult result = MetricComparison.compare(new double[10], new double[10], errors);
+
+        assertEquals(Verdict.Passed, result.verdict());
+        assertEquals(0.0, result.changePercent());
+    }
+
+    @Test
+    void earlyFailNeedsMoreThanAPlainFail() {
+        // +20%: fails (beyond 15%) but is under twice the allowance.
+        MetricResult modest = MetricComparison.compare(series(200, 1, 10), series(240, 1, 10), LATENCY);
+        assertEquals(Verdict.Failed, modest.verdict());
+        assertFalse(modest.conclusiveEarly());
+        assertFalse(MetricComparison.regressedBeyondDoubt(modest, LATENCY));
+
+        // +50% with 5 vs 5 fully separated: exact p = 1/C(10,5) = 0.00397, below alpha 0.01
+        // (Failed) but not below alpha/10 = 0.001.
+        GateCriteria five = new GateCriteria(Direction.LowerIsBetter, 15, null, 0.99, 5);
+        MetricResult unsure = MetricComparison.compare(series(200, 1, 5), series(300, 1, 5), five);
+        assertEquals(1.0 / 252, unsure.pValue(), 1e-12);
+        assertEquals(Verdict.Failed, unsure.verdict());
+        assertFalse(unsure.conclusiveEarly());
+
+        // +43% with 10 vs 10 fully separated: p = 5.4e-6 and change >= 30%.
+        MetricResult sure = MetricComparison.compare(series(200, 2, 10), series(290, 2, 10), LATENCY);
+        assertTrue(sure.conclusiveEarly());
+        assertTrue(MetricComparison.regressedBeyondDoubt(sure, LATENCY));
+    }
+
+    @Test
+    void defaultWindowToleratesTwoMissingBuckets() {
+        // 10 buckets a side by default; two may be missing and the metric is still judged.
+        GateCriteria defaults = GateDefaults.latencyCriteria();
+        double nan = Double.NaN;
+        double[] candidate = {nan, 201, 202, 203, nan, 205, 206, 207, 208, 209};
+
+        MetricResult result = MetricComparison.compare(series(200, 1, GateDefaults.BUCKETS_PER_SIDE), candidate, defaults);
+
+        assertNotEquals(Verdict.Inconclusive, result.verdict());
+    }
+
+    @Test
+    void criteriaRejectNonsense() {
+        assertThrows(IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, 15, null, 1.0, 8));
+        assertThrows(IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, 15, null, 0.99, 0));
+        assertThrows(IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, -1, null, 0.99, 8));
+        assertThrows(IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, 15, -2.0, 0.99, 8));
+        assertThrows(NullPointerException.class, () -> new GateCriteria(null, 15, null, 0.99, 8));
+    }
+
+    @Test
+    void overallVerdictIsTheWorstOfTheMetrics() {
+        assertEquals(Verdict.Failed, GateVerdicts.combine(List.of(Verdict.Passed, Verdict.Inconclusive, Verdict.Failed)));
+        assertEquals(Verdict.Inconclusive, GateVerdicts.combine(List.of(Verdict.Passed, Verdict.Inconclusive)));
+        assertEquals(Verdict.Passed, GateVerdicts.combine(List.of(Verdict.Passed, Verdict.Passed)));
+        assertEquals(Verdict.Inconclusive, GateVerdicts.combine(List.of()));
+    }
+
+    @Test
+    void overallVerdictOfResults() {
+        MetricResult failed = MetricComparison.compare(series(200, 2, 10), series(290, 2, 10), LATENCY);
+        MetricResult passed = MetricComparison.compare(series(200, 1, 10), series(200, 1, 10), LATENCY);
+
+        assertEquals(Verdict.Failed, GateVerdicts.combineResults(List.of(passed, failed)));
+        assertEquals(Verdict.Passed, GateVerdicts.combineResults(List.of(passed)));
+    }
+}

@@ -1,0 +1,341 @@
+package dev.mimamori.sim;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import mockwebserver3.MockWebServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * A stateful stand-in for the Datadog HTTP API on loopback, for the real datadog-api-client to
+ * talk to: v1 monitors, v1 events and v2 timeseries queries, with Datadog's JSON shapes, status
+ * codes, API-key checks, rate-limit headers and injectable faults.
+ *
+ * <pre>{@code
+ * try (DatadogSimulator sim = new DatadogSimulator().start()) {
+ *     ApiClient client = new ApiClient();
+ *     client.setServerIndex(null);
+ *     client.setBasePath(sim.url());
+ *     client.configureApiKeys(Map.of("apiKeyAuth", sim.apiKey(), "appKeyAuth", sim.appKey()));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Every public method is safe to call from any thread while requests are being served.
+ */
+public final class DatadogSimulator implements AutoCloseable {
+
+    // Endpoint keys, as used by the call log, faults and rate limits.
+    public static final String LIST_MONITORS = "GET /api/v1/monitor";
+    public static final String CREATE_MONITOR = "POST /api/v1/monitor";
+    public static final String GET_MONITOR = "GET /api/v1/monitor/{id}";
+    public static final String UPDATE_MONITOR = "PUT /api/v1/monitor/{id}";
+    public static final String DELETE_MONITOR = "DELETE /api/v1/monitor/{id}";
+    public static final String VALIDATE_MONITOR = "POST /api/v1/monitor/validate";
+    public static final String VALIDATE_EXISTING_MONITOR = "POST /api/v1/monitor/{id}/validate";
+    public static final String CREATE_EVENT = "POST /api/v1/events";
+    public static final String QUERY_TIMESERIES = "POST /api/v2/query/timeseries";
+    /** Matches every endpoint in fault injection and {@link #setRateLimit}. */
+    public static final String ANY = Faults.ANY;
+
+    public static final String DEFAULT_API_KEY = "test-api-key";
+    public static final String DEFAULT_APP_KEY = "test-app-key";
+
+    private final String initialApiKey;
+    private final String initialAppKey;
+    private volatile String apiKey;
+    private volatile String appKey;
+    private volatile Clock clock = Clock.systemUTC();
+
+    final SimulatedMonitors monitors = new SimulatedMonitors(() -> clock.instant());
+    final SimulatedEvents events = new SimulatedEvents();
+    final SimulatedMetrics metrics = new SimulatedMetrics();
+    final Faults faults = new Faults();
+    final RateLimits rateLimits = new RateLimits(System::nanoTime);
+    final CallLog callLog = new CallLog();
+
+    private MockWebServer server;
+
+    /** A simulator expecting the keys {@value #DEFAULT_API_KEY} / {@value #DEFAULT_APP_KEY}. */
+    public DatadogSimulator() {
+        this(DEFAULT_API_KEY, DEFAULT_APP_KEY);
+    }
+
+    public DatadogSimulator(String apiKey, String appKey) {
+        this.initialApiKey = Objects.requireNonNull(apiKey, "apiKey");
+        this.initialAppKey = Objects.requireNonNull(appKey, "appKey");
+        this.apiKey = apiKey;
+        this.appKey = appKey;
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------
+
+    /** Starts on a free port of 127.0.0.1. */
+    public DatadogSimulator start() {
+        return start(0);
+    }
+
+    /** Starts on the given port of 127.0.0.1 (0 picks a free one). */
+    public synchronized DatadogSimulator start(int port) {
+        if (server != null) {
+            throw new IllegalStateException("already started at " + url());
+        }
+        MockWebServer s = new MockWebServer();
+        s.setServerSocketFactory(new NoDelayServerSocketFactory());
+        s.setDispatcher(new SimulatorDispatcher(this));
+        try {
+            s.start(InetAddress.getByName("127.0.0.1"), port);
+        } catch (IOException e) {
+            s.close();
+            throw new UncheckedIOException("cannot start the Datadog simulator on port " + port, e);
+        }
+        server = s;
+        return this;
+    }
+
+    /** Base URL without trailing slash, e.g. {@code http://127.0.0.1:41234}. */
+    public synchronized String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        return server.getPort();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    // ---- credentials -----------------------------------------------------------------------
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public String appKey() {
+        return appKey;
+    }
+
+    /** Changes the keys requests must carry; calls with other keys answer 403. */
+    public void setKeys(String apiKey, String appKey) {
+        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+        this.appKey = Objects.requireNonNull(appKey, "appKey");
+    }
+
+    /** Makes every later call answer 403, as after the keys were revoked in Datadog. */
+    public void revokeKeys() {
+        setKeys("revoked-" + UUID.randomUUID(), "revoked-" + UUID.randomUUID());
+    }
+
+    // ---- time and metrics ------------------------------------------------------------------
+
+    /** Clock for created/modified stamps, event dates and which metric buckets exist. */
+    public void setClock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Scripts the series of queries whose {...} scope holds {@code version:<versionTag>}. The
+     * function gets each bucket's start (epoch ms); null or NaN means no point in that bucket.
+     *
+     * @param versionTag the version, with or without the {@code version:} prefix
+     */
+    public void scriptMetric(String versionTag, LongFunction<Double> valueAtBucketStartMs) {
+        metrics.script(versionTag, valueAtBucketStartMs);
+    }
+
+    /**
+     * Scripts every query without a matching version script: the function gets the query text
+     * and the bucket start (epoch ms). Null as the script removes it.
+     */
+    public void scriptMetrics(BiFunction<String, Long, Double> valueOfQueryAtBucketStartMs) {
+        metrics.script(valueOfQueryAtBucketStartMs);
+    }
+
+    /** Buckets starting later than now minus this are not answered yet, like late data. */
+    public void setDataLatency(Duration latency) {
+        metrics.setDataLatency(latency);
+    }
+
+    /**
+     * Multiplies the newest answered bucket by this factor, as a rollup still filling up
+     * would read. 1.0 (the default) turns it off.
+     */
+    public void setIncompleteLastBucketFactor(double factor) {
+        metrics.setIncompleteLastBucketFactor(factor);
+    }
+
+    // ---- rate limits and faults ------------------------------------------------------------
+
+    /** Limit for one endpoint key, or for all keys without their own limit with "*". */
+    public void setRateLimit(String endpointKey, int limit, int periodSeconds) {
+        rateLimits.set(endpointKey, limit, periodSeconds);
+    }
+
+    /** The next {@code times} calls to the endpoint answer {@code status} with a JSON error. */
+    public void failNext(String endpointKey, int times, int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("not an HTTP status: " + status);
+        }
+        faults.add(endpointKey, times, new Faults.Fault(Faults.Kind.FAIL, status, 0));
+    }
+
+    /** The next {@code times} calls answer 429 with remaining 0 and the given reset. */
+    public void rateLimitNext(String endpointKey, int times, int resetSeconds) {
+        faults.add(endpointKey, times, new Faults.Fault(Faults.Kind.RATE_LIMIT, 429, resetSeconds));
+    }
+
+    /** The next {@code times} calls answer 200 with a truncated, unparseable JSON body. */
+    public void malformedNext(String endpointKey, int times) {
+        faults.add(endpointKey, times, new Faults.Fault(Faults.Kind.MALFORMED, 200, 0));
+    }
+
+    /** Delays every answer's headers by this much (use it to trip client read timeouts). */
+    public void setLatency(Duration latency) {
+        faults.setLatency(Objects.requireNonNull(latency, "latency"));
+    }
+
+    /** While on, every call answers 503. */
+    public void setOutage(boolean outage) {
+        faults.setOutage(outage);
+    }
+
+    /** Drops queued faults, ends an outage and removes the latency. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** Injected faults not yet consumed. */
+    public int pendingFaults() {
+        return faults.pendingCount();
+    }
+
+    // ---- call log --------------------------------------------------------------------------
+
+    public int calls(String endpointKey) {
+        return callLog.calls(endpointKey);
+    }
+
+    public int totalCalls() {
+        return callLog.totalCalls();
+    }
+
+    /** Monitor creates, updates and deletes (validation excluded). */
+    public int writeCalls() {
+        return callLog.writeCalls();
+    }
+
+    public int listCalls() {
+        return callLog.calls(LIST_MONITORS);
+    }
+
+    /** Counts by endpoint key. */
+    public Map<String, Integer> callCounts() {
+        return callLog.counts();
+    }
+
+    /** The most recent requests, oldest first, without any credentials. */
+    public List<CallLog.Call> requests() {
+        return callLog.requests();
+    }
+
+    public void resetCounts() {
+        callLog.reset();
+    }
+
+    // ---- the "Datadog UI" ------------------------------------------------------------------
+
+    /** Copies of all monitors, by id. */
+    public List<ObjectNode> monitors() {
+        return monitors.snapshot();
+    }
+
+    /** Copy of one monitor, or null when there is none with this id. */
+    public ObjectNode monitor(long id) {
+        return monitors.find(id);
+    }
+
+    /** Copies of the monitors carrying all these tags. */
+    public List<ObjectNode> monitorsTagged(String... tags) {
+        return monitors.tagged(tags);
+    }
+
+    /**
+     * Edits a monitor as a user would in the Datadog UI: no validation, "modified" moves on.
+     *
+     * @return copy of the edited monitor
+     * @throws IllegalArgumentException when there is no such monitor
+     */
+    public ObjectNode editMonitor(long id, Consumer<ObjectNode> edit) {
+        try {
+            return monitors.edit(id, edit);
+        } catch (ApiError e) {
+            throw new IllegalArgumentException("no monitor " + id, e);
+        }
+    }
+
+    /** Deletes a monitor behind the operator's back. @return whether it existed */
+    public boolean deleteMonitor(long id) {
+        return monitors.remove(id);
+    }
+
+    /**
+     * Seeds a monitor that already exists in Datadog (for example one the operator does not
+     * manage). Missing read-only fields and option defaults are filled in.
+     *
+     * @return its id: the "id" field when given, otherwise a new one
+     */
+    public long putMonitor(ObjectNode monitor) {
+        return monitors.put(monitor);
+    }
+
+    /** Copies of the events posted so far. */
+    public List<ObjectNode> events() {
+        return events.snapshot();
+    }
+
+    /**
+     * Back to the state right after construction: no monitors, events, calls, faults, rate-limit
+     * settings or metric scripts; original keys; system clock. Monitor ids are not reused.
+     */
+    public void clear() {
+        monitors.clear();
+        events.clear();
+        callLog.reset();
+        faults.clear();
+        rateLimits.clear();
+        metrics.clear();
+        setKeys(initialApiKey, initialAppKey);
+        clock = Clock.systemUTC();
+    }
+
+    @Override
+    public String toString() {
+        MockWebServer s;
+        synchronized (this) {
+            s = server;
+        }
+        return "DatadogSimulator[" + (s == null ? "stopped" : "http://127.0.0.1:" + s.getPort()) + "]";
+    }
+}

@@ -1,0 +1,416 @@
+package dev.mimamori.sim;
+
+import com.datadog.api.client.ApiClient;
+import com.datadog.api.client.ApiException;
+import com.datadog.api.client.v1.api.EventsApi;
+import com.datadog.api.client.v1.api.MonitorsApi;
+import com.datadog.api.client.v1.api.MonitorsApi.ListMonitorsOptionalParameters;
+import com.datadog.api.client.v1.model.EventAlertType;
+import com.datadog.api.client.v1.model.EventCreateRequest;
+import com.datadog.api.client.v1.model.EventCreateResponse;
+import com.datadog.api.client.v1.model.Monitor;
+import com.datadog.api.client.v1.model.MonitorOptions;
+import com.datadog.api.client.v1.model.MonitorOverallStates;
+import com.datadog.api.client.v1.model.MonitorThresholds;
+import com.datadog.api.client.v1.model.MonitorType;
+import com.datadog.api.client.v1.model.MonitorUpdateRequest;
+import com.datadog.api.client.v2.api.MetricsApi;
+import com.datadog.api.client.v2.model.MetricsDataSource;
+import com.datadog.api.client.v2.model.MetricsTimeseriesQuery;
+import com.datadog.api.client.v2.model.QueryFormula;
+import com.datadog.api.client.v2.model.TimeseriesFormulaQueryRequest;
+import com.datadog.api.client.v2.model.TimeseriesFormulaRequest;
+import com.datadog.api.client.v2.model.TimeseriesFormulaRequestAttributes;
+import com.datadog.api.client.v2.model.TimeseriesFormulaRequestType;
+import com.datadog.api.client.v2.model.TimeseriesQuery;
+import com.datadog.api.client.v2.model.TimeseriesResponseAttributes;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.ProcessingException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Drives the simulator through the real datadog-api-client, configured as the operator does. */
+class DatadogSimulatorTest {
+
+    private static final String MANAGED = "managed-by:mimamori";
+
+    // One simulator and client for the class: building a Jersey client takes a few hundred ms.
+    private static DatadogSimulator sim;
+    private static ApiClient client;
+    private static MonitorsApi monitorsApi;
+
+    @BeforeAll
+    static void start() {
+        sim = new DatadogSimulator().start();
+        client = clientWithKeys(sim.apiKey(), sim.appKey());
+        monitorsApi = new MonitorsApi(client);
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        sim.clear();
+    }
+
+    private static ApiClient clientWithKeys(String apiKey, String appKey) {
+        ApiClient c = new ApiClient();
+        c.setServerIndex(null);
+        c.setBasePath(sim.url());
+        c.configureApiKeys(Map.of("apiKeyAuth", apiKey, "appKeyAuth", appKey));
+        return c;
+    }
+
+    private static Monitor latencyMonitor(String service, double threshold) {
+        return new Monitor()
+                .name("p95 latency of " + service)
+                .type(MonitorType.QUERY_ALERT)
+                .query("avg(last_5m):p95:trace.http.request{service:" + service + ",env:prod} > " + threshold)
+                .message("Latency is high @slack-oncall")
+                .tags(List.of(MANAGED, "service:" + service))
+                .options(new MonitorOptions().thresholds(new MonitorThresholds().critical(threshold)));
+    }
+
+    @Test
+    void createAnswersDatadogShapeWithDefaultsFilledIn() throws ApiException {
+        Monitor created = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5));
+
+        assertTrue(created.getId() >= SimulatedMonitors.FIRST_ID);
+        assertNotNull(created.getCreated());
+        assertEquals(created.getCreated(), created.getModified());
+        assertEquals("simulator@example.com", created.getCreator().getHandle());
+        assertEquals(MonitorOverallStates.NO_DATA, created.getOverallState());
+        assertFalse(created.getMulti());
+        assertEquals(0.5, created.getOptions().getThresholds().getCritical());
+        // Defaults Datadog adds server-side, which the operator must not take for drift.
+        assertEquals(Boolean.FALSE, created.getOptions().getNotifyNoData());
+        assertEquals(Boolean.FALSE, created.getOptions().getNotifyAudit());
+        assertEquals(Boolean.TRUE, created.getOptions().getIncludeTags());
+
+        ObjectNode stored = sim.monitor(created.getId());
+        assertTrue(stored.path("options").path("silenced").isObject());
+        assertEquals(300, stored.path("options").path("new_host_delay").asInt());
+        assertTrue(stored.get("deleted").isNull());
+        assertTrue(stored.get("restricted_roles").isNull());
+        assertTrue(stored.get("created").asText().matches(
+                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00"));
+        assertEquals(1, sim.calls(DatadogSimulator.CREATE_MONITOR));
+        assertEquals(1, sim.writeCalls());
+    }
+
+    @Test
+    void criticalThresholdIsTakenFromQueryWhenNoThresholdsAreSent() throws ApiException {
+        Monitor created = monitorsApi.createMonitor(new Monitor()
+                .name("cpu").type(MonitorType.METRIC_ALERT)
+                .query("avg(last_5m):avg:system.cpu.user{env:prod} by {host} > 90"));
+
+        assertEquals(90.0, created.getOptions().getThresholds().getCritical());
+        assertTrue(created.getMulti());
+    }
+
+    @Test
+    void listFiltersByAllMonitorTagsAndPagesById() throws ApiException {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(monitorsApi.createMonitor(latencyMonitor("svc" + i, 1)).getId());
+        }
+        long unmanaged = sim.putMonitor(unmanagedMonitor());
+
+        List<Long> seen = new ArrayList<>();
+        for (long page = 0; ; page++) {
+            List<Monitor> batch = monitorsApi.listMonitors(new ListMonitorsOptionalParameters()
+                    .monitorTags(MANAGED).page(page).pageSize(3));
+            batch.forEach(m -> seen.add(m.getId()));
+            if (batch.size() < 3) {
+                break;
+            }
+        }
+        assertEquals(ids, seen);
+        assertFalse(seen.contains(unmanaged));
+        assertEquals(3, sim.listCalls());
+
+        List<Monitor> both = monitorsApi.listMonitors(new ListMonitorsOptionalParameters()
+                .monitorTags(MANAGED + ",service:svc4"));
+        assertEquals(1, both.size());
+        assertEquals("p95 latency of svc4", both.get(0).getName());
+
+        List<Monitor> all = monitorsApi.listMonitors();
+        assertEquals(8, all.size());
+        List<Monitor> afterOffset = monitorsApi.listMonitors(new ListMonitorsOptionalParameters()
+                .idOffset(ids.get(4)));
+        assertEquals(3, afterOffset.size()); // ids 6 and 7, and the unmanaged one
+
+        int paginated = 0;
+        for (Monitor ignored : monitorsApi.listMonitorsWithPagination(
+                new ListMonitorsOptionalParameters().monitorTags(MANAGED).pageSize(2))) {
+            paginated++;
+        }
+        assertEquals(7, paginated);
+
+        ApiException tooBig = assertThrows(ApiException.class, () -> monitorsApi.listMonitors(
+                new ListMonitorsOptionalParameters().page(0L).pageSize(1001)));
+        assertEquals(400, tooBig.getCode());
+    }
+
+    @Test
+    void updateReplacesOnlyGivenFieldsAndMovesModified() throws ApiException {
+        sim.setClock(Clock.fixed(Instant.parse("2024-03-01T10:00:00Z"), ZoneOffset.UTC));
+        Monitor created = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5));
+        sim.setClock(Clock.fixed(Instant.parse("2024-03-01T10:05:00Z"), ZoneOffset.UTC));
+
+        Monitor updated = monitorsApi.updateMonitor(created.getId(),
+                new MonitorUpdateRequest().message("new message"));
+
+        assertEquals("new message", updated.getMessage());
+        assertEquals(created.getName(), updated.getName());
+        assertEquals(created.getQuery(), updated.getQuery());
+        assertEquals(created.getCreated(), updated.getCreated());
+        assertEquals(Instant.parse("2024-03-01T10:05:00Z"), updated.getModified().toInstant());
+        assertEquals(created.getOptions().getThresholds().getCritical(),
+                updated.getOptions().getThresholds().getCritical());
+
+        ApiException mismatch = assertThrows(ApiException.class, () -> monitorsApi.updateMonitor(
+                created.getId(), new MonitorUpdateRequest().query(
+                        "avg(last_5m):p95:trace.http.request{service:checkout,env:prod} > 0.7")));
+        assertEquals(400, mismatch.getCode());
+        assertEquals("new message", sim.monitor(created.getId()).get("message").asText());
+    }
+
+    @Test
+    void deletedMonitorAnswers404() throws ApiException {
+        Monitor created = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5));
+
+        assertEquals(created.getId(), monitorsApi.deleteMonitor(created.getId()).getDeletedMonitorId());
+
+        ApiException get = assertThrows(ApiException.class, () -> monitorsApi.getMonitor(created.getId()));
+        assertEquals(404, get.getCode());
+        assertEquals("{\"errors\":[\"Monitor not found\"]}", get.getResponseBody());
+        ApiException again = assertThrows(ApiException.class, () -> monitorsApi.deleteMonitor(created.getId()));
+        assertEquals(404, again.getCode());
+        ApiException update = assertThrows(ApiException.class, () -> monitorsApi.updateMonitor(
+                created.getId(), new MonitorUpdateRequest().name("x")));
+        assertEquals(404, update.getCode());
+    }
+
+    @Test
+    void validateAcceptsGoodDefinitionsAndRejectsThresholdMismatch() throws ApiException {
+        assertEquals(Map.of(), monitorsApi.validateMonitor(latencyMonitor("checkout", 0.5)));
+
+        Monitor mismatch = latencyMonitor("checkout", 0.5)
+                .options(new MonitorOptions().thresholds(new MonitorThresholds().critical(0.6)));
+        ApiException e = assertThrows(ApiException.class, () -> monitorsApi.validateMonitor(mismatch));
+        assertEquals(400, e.getCode());
+        assertTrue(e.getResponseBody().contains("does not match that used in the query"), e.getResponseBody());
+
+        Monitor unresolved = latencyMonitor("${service}", 0.5);
+        assertEquals(400, assertThrows(ApiException.class,
+                () -> monitorsApi.validateMonitor(unresolved)).getCode());
+        Monitor badTag = latencyMonitor("checkout", 0.5).tags(List.of("Service:Checkout"));
+        assertEquals(400, assertThrows(ApiException.class,
+                () -> monitorsApi.validateMonitor(badTag)).getCode());
+        Monitor unbalanced = latencyMonitor("checkout", 0.5)
+                .query("avg(last_5m:p95:trace.http.request{service:checkout} > 0.5");
+        assertEquals(400, assertThrows(ApiException.class,
+                () -> monitorsApi.validateMonitor(unbalanced)).getCode());
+
+        assertEquals(0, sim.writeCalls());
+        assertEquals(5, sim.calls(DatadogSimulator.VALIDATE_MONITOR));
+        assertTrue(sim.monitors().isEmpty());
+    }
+
+    @Test
+    void wrongOrRevokedKeysAnswer403() throws ApiException {
+        MonitorsApi wrong = new MonitorsApi(clientWithKeys(sim.apiKey(), "not-the-app-key"));
+        ApiException e = assertThrows(ApiException.class, wrong::listMonitors);
+        assertEquals(403, e.getCode());
+        assertEquals("{\"errors\":[\"Forbidden\"]}", e.getResponseBody());
+
+        monitorsApi.listMonitors();
+        sim.revokeKeys();
+        assertEquals(403, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
+
+        for (CallLog.Call call : sim.requests()) {
+            assertFalse(call.toString().contains(DatadogSimulator.DEFAULT_API_KEY));
+            assertFalse(call.toString().contains(DatadogSimulator.DEFAULT_APP_KEY));
+        }
+    }
+
+    @Test
+    void rateLimitHeadersAreVisibleOn429() throws ApiException {
+        sim.setRateLimit(DatadogSimulator.GET_MONITOR, 2, 60);
+        long id = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5)).getId();
+
+        monitorsApi.getMonitor(id);
+        monitorsApi.getMonitor(id);
+        ApiException limited = assertThrows(ApiException.class, () -> monitorsApi.getMonitor(id));
+        assertEquals(429, limited.getCode());
+        Map<String, List<String>> headers = limited.getResponseHeaders();
+        assertEquals(List.of("2"), headers.get("x-ratelimit-limit"));
+        assertEquals(List.of("60"), headers.get("x-ratelimit-period"));
+        assertEquals(List.of("0"), headers.get("x-ratelimit-remaining"));
+        assertEquals(List.of("monitor_get"), headers.get("x-ratelimit-name"));
+        int reset = Integer.parseInt(headers.get("x-ratelimit-reset").get(0));
+        assertTrue(reset > 0 && reset <= 60, "reset " + reset);
+
+        sim.rateLimitNext(DatadogSimulator.LIST_MONITORS, 1, 7);
+        ApiException injected = assertThrows(ApiException.class, monitorsApi::listMonitors);
+        assertEquals(429, injected.getCode());
+        assertEquals(List.of("7"), injected.getResponseHeaders().get("x-ratelimit-reset"));
+        assertEquals(List.of("0"), injected.getResponseHeaders().get("x-ratelimit-remaining"));
+        assertEquals(1, monitorsApi.listMonitors().size());
+    }
+
+    @Test
+    void injectedFaultsOutageAndMalformedBodies() throws ApiException {
+        sim.failNext(DatadogSimulator.ANY, 2, 503);
+        assertEquals(503, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
+        assertEquals(503, assertThrows(ApiException.class,
+                () -> monitorsApi.createMonitor(latencyMonitor("a", 1))).getCode());
+        assertEquals(1, sim.listCalls());
+        assertTrue(sim.monitors().isEmpty());
+
+        sim.malformedNext(DatadogSimulator.LIST_MONITORS, 1);
+        // The client does not wrap unreadable bodies in ApiException.
+        assertThrows(ProcessingException.class, monitorsApi::listMonitors);
+
+        sim.setOutage(true);
+        assertEquals(503, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
+        sim.setOutage(false);
+        assertEquals(0, monitorsApi.listMonitors().size());
+
+        List<Integer> statuses = sim.requests().stream().map(CallLog.Call::status).toList();
+        assertEquals(List.of(503, 503, 200, 503, 200), statuses);
+    }
+
+    @Test
+    void latencyTripsTheClientReadTimeout() {
+        client.setReadTimeout(200);
+        sim.setLatency(Duration.ofMillis(1000));
+        try {
+            ProcessingException e = assertThrows(ProcessingException.class, monitorsApi::listMonitors);
+            assertTrue(e.getCause() instanceof java.net.SocketTimeoutException, String.valueOf(e.getCause()));
+        } finally {
+            client.setReadTimeout(0);
+        }
+    }
+
+    @Test
+    void timeseriesFollowsScriptWithMissingPointsAndLateData() throws ApiException {
+        Instant now = Instant.parse("2024-01-01T00:10:00Z");
+        sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        long missing = Instant.parse("2024-01-01T00:03:00Z").toEpochMilli();
+        sim.scriptMetric("1.4.0", t -> t == missing ? null : 200.0);
+        sim.setDataLatency(Duration.ofMinutes(2));
+        sim.setIncompleteLastBucketFactor(0.5);
+
+        TimeseriesFormulaQueryRequest request = new TimeseriesFormulaQueryRequest().data(
+                new TimeseriesFormulaRequest()
+                        .type(TimeseriesFormulaRequestType.TIMESERIES_REQUEST)
+                        .attributes(new TimeseriesFormulaRequestAttributes()
+                                .from(now.minus(Duration.ofMinutes(10)).toEpochMilli())
+                                .to(now.toEpochMilli())
+                                .interval(60_000L)
+                                .queries(List.of(
+                                        query("query1", "p95:trace.http.request{service:checkout,version:1.4.0}"),
+                                        query("query2", "p95:trace.http.request{service:checkout,version:1.3.9}")))
+                                .formulas(List.of(new QueryFormula().formula("query1"),
+                                        new QueryFormula().formula("query2")))));
+        TimeseriesResponseAttributes answer =
+                new MetricsApi(client).queryTimeseriesData(request).getData().getAttributes();
+
+        // Buckets 00:00 .. 00:08; 00:09 starts after now minus the 2 minute latency.
+        assertEquals(9, answer.getTimes().size());
+        assertEquals(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli(), answer.getTimes().get(0));
+        // Only version 1.4.0 is scripted, so one series, for formula 0.
+        assertEquals(1, answer.getSeries().size());
+        assertEquals(0, answer.getSeries().get(0).getQueryIndex());
+        List<Double> values = answer.getValues().get(0);
+        assertNull(values.get(3));
+        assertEquals(200.0, values.get(2));
+        assertEquals(100.0, values.get(8));
+    }
+
+    private static TimeseriesQuery query(String name, String query) {
+        return new TimeseriesQuery(new MetricsTimeseriesQuery()
+                .dataSource(MetricsDataSource.METRICS).name(name).query(query));
+    }
+
+    @Test
+    void eventsAreStoredAndEchoed() throws ApiException {
+        EventCreateResponse response = new EventsApi(client).createEvent(new EventCreateRequest()
+                .title("Rollout of checkout 1.4.0 passed the gate")
+                .text("p95 within 5% of baseline")
+                .tags(List.of("service:checkout", "version:1.4.0"))
+                .alertType(EventAlertType.SUCCESS));
+
+        assertEquals("ok", response.getStatus());
+        assertNotNull(response.getEvent().getId());
+        assertTrue(response.getEvent().getUrl().endsWith("id=" + response.getEvent().getId()));
+        assertEquals(1, sim.events().size());
+        assertEquals("success", sim.events().get(0).get("alert_type").asText());
+        assertEquals(1, sim.calls(DatadogSimulator.CREATE_EVENT));
+    }
+
+    @Test
+    void outOfBandEditsAndDeletesAreSeenByTheClient() throws ApiException {
+        Monitor created = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5));
+
+        ObjectNode edited = sim.editMonitor(created.getId(), m -> m.put("message", "edited in the UI"));
+        Monitor read = monitorsApi.getMonitor(created.getId());
+        assertEquals("edited in the UI", read.getMessage());
+        assertTrue(read.getModified().isAfter(created.getModified()));
+        assertEquals(edited.get("modified").asText(), sim.monitor(created.getId()).get("modified").asText());
+        assertEquals(1, sim.monitorsTagged(MANAGED, "service:checkout").size());
+
+        assertTrue(sim.deleteMonitor(created.getId()));
+        assertEquals(404, assertThrows(ApiException.class,
+                () -> monitorsApi.getMonitor(created.getId())).getCode());
+        assertNull(sim.monitor(created.getId()));
+
+        long seeded = sim.putMonitor(unmanagedMonitor());
+        assertEquals("Legacy disk monitor", monitorsApi.getMonitor(seeded).getName());
+        assertTrue(seeded > created.getId());
+    }
+
+    @Test
+    void clearForgetsStateButKeepsServing() throws ApiException {
+        monitorsApi.createMonitor(latencyMonitor("checkout", 0.5));
+        sim.failNext(DatadogSimulator.ANY, 5, 500);
+        sim.clear();
+
+        assertEquals(0, sim.totalCalls());
+        assertEquals(0, sim.pendingFaults());
+        assertEquals(0, monitorsApi.listMonitors().size());
+        assertEquals(1, sim.totalCalls());
+    }
+
+    private static ObjectNode unmanagedMonitor() {
+        ObjectNode m = JsonNodeFactory.instance.objectNode();
+        m.put("name", "Legacy disk monitor");
+        m.put("type", "metric alert");
+        m.put("query", "avg(last_5m):avg:system.disk.in_use{*} by {host} > 0.9");
+        m.putArray("tags").add("team:storage");
+        return m;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.mimamori.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.LongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Answers v2 timeseries queries from scripted series: a script per {@code version:} tag found in
+ * the query's scope, or one script for any query. Thread-safe.
+ */
+final class SimulatedMetrics {
+
+    static final long DEFAULT_INTERVAL_MS = 60_000L;
+    // Guards the simulator against a runaway range; real Datadog caps points per series too.
+    private static final long MAX_POINTS = 100_000L;
+    private static final Pattern SCOPE = Pattern.compile("\\{([^}]*)}");
+    private static final String VERSION_PREFIX = "version:";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Map<String, LongFunction<Double>> byVersion = new ConcurrentHashMap<>();
+    private volatile BiFunction<String, Long, Double> anyQuery;
+    private volatile Duration dataLatency = Duration.ZERO;
+    private volatile double incompleteLastBucketFactor = 1.0;
+
+    void script(String version, LongFunction<Double> valueAtBucketStartMs) {
+        Objects.requireNonNull(valueAtBucketStartMs, "valueAtBucketStartMs");
+        String bare = version.startsWith(VERSION_PREFIX) ? version.substring(VERSION_PREFIX.length()) : version;
+        byVersion.put(bare, valueAtBucketStartMs);
+    }
+
+    void script(BiFunction<String, Long, Double> valueOfQueryAtBucketStartMs) {
+        anyQuery = valueOfQueryAtBucketStartMs;
+    }
+
+    void setDataLatency(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("data latency must not be negative: " + latency);
+        }
+        dataLatency = latency;
+    }
+
+    void setIncompleteLastBucketFactor(double factor) {
+        if (!Double.isFinite(factor) || factor < 0) {
+            throw new IllegalArgumentException("factor must be finite and >= 0: " + factor);
+        }
+        incompleteLastBucketFactor = factor;
+    }
+
+    void clear() {
+        byVersion.clear();
+        anyQuery = null;
+        dataLatency = Duration.ZERO;
+        incompleteLastBucketFactor = 1.0;
+    }
+
+    /**
+     * POST /api/v2/query/timeseries.
+     *
+     * @param request TimeseriesFormulaQueryRequest as JSON
+     * @param now     the simulator's current time
+     * @return TimeseriesFormulaQueryResponse as JSON
+     */
+    ObjectNode query(JsonNode request, Instant now) {
+        JsonNode attributes = request.path("data").path("attributes");
+        if (!attributes.isObject()) {
+            throw ApiError.badRequest("Missing required field 'data.attributes'");
+        }
+        long from = requiredLong(attributes, "from");
+        long to = requiredLong(attributes, "to");
+        JsonNode intervalNode = attributes.get("interval");
+        long interval = intervalNode == null || intervalNode.isNull()
+                ? DEFAULT_INTERVAL_MS : intervalNode.asLong();
+        if (interval <= 0) {
+            throw ApiError.badRequest("'interval' must be positive");
+        }
+        if (from >= to) {
+            throw ApiError.badRequest("'from' must be before 'to'");
+        }
+
+        List<String> names = new ArrayList<>();
+        List<String> queries = new ArrayList<>();
+        JsonNode queryNodes = attributes.path("queries");
+        if (!queryNodes.isArray() || queryNodes.isEmpty()) {
+            throw ApiError.badRequest("At least one query is required");
+        }
+        for (JsonNode q : queryNodes) {
+            String source = q.path("data_source").asText("metrics");
+            if (!"metrics".equals(source)) {
+                throw ApiError.badRequest("data_source '" + source + "' is not supported by the simulator");
+            }
+            if (!q.path("query").isTextual() || q.path("query").asText().isBlank()) {
+                throw ApiError.badRequest("Missing required field 'query' in queries");
+            }
+            names.add(q.path("name").asText(null));
+            queries.add(q.path("query").asText());
+        }
+        List<Integer> seriesSources = seriesSources(attributes.path("formulas"), names, queries.size());
+
+        // Datadog stamps buckets with their start, aligned to the interval grid.
+        long cutoff = now.toEpochMilli() - dataLatency.toMillis();
+        long first = Math.floorDiv(from, interval) * interval;
+        if ((to - first) / interval > MAX_POINTS) {
+            throw ApiError.badRequest("Too many points requested: reduce the range or raise the interval");
+        }
+        List<Long> times = new ArrayList<>();
+        for (long t = first; t < to && t <= cutoff; t += interval) {
+            times.add(t);
+        }
+
+        // Only the newest bucket Datadog has (the next one not yet visible) can still be filling.
+        int partial = !times.isEmpty() && times.get(times.size() - 1) + interval > cutoff
+                ? times.size() - 1 : -1;
+        ArrayNode series = NODES.arrayNode();
+        ArrayNode values = NODES.arrayNode();
+        for (int i = 0; i < seriesSources.size(); i++) {
+            String query = queries.get(seriesSources.get(i));
+            LongFunction<Double> script = scriptFor(query);
+            if (script == null) {
+                continue;
+            }
+            ArrayNode points = values.addArray();
+            for (int j = 0; j < times.size(); j++) {
+                Double v = script.apply(times.get(j));
+                if (v == null || !Double.isFinite(v)) {
+                    points.addNull();
+                } else {
+                    points.add(j == partial ? v * incompleteLastBucketFactor : v);
+                }
+            }
+            ObjectNode s = series.addObject();
+            s.putArray("group_tags");
+            s.put("query_index", i);
+            s.putNull("unit");
+        }
+
+        ObjectNode response = NODES.objectNode();
+        ObjectNode data = response.putObject("data");
+        data.put("type", "timeseries_response");
+        ObjectNode attrs = data.putObject("attributes");
+        attrs.set("series", series);
+        ArrayNode timesNode = attrs.putArray("times");
+        if (!series.isEmpty()) {
+            times.forEach(timesNode::add);
+        }
+        attrs.set("values", values);
+        return response;
+    }
+
+    /** Which query feeds each output series: the queries themselves, or one per formula. */
+    private static List<Integer> seriesSources(JsonNode formulas, List<String> names, int queryCount) {
+        List<Integer> sources = new ArrayList<>();
+        if (!formulas.isArray() || formulas.isEmpty()) {
+            for (int i = 0; i < queryCount; i++) {
+                sources.add(i);
+            }
+            return sources;
+        }
+        for (JsonNode f : formulas) {
+            String formula = f.path("formula").asText("").trim();
+            int index = names.indexOf(formula);
+            if (index < 0) {
+                throw ApiError.badRequest("Formula '" + formula + "' is not supported by the simulator: "
+                        + "use the name of one query, e.g. 'query1'");
+            }
+            sources.add(index);
+        }
+        return sources;
+    }
+
+    private LongFunction<Double> scriptFor(String query) {
+        String version = versionOf(query);
+        if (version != null) {
+            LongFunction<Double> script = byVersion.get(version);
+            if (script != null) {
+                return script;
+            }
+        }
+        BiFunction<String, Long, Double> any = anyQuery;
+        return any == null ? null : t -> any.apply(query, t);
+    }
+
+    /** The value of the first {@code version:} tag inside a {...} scope, or null. */
+    static String versionOf(String query) {
+        Matcher scope = SCOPE.matcher(query);
+        while (scope.find()) {
+            for (String part : scope.group(1).split(",")) {
+                String tag = part.trim();
+                if (tag.startsWith(VERSION_PREFIX) && tag.length() > VERSION_PREFIX.length()) {
+                    return tag.substring(VERSION_PREFIX.length());
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long requiredLong(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw ApiError.badRequest("Missing or invalid field '" + field + "' (epoch milliseconds)");
+        }
+        return value.asLong();
+    }
+}
