@@ -55,8 +55,6 @@ public class DatadogClient implements DatadogApi {
         MimamoriConfig.Datadog dd = config.datadog();
         this.configured = dd.apiKey().isPresent() && dd.appKey().isPresent();
         ApiClient client = new ApiClient();
-        client.setConnectTimeout((int) dd.connectTimeout().toMillis());
-        client.setReadTimeout((int) dd.readTimeout().toMillis());
         // Our own budget handles 429; the client's retry would sleep the reconcile thread.
         client.enableRetry(false);
         Optional<String> url = dd.url().map(DatadogClient::withoutTrailingSlash);
@@ -65,6 +63,9 @@ public class DatadogClient implements DatadogApi {
         if (configured) {
             client.configureApiKeys(Map.of("apiKeyAuth", dd.apiKey().get(), "appKeyAuth", dd.appKey().get()));
         }
+        // Last: the client applies timeouts to its current HTTP client, which other setters may rebuild.
+        client.setConnectTimeout((int) dd.connectTimeout().toMillis());
+        client.setReadTimeout((int) dd.readTimeout().toMillis());
         this.appBaseUrl = url.orElse(appUrlForSite(dd.site()));
         this.monitors = new MonitorsApi(client);
         this.events = new EventsApi(client);

@@ -45,7 +45,11 @@ public final class Demo {
         this.client = cluster.client();
     }
 
+    /** The mock API server logs every request at INFO through java.util.logging; the story is told here instead. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     public static void main(String[] args) throws Exception {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
         Files.createDirectories(WORK);
         boolean keep = "1".equals(System.getenv("DEMO_KEEP"));
         try (MockCluster cluster = MockCluster.start(); DatadogSimulator datadog = new DatadogSimulator(API_KEY, APP_KEY)) {
@@ -73,6 +77,8 @@ public final class Demo {
         }
         say("");
         say("demo finished.");
+        // The embedded servers leave non-daemon threads behind; the demo is over.
+        System.exit(0);
     }
 
     private void monitorsAct(OperatorProcess operator) throws Exception {

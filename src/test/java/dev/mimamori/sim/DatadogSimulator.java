@@ -51,12 +51,19 @@ public final class DatadogSimulator implements AutoCloseable {
     public static final String DEFAULT_API_KEY = "test-api-key";
     public static final String DEFAULT_APP_KEY = "test-app-key";
 
-    private final String initialApiKey;
-    private final String initialAppKey;
-    private volatile String apiKey;
-    private volatile String appKey;
+    /** The pair of keys requests must carry, swapped as one so no request sees half a change. */
+    record Keys(String api, String app) {
+        Keys {
+            Objects.requireNonNull(api, "apiKey");
+            Objects.requireNonNull(app, "appKey");
+        }
+    }
+
+    private final Keys initialKeys;
+    private volatile Keys keys;
     private volatile Clock clock = Clock.systemUTC();
 
+    // Package-private: SimulatorDispatcher answers requests from this state.
     final SimulatedMonitors monitors = new SimulatedMonitors(() -> clock.instant());
     final SimulatedEvents events = new SimulatedEvents();
     final SimulatedMetrics metrics = new SimulatedMetrics();
@@ -72,10 +79,8 @@ public final class DatadogSimulator implements AutoCloseable {
     }
 
     public DatadogSimulator(String apiKey, String appKey) {
-        this.initialApiKey = Objects.requireNonNull(apiKey, "apiKey");
-        this.initialAppKey = Objects.requireNonNull(appKey, "appKey");
-        this.apiKey = apiKey;
-        this.appKey = appKey;
+        this.initialKeys = new Keys(apiKey, appKey);
+        this.keys = initialKeys;
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
@@ -126,17 +131,20 @@ public final class DatadogSimulator implements AutoCloseable {
     // ---- credentials -----------------------------------------------------------------------
 
     public String apiKey() {
-        return apiKey;
+        return keys.api();
     }
 
     public String appKey() {
-        return appKey;
+        return keys.app();
+    }
+
+    Keys keys() {
+        return keys;
     }
 
     /** Changes the keys requests must carry; calls with other keys answer 403. */
     public void setKeys(String apiKey, String appKey) {
-        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-        this.appKey = Objects.requireNonNull(appKey, "appKey");
+        this.keys = new Keys(apiKey, appKey);
     }
 
     /** Makes every later call answer 403, as after the keys were revoked in Datadog. */
@@ -203,6 +211,9 @@ public final class DatadogSimulator implements AutoCloseable {
 
     /** The next {@code times} calls answer 429 with remaining 0 and the given reset. */
     public void rateLimitNext(String endpointKey, int times, int resetSeconds) {
+        if (resetSeconds < 0) {
+            throw new IllegalArgumentException("reset must not be negative: " + resetSeconds);
+        }
         faults.add(endpointKey, times, new Faults.Fault(Faults.Kind.RATE_LIMIT, 429, resetSeconds));
     }
 
@@ -295,7 +306,7 @@ public final class DatadogSimulator implements AutoCloseable {
         }
     }
 
-    /** Deletes a monitor behind the operator's back. @return whether it existed */
+    /** Deletes a monitor behind the operator's back; returns whether it existed. */
     public boolean deleteMonitor(long id) {
         return monitors.remove(id);
     }
@@ -326,7 +337,7 @@ public final class DatadogSimulator implements AutoCloseable {
         faults.clear();
         rateLimits.clear();
         metrics.clear();
-        setKeys(initialApiKey, initialAppKey);
+        keys = initialKeys;
         clock = Clock.systemUTC();
     }
 

@@ -37,8 +37,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -206,7 +211,8 @@ class DatadogSimulatorTest {
         ApiException get = assertThrows(ApiException.class, () -> monitorsApi.getMonitor(created.getId()));
         assertEquals(404, get.getCode());
         assertEquals("{\"errors\":[\"Monitor not found\"]}", get.getResponseBody());
-        ApiException again = assertThrows(ApiException.class, () -> monitorsApi.deleteMonitor(created.getId()));
+        ApiException again = assertThrows(ApiException.class,
+                () -> monitorsApi.deleteMonitor(created.getId()));
         assertEquals(404, again.getCode());
         ApiException update = assertThrows(ApiException.class, () -> monitorsApi.updateMonitor(
                 created.getId(), new MonitorUpdateRequest().name("x")));
@@ -221,7 +227,8 @@ class DatadogSimulatorTest {
                 .options(new MonitorOptions().thresholds(new MonitorThresholds().critical(0.6)));
         ApiException e = assertThrows(ApiException.class, () -> monitorsApi.validateMonitor(mismatch));
         assertEquals(400, e.getCode());
-        assertTrue(e.getResponseBody().contains("does not match that used in the query"), e.getResponseBody());
+        assertTrue(e.getResponseBody().contains("does not match that used in the query"),
+                e.getResponseBody());
 
         Monitor unresolved = latencyMonitor("${service}", 0.5);
         assertEquals(400, assertThrows(ApiException.class,
@@ -332,8 +339,10 @@ class DatadogSimulatorTest {
                                 .to(now.toEpochMilli())
                                 .interval(60_000L)
                                 .queries(List.of(
-                                        query("query1", "p95:trace.http.request{service:checkout,version:1.4.0}"),
-                                        query("query2", "p95:trace.http.request{service:checkout,version:1.3.9}")))
+                                        query("query1",
+                                                "p95:trace.http.request{service:checkout,version:1.4.0}"),
+                                        query("query2",
+                                                "p95:trace.http.request{service:checkout,version:1.3.9}")))
                                 .formulas(List.of(new QueryFormula().formula("query1"),
                                         new QueryFormula().formula("query2")))));
         TimeseriesResponseAttributes answer =
@@ -391,6 +400,39 @@ class DatadogSimulatorTest {
         long seeded = sim.putMonitor(unmanagedMonitor());
         assertEquals("Legacy disk monitor", monitorsApi.getMonitor(seeded).getName());
         assertTrue(seeded > created.getId());
+    }
+
+    @Test
+    void modifiedMovesForwardEvenWithAFrozenClock() throws ApiException {
+        sim.setClock(Clock.fixed(Instant.parse("2024-03-01T10:00:00Z"), ZoneOffset.UTC));
+        long id = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5)).getId();
+
+        sim.editMonitor(id, m -> m.put("name", "first edit"));
+        sim.editMonitor(id, m -> m.put("name", "second edit"));
+
+        Monitor read = monitorsApi.getMonitor(id);
+        assertEquals(Instant.parse("2024-03-01T10:00:00.002Z"), read.getModified().toInstant());
+    }
+
+    @Test
+    void concurrentCreatesGetDistinctIds() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Long>> ids = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                String service = "svc" + i;
+                ids.add(pool.submit(() -> monitorsApi.createMonitor(latencyMonitor(service, 1)).getId()));
+            }
+            Set<Long> distinct = new HashSet<>();
+            for (Future<Long> id : ids) {
+                distinct.add(id.get());
+            }
+            assertEquals(80, distinct.size());
+            assertEquals(80, sim.monitors().size());
+            assertEquals(80, sim.writeCalls());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -131,20 +131,18 @@ final class MonitorValidator {
             return;
         }
         if (criticalValue.compareTo(fromQuery.value()) != 0) {
-            errors.add("Alert threshold (" + critical.asText() + ") does not match that used in the query ("
-                    + fromQuery.value().toPlainString() + ").");
+            errors.add("Alert threshold (" + critical.asText() + ") does not match that used in the "
+                    + "query (" + fromQuery.value().toPlainString() + ").");
             return;
         }
         BigDecimal warning = number(thresholds.get("warning"));
         if (warning != null) {
             boolean above = fromQuery.comparator().startsWith(">");
             int order = warning.compareTo(criticalValue);
-            if (above && order > 0) {
-                errors.add("Warning threshold (" + warning.toPlainString()
-                        + ") must be less than the alert threshold (" + criticalValue.toPlainString() + ").");
-            } else if (!above && order < 0) {
-                errors.add("Warning threshold (" + warning.toPlainString()
-                        + ") must be greater than the alert threshold (" + criticalValue.toPlainString() + ").");
+            if (above ? order > 0 : order < 0) {
+                errors.add("Warning threshold (" + warning.toPlainString() + ") must be "
+                        + (above ? "less" : "greater") + " than the alert threshold ("
+                        + criticalValue.toPlainString() + ").");
             }
         }
     }

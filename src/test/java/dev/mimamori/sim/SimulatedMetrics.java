@@ -37,7 +37,8 @@ final class SimulatedMetrics {
 
     void script(String version, LongFunction<Double> valueAtBucketStartMs) {
         Objects.requireNonNull(valueAtBucketStartMs, "valueAtBucketStartMs");
-        String bare = version.startsWith(VERSION_PREFIX) ? version.substring(VERSION_PREFIX.length()) : version;
+        String bare = version.startsWith(VERSION_PREFIX)
+                ? version.substring(VERSION_PREFIX.length()) : version;
         byVersion.put(bare, valueAtBucketStartMs);
     }
 

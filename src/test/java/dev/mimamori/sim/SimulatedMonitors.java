@@ -125,9 +125,10 @@ final class SimulatedMonitors {
 
         List<ObjectNode> matching = new ArrayList<>();
         for (ObjectNode m : monitors.tailMap(idOffset, false).values()) {
+            String monitorName = m.path("name").asText().toLowerCase(Locale.ROOT);
             if (tagsOf(m).containsAll(monitorTags)
                     && scopeTagsOf(m).containsAll(scopeTags)
-                    && (nameLower == null || m.path("name").asText().toLowerCase(Locale.ROOT).contains(nameLower))) {
+                    && (nameLower == null || monitorName.contains(nameLower))) {
                 matching.add(m);
             }
         }

@@ -118,9 +118,10 @@ final class SimulatorDispatcher extends Dispatcher {
 
     /** Both keys, except where Datadog (and the client) use the API key alone. */
     private boolean authorized(String key, RecordedRequest request) {
-        boolean apiKeyOk = sim.apiKey().equals(request.getHeaders().get("DD-API-KEY"));
+        DatadogSimulator.Keys keys = sim.keys();
+        boolean apiKeyOk = keys.api().equals(request.getHeaders().get("DD-API-KEY"));
         return apiKeyOk && (API_KEY_ONLY.contains(key)
-                || sim.appKey().equals(request.getHeaders().get("DD-APPLICATION-KEY")));
+                || keys.app().equals(request.getHeaders().get("DD-APPLICATION-KEY")));
     }
 
     private Answer handle(String key, String template, String path, HttpUrl url, JsonNode body,
@@ -276,8 +277,10 @@ final class SimulatorDispatcher extends Dispatcher {
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";
             case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
             case 404 -> "Not found";
             case 409 -> "Conflict";
+            case 429 -> "Rate limit exceeded";
             default -> "Error " + status;
         };
     }
