@@ -1,0 +1,208 @@
+package dev.mimamori.datadog;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mimamori.config.MimamoriConfig;
+import dev.mimamori.sim.DatadogSimulator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Our Datadog client over real HTTP against the simulator: paging, error classification and the rate budget. */
+class DatadogClientTest {
+    static DatadogSimulator sim;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() {
+        sim = new DatadogSimulator().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        sim.clear();
+    }
+
+    static DatadogClient client(String apiKey, String appKey) {
+        return new DatadogClient(new TestConfig(sim.url(), apiKey, appKey, Duration.ofSeconds(1)),
+                new SimpleMeterRegistry());
+    }
+
+    static DatadogClient client() {
+        return client("test-api-key", "test-app-key");
+    }
+
+    static MonitorDefinition definition(String owner, String template, double threshold) {
+        List<String> tags = new ArrayList<>(OwnershipTags.of("c1", owner, template));
+        return new MonitorDefinition("t " + template, "query alert", "avg(last_5m):avg:x{service:a} > " + threshold,
+                "msg {{value}}", 3, tags, new TreeMap<>(Map.of("critical", threshold)), MonitorSettings.NONE);
+    }
+
+    @Test
+    void listingReadsEveryManagedMonitorWithOneCallPerThousand() {
+        for (int i = 0; i < 2500; i++) {
+            ObjectNode m = JSON.createObjectNode().put("name", "m" + i).put("type", "query alert")
+                    .put("query", "avg(last_5m):avg:x{*} > 1").put("message", "m");
+            m.putArray("tags").add("managed-by:mimamori").add("mimamori-cluster:" + (i % 5 == 0 ? "other" : "c1"))
+                    .add("mimamori-owner:ns/s" + (i % 7)).add("mimamori-monitor:t" + i);
+            sim.putMonitor(m);
+        }
+        List<ManagedMonitor> listed = client().listMonitors(OwnershipTags.ofCluster("c1"));
+
+        assertThat(listed).hasSize(2000);
+        assertThat(sim.listCalls()).isEqualTo(3);
+        assertThat(sim.requests()).allSatisfy(r -> {
+            assertThat(r.query()).containsEntry("page_size", List.of("1000"))
+                    .containsEntry("monitor_tags", List.of("managed-by:mimamori,mimamori-cluster:c1"));
+        });
+    }
+
+    @Test
+    void whatWeCreateReadsBackAsSatisfyingWhatWeAskedDespiteDatadogDefaults() {
+        DatadogClient client = client();
+        MonitorDefinition wanted = definition("ns/a", "latency", 400);
+        ManagedMonitor created = client.createMonitor(wanted);
+        ManagedMonitor listed = client.listMonitors(OwnershipTags.ofCluster("c1")).get(0);
+
+        assertThat(created.id()).isEqualTo(listed.id());
+        assertThat(wanted.isSatisfiedBy(listed.definition())).isTrue();
+        assertThat(listed.owner()).isEqualTo("ns/a");
+        assertThat(client.monitorUrl(created.id())).isEqualTo(sim.url() + "/monitors/" + created.id());
+    }
+
+    @Test
+    void withoutKeysNothingIsCalled() {
+        assertThatThrownBy(() -> client(null, null).listMonitors(List.of("a:b")))
+                .isInstanceOfSatisfying(DatadogException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DatadogException.Kind.NOT_CONFIGURED))
+                .hasMessageContaining("DD_API_KEY");
+        assertThat(sim.totalCalls()).isZero();
+    }
+
+    @Test
+    void refusedKeysAreForbiddenAndNeverQuoted() {
+        assertThatThrownBy(() -> client("wrong-secret-key", "wrong-app-secret").listMonitors(List.of("a:b")))
+                .isInstanceOfSatisfying(DatadogException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DatadogException.Kind.FORBIDDEN);
+                    assertThat(e.isTransient()).isFalse();
+                })
+                .message().contains("403").doesNotContain("wrong-secret-key").doesNotContain("wrong-app-secret");
+    }
+
+    @Test
+    void aRateLimitedEndpointIsNotCalledAgainUntilItsWindowResets() {
+        DatadogClient client = client();
+        sim.rateLimitNext(DatadogSimulator.LIST_MONITORS, 1, 30);
+
+        assertThatThrownBy(() -> client.listMonitors(List.of("a:b"))).isInstanceOfSatisfying(DatadogException.class,
+                e -> {
+                    assertThat(e.kind()).isEqualTo(DatadogException.Kind.RATE_LIMITED);
+                    assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
+                });
+        assertThatThrownBy(() -> client.listMonitors(List.of("a:b"))).isInstanceOf(DatadogException.class);
+        assertThat(sim.listCalls()).isEqualTo(1);
+        // Other endpoints have their own windows.
+        client.createMonitor(definition("ns/a", "x", 1));
+        assertThat(sim.calls(DatadogSimulator.CREATE_MONITOR)).isEqualTo(1);
+    }
+
+    @Test
+    void serverErrorsTimeoutsAndGarbageAreTransient() {
+        DatadogClient client = client();
+        sim.failNext(DatadogSimulator.LIST_MONITORS, 1, 502);
+        assertKind(() -> client.listMonitors(List.of("a:b")), DatadogException.Kind.UNAVAILABLE);
+        sim.malformedNext(DatadogSimulator.LIST_MONITORS, 1);
+        assertKind(() -> client.listMonitors(List.of("a:b")), DatadogException.Kind.UNAVAILABLE);
+        sim.setLatency(Duration.ofSeconds(3));
+        assertKind(() -> client.listMonitors(List.of("a:b")), DatadogException.Kind.UNAVAILABLE);
+    }
+
+    @Test
+    void aRejectedDefinitionCarriesDatadogsReason() {
+        MonitorDefinition bad = definition("ns/a", "x", 5);
+        MonitorDefinition mismatched = new MonitorDefinition(bad.name(), bad.type(), bad.query(), bad.message(),
+                bad.priority(), bad.tags(), new TreeMap<>(Map.of("critical", 7.0)), bad.settings());
+        assertThatThrownBy(() -> client().createMonitor(mismatched)).isInstanceOfSatisfying(DatadogException.class,
+                e -> assertThat(e.kind()).isEqualTo(DatadogException.Kind.REJECTED)).hasMessageContaining("threshold");
+    }
+
+    @Test
+    void deletingAMonitorThatIsAlreadyGoneIsDone() {
+        DatadogClient client = client();
+        long id = client.createMonitor(definition("ns/a", "x", 1)).id();
+        client.deleteMonitor(id);
+        client.deleteMonitor(id);
+        assertThat(sim.monitor(id)).isNull();
+        assertThat(sim.calls(DatadogSimulator.DELETE_MONITOR)).isEqualTo(2);
+    }
+
+    @Test
+    void appUrlFollowsTheSite() {
+        assertThat(DatadogClient.appUrlForSite("datadoghq.com")).isEqualTo("https://app.datadoghq.com");
+        assertThat(DatadogClient.appUrlForSite("datadoghq.eu")).isEqualTo("https://app.datadoghq.eu");
+        assertThat(DatadogClient.appUrlForSite("us5.datadoghq.com")).isEqualTo("https://us5.datadoghq.com");
+    }
+
+    static void assertKind(Runnable call, DatadogException.Kind kind) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(DatadogException.class,
+                e -> assertThat(e.kind()).isEqualTo(kind));
+    }
+
+    record TestConfig(String url, String apiKey, String appKey, Duration readTimeout) implements MimamoriConfig {
+        @Override
+        public String clusterName() {
+            return "c1";
+        }
+
+        @Override
+        public Duration resyncInterval() {
+            return Duration.ofMinutes(10);
+        }
+
+        @Override
+        public Datadog datadog() {
+            return new Datadog() {
+                public Optional<String> apiKey() {
+                    return Optional.ofNullable(TestConfig.this.apiKey);
+                }
+
+                public Optional<String> appKey() {
+                    return Optional.ofNullable(TestConfig.this.appKey);
+                }
+
+                public String site() {
+                    return "datadoghq.com";
+                }
+
+                public Optional<String> url() {
+                    return Optional.of(TestConfig.this.url);
+                }
+
+                public Duration connectTimeout() {
+                    return Duration.ofSeconds(1);
+                }
+
+                public Duration readTimeout() {
+                    return TestConfig.this.readTimeout;
+                }
+            };
+        }
+    }
+}
