@@ -23,4 +23,7 @@ public class MonitoringProfileSpec {
     @ValidationRule(value = "self.all(m, self.exists_one(n, n.name == m.name))", message = "monitor names must be unique")
     @JsonPropertyDescription("The standard monitors, each a named template.")
     public List<MonitorTemplate> monitors = new ArrayList<>();
+
+    @JsonPropertyDescription("The release gate: metrics every ReleaseCheck of this profile's services compares by default.")
+    public GateSpec gate;
 }

@@ -5,8 +5,10 @@ package dev.mimamori.api;
  * and the renderer (render mode, profiles), so a value can never break out of the query it is placed in.
  */
 public final class TagRules {
-    /** service, env, team: lowercase, starts with a letter, then letters, digits and {@code _ . - /}. */
-    public static final String TAG_VALUE = "^[a-z][a-z0-9_./-]{0,99}$";
+    /** service, env, team: lowercase letters, digits and {@code _ . - /}, starting with a letter or digit. */
+    public static final String TAG_VALUE = "^[a-z0-9][a-z0-9_./-]{0,99}$";
+    /** A version label such as 1.4.0 or v2-rc1; Datadog lowercases it in the version tag, and so do our queries. */
+    public static final String VERSION = "^[A-Za-z0-9][A-Za-z0-9_./-]{0,127}$";
     /** A whole tag such as {@code tier:critical}: as {@link #TAG_VALUE}, plus {@code :}. */
     public static final String TAG = "^[a-z][a-z0-9_.:/-]{0,199}$";
     /** A Datadog notification handle such as {@code @slack-payments} or {@code @pagerduty-checkout}. */
@@ -21,6 +23,10 @@ public final class TagRules {
 
     public static boolean isTagValue(String value) {
         return value != null && value.matches(TAG_VALUE);
+    }
+
+    public static boolean isVersion(String value) {
+        return value != null && value.matches(VERSION);
     }
 
     public static boolean isTag(String value) {

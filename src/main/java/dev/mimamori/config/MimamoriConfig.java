@@ -21,6 +21,10 @@ public interface MimamoriConfig {
     @WithDefault("10m")
     Duration resyncInterval();
 
+    /** The longest a ReleaseCheck waits between two looks at the clock (warm-up, analysis steps). */
+    @WithDefault("1m")
+    Duration gatePollInterval();
+
     Datadog datadog();
 
     interface Datadog {

@@ -14,13 +14,13 @@ public final class GateDefaults {
     /** Time after the rollout during which the candidate is not measured (cold caches, JIT). */
     public static final Duration WARMUP = Duration.ofMinutes(2);
 
-    /** Length of the analysis window on each side. */
-    public static final Duration DURATION = Duration.ofMinutes(10);
+    /** Length of the analysis window on each side: 15 minutes, the shortest that meets the detection target (docs/gate.md). */
+    public static final Duration DURATION = Duration.ofMinutes(15);
 
     /** Bucket (rollup) length of the series that are compared. */
     public static final Duration INTERVAL = Duration.ofMinutes(1);
 
-    /** Buckets in a full window on each side: DURATION / INTERVAL = 10. */
+    /** Buckets in a full window on each side: DURATION / INTERVAL = 15. */
     public static final int BUCKETS_PER_SIDE = (int) (DURATION.toMillis() / INTERVAL.toMillis());
 
     /** How late Datadog data may still arrive; a bucket is used once its end is this far past. */

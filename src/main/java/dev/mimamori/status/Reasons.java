@@ -8,8 +8,6 @@ public final class Reasons {
     // ServiceMonitoring / MonitoringProfile: Ready=True
     public static final String MONITORS_IN_SYNC = "MonitorsInSync";
     public static final String PROFILE_VALID = "ProfileValid";
-    // Ready=Unknown while work is under way
-    public static final String RECONCILING = "Reconciling";
     // Ready=False: the spec or profile needs a fix (no retry until it changes)
     public static final String PROFILE_NOT_FOUND = "ProfileNotFound";
     public static final String UNKNOWN_PARAMETER = "UnknownParameter";

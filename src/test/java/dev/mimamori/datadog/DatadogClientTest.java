@@ -177,6 +177,11 @@ class DatadogClientTest {
         }
 
         @Override
+        public Duration gatePollInterval() {
+            return Duration.ofMinutes(1);
+        }
+
+        @Override
         public Datadog datadog() {
             return new Datadog() {
                 public Optional<String> apiKey() {

@@ -65,6 +65,7 @@ public final class Demo {
                 say("  operator: java -jar %s (log: %s)", OperatorProcess.JAR, WORK.resolve("operator.log"));
                 Demo demo = new Demo(cluster, datadog);
                 demo.monitorsAct(operator);
+                new ReleaseAct(cluster.client(), datadog).run(operator);
                 if (keep) {
                     say("");
                     say("DEMO_KEEP=1: still running. Try:");

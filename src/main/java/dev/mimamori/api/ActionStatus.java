@@ -1,0 +1,28 @@
+package dev.mimamori.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** The action a finished check took; recorded before and after acting, so a restart never acts twice. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ActionStatus {
+    public static final String PENDING = "Pending";
+    public static final String DONE = "Done";
+    public static final String FAILED = "Failed";
+
+    @JsonPropertyDescription("None, Flag, Pause or Rollback.")
+    public String type;
+    @JsonPropertyDescription("Pending, Done or Failed.")
+    public String result;
+    @JsonPropertyDescription("What was done, e.g. \"rolled back to revision 6\".")
+    public String message;
+
+    public ActionStatus() {
+    }
+
+    public ActionStatus(String type, String result, String message) {
+        this.type = type;
+        this.result = result;
+        this.message = message;
+    }
+}

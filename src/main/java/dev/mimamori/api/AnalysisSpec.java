@@ -1,0 +1,38 @@
+package dev.mimamori.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+/** When and how much to measure. Empty fields take the defaults documented in docs/gate.md. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AnalysisSpec {
+    public static final String DURATION_PATTERN = "^([0-9]+(s|m|h))+$";
+
+    @Pattern(DURATION_PATTERN)
+    @JsonPropertyDescription("Time after the rollout during which nothing is measured (default 2m).")
+    public String warmup;
+
+    @Pattern(DURATION_PATTERN)
+    @JsonPropertyDescription("Length of the window measured on each side (default 15m).")
+    public String duration;
+
+    @Pattern(DURATION_PATTERN)
+    @JsonPropertyDescription("Bucket length of the compared series, one sample per bucket (default 1m).")
+    public String interval;
+
+    @Pattern(DURATION_PATTERN)
+    @JsonPropertyDescription("How late Datadog's data arrives: buckets younger than this are not used yet (default 2m).")
+    public String dataDelay;
+
+    @Min(0.5)
+    @Max(0.9999)
+    @JsonPropertyDescription("Confidence of the one-sided Mann-Whitney test before a regression counts (default 0.99).")
+    public Double confidence;
+
+    @Min(3)
+    @JsonPropertyDescription("Fewest samples on each side for a verdict; with fewer the check is Inconclusive (default 8).")
+    public Integer minSamples;
+}

@@ -1,0 +1,30 @@
+package dev.mimamori.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.mimamori.gate.Direction;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+
+/** One metric the gate compares between the baseline and the candidate version. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GateMetric {
+    @Required
+    @JsonPropertyDescription("Name shown in the status and the verdict message, e.g. \"p95 latency (ms)\".")
+    public String name;
+
+    @Required
+    @JsonPropertyDescription("Datadog metric query with ${service}, ${env} and ${version}, e.g. p95:trace.http.request{service:${service},env:${env},version:${version}} * 1000.")
+    public String query;
+
+    @JsonPropertyDescription("LowerIsBetter (latency, errors; default) or HigherIsBetter (throughput, success rate).")
+    public Direction direction;
+
+    @Min(0)
+    @JsonPropertyDescription("Largest relative worsening of the median that still passes, in percent.")
+    public Double maxRegressionPercent;
+
+    @Min(0)
+    @JsonPropertyDescription("Absolute change below which a difference is ignored, in the metric's unit (e.g. 2 for 2 ms).")
+    public Double absoluteFloor;
+}

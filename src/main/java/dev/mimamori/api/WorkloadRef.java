@@ -1,0 +1,18 @@
+package dev.mimamori.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** The workload a ReleaseCheck watches, in the check's own namespace. */
+public class WorkloadRef {
+    @Default("Deployment")
+    @Pattern("^Deployment$")
+    @JsonPropertyDescription("Kind of the workload; only Deployment is supported.")
+    public String kind = "Deployment";
+
+    @Required
+    @JsonPropertyDescription("Name of the workload in the same namespace.")
+    public String name;
+}

@@ -1,0 +1,23 @@
+package dev.mimamori.gate;
+
+import dev.mimamori.api.AnalysisSpec;
+
+import java.time.Duration;
+
+/** A check's analysis settings with every default applied (GateDefaults is the one place defaults live). */
+public record AnalysisSettings(Duration warmup, Duration duration, Duration interval, Duration dataDelay,
+        double confidence, int minSamples) {
+
+    public static AnalysisSettings of(AnalysisSpec spec) {
+        AnalysisSpec s = spec == null ? new AnalysisSpec() : spec;
+        Duration interval = Durations.parse(s.interval, GateDefaults.INTERVAL);
+        if (interval.toSeconds() < 10) {
+            throw new IllegalArgumentException("analysis.interval must be at least 10s");
+        }
+        return new AnalysisSettings(Durations.parse(s.warmup, GateDefaults.WARMUP),
+                Durations.parse(s.duration, GateDefaults.DURATION), interval,
+                Durations.parse(s.dataDelay, GateDefaults.DATA_LATENESS),
+                s.confidence == null ? GateDefaults.CONFIDENCE : s.confidence,
+                s.minSamples == null ? GateDefaults.MIN_SAMPLES : s.minSamples);
+    }
+}

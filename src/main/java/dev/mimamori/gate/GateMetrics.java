@@ -1,0 +1,59 @@
+package dev.mimamori.gate;
+
+import dev.mimamori.api.GateMetric;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns gate metric specs into metrics ready to query and judge, or says what is wrong with them. Pure. */
+public final class GateMetrics {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+
+    private GateMetrics() {
+    }
+
+    public static List<ResolvedMetric> resolve(List<GateMetric> metrics, AnalysisSettings settings) {
+        if (metrics == null || metrics.isEmpty()) {
+            throw new IllegalArgumentException("no gate metrics: set spec.metrics or a gate section in the profile");
+        }
+        List<ResolvedMetric> result = new ArrayList<>();
+        for (GateMetric m : metrics) {
+            if (m.name == null || m.query == null || m.query.isBlank()) {
+                throw new IllegalArgumentException("every gate metric needs a name and a query");
+            }
+            Matcher placeholders = PLACEHOLDER.matcher(m.query);
+            while (placeholders.find()) {
+                String name = placeholders.group(1);
+                if (!name.equals("service") && !name.equals("env") && !name.equals("version")) {
+                    throw new IllegalArgumentException("gate metric \"" + m.name + "\" uses ${" + name
+                            + "}; only ${service}, ${env} and ${version} are known");
+                }
+            }
+            if (!balanced(m.query)) {
+                throw new IllegalArgumentException("gate metric \"" + m.name + "\" has unbalanced brackets: " + m.query);
+            }
+            Direction direction = m.direction == null ? Direction.LowerIsBetter : m.direction;
+            double maxRegression = m.maxRegressionPercent != null ? m.maxRegressionPercent
+                    : GateDefaults.LATENCY_MAX_REGRESSION_PERCENT;
+            result.add(new ResolvedMetric(m.name, m.query, new MetricComparison.GateCriteria(direction,
+                    maxRegression, m.absoluteFloor, settings.confidence(), settings.minSamples())));
+        }
+        return result;
+    }
+
+    private static boolean balanced(String query) {
+        int depth = 0;
+        for (char c : query.toCharArray()) {
+            if (c == '(' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == '}') {
+                if (--depth < 0) {
+                    return false;
+                }
+            }
+        }
+        return depth == 0;
+    }
+}

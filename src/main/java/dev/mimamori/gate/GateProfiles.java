@@ -1,0 +1,48 @@
+package dev.mimamori.gate;
+
+import dev.mimamori.api.GateMetric;
+import dev.mimamori.api.MonitoringProfile;
+import dev.mimamori.api.MonitoringProfileSpec;
+import dev.mimamori.api.ReleaseCheck;
+import dev.mimamori.api.ReleaseInfo;
+import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.monitoring.BuiltInProfile;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/** Finds the gate metrics of a check: its own, else those of its service's profile. */
+@ApplicationScoped
+public class GateProfiles {
+    private final KubernetesClient client;
+
+    public GateProfiles(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public List<GateMetric> metricsFor(ReleaseCheck check, ReleaseInfo release) {
+        if (check.getSpec().metrics != null && !check.getSpec().metrics.isEmpty()) {
+            return check.getSpec().metrics;
+        }
+        String profileName = check.getSpec().profile != null ? check.getSpec().profile
+                : profileOfService(check.getMetadata().getNamespace(), release.service);
+        MonitoringProfile profile = client.resources(MonitoringProfile.class).withName(profileName).get();
+        MonitoringProfileSpec spec = profile != null ? profile.getSpec()
+                : BuiltInProfile.NAME.equals(profileName) ? BuiltInProfile.spec() : null;
+        if (spec == null) {
+            throw new IllegalArgumentException("MonitoringProfile \"" + profileName + "\" does not exist");
+        }
+        if (spec.gate == null || spec.gate.metrics == null || spec.gate.metrics.isEmpty()) {
+            throw new IllegalArgumentException("MonitoringProfile \"" + profileName
+                    + "\" has no gate metrics; add a gate section or set spec.metrics");
+        }
+        return spec.gate.metrics;
+    }
+
+    private String profileOfService(String namespace, String service) {
+        return client.resources(ServiceMonitoring.class).inNamespace(namespace).list().getItems().stream()
+                .filter(sm -> sm.getSpec() != null && service.equals(sm.getSpec().service)).findFirst()
+                .map(sm -> sm.getSpec().profileName()).orElse(BuiltInProfile.NAME);
+    }
+}

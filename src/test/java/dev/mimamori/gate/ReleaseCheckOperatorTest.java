@@ -1,0 +1,302 @@
+package dev.mimamori.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mimamori.api.OnFailure;
+import dev.mimamori.api.OnInconclusive;
+import dev.mimamori.api.ReleaseCheck;
+import dev.mimamori.api.ReleaseCheckSpec;
+import dev.mimamori.api.WorkloadRef;
+import dev.mimamori.sim.DatadogSimulator;
+import dev.mimamori.sim.SeriesScript;
+import dev.mimamori.testing.MovableClock;
+import dev.mimamori.testing.OperatorTestEnvironment;
+import dev.mimamori.testing.Rollouts;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * ReleaseChecks run by the operator against the mock API server and the Datadog simulator. The simulator answers
+ * metric queries from scripted series per version; the operator's clock is moved instead of waited for.
+ */
+@QuarkusTest
+@QuarkusTestResource(OperatorTestEnvironment.class)
+class ReleaseCheckOperatorTest {
+    static final long MINUTE = 60_000;
+
+    @Inject
+    KubernetesClient client;
+
+    DatadogSimulator datadog = OperatorTestEnvironment.datadog();
+    /** version -> latency script; error rates are flat and equal for every version. */
+    static final Map<String, LongFunction<Double>> LATENCY = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void resetClock() {
+        MovableClock.INSTANCE.reset();
+    }
+
+    void scriptVersions() {
+        datadog.scriptMetrics((query, t) -> {
+            String version = query.replaceAll(".*version:([^,}]+).*", "$1");
+            if (query.contains("errors")) {
+                return 0.002;
+            }
+            LongFunction<Double> latency = LATENCY.get(version);
+            return latency == null ? null : latency.apply(t);
+        });
+    }
+
+    void latency(String version, double factor, long seed) {
+        LATENCY.put(version, new SeriesScript(SeriesScript.MODERATE_TRAFFIC, seed).p95LatencyMsAt(factor, MINUTE));
+        scriptVersions();
+    }
+
+    ReleaseCheck check(String namespace, String deployment, OnFailure onFailure, OnInconclusive onInconclusive) {
+        ReleaseCheck check = new ReleaseCheck();
+        check.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(deployment + "-check").build());
+        ReleaseCheckSpec spec = new ReleaseCheckSpec();
+        spec.workload = new WorkloadRef();
+        spec.workload.name = deployment;
+        spec.onFailure = onFailure;
+        spec.onInconclusive = onInconclusive;
+        check.setSpec(spec);
+        return client.resource(check).create();
+    }
+
+    ReleaseCheck get(ReleaseCheck check) {
+        return client.resource(check).get();
+    }
+
+    Instant startOf(ReleaseCheck check) {
+        return Instant.parse(get(check).getMetadata().getCreationTimestamp());
+    }
+
+    /** Moves the operator's clock past the verdict time (warm-up 2m + window 15m + lateness 2m). */
+    ReleaseCheck awaitVerdict(ReleaseCheck check) {
+        MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(20)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ReleaseCheck current = get(check);
+            assertThat(current.getStatus()).isNotNull();
+            assertThat(current.getStatus().isFinished()).as("phase " + current.getStatus().phase).isTrue();
+            assertThat(current.getStatus().action == null || !"Pending".equals(current.getStatus().action.result))
+                    .isTrue();
+        });
+        return get(check);
+    }
+
+    Deployment deployment(String namespace, String name) {
+        return client.apps().deployments().inNamespace(namespace).withName(name).get();
+    }
+
+    List<JsonNode> datadogEvents(String version) {
+        return datadog.events().stream().filter(e -> e.toString().contains("version:" + version))
+                .map(e -> (JsonNode) e).toList();
+    }
+
+    @Test
+    void aRegressedVersionFailsAndFlagOnlyFlags() {
+        Deployment before = Rollouts.deploy(client, "gate-flag", "checkout", "checkout", "prod", "1.0.0", "1.1.0");
+        latency("1.0.0", 1.0, 11);
+        latency("1.1.0", 1.5, 12);
+        ReleaseCheck check = check("gate-flag", "checkout", null, null);
+
+        ReleaseCheck done = awaitVerdict(check);
+
+        assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Failed");
+        assertThat(done.getStatus().release.baselineVersion).isEqualTo("1.0.0");
+        assertThat(done.getStatus().release.candidateVersion).isEqualTo("1.1.0");
+        var latency = done.getStatus().metrics.get(0);
+        assertThat(latency.verdict).isEqualTo("Failed");
+        assertThat(latency.baselineCount).isBetween(12, 15);
+        assertThat(latency.candidateCount).isBetween(12, 15);
+        assertThat(latency.changePercent).isBetween(35.0, 65.0);
+        assertThat(latency.pValue).isLessThan(0.01);
+        assertThat(done.getStatus().metrics.get(1).verdict).isEqualTo("Passed");
+        assertThat(done.getStatus().message).startsWith("p95 latency (ms) +").contains(": failed");
+        assertThat(done.getStatus().action.type).isEqualTo("Flag");
+        assertThat(done.getStatus().action.result).isEqualTo("Done");
+
+        Deployment after = deployment("gate-flag", "checkout");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/release-check", "failed")
+                .containsKey("mimamori.dev/release-check-summary");
+        assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+        assertThat(after.getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
+        List<Event> warnings = client.v1().events().inNamespace("gate-flag").list().getItems().stream()
+                .filter(e -> "Deployment".equals(e.getInvolvedObject().getKind())).toList();
+        assertThat(warnings).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo("ReleaseCheckFailed");
+        });
+        List<JsonNode> events = datadogEvents("1.1.0");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).path("alert_type").asText()).isEqualTo("error");
+        assertThat(events.get(0).path("tags").toString()).contains("service:checkout", "env:prod", "version:1.1.0");
+    }
+
+    @Test
+    void pauseStopsTheRolloutWithoutTouchingTheTemplate() {
+        Deployment before = Rollouts.deploy(client, "gate-pause", "cart", "cart", "prod", "2.0.0", "2.1.0");
+        latency("2.0.0", 1.0, 21);
+        latency("2.1.0", 1.6, 22);
+        ReleaseCheck done = awaitVerdict(check("gate-pause", "cart", OnFailure.Pause, null));
+
+        assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Failed");
+        assertThat(done.getStatus().message).contains("paused the rollout");
+        Deployment after = deployment("gate-pause", "cart");
+        assertThat(after.getSpec().getPaused()).isTrue();
+        assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/release-check", "failed");
+    }
+
+    @Test
+    void rollbackRestoresThePreviousRevisionOnceAndNeverAgain() {
+        Rollouts.deploy(client, "gate-rollback", "search", "search", "prod", "3.0.0", "3.1.0", "3.2.0");
+        latency("3.1.0", 1.0, 31);
+        latency("3.2.0", 1.5, 32);
+        ReleaseCheck done = awaitVerdict(check("gate-rollback", "search", OnFailure.Rollback, null));
+
+        assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Failed");
+        assertThat(done.getStatus().message).contains("rolled back to revision 2");
+        Deployment after = deployment("gate-rollback", "search");
+        PodTemplateSpec expected = Rollouts.template("search", "search", "prod", "3.1.0");
+        assertThat(after.getSpec().getTemplate().getMetadata().getLabels())
+                .isEqualTo(expected.getMetadata().getLabels());
+        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example/search:3.1.0");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/rolled-back-by", "search-check");
+
+        // A later deploy of the same bad template must not be rolled back again by this finished check.
+        String resourceVersion = after.getMetadata().getResourceVersion();
+        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        assertThat(deployment("gate-rollback", "search").getMetadata().getResourceVersion())
+                .isEqualTo(resourceVersion);
+        assertThat(datadogEvents("3.2.0")).hasSize(1);
+    }
+
+    @Test
+    void rollbackWithoutAPreviousRevisionIsAnErrorAndLeavesTheDeploymentAlone() {
+        Deployment before = Rollouts.deploy(client, "gate-first", "fresh", "fresh", "prod", "0.1.0");
+        latency("0.1.0", 1.0, 41);
+        ReleaseCheck check = check("gate-first", "fresh", OnFailure.Rollback, OnInconclusive.Fail);
+        // Without data before the rollout the check is Inconclusive, which onInconclusive turns into a failure.
+        datadog.scriptMetrics((q, t) -> t < startOf(check).toEpochMilli() ? null : 200.0);
+        ReleaseCheck done = awaitVerdict(check);
+
+        assertThat(done.getStatus().release.mode).isEqualTo("BeforeAfter");
+        assertThat(done.getStatus().verdict).isEqualTo("Inconclusive");
+        assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Error");
+        assertThat(done.getStatus().message).contains("no previous revision");
+        Deployment after = deployment("gate-first", "fresh");
+        assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+        assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("mimamori.dev/release-check");
+    }
+
+    @Test
+    void anUnchangedVersionPassesAndSaysSo() {
+        Rollouts.deploy(client, "gate-pass", "ledger", "ledger", "prod", "5.0.0", "5.0.1");
+        latency("5.0.0", 1.0, 51);
+        latency("5.0.1", 1.0, 52);
+        ReleaseCheck done = awaitVerdict(check("gate-pass", "ledger", OnFailure.Rollback, null));
+
+        assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Passed");
+        assertThat(done.getStatus().metrics).allSatisfy(m -> assertThat(m.verdict).isEqualTo("Passed"));
+        Deployment after = deployment("gate-pass", "ledger");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/release-check", "passed")
+                .doesNotContainKey("mimamori.dev/rolled-back-by");
+        assertThat(datadogEvents("5.0.1")).singleElement()
+                .satisfies(e -> assertThat(e.path("alert_type").asText()).isEqualTo("success"));
+    }
+
+    @Test
+    void tooLittleDataIsInconclusiveNeverPassedAndFollowsOnInconclusive() {
+        Rollouts.deploy(client, "gate-sparse", "sparse", "sparse", "prod", "6.0.0", "6.1.0");
+        Rollouts.deploy(client, "gate-sparse", "sparse-strict", "sparse", "prod", "6.0.0", "6.1.0");
+        latency("6.0.0", 1.0, 61);
+        LongFunction<Double> huge = new SeriesScript(SeriesScript.MODERATE_TRAFFIC, 62).p95LatencyMsAt(3.0, MINUTE);
+        // The candidate reports only one bucket in five: a large change on too little data.
+        LATENCY.put("6.1.0", t -> (t / MINUTE) % 5 == 0 ? huge.apply(t) : null);
+        scriptVersions();
+        ReleaseCheck flagged = check("gate-sparse", "sparse", OnFailure.Pause, null);
+        ReleaseCheck strict = check("gate-sparse", "sparse-strict", OnFailure.Pause, OnInconclusive.Fail);
+
+        ReleaseCheck flaggedDone = awaitVerdict(flagged);
+        ReleaseCheck strictDone = awaitVerdict(strict);
+
+        assertThat(flaggedDone.getStatus().verdict).isEqualTo("Inconclusive");
+        assertThat(flaggedDone.getStatus().metrics.get(0).candidateCount).isLessThan(8);
+        assertThat(deployment("gate-sparse", "sparse").getMetadata().getAnnotations())
+                .containsEntry("mimamori.dev/release-check", "inconclusive");
+        assertThat(deployment("gate-sparse", "sparse").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
+        assertThat(strictDone.getStatus().verdict).isEqualTo("Inconclusive");
+        assertThat(strictDone.getStatus().action.type).isEqualTo("Pause");
+        assertThat(deployment("gate-sparse", "sparse-strict").getSpec().getPaused()).isTrue();
+    }
+
+    @Test
+    void aDatadogOutageDuringAnalysisNeitherPassesNorLosesTheCheck() {
+        Rollouts.deploy(client, "gate-outage", "orders", "orders", "prod", "7.0.0", "7.1.0");
+        latency("7.0.0", 1.0, 71);
+        latency("7.1.0", 1.5, 72);
+        ReleaseCheck check = check("gate-outage", "orders", null, null);
+        MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(8)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(check).getStatus() != null
+                && "Analyzing".equals(get(check).getStatus().phase));
+
+        datadog.setOutage(true);
+        try {
+            MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(20)));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    dev.mimamori.testing.Resources.ready(get(check).getStatus().conditions).getReason())
+                    .isEqualTo("DatadogUnavailable"));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> "Analyzing".equals(get(check).getStatus().phase));
+        } finally {
+            datadog.setOutage(false);
+        }
+        ReleaseCheck done = awaitVerdict(check);
+        assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Failed");
+    }
+
+    @Test
+    void aClearRegressionFailsEarlyWithoutWaitingForTheWindowToEnd() {
+        Rollouts.deploy(client, "gate-early", "payments", "payments", "prod", "8.0.0", "8.1.0");
+        latency("8.0.0", 1.0, 81);
+        latency("8.1.0", 2.0, 82);
+        ReleaseCheck check = check("gate-early", "payments", null, null);
+        MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(1)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(check).getStatus() != null
+                && "Pending".equals(get(check).getStatus().phase));
+        int queriesBefore = datadog.calls(DatadogSimulator.QUERY_TIMESERIES);
+        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(datadog.calls(DatadogSimulator.QUERY_TIMESERIES)).as("no queries while warming up")
+                .isEqualTo(queriesBefore);
+
+        MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(14)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Failed".equals(get(check).getStatus().phase));
+
+        ReleaseCheck done = get(check);
+        assertThat(done.getStatus().message).contains("failed early");
+        assertThat(Instant.parse(done.getStatus().finishedAt)).isBefore(startOf(check).plus(Duration.ofMinutes(19)));
+        assertThat(datadog.requests()).filteredOn(r -> r.key().equals(DatadogSimulator.QUERY_TIMESERIES))
+                .allSatisfy(r -> assertThat(r.body().path("data").path("attributes").path("queries")).hasSize(4));
+    }
+
+}
