@@ -53,6 +53,9 @@ public class ServiceMonitoringSpec {
     @JsonPropertyDescription("Delete (default): the monitors are deleted with this resource. Orphan: they stay in Datadog.")
     public DeletionPolicy deletionPolicy;
 
+    @JsonPropertyDescription("Gate every rollout of this service's Deployments with a ReleaseCheck.")
+    public ReleaseCheckTemplate releaseCheck;
+
     public String profileName() {
         return profile == null || profile.isBlank() ? "default" : profile;
     }

@@ -73,6 +73,12 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
         if (status.release == null && !start(check, status, now)) {
             return finish(check, status, null);
         }
+        Long newer = newerRevision(check, status.release);
+        if (newer != null) {
+            ReleaseCheckStatusBuilder.superseded(status, newer, generation, now);
+            events.record(check, KubeEvents.NORMAL, ReleaseCheckStatus.SUPERSEDED, status.message);
+            return finish(check, status, null);
+        }
         AnalysisSettings settings;
         List<ResolvedMetric> metrics;
         try {
@@ -91,6 +97,14 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
             return finish(check, status, Duration.between(now, firstQuery));
         }
         return analyse(check, status, metrics, settings, windows, now);
+    }
+
+    /** The Deployment's revision when a newer rollout has replaced the one under test, else null. */
+    private Long newerRevision(ReleaseCheck check, ReleaseInfo release) {
+        Deployment deployment = client.apps().deployments().inNamespace(check.getMetadata().getNamespace())
+                .withName(check.getSpec().workload.name).get();
+        Long current = deployment == null ? null : Revisions.revisionOf(deployment);
+        return current != null && release.revision != null && current > release.revision ? current : null;
     }
 
     /** Resolves what to compare, once; false when it cannot be (the status then says why). */

@@ -91,6 +91,15 @@ final class ReleaseCheckStatusBuilder {
         }
     }
 
+    /** A newer rollout replaced the one under test: nothing is decided and nothing is done. */
+    static void superseded(ReleaseCheckStatus status, long newerRevision, Long generation, Instant now) {
+        status.phase = ReleaseCheckStatus.SUPERSEDED;
+        status.message = "superseded by revision " + newerRevision + " before a verdict; no action taken";
+        status.finishedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.TRUE,
+                ReleaseCheckStatus.SUPERSEDED, status.message, generation, now);
+    }
+
     static void error(ReleaseCheckStatus status, String reason, String message, Long generation, Instant now) {
         status.phase = ReleaseCheckStatus.ERROR;
         status.message = message;

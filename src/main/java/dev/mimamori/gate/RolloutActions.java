@@ -72,7 +72,11 @@ public class RolloutActions {
             actionPhrase = "failed".equals(outcome) ? "flagged" : "annotated";
         }
         Map<String, Object> annotations = new HashMap<>();
-        annotations.put(RESULT_ANNOTATION, outcome);
+        Map<String, String> current = deployment.getMetadata().getAnnotations();
+        // The same key opts a Deployment out of automatic checks; a person's "disabled" is never overwritten.
+        if (current == null || !"disabled".equals(current.get(RESULT_ANNOTATION))) {
+            annotations.put(RESULT_ANNOTATION, outcome);
+        }
         annotations.put(SUMMARY_ANNOTATION, summary);
         annotations.put(CHECK_ANNOTATION, check.getMetadata().getName());
         mergePatch(deployment, Map.of("metadata", Map.of("annotations", annotations)));

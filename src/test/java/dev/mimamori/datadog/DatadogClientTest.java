@@ -2,7 +2,7 @@ package dev.mimamori.datadog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mimamori.config.MimamoriConfig;
+import dev.mimamori.testing.TestConfig;
 import dev.mimamori.sim.DatadogSimulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -163,51 +162,5 @@ class DatadogClientTest {
     static void assertKind(Runnable call, DatadogException.Kind kind) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(DatadogException.class,
                 e -> assertThat(e.kind()).isEqualTo(kind));
-    }
-
-    record TestConfig(String url, String apiKey, String appKey, Duration readTimeout) implements MimamoriConfig {
-        @Override
-        public String clusterName() {
-            return "c1";
-        }
-
-        @Override
-        public Duration resyncInterval() {
-            return Duration.ofMinutes(10);
-        }
-
-        @Override
-        public Duration gatePollInterval() {
-            return Duration.ofMinutes(1);
-        }
-
-        @Override
-        public Datadog datadog() {
-            return new Datadog() {
-                public Optional<String> apiKey() {
-                    return Optional.ofNullable(TestConfig.this.apiKey);
-                }
-
-                public Optional<String> appKey() {
-                    return Optional.ofNullable(TestConfig.this.appKey);
-                }
-
-                public String site() {
-                    return "datadoghq.com";
-                }
-
-                public Optional<String> url() {
-                    return Optional.of(TestConfig.this.url);
-                }
-
-                public Duration connectTimeout() {
-                    return Duration.ofSeconds(1);
-                }
-
-                public Duration readTimeout() {
-                    return TestConfig.this.readTimeout;
-                }
-            };
-        }
     }
 }

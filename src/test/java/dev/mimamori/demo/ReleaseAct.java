@@ -24,10 +24,10 @@ import static dev.mimamori.demo.Demo.say;
 /**
  * The demo's second act: v1 runs, v2 brings a latency regression and is rolled back, v3 is clean and passes. The
  * demo plays the Deployment controller (the embedded API server has none) and Datadog's metrics (the simulator).
- * The analysis is shortened (seconds instead of minutes) so the act takes about three minutes.
+ * The analysis is shortened (seconds instead of minutes) so the act takes about four minutes.
  */
 final class ReleaseAct {
-    private static final long BUCKET_MS = 5_000;
+    private static final long BUCKET_MS = 10_000;
     private final KubernetesClient client;
     private final DatadogSimulator datadog;
     private final Map<String, LongFunction<Double>> latencyByVersion = new ConcurrentHashMap<>();
@@ -103,11 +103,11 @@ final class ReleaseAct {
         spec.onFailure = OnFailure.Rollback;
         spec.analysis = new AnalysisSpec();
         spec.analysis.warmup = "10s";
-        spec.analysis.duration = "60s";
-        spec.analysis.interval = "5s";
+        spec.analysis.duration = "100s";
+        spec.analysis.interval = "10s";
         spec.analysis.dataDelay = "10s";
         check.setSpec(spec);
-        say("  kubectl apply: ReleaseCheck shop/%s (analysis shortened for the demo: warmup 10s, window 60s)", name);
+        say("  kubectl apply: ReleaseCheck shop/%s (analysis shortened for the demo: warmup 10s, window 100s, 10s buckets)", name);
         return client.resource(check).create();
     }
 
@@ -120,8 +120,8 @@ final class ReleaseAct {
                 say("  phase: %s", phase);
                 lastPhase[0] = phase;
             }
-            return current.getStatus() != null && current.getStatus().action != null
-                    && !"Pending".equals(current.getStatus().action.result);
+            return current.getStatus() != null && current.getStatus().isFinished()
+                    && (current.getStatus().action == null || !"Pending".equals(current.getStatus().action.result));
         });
         return client.resource(check).get();
     }

@@ -1,0 +1,118 @@
+package dev.mimamori.rollout;
+
+import dev.mimamori.api.ReleaseCheck;
+import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.status.KubeEvents;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Watches Deployments and gives every rollout of a monitored service its ReleaseCheck. Every event is looked at
+ * (not only spec changes) because the controller writes the new revision in an annotation; the work is a cache
+ * lookup unless the revision has no check yet.
+ */
+@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false)
+public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
+    private static final Logger LOG = Logger.getLogger(DeploymentRolloutReconciler.class);
+
+    private final KubernetesClient client;
+    private final KubeEvents events;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private InformerEventSource<ServiceMonitoring, Deployment> monitorings;
+    private InformerEventSource<ReleaseCheck, Deployment> checks;
+
+    public DeploymentRolloutReconciler(KubernetesClient client, KubeEvents events, MeterRegistry registry,
+            Clock clock) {
+        this.client = client;
+        this.events = events;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, Deployment>> prepareEventSources(EventSourceContext<Deployment> context) {
+        // A ServiceMonitoring change starts no rollout: cached only, it wakes nothing up.
+        monitorings = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(ServiceMonitoring.class, Deployment.class).withName("rollout-monitorings")
+                .withSecondaryToPrimaryMapper(sm -> Set.of()).build(), context);
+        checks = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(ReleaseCheck.class, Deployment.class).withName("rollout-checks")
+                .withSecondaryToPrimaryMapper(check -> {
+                    Map<String, String> labels = check.getMetadata().getLabels();
+                    String workload = labels == null ? null : labels.get(RolloutGate.WORKLOAD_LABEL);
+                    return workload == null ? Set.of()
+                            : Set.of(new ResourceID(workload, check.getMetadata().getNamespace()));
+                }).build(), context);
+        return List.of(monitorings, checks);
+    }
+
+    @Override
+    public UpdateControl<Deployment> reconcile(Deployment deployment, Context<Deployment> context) {
+        String namespace = deployment.getMetadata().getNamespace();
+        Optional<ServiceMonitoring> gating = RolloutGate.gatingMonitoring(deployment,
+                monitorings.list(namespace, sm -> true).toList());
+        if (gating.isEmpty()) {
+            return UpdateControl.noUpdate();
+        }
+        Long revision = dev.mimamori.gate.Revisions.revisionOf(deployment);
+        if (revision != null && checks.get(new ResourceID(RolloutGate.checkName(deployment, revision), namespace))
+                .isEmpty()) {
+            create(deployment, gating.get());
+        }
+        prune(deployment, gating.get().getSpec().releaseCheck.effectiveHistoryLimit());
+        return UpdateControl.noUpdate();
+    }
+
+    private void create(Deployment deployment, ServiceMonitoring gating) {
+        String namespace = deployment.getMetadata().getNamespace();
+        Optional<ReleaseCheck> check = RolloutGate.checkFor(deployment, gating,
+                client.apps().replicaSets().inNamespace(namespace).list().getItems(), clock.instant());
+        if (check.isEmpty()) {
+            return;
+        }
+        try {
+            client.resource(check.get()).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return; // created by an earlier pass whose informer event has not arrived yet
+            }
+            throw e;
+        }
+        registry.counter("mimamori.releasechecks.created").increment();
+        String name = check.get().getMetadata().getName();
+        LOG.infof("%s/%s: rollout detected, created ReleaseCheck %s", namespace, deployment.getMetadata().getName(),
+                name);
+        events.record(deployment, KubeEvents.NORMAL, "ReleaseCheckCreated",
+                "gating this rollout with ReleaseCheck " + name + " (from ServiceMonitoring "
+                        + gating.getMetadata().getName() + ")");
+    }
+
+    private void prune(Deployment deployment, int historyLimit) {
+        List<ReleaseCheck> ofDeployment = checks.list(deployment.getMetadata().getNamespace(),
+                c -> c.getMetadata().getLabels() != null && deployment.getMetadata().getName()
+                        .equals(c.getMetadata().getLabels().get(RolloutGate.WORKLOAD_LABEL)))
+                .toList();
+        for (ReleaseCheck old : RolloutGate.beyondHistory(ofDeployment, historyLimit)) {
+            client.resource(old).delete();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.mimamori;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The render command as a GitOps pull request uses it: the JSON for good files, one line and exit 1 for bad ones. */
+class RenderCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run render(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = RenderCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theExampleRendersToTheDatadogRequestsTheOperatorWouldSend() throws Exception {
+        Run run = render("render", "-f", "examples/servicemonitoring.yaml", "--cluster", "eu-1");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.err()).isEmpty();
+        JsonNode monitors = new ObjectMapper().readTree(run.out());
+        assertThat(monitors).hasSize(6);
+        JsonNode latency = monitors.get(0);
+        assertThat(latency.path("query").asText())
+                .isEqualTo("avg(last_10m):p95:trace.http.request{service:checkout,env:prod} * 1000 > 400");
+        assertThat(latency.path("type").asText()).isEqualTo("query alert");
+        assertThat(latency.path("options").path("thresholds").path("critical").asDouble()).isEqualTo(400.0);
+        assertThat(latency.path("tags").toString()).contains("mimamori-cluster:eu-1", "mimamori-owner:shop/checkout");
+    }
+
+    @Test
+    void aCustomProfileIsReadFromItsFile() throws Exception {
+        Path sm = dir.resolve("sm.yaml");
+        Files.writeString(sm, """
+                apiVersion: mimamori.dev/v1alpha1
+                kind: ServiceMonitoring
+                metadata: {name: web, namespace: front}
+                spec: {service: web, env: prod, profile: web-service}
+                """);
+        Run run = render("render", "-f", sm.toString(), "--profile", "examples/monitoringprofile.yaml");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.code()).isZero();
+        assertThat(new ObjectMapper().readTree(run.out()).size()).isPositive();
+    }
+
+    @Test
+    void invalidInputGivesOneLineAndExitCodeOne() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                apiVersion: mimamori.dev/v1alpha1
+                kind: ServiceMonitoring
+                metadata: {name: web}
+                spec: {service: web, env: prod, parameters: {nope: "1"}}
+                """);
+        Path notYaml = dir.resolve("broken.yaml");
+        Files.writeString(notYaml, "kind: [unclosed\n  - : :");
+
+        for (Run run : new Run[] {render("render", "-f", bad.toString()), render("render", "-f", notYaml.toString()),
+                render("render", "-f", dir.resolve("missing.yaml").toString()), render("render"),
+                render("render", "-f", "examples/monitoringprofile.yaml")}) {
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).startsWith("render: ").endsWith("\n");
+            assertThat(run.err().strip()).doesNotContain("\n");
+        }
+        assertThat(render("render", "-f", bad.toString()).err()).contains("UnknownParameter", "nope");
+    }
+}

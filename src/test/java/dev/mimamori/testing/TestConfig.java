@@ -1,0 +1,53 @@
+package dev.mimamori.testing;
+
+import dev.mimamori.config.MimamoriConfig;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Configuration for code under test outside Quarkus (plain unit tests, benchmarks): cluster c1, the given Datadog. */
+public record TestConfig(String url, String apiKey, String appKey, Duration readTimeout) implements MimamoriConfig {
+    @Override
+    public String clusterName() {
+        return "c1";
+    }
+
+    @Override
+    public Duration resyncInterval() {
+        return Duration.ofMinutes(10);
+    }
+
+    @Override
+    public Duration gatePollInterval() {
+        return Duration.ofMinutes(1);
+    }
+
+    @Override
+    public Datadog datadog() {
+        return new Datadog() {
+            public Optional<String> apiKey() {
+                return Optional.ofNullable(TestConfig.this.apiKey);
+            }
+
+            public Optional<String> appKey() {
+                return Optional.ofNullable(TestConfig.this.appKey);
+            }
+
+            public String site() {
+                return "datadoghq.com";
+            }
+
+            public Optional<String> url() {
+                return Optional.of(TestConfig.this.url);
+            }
+
+            public Duration connectTimeout() {
+                return Duration.ofSeconds(1);
+            }
+
+            public Duration readTimeout() {
+                return TestConfig.this.readTimeout;
+            }
+        };
+    }
+}
