@@ -52,7 +52,7 @@ class RenderCommandTest {
                 apiVersion: mimamori.dev/v1alpha1
                 kind: ServiceMonitoring
                 metadata: {name: web, namespace: front}
-                spec: {service: web, env: prod, profile: web-service}
+                spec: {service: web, env: prod, team: frontend, profile: web-service}
                 """);
         Run run = render("render", "-f", sm.toString(), "--profile", "examples/monitoringprofile.yaml");
         assertThat(run.err()).isEmpty();

@@ -4,6 +4,7 @@ import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.status.KubeEvents;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Watches Deployments and gives every rollout of a monitored service its ReleaseCheck. Every event is looked at
@@ -39,6 +41,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private final Clock clock;
     private InformerEventSource<ServiceMonitoring, Deployment> monitorings;
     private InformerEventSource<ReleaseCheck, Deployment> checks;
+    private InformerEventSource<ReplicaSet, Deployment> replicaSets;
 
     public DeploymentRolloutReconciler(KubernetesClient client, KubeEvents events, MeterRegistry registry,
             Clock clock) {
@@ -62,7 +65,16 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
                     return workload == null ? Set.of()
                             : Set.of(new ResourceID(workload, check.getMetadata().getNamespace()));
                 }).build(), context);
-        return List.of(monitorings, checks);
+        // The controller may create the new ReplicaSet after it bumps the revision: its arrival is a rollout event too.
+        replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(ReplicaSet.class, Deployment.class).withName("rollout-replicasets")
+                .withSecondaryToPrimaryMapper(rs -> rs.getMetadata().getOwnerReferences() == null ? Set.of()
+                        : rs.getMetadata().getOwnerReferences().stream()
+                                .filter(o -> "Deployment".equals(o.getKind()))
+                                .map(o -> new ResourceID(o.getName(), rs.getMetadata().getNamespace()))
+                                .collect(Collectors.toSet()))
+                .build(), context);
+        return List.of(monitorings, checks, replicaSets);
     }
 
     @Override
@@ -85,7 +97,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private void create(Deployment deployment, ServiceMonitoring gating) {
         String namespace = deployment.getMetadata().getNamespace();
         Optional<ReleaseCheck> check = RolloutGate.checkFor(deployment, gating,
-                client.apps().replicaSets().inNamespace(namespace).list().getItems(), clock.instant());
+                replicaSets.list(namespace, rs -> true).toList(), clock.instant());
         if (check.isEmpty()) {
             return;
         }

@@ -82,10 +82,8 @@ class AutomaticReleaseCheckTest {
     void anOptedOutOrUnmonitoredDeploymentIsSkipped() {
         Resources.namespace(client, "auto-skip");
         monitored("auto-skip", "api", null);
-        Deployment optedOut = Rollouts.deploy(client, "auto-skip", "api", "api", "prod", "1.0.0");
-        Deployment withAnnotation = client.resource(optedOut).get();
-        withAnnotation.getMetadata().getAnnotations().put("mimamori.dev/release-check", "disabled");
-        client.resource(withAnnotation).update();
+        Deployment optedOut = Rollouts.deploy(client, "auto-skip", "api", "api", "prod",
+                Map.of("mimamori.dev/release-check", "disabled"), "1.0.0");
         rollout(optedOut, 2, "1.1.0");
         Rollouts.deploy(client, "auto-skip", "other", "other", "prod", "1.0.0", "2.0.0");
 

@@ -32,11 +32,18 @@ public final class Rollouts {
     /** A Deployment at revision {@code versions.length}, with one ReplicaSet per version (oldest first). */
     public static Deployment deploy(KubernetesClient client, String namespace, String name, String service,
             String env, String... versions) {
+        return deploy(client, namespace, name, service, env, Map.of(), versions);
+    }
+
+    public static Deployment deploy(KubernetesClient client, String namespace, String name, String service,
+            String env, Map<String, String> annotations, String... versions) {
         Resources.namespace(client, namespace);
+        Map<String, String> allAnnotations = new java.util.HashMap<>(annotations);
+        allAnnotations.put(REVISION, String.valueOf(versions.length));
         String current = versions[versions.length - 1];
         Deployment deployment = client.resource(new DeploymentBuilder().withNewMetadata().withNamespace(namespace)
                 .withName(name).withLabels(Map.of("tags.datadoghq.com/service", service))
-                .withAnnotations(Map.of(REVISION, String.valueOf(versions.length))).endMetadata().withNewSpec()
+                .withAnnotations(allAnnotations).endMetadata().withNewSpec()
                 .withReplicas(3).withNewSelector().withMatchLabels(Map.of("app", name)).endSelector()
                 .withTemplate(template(name, service, env, current)).endSpec().build()).create();
         for (int i = 0; i < versions.length; i++) {
