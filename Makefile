@@ -21,14 +21,14 @@ $(TEST_CP_FILE): pom.xml
 demo:
 	$(MVN) package -DskipTests
 	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
-	$(JAVA) -Xmx512m -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.demo.Demo
+	$(JAVA) -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.demo.Demo
 
 ## Benchmarks: Datadog call economy at scale and the gate's verdict quality.
 bench:
 	$(MVN) package -DskipTests
 	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
-	$(JAVA) -Xmx512m -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.bench.EconomyBenchmark
-	$(JAVA) -Xmx512m -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.gate.GateQualityBenchmark
+	$(JAVA) -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.bench.EconomyBenchmark
+	$(JAVA) -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.gate.GateQualityBenchmark
 
 ## Print the Datadog monitors a ServiceMonitoring file would produce: make render FILE=examples/servicemonitoring.yaml [PROFILE=...]
 render:

@@ -10,7 +10,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class Main {
 
-    private Main() {
+    Main() {
     }
 
     public static void main(String... args) {
