@@ -1,6 +1,8 @@
 package dev.mimamori;
 
 import dev.mimamori.testing.OperatorTestEnvironment;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -37,6 +40,30 @@ class CrdsUpToDateTest {
             assertThat(Files.readString(committed)).as("crds/%s is stale: run `make crds`", file.getFileName())
                     .isEqualTo(Files.readString(file));
         }
+    }
+
+    /** kubectl explain shows these descriptions: every field of every kind must have one. */
+    @Test
+    void everyFieldIsDescribedForKubectlExplain() throws IOException {
+        try (Stream<Path> list = Files.list(Path.of("crds"))) {
+            for (Path file : list.toList()) {
+                JsonNode crd = Serialization.unmarshal(Files.readString(file), JsonNode.class);
+                List<String> undescribed = new ArrayList<>();
+                collectUndescribed(crd.at("/spec/versions/0/schema/openAPIV3Schema"), "", undescribed);
+                assertThat(undescribed).as("fields without a description in %s", file).isEmpty();
+            }
+        }
+    }
+
+    private static void collectUndescribed(JsonNode schema, String path, List<String> undescribed) {
+        schema.path("properties").fields().forEachRemaining(field -> {
+            String fieldPath = path + "." + field.getKey();
+            if (!field.getValue().has("description")) {
+                undescribed.add(fieldPath);
+            }
+            collectUndescribed(field.getValue(), fieldPath, undescribed);
+            collectUndescribed(field.getValue().path("items"), fieldPath + "[]", undescribed);
+        });
     }
 
     @Test

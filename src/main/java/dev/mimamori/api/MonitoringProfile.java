@@ -1,5 +1,6 @@
 package dev.mimamori.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -17,4 +18,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class MonitoringProfile extends CustomResource<MonitoringProfileSpec, MonitoringProfileStatus> {
+
+    @Override
+    @JsonPropertyDescription("The standard: parameters with defaults, monitor templates and the release gate.")
+    public MonitoringProfileSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("Whether every template of the profile renders.")
+    public MonitoringProfileStatus getStatus() {
+        return super.getStatus();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.mimamori.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -20,4 +21,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class ReleaseCheck extends CustomResource<ReleaseCheckSpec, ReleaseCheckStatus> implements Namespaced {
+
+    @Override
+    @JsonPropertyDescription("Which Deployment to check, against what, and what to do with the verdict.")
+    public ReleaseCheckSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("Phase, verdict, per-metric comparison and the action taken.")
+    public ReleaseCheckStatus getStatus() {
+        return super.getStatus();
+    }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 
 import java.util.List;
 
@@ -16,7 +15,7 @@ public class ReleaseCheckTemplate {
     public Boolean enabled;
 
     @JsonPropertyDescription("Deployments in this namespace to gate; default: those labelled tags.datadoghq.com/service=<spec.service>.")
-    public LabelSelector workloadSelector;
+    public WorkloadSelector workloadSelector;
 
     @JsonPropertyDescription("Analysis settings of every check.")
     public AnalysisSpec analysis;

@@ -1,5 +1,6 @@
 package dev.mimamori.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -26,5 +27,17 @@ public class ServiceMonitoring extends CustomResource<ServiceMonitoringSpec, Ser
     /** {@code namespace/name}: the owner key carried by every monitor this resource manages. */
     public String ownerKey() {
         return getMetadata().getNamespace() + "/" + getMetadata().getName();
+    }
+
+    @Override
+    @JsonPropertyDescription("What to monitor: the service, its environment and team, and changes to the profile's standard.")
+    public ServiceMonitoringSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("What the operator last did: the Ready condition and the monitors in Datadog.")
+    public ServiceMonitoringStatus getStatus() {
+        return super.getStatus();
     }
 }

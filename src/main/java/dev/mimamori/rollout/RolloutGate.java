@@ -5,10 +5,9 @@ import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ReleaseCheckTemplate;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.WorkloadRef;
+import dev.mimamori.api.WorkloadSelector;
 import dev.mimamori.gate.AnalysisSettings;
 import dev.mimamori.gate.Revisions;
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -119,30 +118,30 @@ public final class RolloutGate {
         return Instant.parse(created).plus(window).isAfter(now);
     }
 
-    static LabelSelector selectorOf(ServiceMonitoring sm) {
-        LabelSelector selector = sm.getSpec().releaseCheck.workloadSelector;
+    static WorkloadSelector selectorOf(ServiceMonitoring sm) {
+        WorkloadSelector selector = sm.getSpec().releaseCheck.workloadSelector;
         if (selector != null) {
             return selector;
         }
-        LabelSelector byService = new LabelSelector();
-        byService.setMatchLabels(Map.of(Revisions.SERVICE_LABEL, sm.getSpec().service));
+        WorkloadSelector byService = new WorkloadSelector();
+        byService.matchLabels = Map.of(Revisions.SERVICE_LABEL, sm.getSpec().service);
         return byService;
     }
 
     /** Kubernetes label selector semantics: matchLabels and In, NotIn, Exists, DoesNotExist. */
-    static boolean matches(LabelSelector selector, Map<String, String> labels) {
-        if (selector.getMatchLabels() != null) {
-            for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+    static boolean matches(WorkloadSelector selector, Map<String, String> labels) {
+        if (selector.matchLabels != null) {
+            for (Map.Entry<String, String> e : selector.matchLabels.entrySet()) {
                 if (!e.getValue().equals(labels.get(e.getKey()))) {
                     return false;
                 }
             }
         }
-        if (selector.getMatchExpressions() != null) {
-            for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
-                String value = labels.get(r.getKey());
-                List<String> values = r.getValues() == null ? List.of() : r.getValues();
-                boolean ok = switch (r.getOperator()) {
+        if (selector.matchExpressions != null) {
+            for (WorkloadSelector.Requirement r : selector.matchExpressions) {
+                String value = labels.get(r.key);
+                List<String> values = r.values == null ? List.of() : r.values;
+                boolean ok = switch (String.valueOf(r.operator)) {
                     case "In" -> value != null && values.contains(value);
                     case "NotIn" -> value == null || !values.contains(value);
                     case "Exists" -> value != null;

@@ -1,7 +1,6 @@
 package dev.mimamori.status;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import dev.mimamori.api.Condition;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,9 +28,7 @@ public final class Conditions {
         String transition = previous != null && Objects.equals(previous.getStatus(), status)
                 && previous.getLastTransitionTime() != null ? previous.getLastTransitionTime()
                         : now.truncatedTo(ChronoUnit.SECONDS).toString();
-        Condition next = new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
-                .withMessage(message).withObservedGeneration(observedGeneration).withLastTransitionTime(transition)
-                .build();
+        Condition next = new Condition(type, status, reason, message, observedGeneration, transition);
         List<Condition> result = new ArrayList<>();
         boolean placed = false;
         for (Condition c : current == null ? List.<Condition>of() : current) {

@@ -7,7 +7,7 @@ import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.status.Conditions;
 import dev.mimamori.testing.MockCluster;
-import io.fabric8.kubernetes.api.model.Condition;
+import dev.mimamori.api.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -3,8 +3,8 @@ package dev.mimamori.rollout;
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ReleaseCheckTemplate;
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.api.WorkloadSelector;
 import dev.mimamori.testing.Resources;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -74,9 +74,12 @@ class RolloutGateTest {
         assertThat(RolloutGate.gatingMonitoring(d, List.of(gating("b", "api"), gating("a", "api"))))
                 .get().extracting(sm -> sm.getMetadata().getName()).isEqualTo("a");
         ServiceMonitoring custom = gating("custom", "something-else");
-        custom.getSpec().releaseCheck.workloadSelector = new LabelSelectorBuilder()
-                .addNewMatchExpression().withKey("tier").withOperator("In").withValues("web", "api").endMatchExpression()
-                .build();
+        WorkloadSelector.Requirement tier = new WorkloadSelector.Requirement();
+        tier.key = "tier";
+        tier.operator = "In";
+        tier.values = List.of("web", "api");
+        custom.getSpec().releaseCheck.workloadSelector = new WorkloadSelector();
+        custom.getSpec().releaseCheck.workloadSelector.matchExpressions = List.of(tier);
         assertThat(RolloutGate.gatingMonitoring(d, List.of(custom))).isPresent();
         custom.getSpec().releaseCheck.enabled = false;
         assertThat(RolloutGate.gatingMonitoring(d, List.of(custom))).isEmpty();

@@ -1,6 +1,6 @@
 package dev.mimamori.status;
 
-import io.fabric8.kubernetes.api.model.Condition;
+import dev.mimamori.api.Condition;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -27,10 +27,8 @@ class ConditionsTest {
 
     @Test
     void otherConditionsAreKeptAndDuplicatesCollapse() {
-        Condition other = new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Other").withStatus("True")
-                .build();
-        Condition stale = new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Ready").withStatus("True")
-                .build();
+        Condition other = new Condition("Other", "True", null, null, null, null);
+        Condition stale = new Condition("Ready", "True", null, null, null, null);
         List<Condition> result = Conditions.with(List.of(stale, other, stale), "Ready", "True", "R", "m", 1L, T0);
         assertThat(result).extracting(Condition::getType).containsExactly("Ready", "Other");
     }

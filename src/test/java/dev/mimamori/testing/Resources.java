@@ -6,7 +6,7 @@ import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.status.Conditions;
-import io.fabric8.kubernetes.api.model.Condition;
+import dev.mimamori.api.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
