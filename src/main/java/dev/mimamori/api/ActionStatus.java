@@ -10,7 +10,7 @@ public class ActionStatus {
     public static final String DONE = "Done";
     public static final String FAILED = "Failed";
 
-    @JsonPropertyDescription("None, Flag, Pause or Rollback.")
+    @JsonPropertyDescription("Flag, Pause or Rollback (a passed check is flagged: annotated and announced).")
     public String type;
     @JsonPropertyDescription("Pending, Done or Failed.")
     public String result;

@@ -1,7 +1,6 @@
 package dev.mimamori.datadog;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -36,9 +35,5 @@ public record MonitorDefinition(String name, String type, String query, String m
                 && Objects.equals(query, actual.query) && Objects.equals(message, actual.message)
                 && Objects.equals(priority, actual.priority) && tags.equals(actual.tags)
                 && thresholds.equals(actual.thresholds) && settings.isSatisfiedBy(actual.settings);
-    }
-
-    public static SortedMap<String, Double> thresholds(Map<String, Double> values) {
-        return new TreeMap<>(values);
     }
 }

@@ -11,6 +11,7 @@ import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.MetricSeries;
 import dev.mimamori.status.KubeEvents;
+import dev.mimamori.status.Reasons;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -135,7 +136,8 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
             List<ResolvedMetric> metrics, AnalysisSettings settings, AnalysisWindows windows, Instant now) {
         Long generation = check.getMetadata().getGeneration();
         ReleaseInfo release = status.release;
-        String baselineVersion = release.baselineVersion != null ? release.baselineVersion : release.candidateVersion;
+        // Without a previous version, the baseline is whatever ran before the rollout: any version.
+        String baselineVersion = release.baselineVersion != null ? release.baselineVersion : "*";
         List<String> queries = new ArrayList<>();
         for (ResolvedMetric m : metrics) {
             queries.add(m.queryFor(release.service, release.env, baselineVersion));
@@ -147,8 +149,13 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
             // Both versions, every metric, one request.
             series = datadog.queryMetrics(queries, windows.baselineFrom(), to, settings.interval());
         } catch (DatadogException e) {
-            String reason = e.kind() == DatadogException.Kind.RATE_LIMITED ? "DatadogRateLimited"
-                    : e.kind() == DatadogException.Kind.FORBIDDEN ? "DatadogForbidden" : "DatadogUnavailable";
+            if (e.kind() == DatadogException.Kind.REJECTED) {
+                // A query Datadog refuses will be refused again: end the check instead of retrying forever.
+                ReleaseCheckStatusBuilder.error(status, "QueryRejected", "Datadog rejected a gate metric query: "
+                        + e.getMessage(), generation, now);
+                return finish(check, status, null);
+            }
+            String reason = Reasons.of(e);
             ReleaseCheckStatusBuilder.interrupted(status, reason,
                     "analysis paused, will retry: " + e.getMessage(), generation, now);
             return finish(check, status, e.retryAfter() != null ? e.retryAfter() : RETRY);

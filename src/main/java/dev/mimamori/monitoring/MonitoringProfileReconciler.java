@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +23,15 @@ import java.util.Objects;
  */
 @ControllerConfiguration(name = "monitoringprofile")
 public class MonitoringProfileReconciler implements Reconciler<MonitoringProfile> {
+    private final MeterRegistry registry;
+
+    public MonitoringProfileReconciler(MeterRegistry registry) {
+        this.registry = registry;
+    }
 
     @Override
     public UpdateControl<MonitoringProfile> reconcile(MonitoringProfile profile, Context<MonitoringProfile> context) {
+        registry.counter("mimamori.reconciles", "kind", "MonitoringProfile").increment();
         MonitoringProfileSpec spec = profile.getSpec() == null ? new MonitoringProfileSpec() : profile.getSpec();
         Rendering trial = MonitorRenderer.render(spec, sampleService(), "validation/sample", "validation");
         MonitoringProfileStatus status = new MonitoringProfileStatus();

@@ -97,7 +97,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         try {
             outcome = sync.sync(sm.ownerKey(), rendering.monitors());
         } catch (DatadogException e) {
-            return fail(sm, reasonFor(e), e.getMessage(), retryDelay(e));
+            return fail(sm, Reasons.of(e), e.getMessage(), retryDelay(e));
         }
         announce(sm, outcome);
         return withStatus(sm, ServiceMonitoringStatusBuilder.synced(sm, rendering.monitors().size(), outcome,
@@ -117,7 +117,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             LOG.infof("%s: deleted %d monitors from Datadog", sm.ownerKey(), deleted);
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
-            events.record(sm, KubeEvents.WARNING, reasonFor(e),
+            events.record(sm, KubeEvents.WARNING, Reasons.of(e),
                     "cannot delete the monitors yet, the finalizer stays until it succeeds: " + e.getMessage());
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryDelay(e).toMillis());
         }
@@ -172,16 +172,6 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             control = UpdateControl.noUpdate();
         }
         return retry == null ? control : control.rescheduleAfter(retry);
-    }
-
-    static String reasonFor(DatadogException e) {
-        return switch (e.kind()) {
-            case NOT_CONFIGURED -> Reasons.DATADOG_CREDENTIALS_MISSING;
-            case FORBIDDEN -> Reasons.DATADOG_FORBIDDEN;
-            case RATE_LIMITED -> Reasons.DATADOG_RATE_LIMITED;
-            case REJECTED -> Reasons.MONITOR_REJECTED;
-            default -> Reasons.DATADOG_UNAVAILABLE;
-        };
     }
 
     /** Transient failures come back after the rate-limit reset or a short pause; key problems after a longer one. */

@@ -8,7 +8,6 @@ import dev.mimamori.status.Reasons;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 
 /** Every ServiceMonitoring status is built here, from the previous status and what the reconcile found. */
 final class ServiceMonitoringStatusBuilder {
@@ -62,9 +61,5 @@ final class ServiceMonitoringStatusBuilder {
     static String readyReason(ServiceMonitoringStatus status) {
         var ready = status == null ? null : Conditions.find(status.conditions, Conditions.READY);
         return ready == null ? null : ready.getReason();
-    }
-
-    static List<String> names(List<MonitorStatus> monitors) {
-        return monitors.stream().map(m -> m.name).toList();
     }
 }

@@ -79,6 +79,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
 
     @Override
     public UpdateControl<Deployment> reconcile(Deployment deployment, Context<Deployment> context) {
+        registry.counter("mimamori.reconciles", "kind", "Deployment").increment();
         String namespace = deployment.getMetadata().getNamespace();
         Optional<ServiceMonitoring> gating = RolloutGate.gatingMonitoring(deployment,
                 monitorings.list(namespace, sm -> true).toList());

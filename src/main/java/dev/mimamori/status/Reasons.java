@@ -1,5 +1,7 @@
 package dev.mimamori.status;
 
+import dev.mimamori.datadog.DatadogException;
+
 /**
  * Every reason mimamori writes into a condition. They are API: tools and people match on them, so they never change
  * meaning. Documented in the README.
@@ -23,5 +25,16 @@ public final class Reasons {
     public static final String DATADOG_UNAVAILABLE = "DatadogUnavailable";
 
     private Reasons() {
+    }
+
+    /** The reason for a failed Datadog call: the one place that names Datadog's failures. */
+    public static String of(DatadogException e) {
+        return switch (e.kind()) {
+            case NOT_CONFIGURED -> DATADOG_CREDENTIALS_MISSING;
+            case FORBIDDEN -> DATADOG_FORBIDDEN;
+            case RATE_LIMITED -> DATADOG_RATE_LIMITED;
+            case REJECTED -> MONITOR_REJECTED;
+            default -> DATADOG_UNAVAILABLE;
+        };
     }
 }
