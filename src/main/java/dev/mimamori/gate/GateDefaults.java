@@ -14,7 +14,7 @@ public final class GateDefaults {
     /** Time after the rollout during which the candidate is not measured (cold caches, JIT). */
     public static final Duration WARMUP = Duration.ofMinutes(2);
 
-    /** Length of the analysis window on each side: 15 minutes, the shortest that meets the detection target (docs/gate.md). */
+    /** Length of the analysis window on each side: 15 minutes meets both quality targets with margin (docs/gate.md). */
     public static final Duration DURATION = Duration.ofMinutes(15);
 
     /** Bucket (rollup) length of the series that are compared. */
@@ -29,7 +29,7 @@ public final class GateDefaults {
     /** Confidence of the one-sided test; alpha = 0.01. */
     public static final double CONFIDENCE = 0.99;
 
-    /** Fewest points per side; up to two of the ten buckets may be missing. */
+    /** Fewest points per side; up to seven of the fifteen buckets may be missing. */
     public static final int MIN_SAMPLES = 8;
 
     /** Allowed relative rise of p95 latency, percent. */

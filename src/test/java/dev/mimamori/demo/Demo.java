@@ -70,7 +70,8 @@ public final class Demo {
                     say("");
                     say("DEMO_KEEP=1: still running. Try:");
                     say("  kubectl --kubeconfig %s get mimamori -A", kubeconfig.toAbsolutePath());
-                    say("  kubectl --kubeconfig %s apply -f examples/servicemonitoring.yaml", kubeconfig.toAbsolutePath());
+                    say("  kubectl --kubeconfig %s apply --validate=false -f examples/servicemonitoring-full.yaml", kubeconfig.toAbsolutePath());
+                    say("  (--validate=false: the embedded API server publishes no OpenAPI schemas)");
                     say("Press Ctrl-C to stop.");
                     Thread.currentThread().join();
                 }

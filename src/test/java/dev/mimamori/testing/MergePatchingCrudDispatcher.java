@@ -21,6 +21,30 @@ import java.util.Map;
  */
 public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final Discovery discovery = new Discovery();
+
+    /** Makes a CRD's kind known to discovery (kubectl's `get`, short names, categories). */
+    void discover(io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd) {
+        discovery.add(crd);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        if ("GET".equals(request.getMethod())) {
+            String path = request.getPath().split("\\?")[0];
+            String document = discovery.documentFor(path);
+            if (document != null) {
+                return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                        .setBody(document);
+            }
+            if (path.startsWith("/openapi/")) {
+                // No schemas to offer: kubectl then applies without client-side validation.
+                return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"code\":404}");
+            }
+        }
+        return super.dispatch(request);
+    }
 
     @Override
     public MockResponse handlePatch(RecordedRequest request) {

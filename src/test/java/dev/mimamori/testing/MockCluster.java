@@ -21,10 +21,12 @@ import java.util.stream.Stream;
  */
 public final class MockCluster implements AutoCloseable {
     private final KubernetesMockServer server;
+    private final MergePatchingCrudDispatcher dispatcher;
     private final KubernetesClient client;
 
-    private MockCluster(KubernetesMockServer server) {
+    private MockCluster(KubernetesMockServer server, MergePatchingCrudDispatcher dispatcher) {
         this.server = server;
+        this.dispatcher = dispatcher;
         this.client = server.createClient();
     }
 
@@ -33,10 +35,11 @@ public final class MockCluster implements AutoCloseable {
     }
 
     public static MockCluster start(int port) {
+        MergePatchingCrudDispatcher dispatcher = new MergePatchingCrudDispatcher();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new MergePatchingCrudDispatcher(), false);
+                dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
-        MockCluster cluster = new MockCluster(server);
+        MockCluster cluster = new MockCluster(server, dispatcher);
         cluster.installCrds(Path.of("crds"));
         return cluster;
     }
@@ -50,6 +53,7 @@ public final class MockCluster implements AutoCloseable {
                             CustomResourceDefinition.class);
                     client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(
                             existing -> existing.update());
+                    dispatcher.discover(crd);
                 }
             }
         } catch (IOException e) {
