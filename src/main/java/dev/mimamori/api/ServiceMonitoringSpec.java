@@ -15,7 +15,7 @@ import java.util.Map;
 public class ServiceMonitoringSpec {
     @Required
     @Pattern(TagRules.TAG_VALUE)
-    @JsonPropertyDescription("The service, as Datadog's `service` tag spells it (unified service tagging). Lowercase, starts with a letter.")
+    @JsonPropertyDescription("The service, as Datadog's `service` tag spells it (unified service tagging). Lowercase letters, digits and _ . / -, starting with a letter or digit.")
     public String service;
 
     @Required

@@ -71,8 +71,8 @@ public final class MonitorRenderer {
         }
         if (!TagRules.isTagValue(value)) {
             throw new RenderException(Reasons.INVALID_TAG_VALUE, "spec." + field + " \"" + value
-                    + "\" is not a valid Datadog tag value: lowercase, starting with a letter, then letters, digits,"
-                    + " _ . / - (at most 100)");
+                    + "\" is not a valid Datadog tag value: lowercase letters, digits and"
+                    + " _ . / -, starting with a letter or digit (at most 100 characters)");
         }
     }
 
