@@ -71,10 +71,13 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
             }
             return UpdateControl.noUpdate();
         }
-        if (status.release == null && !start(check, status, now)) {
+        // One read of the Deployment per look: it resolves the release once and detects a newer rollout.
+        Deployment deployment = client.apps().deployments().inNamespace(check.getMetadata().getNamespace())
+                .withName(check.getSpec().workload.name).get();
+        if (status.release == null && !start(check, deployment, status, now)) {
             return finish(check, status, null);
         }
-        Long newer = newerRevision(check, status.release);
+        Long newer = newerRevision(deployment, status.release);
         if (newer != null) {
             ReleaseCheckStatusBuilder.superseded(status, newer, generation, now);
             events.record(check, KubeEvents.NORMAL, ReleaseCheckStatus.SUPERSEDED, status.message);
@@ -101,18 +104,14 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
     }
 
     /** The Deployment's revision when a newer rollout has replaced the one under test, else null. */
-    private Long newerRevision(ReleaseCheck check, ReleaseInfo release) {
-        Deployment deployment = client.apps().deployments().inNamespace(check.getMetadata().getNamespace())
-                .withName(check.getSpec().workload.name).get();
+    private static Long newerRevision(Deployment deployment, ReleaseInfo release) {
         Long current = deployment == null ? null : Revisions.revisionOf(deployment);
         return current != null && release.revision != null && current > release.revision ? current : null;
     }
 
     /** Resolves what to compare, once; false when it cannot be (the status then says why). */
-    private boolean start(ReleaseCheck check, ReleaseCheckStatus status, Instant now) {
+    private boolean start(ReleaseCheck check, Deployment deployment, ReleaseCheckStatus status, Instant now) {
         String namespace = check.getMetadata().getNamespace();
-        Deployment deployment = client.apps().deployments().inNamespace(namespace)
-                .withName(check.getSpec().workload.name).get();
         Long generation = check.getMetadata().getGeneration();
         if (deployment == null) {
             ReleaseCheckStatusBuilder.error(status, "WorkloadNotFound",

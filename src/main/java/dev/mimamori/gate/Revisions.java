@@ -1,6 +1,7 @@
 package dev.mimamori.gate;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 
@@ -48,20 +49,21 @@ public final class Revisions {
 
     /** A label of the pod template, falling back to the object's own labels. */
     public static String templateLabel(Deployment deployment, String key) {
-        Map<String, String> template = deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
-                || deployment.getSpec().getTemplate().getMetadata() == null ? null
-                        : deployment.getSpec().getTemplate().getMetadata().getLabels();
-        if (template != null && template.get(key) != null) {
-            return template.get(key);
+        String fromTemplate = label(deployment.getSpec() == null ? null : deployment.getSpec().getTemplate(), key);
+        if (fromTemplate != null) {
+            return fromTemplate;
         }
         Map<String, String> own = deployment.getMetadata().getLabels();
         return own == null ? null : own.get(key);
     }
 
     public static String templateLabel(ReplicaSet rs, String key) {
-        Map<String, String> template = rs.getSpec() == null || rs.getSpec().getTemplate() == null
-                || rs.getSpec().getTemplate().getMetadata() == null ? null
-                        : rs.getSpec().getTemplate().getMetadata().getLabels();
-        return template == null ? null : template.get(key);
+        return label(rs.getSpec() == null ? null : rs.getSpec().getTemplate(), key);
+    }
+
+    private static String label(PodTemplateSpec template, String key) {
+        Map<String, String> labels = template == null || template.getMetadata() == null ? null
+                : template.getMetadata().getLabels();
+        return labels == null ? null : labels.get(key);
     }
 }

@@ -26,7 +26,9 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class RolloutActions {
+    /** Carries the last verdict; the value {@link #OPT_OUT} instead opts the Deployment out of automatic checks. */
     public static final String RESULT_ANNOTATION = "mimamori.dev/release-check";
+    public static final String OPT_OUT = "disabled";
     public static final String SUMMARY_ANNOTATION = "mimamori.dev/release-check-summary";
     public static final String CHECK_ANNOTATION = "mimamori.dev/release-check-name";
     public static final String ROLLED_BACK_BY = "mimamori.dev/rolled-back-by";
@@ -73,8 +75,8 @@ public class RolloutActions {
         }
         Map<String, Object> annotations = new HashMap<>();
         Map<String, String> current = deployment.getMetadata().getAnnotations();
-        // The same key opts a Deployment out of automatic checks; a person's "disabled" is never overwritten.
-        if (current == null || !"disabled".equals(current.get(RESULT_ANNOTATION))) {
+        // A person's opt-out lives in the same key and is never overwritten.
+        if (current == null || !OPT_OUT.equals(current.get(RESULT_ANNOTATION))) {
             annotations.put(RESULT_ANNOTATION, outcome);
         }
         annotations.put(SUMMARY_ANNOTATION, summary);

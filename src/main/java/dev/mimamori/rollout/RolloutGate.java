@@ -8,6 +8,7 @@ import dev.mimamori.api.WorkloadRef;
 import dev.mimamori.api.WorkloadSelector;
 import dev.mimamori.gate.AnalysisSettings;
 import dev.mimamori.gate.Revisions;
+import dev.mimamori.gate.RolloutActions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -25,8 +26,6 @@ import java.util.Optional;
  * revision, named after it, so a repeated decision (resync, restart) can only find the same name.
  */
 public final class RolloutGate {
-    public static final String OPT_OUT_ANNOTATION = "mimamori.dev/release-check";
-    public static final String OPT_OUT_VALUE = "disabled";
     public static final String WORKLOAD_LABEL = "mimamori.dev/workload";
     public static final String REVISION_LABEL = "mimamori.dev/revision";
 
@@ -54,7 +53,7 @@ public final class RolloutGate {
     public static Optional<ReleaseCheck> checkFor(Deployment deployment, ServiceMonitoring gating,
             List<ReplicaSet> replicaSets, Instant now) {
         Map<String, String> annotations = deployment.getMetadata().getAnnotations();
-        if (annotations != null && OPT_OUT_VALUE.equals(annotations.get(OPT_OUT_ANNOTATION))) {
+        if (annotations != null && RolloutActions.OPT_OUT.equals(annotations.get(RolloutActions.RESULT_ANNOTATION))) {
             return Optional.empty();
         }
         Long revision = Revisions.revisionOf(deployment);
