@@ -3,9 +3,10 @@ package dev.mimamori;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.MonitorRequests;
 import dev.mimamori.monitoring.BuiltInProfile;
-import dev.mimamori.monitoring.DesiredMonitor;
+import dev.mimamori.monitoring.DesiredSlo;
 import dev.mimamori.monitoring.MonitorRenderer;
 import dev.mimamori.monitoring.Rendering;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -14,11 +15,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code render -f servicemonitoring.yaml [--profile profile.yaml] [--cluster NAME]}: prints the Datadog monitor
- * requests a ServiceMonitoring produces, without a cluster or Datadog, so a pull request can show them. Exit code 0
+ * {@code render -f servicemonitoring.yaml [--profile profile.yaml] [--cluster NAME]}: prints the Datadog requests
+ * (monitors, SLOs, the shared dashboard) a ServiceMonitoring produces, without a cluster or Datadog, so a pull request can show them. Exit code 0
  * with the JSON on stdout, or 1 with one line on stderr.
  */
 public final class RenderCommand {
@@ -68,7 +71,13 @@ public final class RenderCommand {
         if (!rendering.ok()) {
             throw new InvalidInput(file + ": " + rendering.problem().reason() + ": " + rendering.problem().message());
         }
-        return MonitorRequests.asJson(rendering.monitors().stream().map(DesiredMonitor::definition).toList());
+        List<MonitorDefinition> monitors = new ArrayList<>();
+        rendering.monitors().forEach(m -> monitors.add(m.definition()));
+        // Burn-rate monitors name their SLO by id, which only Datadog can give; shown as a marked stand-in.
+        rendering.slos().forEach(s -> s.alertMonitors("<id of SLO " + s.templateName() + ">")
+                .forEach(m -> monitors.add(m.definition())));
+        return MonitorRequests.asJson(monitors, rendering.slos().stream().map(DesiredSlo::definition).toList(),
+                rendering.dashboard());
     }
 
     private static MonitoringProfileSpec profileFor(ServiceMonitoring sm, String profileFile) {

@@ -35,14 +35,33 @@ class RenderCommandTest {
 
         assertThat(run.code()).isZero();
         assertThat(run.err()).isEmpty();
-        JsonNode monitors = new ObjectMapper().readTree(run.out());
-        assertThat(monitors).hasSize(6);
+        JsonNode requests = new ObjectMapper().readTree(run.out());
+        JsonNode monitors = requests.path("monitors");
+        // Six standard monitors, then a fast and a slow burn-rate alert for each of the two SLOs.
+        assertThat(monitors).hasSize(10);
         JsonNode latency = monitors.get(0);
         assertThat(latency.path("query").asText())
                 .isEqualTo("avg(last_10m):p95:trace.http.request{service:checkout,env:prod} * 1000 > 400");
         assertThat(latency.path("type").asText()).isEqualTo("query alert");
         assertThat(latency.path("options").path("thresholds").path("critical").asDouble()).isEqualTo(400.0);
         assertThat(latency.path("tags").toString()).contains("mimamori-cluster:eu-1", "mimamori-owner:shop/checkout");
+        assertThat(monitors.get(6).path("type").asText()).isEqualTo("slo alert");
+        assertThat(monitors.get(6).path("query").asText()).isEqualTo("burn_rate(\"<id of SLO availability>\")"
+                + ".over(\"30d\").long_window(\"1h\").short_window(\"5m\") > 14.4");
+
+        JsonNode slos = requests.path("slos");
+        assertThat(slos).hasSize(2);
+        assertThat(slos.get(0).path("type").asText()).isEqualTo("metric");
+        assertThat(slos.get(0).path("thresholds").get(0).path("target").asDouble()).isEqualTo(99.9);
+        assertThat(slos.get(0).path("query").path("denominator").asText())
+                .isEqualTo("sum:trace.http.request.hits{service:checkout,env:prod}.as_count()");
+        assertThat(slos.get(0).path("tags").toString()).contains("mimamori-slo:availability");
+
+        JsonNode dashboard = requests.path("dashboard");
+        assertThat(dashboard.path("title").asText()).isEqualTo("Service performance: default (eu-1)");
+        assertThat(dashboard.path("template_variables").toString()).contains("\"service\"", "\"env\"",
+                "\"version\"");
+        assertThat(dashboard.path("widgets").size()).isGreaterThan(5);
     }
 
     @Test
@@ -57,7 +76,7 @@ class RenderCommandTest {
         Run run = render("render", "-f", sm.toString(), "--profile", "examples/monitoringprofile.yaml");
         assertThat(run.err()).isEmpty();
         assertThat(run.code()).isZero();
-        assertThat(new ObjectMapper().readTree(run.out()).size()).isPositive();
+        assertThat(new ObjectMapper().readTree(run.out()).path("monitors").size()).isPositive();
     }
 
     @Test

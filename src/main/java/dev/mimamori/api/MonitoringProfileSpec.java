@@ -26,4 +26,12 @@ public class MonitoringProfileSpec {
 
     @JsonPropertyDescription("The release gate: metrics every ReleaseCheck of this profile's services compares by default.")
     public GateSpec gate;
+
+    @JsonPropertyDescription("The unified performance dashboard, one per profile and cluster, shared by every service of the profile.")
+    public DashboardSpec dashboard;
+
+    @Size(max = 10)
+    @ValidationRule(value = "self.all(s, self.exists_one(n, n.name == s.name))", message = "SLO names must be unique")
+    @JsonPropertyDescription("Service level objectives every service of the profile gets, each with burn-rate alerts.")
+    public List<SloTemplate> slos = new ArrayList<>();
 }

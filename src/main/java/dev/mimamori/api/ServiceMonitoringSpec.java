@@ -49,8 +49,13 @@ public class ServiceMonitoringSpec {
     @JsonPropertyDescription("Extra monitors, overrides of profile monitors by name, or `enabled: false` to drop a profile monitor.")
     public List<MonitorTemplate> monitors;
 
+    @Size(max = 10)
+    @ValidationRule(value = "self.all(s, self.exists_one(n, n.name == s.name))", message = "SLO names must be unique")
+    @JsonPropertyDescription("Overrides of the profile's SLOs by name (e.g. a different target), `enabled: false` to drop one, or extra SLOs.")
+    public List<SloTemplate> slos;
+
     @Default("Delete")
-    @JsonPropertyDescription("Delete (default): the monitors are deleted with this resource. Orphan: they stay in Datadog.")
+    @JsonPropertyDescription("Delete (default): the monitors and SLOs are deleted with this resource. Orphan: they stay in Datadog.")
     public DeletionPolicy deletionPolicy;
 
     @JsonPropertyDescription("Gate every rollout of this service's Deployments with a ReleaseCheck.")

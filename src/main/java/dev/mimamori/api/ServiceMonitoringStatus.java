@@ -19,4 +19,13 @@ public class ServiceMonitoringStatus {
 
     @JsonPropertyDescription("Monitors in sync over monitors wanted, e.g. 6/6.")
     public String monitorsInSync;
+
+    @JsonPropertyDescription("The profile's unified performance dashboard, with a link preset to this service.")
+    public DashboardStatus dashboard;
+
+    @JsonPropertyDescription("The SLOs managed for this service, with their Datadog ids and links.")
+    public List<SloStatus> slos;
+
+    @JsonPropertyDescription("Whether Datadog receives the metrics this service's monitors and SLOs depend on.")
+    public TelemetryStatus telemetry;
 }

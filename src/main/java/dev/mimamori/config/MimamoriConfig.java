@@ -25,6 +25,14 @@ public interface MimamoriConfig {
     @WithDefault("1m")
     Duration gatePollInterval();
 
+    /** How often Datadog is asked whether each service's monitors and SLOs have data (at most once per service). */
+    @WithDefault("1h")
+    Duration telemetryInterval();
+
+    /** How long a new service waits for its first telemetry check, so checks due together share one request. */
+    @WithDefault("10s")
+    Duration telemetryBatchDelay();
+
     Datadog datadog();
 
     interface Datadog {

@@ -1,8 +1,12 @@
 package dev.mimamori.datadog;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything mimamori asks of Datadog, in its own words. One implementation talks HTTP through the official client;
@@ -27,4 +31,38 @@ public interface DatadogApi {
 
     /** Where a person looks at this monitor in Datadog. */
     String monitorUrl(long id);
+
+    /** Every SLO tagged {@code tag} (one key:value), read with one paginated list call per 1,000 SLOs. */
+    List<ManagedSlo> listSlos(String tag);
+
+    ManagedSlo createSlo(SloDefinition definition);
+
+    ManagedSlo updateSlo(String id, SloDefinition definition);
+
+    /** Deletes an SLO; an SLO that is already gone counts as deleted. */
+    void deleteSlo(String id);
+
+    String sloUrl(String id);
+
+    /** Every dashboard of the organisation, as summaries (no widgets), paginated. */
+    List<ManagedDashboard> listDashboards();
+
+    /** The whole dashboard as Datadog holds it, as JSON; empty when it no longer exists. */
+    Optional<JsonNode> readDashboard(String id);
+
+    ManagedDashboard createDashboard(DashboardDefinition definition);
+
+    ManagedDashboard updateDashboard(String id, DashboardDefinition definition);
+
+    /** Deletes a dashboard; a dashboard that is already gone counts as deleted. */
+    void deleteDashboard(String id);
+
+    /** The dashboard's link with template variables preset, e.g. {@code service -> checkout}. */
+    String dashboardUrl(String id, Map<String, String> presets);
+
+    /**
+     * One request: for each query, whether Datadog has any data for it between {@code from} and {@code to}, in
+     * order.
+     */
+    List<Boolean> hasData(List<String> queries, Instant from, Instant to);
 }

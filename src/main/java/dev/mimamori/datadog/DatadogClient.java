@@ -18,10 +18,33 @@ import com.datadog.api.client.v2.model.TimeseriesFormulaRequestAttributes;
 import com.datadog.api.client.v2.model.TimeseriesFormulaRequestType;
 import com.datadog.api.client.v2.model.TimeseriesQuery;
 import com.datadog.api.client.v2.model.TimeseriesResponseAttributes;
+import com.datadog.api.client.v1.api.DashboardsApi;
+import com.datadog.api.client.v1.api.ServiceLevelObjectivesApi;
+import com.datadog.api.client.v1.model.Dashboard;
+import com.datadog.api.client.v1.model.DashboardSummary;
+import com.datadog.api.client.v1.model.DashboardSummaryDefinition;
+import com.datadog.api.client.v1.model.SLOListResponse;
+import com.datadog.api.client.v1.model.ServiceLevelObjective;
+import com.datadog.api.client.v2.model.DataScalarColumn;
+import com.datadog.api.client.v2.model.MetricsAggregator;
+import com.datadog.api.client.v2.model.MetricsScalarQuery;
+import com.datadog.api.client.v2.model.QueryFormula;
+import com.datadog.api.client.v2.model.ScalarColumn;
+import com.datadog.api.client.v2.model.ScalarFormulaQueryRequest;
+import com.datadog.api.client.v2.model.ScalarFormulaQueryResponse;
+import com.datadog.api.client.v2.model.ScalarFormulaRequest;
+import com.datadog.api.client.v2.model.ScalarFormulaRequestAttributes;
+import com.datadog.api.client.v2.model.ScalarFormulaRequestType;
+import com.datadog.api.client.v2.model.ScalarQuery;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mimamori.config.MimamoriConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +53,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** The one implementation of {@link DatadogApi}: the official client over HTTP, with timeouts and a rate budget. */
 @ApplicationScoped
@@ -41,10 +65,24 @@ public class DatadogClient implements DatadogApi {
     static final String DELETE_MONITOR = "DELETE /api/v1/monitor/{id}";
     static final String CREATE_EVENT = "POST /api/v1/events";
     static final String QUERY_TIMESERIES = "POST /api/v2/query/timeseries";
+    static final String QUERY_SCALAR = "POST /api/v2/query/scalar";
+    static final String LIST_SLOS = "GET /api/v1/slo";
+    static final String CREATE_SLO = "POST /api/v1/slo";
+    static final String UPDATE_SLO = "PUT /api/v1/slo/{id}";
+    static final String DELETE_SLO = "DELETE /api/v1/slo/{id}";
+    static final String LIST_DASHBOARDS = "GET /api/v1/dashboard";
+    static final String GET_DASHBOARD = "GET /api/v1/dashboard/{id}";
+    static final String CREATE_DASHBOARD = "POST /api/v1/dashboard";
+    static final String UPDATE_DASHBOARD = "PUT /api/v1/dashboard/{id}";
+    static final String DELETE_DASHBOARD = "DELETE /api/v1/dashboard/{id}";
+    static final long DASHBOARD_PAGE_SIZE = 100;
 
     private final MonitorsApi monitors;
     private final EventsApi events;
     private final MetricsApi metrics;
+    private final ServiceLevelObjectivesApi slos;
+    private final DashboardsApi dashboards;
+    private final ObjectMapper json;
     private final boolean configured;
     private final String appBaseUrl;
     private final RateLimitBudget budget = new RateLimitBudget(Clock.systemUTC());
@@ -70,6 +108,9 @@ public class DatadogClient implements DatadogApi {
         this.monitors = new MonitorsApi(client);
         this.events = new EventsApi(client);
         this.metrics = new MetricsApi(client);
+        this.slos = new ServiceLevelObjectivesApi(client);
+        this.dashboards = new DashboardsApi(client);
+        this.json = client.getJSON().getMapper();
     }
 
     /** app.datadoghq.com and app.datadoghq.eu, but us3.datadoghq.com for the regional sites. */
@@ -179,6 +220,169 @@ public class DatadogClient implements DatadogApi {
     @Override
     public String monitorUrl(long id) {
         return appBaseUrl + "/monitors/" + id;
+    }
+
+    @Override
+    public List<ManagedSlo> listSlos(String tag) {
+        List<ManagedSlo> result = new ArrayList<>();
+        for (long offset = 0;; offset += PAGE_SIZE) {
+            ServiceLevelObjectivesApi.ListSLOsOptionalParameters params =
+                    new ServiceLevelObjectivesApi.ListSLOsOptionalParameters().tagsQuery(tag)
+                            .limit((long) PAGE_SIZE).offset(offset);
+            SLOListResponse page = call(LIST_SLOS, () -> slos.listSLOsWithHttpInfo(params));
+            List<ServiceLevelObjective> batch = page == null || page.getData() == null ? List.of() : page.getData();
+            batch.forEach(slo -> result.add(SloMapping.fromDatadog(slo)));
+            if (batch.size() < PAGE_SIZE) {
+                return result;
+            }
+        }
+    }
+
+    @Override
+    public ManagedSlo createSlo(SloDefinition definition) {
+        SLOListResponse created = call(CREATE_SLO,
+                () -> slos.createSLOWithHttpInfo(SloMapping.toCreateRequest(definition)));
+        return SloMapping.fromDatadog(only(created, CREATE_SLO));
+    }
+
+    @Override
+    public ManagedSlo updateSlo(String id, SloDefinition definition) {
+        SLOListResponse updated = call(UPDATE_SLO,
+                () -> slos.updateSLOWithHttpInfo(id, SloMapping.toUpdateRequest(definition)));
+        return SloMapping.fromDatadog(only(updated, UPDATE_SLO));
+    }
+
+    private static ServiceLevelObjective only(SLOListResponse response, String endpoint) {
+        if (response == null || response.getData() == null || response.getData().isEmpty()) {
+            throw new DatadogException(DatadogException.Kind.UNAVAILABLE, endpoint + " answered without the SLO");
+        }
+        return response.getData().get(0);
+    }
+
+    @Override
+    public void deleteSlo(String id) {
+        try {
+            call(DELETE_SLO, () -> slos.deleteSLOWithHttpInfo(id,
+                    new ServiceLevelObjectivesApi.DeleteSLOOptionalParameters()));
+        } catch (DatadogException e) {
+            if (e.kind() != DatadogException.Kind.NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public String sloUrl(String id) {
+        return appBaseUrl + "/slo?slo_id=" + id;
+    }
+
+    @Override
+    public List<ManagedDashboard> listDashboards() {
+        List<ManagedDashboard> result = new ArrayList<>();
+        for (long start = 0;; start += DASHBOARD_PAGE_SIZE) {
+            DashboardsApi.ListDashboardsOptionalParameters params = new DashboardsApi.ListDashboardsOptionalParameters()
+                    .filterDeleted(false).count(DASHBOARD_PAGE_SIZE).start(start);
+            DashboardSummary page = call(LIST_DASHBOARDS, () -> dashboards.listDashboardsWithHttpInfo(params));
+            List<DashboardSummaryDefinition> batch = page == null || page.getDashboards() == null ? List.of()
+                    : page.getDashboards();
+            for (DashboardSummaryDefinition d : batch) {
+                result.add(new ManagedDashboard(d.getId(), d.getTitle(), d.getDescription(), d.getUrl()));
+            }
+            if (batch.size() < DASHBOARD_PAGE_SIZE) {
+                return result;
+            }
+        }
+    }
+
+    @Override
+    public Optional<JsonNode> readDashboard(String id) {
+        try {
+            Dashboard dashboard = call(GET_DASHBOARD, () -> dashboards.getDashboardWithHttpInfo(id));
+            return Optional.of(json.valueToTree(dashboard));
+        } catch (DatadogException e) {
+            if (e.kind() == DatadogException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public ManagedDashboard createDashboard(DashboardDefinition definition) {
+        Dashboard body = toDashboard(definition);
+        Dashboard created = call(CREATE_DASHBOARD, () -> dashboards.createDashboardWithHttpInfo(body));
+        return new ManagedDashboard(created.getId(), created.getTitle(), created.getDescription(), created.getUrl());
+    }
+
+    @Override
+    public ManagedDashboard updateDashboard(String id, DashboardDefinition definition) {
+        Dashboard body = toDashboard(definition);
+        Dashboard updated = call(UPDATE_DASHBOARD, () -> dashboards.updateDashboardWithHttpInfo(id, body));
+        return new ManagedDashboard(updated.getId(), updated.getTitle(), updated.getDescription(), updated.getUrl());
+    }
+
+    private Dashboard toDashboard(DashboardDefinition definition) {
+        try {
+            return json.treeToValue(definition.body(), Dashboard.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new DatadogException(DatadogException.Kind.REJECTED,
+                    "dashboard \"" + definition.title() + "\" does not fit Datadog's dashboard model: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+    }
+
+    @Override
+    public void deleteDashboard(String id) {
+        try {
+            call(DELETE_DASHBOARD, () -> dashboards.deleteDashboardWithHttpInfo(id));
+        } catch (DatadogException e) {
+            if (e.kind() != DatadogException.Kind.NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public String dashboardUrl(String id, Map<String, String> presets) {
+        StringBuilder url = new StringBuilder(appBaseUrl).append("/dashboard/").append(id);
+        char separator = '?';
+        for (Map.Entry<String, String> preset : new TreeMap<>(presets).entrySet()) {
+            url.append(separator).append("tpl_var_").append(preset.getKey()).append('=')
+                    .append(URLEncoder.encode(preset.getValue(), StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        return url.toString();
+    }
+
+    @Override
+    public List<Boolean> hasData(List<String> queries, Instant from, Instant to) {
+        ScalarFormulaRequestAttributes attributes = new ScalarFormulaRequestAttributes()
+                .from(from.toEpochMilli()).to(to.toEpochMilli());
+        for (int i = 0; i < queries.size(); i++) {
+            attributes.addQueriesItem(new ScalarQuery(new MetricsScalarQuery().dataSource(MetricsDataSource.METRICS)
+                    .name("q" + i).query(queries.get(i)).aggregator(MetricsAggregator.AVG)));
+            attributes.addFormulasItem(new QueryFormula().formula("q" + i));
+        }
+        ScalarFormulaQueryRequest request = new ScalarFormulaQueryRequest(
+                new ScalarFormulaRequest(attributes, ScalarFormulaRequestType.SCALAR_REQUEST));
+        ScalarFormulaQueryResponse response = call(QUERY_SCALAR, () -> metrics.queryScalarDataWithHttpInfo(request));
+        List<DataScalarColumn> columns = new ArrayList<>();
+        if (response != null && response.getData() != null && response.getData().getAttributes() != null
+                && response.getData().getAttributes().getColumns() != null) {
+            for (ScalarColumn column : response.getData().getAttributes().getColumns()) {
+                if (column.getActualInstance() instanceof DataScalarColumn data) {
+                    columns.add(data);
+                }
+            }
+        }
+        List<Boolean> result = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+            // One number column per formula, in order; no values (or only nulls) means no data.
+            List<Double> values = i < columns.size() && columns.get(i).getValues() != null
+                    ? columns.get(i).getValues() : List.of();
+            result.add(values.stream().anyMatch(v -> v != null && !v.isNaN()));
+        }
+        return result;
     }
 
     @FunctionalInterface

@@ -8,6 +8,7 @@ public final class OwnershipTags {
     public static final String CLUSTER = "mimamori-cluster";
     public static final String OWNER = "mimamori-owner";
     public static final String MONITOR = "mimamori-monitor";
+    public static final String SLO = "mimamori-slo";
 
     private OwnershipTags() {
     }
@@ -20,5 +21,10 @@ public final class OwnershipTags {
     public static List<String> of(String clusterName, String ownerKey, String templateName) {
         return List.of(MANAGED_BY + ":mimamori", CLUSTER + ":" + clusterName, OWNER + ":" + ownerKey,
                 MONITOR + ":" + templateName);
+    }
+
+    public static List<String> ofSlo(String clusterName, String ownerKey, String sloName) {
+        return List.of(MANAGED_BY + ":mimamori", CLUSTER + ":" + clusterName, OWNER + ":" + ownerKey,
+                SLO + ":" + sloName);
     }
 }

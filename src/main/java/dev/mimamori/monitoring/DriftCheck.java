@@ -8,52 +8,56 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Once per resync interval: re-read this cluster's monitors from Datadog (one list call per 1,000 monitors) and wake
- * up only the ServiceMonitorings whose monitors were edited or deleted there.
+ * Once per resync interval: re-read this cluster's monitors and SLOs from Datadog (one list call per 1,000 of each)
+ * and each unified dashboard (one read per profile in use), and wake up only the ServiceMonitorings whose objects
+ * were edited or deleted there.
  */
 @ApplicationScoped
 public class DriftCheck {
     private static final Logger LOG = Logger.getLogger(DriftCheck.class);
 
     private final MonitorInventory inventory;
+    private final SloInventory slos;
+    private final DashboardSync dashboards;
     private final ServiceMonitoringReconciler reconciler;
     private final MimamoriConfig config;
-    private ScheduledExecutorService scheduler;
+    private BackgroundTask task;
 
-    public DriftCheck(MonitorInventory inventory, ServiceMonitoringReconciler reconciler, MimamoriConfig config) {
+    public DriftCheck(MonitorInventory inventory, SloInventory slos, DashboardSync dashboards,
+            ServiceMonitoringReconciler reconciler, MimamoriConfig config) {
         this.inventory = inventory;
+        this.slos = slos;
+        this.dashboards = dashboards;
         this.reconciler = reconciler;
         this.config = config;
     }
 
     void start(@Observes StartupEvent ignored) {
-        long every = config.resyncInterval().toMillis();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mimamori-drift-check");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::runQuietly, every, every, TimeUnit.MILLISECONDS);
+        task = BackgroundTask.every(config.resyncInterval(), "mimamori-drift-check", this::runQuietly);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        if (task != null) {
+            task.close();
         }
     }
 
-    /** One drift check; returns the owners woken up. */
+    /** One drift check; returns the owners woken up because their monitors or SLOs changed. */
     public Set<String> run() {
-        Set<String> changed = inventory.refresh();
+        Set<String> changed = new HashSet<>(inventory.refresh());
+        changed.addAll(slos.refresh());
         if (!changed.isEmpty()) {
-            LOG.infof("drift check: monitors changed in Datadog for %s", changed);
-            reconciler.monitorsChanged(changed);
+            LOG.infof("drift check: monitors or SLOs changed in Datadog for %s", changed);
+            reconciler.wake(changed);
+        }
+        Set<String> profiles = dashboards.refresh();
+        if (!profiles.isEmpty()) {
+            LOG.infof("drift check: dashboards of profiles %s changed in Datadog", profiles);
+            reconciler.wakeUsersOf(profiles);
         }
         return changed;
     }

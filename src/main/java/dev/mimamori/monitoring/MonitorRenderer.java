@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Profile + ServiceMonitoring -> the exact Datadog monitors wanted. Pure: no I/O, same input, same output; used by the
+ * Profile + ServiceMonitoring -> the exact Datadog monitors and SLOs wanted. Pure: no I/O, same input, same output; used by the
  * reconciler and by the {@code render} command alike.
  */
 public final class MonitorRenderer {
@@ -38,7 +38,10 @@ public final class MonitorRenderer {
                 result.add(new DesiredMonitor(template.name,
                         definition(template, spec, placeholders, ownerKey, clusterName)));
             }
-            return Rendering.of(result);
+            List<DesiredSlo> slos = SloRenderer.render(profile.slos, spec, placeholders, ownerKey, clusterName,
+                    serviceTags(spec));
+            return Rendering.of(result, slos,
+                    DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName));
         } catch (RenderException e) {
             return Rendering.failed(e.reason, e.getMessage());
         }
@@ -110,12 +113,7 @@ public final class MonitorRenderer {
             message = message + "\n\n" + String.join(" ", spec.notify);
         }
         List<String> tags = new ArrayList<>(OwnershipTags.of(clusterName, ownerKey, t.name));
-        tags.add("service:" + spec.service);
-        tags.add("env:" + spec.env);
-        if (spec.team != null && !spec.team.isEmpty()) {
-            tags.add("team:" + spec.team);
-        }
-        tags.addAll(nullToEmpty(spec.tags));
+        tags.addAll(serviceTags(spec));
         for (String tag : nullToEmpty(t.tags)) {
             String filled = fill.apply(tag);
             if (!TagRules.isTag(filled)) {
@@ -126,6 +124,18 @@ public final class MonitorRenderer {
         }
         return new MonitorDefinition(title, t.type, query, message, t.priority, tags,
                 thresholds(t.thresholds, fill, where), settings(t.options));
+    }
+
+    /** The tags every monitor and SLO of the service carries besides the ownership tags. */
+    private static List<String> serviceTags(ServiceMonitoringSpec spec) {
+        List<String> tags = new ArrayList<>();
+        tags.add("service:" + spec.service);
+        tags.add("env:" + spec.env);
+        if (spec.team != null && !spec.team.isEmpty()) {
+            tags.add("team:" + spec.team);
+        }
+        tags.addAll(nullToEmpty(spec.tags));
+        return tags;
     }
 
     private static TreeMap<String, Double> thresholds(MonitorThresholds t, Function<String, String> fill,

@@ -41,8 +41,9 @@ public class MonitoringProfileReconciler implements Reconciler<MonitoringProfile
         status.monitorCount = spec.monitors == null ? 0 : spec.monitors.size();
         if (trial.ok()) {
             status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.TRUE,
-                    Reasons.PROFILE_VALID, status.monitorCount + " monitor templates render", status.observedGeneration,
-                    Instant.now());
+                    Reasons.PROFILE_VALID, status.monitorCount + " monitor templates, " + trial.slos().size()
+                            + " SLO templates" + (trial.dashboard().isPresent() ? " and the dashboard" : "")
+                            + " render", status.observedGeneration, Instant.now());
         } else {
             status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
                     trial.problem().reason(), trial.problem().message(), status.observedGeneration, Instant.now());

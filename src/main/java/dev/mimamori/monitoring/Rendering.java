@@ -1,16 +1,25 @@
 package dev.mimamori.monitoring;
 
-import java.util.List;
+import dev.mimamori.datadog.DashboardDefinition;
 
-/** The outcome of rendering: the desired monitors, or the first problem found. */
-public record Rendering(List<DesiredMonitor> monitors, RenderProblem problem) {
+import java.util.List;
+import java.util.Optional;
+
+/** The outcome of rendering: the desired monitors, SLOs and shared dashboard, or the first problem found. */
+public record Rendering(List<DesiredMonitor> monitors, List<DesiredSlo> slos, Optional<DashboardDefinition> dashboard,
+        RenderProblem problem) {
 
     public static Rendering of(List<DesiredMonitor> monitors) {
-        return new Rendering(List.copyOf(monitors), null);
+        return of(monitors, List.of(), Optional.empty());
+    }
+
+    public static Rendering of(List<DesiredMonitor> monitors, List<DesiredSlo> slos,
+            Optional<DashboardDefinition> dashboard) {
+        return new Rendering(List.copyOf(monitors), List.copyOf(slos), dashboard, null);
     }
 
     public static Rendering failed(String reason, String message) {
-        return new Rendering(List.of(), new RenderProblem(reason, message));
+        return new Rendering(List.of(), List.of(), Optional.empty(), new RenderProblem(reason, message));
     }
 
     public boolean ok() {

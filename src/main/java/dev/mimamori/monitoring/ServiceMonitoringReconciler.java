@@ -6,6 +6,8 @@ import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.ServiceMonitoringStatus;
 import dev.mimamori.config.MimamoriConfig;
+import dev.mimamori.api.DashboardStatus;
+import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.status.KubeEvents;
 import dev.mimamori.status.Reasons;
@@ -18,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
@@ -27,7 +30,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -44,21 +49,35 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private final MimamoriConfig config;
     private final MonitorSync sync;
     private final MonitorInventory inventory;
+    private final SloSync sloSync;
+    private final SloInventory sloInventory;
+    private final DashboardSync dashboards;
+    private final TelemetryCheck telemetry;
+    private final DatadogApi datadog;
+    private volatile IndexedResourceCache<ServiceMonitoring> serviceMonitors;
     private final KubeEvents events;
     private final MeterRegistry registry;
     private final SimpleInboundEventSource<ServiceMonitoring> driftEvents = new SimpleInboundEventSource<>("drift");
 
     public ServiceMonitoringReconciler(MimamoriConfig config, MonitorSync sync, MonitorInventory inventory,
-            KubeEvents events, MeterRegistry registry) {
+            SloSync sloSync, SloInventory sloInventory, DashboardSync dashboards, TelemetryCheck telemetry,
+            DatadogApi datadog, KubeEvents events, MeterRegistry registry) {
         this.config = config;
         this.sync = sync;
         this.inventory = inventory;
+        this.sloSync = sloSync;
+        this.sloInventory = sloInventory;
+        this.dashboards = dashboards;
+        this.telemetry = telemetry;
+        this.datadog = datadog;
+        telemetry.wakeUp(this);
         this.events = events;
         this.registry = registry;
     }
 
     @Override
     public List<EventSource<?, ServiceMonitoring>> prepareEventSources(EventSourceContext<ServiceMonitoring> context) {
+        this.serviceMonitors = context.getPrimaryCache();
         var profiles = InformerEventSourceConfiguration.from(MonitoringProfile.class, ServiceMonitoring.class)
                 .withName("profiles")
                 .withSecondaryToPrimaryMapper(profile -> context.getPrimaryCache()
@@ -71,8 +90,17 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         return List.of(new InformerEventSource<>(profiles, context), driftEvents);
     }
 
-    /** Asks for a reconcile of these owners ({@code namespace/name}), whose monitors changed in Datadog. */
-    public void monitorsChanged(Set<String> owners) {
+    /** Asks for a reconcile of the ServiceMonitorings using these profiles (their dashboard changed in Datadog). */
+    public void wakeUsersOf(Set<String> profiles) {
+        if (serviceMonitors == null || profiles.isEmpty()) {
+            return;
+        }
+        serviceMonitors.list(sm -> sm.getSpec() != null && profiles.contains(sm.getSpec().profileName()))
+                .forEach(sm -> driftEvents.propagateEvent(ResourceID.fromResource(sm)));
+    }
+
+    /** Asks for a reconcile of these owners ({@code namespace/name}): what they have in Datadog changed. */
+    public void wake(Set<String> owners) {
         for (String owner : owners) {
             int slash = owner.indexOf('/');
             if (slash > 0) {
@@ -93,28 +121,92 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (!rendering.ok()) {
             return fail(sm, rendering.problem().reason(), rendering.problem().message(), null);
         }
-        MonitorSync.Outcome outcome;
+        String owner = sm.ownerKey();
+        ServiceMonitoringStatusBuilder.Synced synced;
         try {
-            outcome = sync.sync(sm.ownerKey(), rendering.monitors());
+            SloSync.Upserted slos = sloSync.upsert(owner, rendering.slos());
+            List<DesiredMonitor> monitors = new ArrayList<>(rendering.monitors());
+            slos.slos().forEach(s -> monitors.addAll(s.desired().alertMonitors(s.id())));
+            MonitorSync.Outcome outcome = sync.sync(owner, monitors);
+            // Only now: Datadog refuses to delete an SLO while a burn-rate monitor still points at it.
+            List<String> slosDeleted = sloSync.deleteExtras(owner, slos.extras());
+            List<String> rejected = new ArrayList<>(slos.rejected());
+            DashboardStatus dashboard = dashboard(sm, rendering, rejected);
+            announce(sm, outcome, slos, slosDeleted);
+            TelemetryCheck.Result seen = telemetry.resultFor(owner, new TelemetryCheck.Probe(sm.getSpec().service,
+                    sm.getSpec().env, TelemetryMetrics.in(queries(monitors, slos.slos()))));
+            synced = new ServiceMonitoringStatusBuilder.Synced(monitors.size(), outcome, slos.slos(), dashboard, seen,
+                    rejected);
         } catch (DatadogException e) {
             return fail(sm, Reasons.of(e), e.getMessage(), retryDelay(e));
         }
-        announce(sm, outcome);
-        return withStatus(sm, ServiceMonitoringStatusBuilder.synced(sm, rendering.monitors().size(), outcome,
-                Instant.now()), null);
+        return withStatus(sm, ServiceMonitoringStatusBuilder.synced(sm, synced, Instant.now()), null);
+    }
+
+    /** The shared dashboard of the profile: made to exist (or go) as the profile says, then linked for this service. */
+    private DashboardStatus dashboard(ServiceMonitoring sm, Rendering rendering, List<String> rejected) {
+        try {
+            DashboardSync.Outcome outcome = dashboards.ensure(sm.getSpec().profileName(), rendering.dashboard());
+            dashboards.deleteUnused(profilesInUse(null));
+            if (outcome.change() != null) {
+                events.record(sm, KubeEvents.NORMAL, "Dashboard" + capitalised(outcome.change()),
+                        "dashboard of profile " + sm.getSpec().profileName() + " " + outcome.change());
+            }
+            if (outcome.id() == null) {
+                return null;
+            }
+            return new DashboardStatus(outcome.id(), datadog.dashboardUrl(outcome.id(),
+                    Map.of("service", sm.getSpec().service, "env", sm.getSpec().env)));
+        } catch (DatadogException e) {
+            if (e.kind() != DatadogException.Kind.REJECTED) {
+                throw e;
+            }
+            rejected.add("dashboard: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Profiles used by ServiceMonitorings that are not being deleted, leaving out {@code leaving}. */
+    private Set<String> profilesInUse(ServiceMonitoring leaving) {
+        if (serviceMonitors == null) {
+            return Set.of();
+        }
+        return serviceMonitors.list(sm -> sm.getSpec() != null && sm.getMetadata().getDeletionTimestamp() == null
+                        && (leaving == null || !sm.getMetadata().getUid().equals(leaving.getMetadata().getUid())))
+                .map(sm -> sm.getSpec().profileName()).collect(Collectors.toSet());
+    }
+
+    private static List<String> queries(List<DesiredMonitor> monitors, List<SloSync.SyncedSlo> slos) {
+        List<String> queries = new ArrayList<>();
+        monitors.forEach(m -> queries.add(m.definition().query()));
+        slos.forEach(s -> {
+            queries.add(s.desired().definition().numerator());
+            queries.add(s.desired().definition().denominator());
+        });
+        return queries;
+    }
+
+    private static String capitalised(String word) {
+        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
     }
 
     @Override
     public DeleteControl cleanup(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
+        telemetry.forget(sm.ownerKey());
         if (sm.getSpec() != null && sm.getSpec().effectiveDeletionPolicy() == DeletionPolicy.Orphan) {
             inventory.forget(sm.ownerKey());
+            sloInventory.forget(sm.ownerKey());
             events.record(sm, KubeEvents.NORMAL, "MonitorsOrphaned",
-                    "deletionPolicy is Orphan: the monitors stay in Datadog");
-            return DeleteControl.defaultDelete();
+                    "deletionPolicy is Orphan: the monitors and SLOs stay in Datadog");
         }
         try {
-            int deleted = sync.deleteAll(sm.ownerKey());
-            LOG.infof("%s: deleted %d monitors from Datadog", sm.ownerKey(), deleted);
+            if (sm.getSpec() == null || sm.getSpec().effectiveDeletionPolicy() != DeletionPolicy.Orphan) {
+                // Monitors first: the burn-rate monitors must be gone before Datadog lets their SLOs go.
+                int deleted = sync.deleteAll(sm.ownerKey());
+                int slosDeleted = sloSync.deleteAll(sm.ownerKey());
+                LOG.infof("%s: deleted %d monitors and %d SLOs from Datadog", sm.ownerKey(), deleted, slosDeleted);
+            }
+            dashboards.deleteUnused(profilesInUse(sm));
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
             events.record(sm, KubeEvents.WARNING, Reasons.of(e),
@@ -132,7 +224,20 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         return BuiltInProfile.NAME.equals(sm.getSpec().profileName()) ? BuiltInProfile.spec() : null;
     }
 
-    private void announce(ServiceMonitoring sm, MonitorSync.Outcome outcome) {
+    private void announce(ServiceMonitoring sm, MonitorSync.Outcome outcome, SloSync.Upserted slos,
+            List<String> slosDeleted) {
+        if (!slos.created().isEmpty()) {
+            events.record(sm, KubeEvents.NORMAL, "SlosCreated", "SLOs created in Datadog: " + slos.created());
+        }
+        if (!slos.updated().isEmpty()) {
+            events.record(sm, KubeEvents.NORMAL, "SlosUpdated", "SLOs updated in Datadog: " + slos.updated());
+        }
+        if (!slosDeleted.isEmpty()) {
+            events.record(sm, KubeEvents.NORMAL, "SlosDeleted", "deleted from Datadog: " + slosDeleted);
+        }
+        if (!slos.rejected().isEmpty()) {
+            events.record(sm, KubeEvents.WARNING, Reasons.MONITOR_REJECTED, String.join("; ", slos.rejected()));
+        }
         if (!outcome.created().isEmpty()) {
             events.record(sm, KubeEvents.NORMAL, "MonitorsCreated", "created in Datadog: " + outcome.created());
         }

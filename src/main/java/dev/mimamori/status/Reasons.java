@@ -18,6 +18,11 @@ public final class Reasons {
     public static final String INVALID_TEMPLATE = "InvalidTemplate";
     public static final String INVALID_QUERY = "InvalidQuery";
     public static final String MONITOR_REJECTED = "MonitorRejected";
+    // TelemetryFound
+    public static final String TELEMETRY_FOUND = "TelemetryFound";
+    public static final String TELEMETRY_MISSING = "TelemetryMissing";
+    public static final String TELEMETRY_NOT_CHECKED = "TelemetryNotChecked";
+    public static final String NO_METRIC_QUERIES = "NoMetricQueries";
     // Ready=False: Datadog's side (retried)
     public static final String DATADOG_CREDENTIALS_MISSING = "DatadogCredentialsMissing";
     public static final String DATADOG_FORBIDDEN = "DatadogForbidden";

@@ -60,7 +60,8 @@ public final class Demo {
             say("  Datadog API (simulator)                     %s", datadog.url());
             say("  CRDs installed from crds/:                  %s", String.join(", ", cluster.crdNames()));
             Map<String, String> env = Map.of("MIMAMORI_DATADOG_URL", datadog.url(), "DD_API_KEY", API_KEY,
-                    "DD_APP_KEY", APP_KEY, "MIMAMORI_CLUSTER_NAME", "demo", "MIMAMORI_RESYNC_INTERVAL", "5s");
+                    "DD_APP_KEY", APP_KEY, "MIMAMORI_CLUSTER_NAME", "demo", "MIMAMORI_RESYNC_INTERVAL", "5s",
+                    "MIMAMORI_TELEMETRY_BATCH_DELAY", "2s");
             try (OperatorProcess operator = OperatorProcess.start(kubeconfig, env, WORK.resolve("operator.log"))) {
                 say("  operator: java -jar %s (log: %s)", OperatorProcess.JAR, WORK.resolve("operator.log"));
                 Demo demo = new Demo(cluster, datadog);
@@ -86,11 +87,33 @@ public final class Demo {
     private void monitorsAct(OperatorProcess operator) throws Exception {
         heading("1. A service team applies the files in examples/");
         List<String> serviceMonitorings = applyExamples();
+        // A third service: a batch job nobody instrumented with APM, so Datadog never receives its traces.
+        datadog.silenceMetrics("legacy-batch", "prod", "trace.");
+        ServiceMonitoring blind = new ServiceMonitoring();
+        blind.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("shop")
+                .withName("legacy-batch").build());
+        blind.setSpec(new dev.mimamori.api.ServiceMonitoringSpec());
+        blind.getSpec().service = "legacy-batch";
+        blind.getSpec().env = "prod";
+        blind.getSpec().team = "back-office";
+        blind.getSpec().profile = "web-service";
+        client.resource(blind).create();
+        say("  applied (by the demo, sends no traces)       ServiceMonitoring shop/legacy-batch, profile web-service");
+        serviceMonitorings.add("shop/legacy-batch");
         for (String key : serviceMonitorings) {
             String[] nsName = key.split("/");
             ServiceMonitoring sm = awaitReady(operator, nsName[0], nsName[1]);
             printMonitors(sm);
         }
+        say("");
+        say("  What each team sees in its status (dashboard link, SLOs, telemetry):");
+        for (String key : serviceMonitorings) {
+            String[] nsName = key.split("/");
+            printServiceView(awaitTelemetryChecked(operator, nsName[0], nsName[1]));
+        }
+        say("");
+        say("  Datadog holds %d dashboards for %d services (one per profile in use) and %d SLOs.",
+                datadog.dashboards().size(), serviceMonitorings.size(), datadog.slos().size());
         say("Datadog calls so far: %s", datadog.callCounts());
 
         heading("2. Someone edits a managed monitor in the Datadog UI");
@@ -163,6 +186,35 @@ public final class Demo {
                     m.path("options").path("thresholds").path("critical").asText());
             say("              %s", m.path("query").asText());
         }
+    }
+
+    private void printServiceView(ServiceMonitoring sm) {
+        say("");
+        say("  %s", sm.ownerKey());
+        if (sm.getStatus().dashboard != null) {
+            say("    dashboard  %s", sm.getStatus().dashboard.url);
+        }
+        for (dev.mimamori.api.SloStatus slo : sm.getStatus().slos == null ? List.<dev.mimamori.api.SloStatus>of()
+                : sm.getStatus().slos) {
+            long alerts = datadog.monitorsTagged("mimamori-owner:" + sm.ownerKey()).stream()
+                    .filter(m -> m.path("query").asText().contains(slo.id)).count();
+            say("    SLO        %-13s %s%% over %s, %d burn-rate alerts  %s", slo.name, slo.target, slo.timeframe,
+                    alerts, slo.url);
+        }
+        Condition telemetry = Conditions.find(sm.getStatus().conditions, Conditions.TELEMETRY_FOUND);
+        say("    TelemetryFound=%s (%s): %s", telemetry.getStatus(), telemetry.getReason(), telemetry.getMessage());
+        say("    Ready=%s: %s", ready(sm).getStatus(), ready(sm).getMessage());
+    }
+
+    private ServiceMonitoring awaitTelemetryChecked(OperatorProcess operator, String ns, String name)
+            throws Exception {
+        await(operator, Duration.ofSeconds(60), () -> {
+            ServiceMonitoring sm = get(ns, name);
+            Condition telemetry = sm == null || sm.getStatus() == null ? null
+                    : Conditions.find(sm.getStatus().conditions, Conditions.TELEMETRY_FOUND);
+            return telemetry != null && !"Unknown".equals(telemetry.getStatus());
+        });
+        return get(ns, name);
     }
 
     private ServiceMonitoring awaitReady(OperatorProcess operator, String ns, String name) throws Exception {

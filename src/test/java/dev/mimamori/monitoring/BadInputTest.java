@@ -149,7 +149,7 @@ class BadInputTest {
         awaitNotReady("mixed", "bad", "UnknownParameter");
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(readyStatus("mixed", "good")).isEqualTo("True"));
-        assertThat(monitorsOf("mixed/good")).hasSize(6);
+        assertThat(monitorsOf("mixed/good")).hasSize(10);
     }
 
     ServiceMonitoring get(String namespace, String name) {

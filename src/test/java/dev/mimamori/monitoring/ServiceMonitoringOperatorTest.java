@@ -33,7 +33,9 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(OperatorTestEnvironment.class)
 class ServiceMonitoringOperatorTest {
+    // The built-in profile's six monitors, and a fast and a slow burn-rate alert on each of its two SLOs.
     static final Set<String> DEFAULT_MONITORS = Set.of("latency-p95", "error-rate", "traffic-drop", "pod-restarts",
+            "slo-availability-fast-burn", "slo-availability-slow-burn", "slo-latency-fast-burn", "slo-latency-slow-burn",
             "cpu-throttling", "memory-near-limit");
 
     @Inject
@@ -57,7 +59,7 @@ class ServiceMonitoringOperatorTest {
 
         List<JsonNode> monitors = monitorsOf("shop/checkout");
         assertThat(templateNames(monitors)).isEqualTo(new TreeSet<>(DEFAULT_MONITORS));
-        assertThat(datadog.calls("POST /api/v1/monitor") - createsBefore).isEqualTo(6);
+        assertThat(datadog.calls("POST /api/v1/monitor") - createsBefore).isEqualTo(10);
         JsonNode latency = byTemplate(monitors, "latency-p95");
         assertThat(tags(latency)).contains("managed-by:mimamori", "mimamori-cluster:test-cluster",
                 "mimamori-owner:shop/checkout", "mimamori-monitor:latency-p95", "service:checkout", "env:prod",
@@ -69,8 +71,8 @@ class ServiceMonitoringOperatorTest {
                 .doesNotContain("${");
 
         assertThat(ready.getStatus().observedGeneration).isEqualTo(ready.getMetadata().getGeneration());
-        assertThat(ready.getStatus().monitorsInSync).isEqualTo("6/6");
-        assertThat(ready.getStatus().monitors).hasSize(6).allSatisfy(m -> {
+        assertThat(ready.getStatus().monitorsInSync).isEqualTo("10/10");
+        assertThat(ready.getStatus().monitors).hasSize(10).allSatisfy(m -> {
             assertThat(m.id).isPositive();
             assertThat(m.url).isEqualTo(datadog.url() + "/monitors/" + m.id);
         });
@@ -128,7 +130,7 @@ class ServiceMonitoringOperatorTest {
         sm.getSpec().monitors = List.of(Resources.disabled("traffic-drop"));
         client.resource(sm).create();
         awaitReady("dropping", "batch");
-        assertThat(templateNames(monitorsOf("dropping/batch"))).hasSize(5).doesNotContain("traffic-drop");
+        assertThat(templateNames(monitorsOf("dropping/batch"))).hasSize(9).doesNotContain("traffic-drop");
     }
 
     @Test
@@ -190,7 +192,7 @@ class ServiceMonitoringOperatorTest {
             assertThat(get("cleanup", "kept")).isNull();
         });
         assertThat(monitorsOf("cleanup/gone")).isEmpty();
-        assertThat(monitorsOf("cleanup/kept")).hasSize(6);
+        assertThat(monitorsOf("cleanup/kept")).hasSize(10);
     }
 
     @Test
@@ -203,7 +205,7 @@ class ServiceMonitoringOperatorTest {
             client.resource(get("outage", "ledger")).delete();
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                     .until(() -> get("outage", "ledger") != null);
-            assertThat(monitorsOf("outage/ledger")).hasSize(6);
+            assertThat(monitorsOf("outage/ledger")).hasSize(10);
         } finally {
             datadog.setOutage(false);
         }
@@ -220,8 +222,8 @@ class ServiceMonitoringOperatorTest {
         awaitReady("team-a", "web");
         awaitReady("team-b", "web");
         List<JsonNode> a = monitorsOf("team-a/web");
-        assertThat(a).hasSize(6);
-        assertThat(monitorsOf("team-b/web")).hasSize(6);
+        assertThat(a).hasSize(10);
+        assertThat(monitorsOf("team-b/web")).hasSize(10);
 
         client.resource(get("team-b", "web")).delete();
         await().atMost(Duration.ofSeconds(20)).until(() -> monitorsOf("team-b/web").isEmpty());
@@ -229,7 +231,7 @@ class ServiceMonitoringOperatorTest {
     }
 
     @Test
-    void anUnchangedResyncMakesNoWritesAndOneListCall() {
+    void anUnchangedResyncMakesNoWritesOneListPerKindAndOneReadPerDashboard() {
         Resources.namespace(client, "steady");
         for (int i = 0; i < 5; i++) {
             client.resource(Resources.serviceMonitoring("steady", "svc-" + i, "svc-" + i, "prod")).create();
@@ -246,8 +248,11 @@ class ServiceMonitoringOperatorTest {
 
         assertThat(woken).isEmpty();
         assertThat(datadog.writeCalls()).isZero();
-        assertThat(datadog.listCalls()).isEqualTo(1);
-        assertThat(datadog.totalCalls()).isEqualTo(1);
+        assertThat(datadog.calls(DatadogSimulator.LIST_MONITORS)).isEqualTo(1);
+        assertThat(datadog.calls(DatadogSimulator.LIST_SLOS)).isEqualTo(1);
+        // The shared dashboards: one read each, for the profiles in use (default, and perhaps another test's).
+        assertThat(datadog.calls(DatadogSimulator.GET_DASHBOARD)).isBetween(1, 2);
+        assertThat(datadog.totalCalls()).isLessThanOrEqualTo(4);
     }
 
     ServiceMonitoring get(String namespace, String name) {

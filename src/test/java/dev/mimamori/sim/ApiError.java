@@ -1,10 +1,13 @@
 package dev.mimamori.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.List;
 
 /**
  * A Datadog-style error answer ({@code {"errors":[...]}}) raised by the simulated endpoints and
- * turned into an HTTP response by the dispatcher.
+ * turned into an HTTP response by the dispatcher. A few endpoints answer errors in their own
+ * shape (an SLO delete conflict is an SLODeleteResponse); those carry the whole body.
  */
 final class ApiError extends RuntimeException {
 
@@ -12,11 +15,17 @@ final class ApiError extends RuntimeException {
 
     private final int status;
     private final List<String> errors;
+    private final transient JsonNode body;
 
     ApiError(int status, List<String> errors) {
-        super(status + " " + errors);
+        this(status, errors, null);
+    }
+
+    private ApiError(int status, List<String> errors, JsonNode body) {
+        super(status + " " + (body != null ? body : errors));
         this.status = status;
         this.errors = List.copyOf(errors);
+        this.body = body;
     }
 
     ApiError(int status, String error) {
@@ -31,11 +40,21 @@ final class ApiError extends RuntimeException {
         return new ApiError(404, error);
     }
 
+    /** An error answered with this exact body instead of {@code {"errors":[...]}}. */
+    static ApiError withBody(int status, JsonNode body, String summary) {
+        return new ApiError(status, List.of(summary), body.deepCopy());
+    }
+
     int status() {
         return status;
     }
 
     List<String> errors() {
         return errors;
+    }
+
+    /** The body to answer, or null for the usual {@code {"errors":[...]}}. */
+    JsonNode body() {
+        return body;
     }
 }

@@ -32,10 +32,21 @@ public final class CallLog {
                        Map<String, List<String>> query, JsonNode body, int status) {
     }
 
-    /** Monitor calls that change state; validation is a read even though it is a POST. */
+    /**
+     * Calls that change monitors, dashboards or SLOs. Monitor validation and the metric queries
+     * are reads even though they are POSTs; events are not configuration, so not counted.
+     */
     static final Set<String> WRITE_KEYS = Set.of(
             DatadogSimulator.CREATE_MONITOR, DatadogSimulator.UPDATE_MONITOR,
-            DatadogSimulator.DELETE_MONITOR);
+            DatadogSimulator.DELETE_MONITOR,
+            DatadogSimulator.CREATE_DASHBOARD, DatadogSimulator.UPDATE_DASHBOARD,
+            DatadogSimulator.DELETE_DASHBOARD,
+            DatadogSimulator.CREATE_SLO, DatadogSimulator.UPDATE_SLO, DatadogSimulator.DELETE_SLO);
+
+    /** The list endpoints a reconciler polls for drift. */
+    static final Set<String> LIST_KEYS = Set.of(
+            DatadogSimulator.LIST_MONITORS, DatadogSimulator.LIST_DASHBOARDS,
+            DatadogSimulator.LIST_SLOS);
 
     // Bounded so a long benchmark run does not grow the heap; counts are kept in full.
     private static final int MAX_KEPT = 10_000;
@@ -62,10 +73,19 @@ public final class CallLog {
         return total;
     }
 
-    /** POST, PUT and DELETE calls on monitors, validation excluded. */
+    /** POST, PUT and DELETE calls on monitors, dashboards and SLOs; validation excluded. */
     public synchronized int writeCalls() {
+        return sum(WRITE_KEYS);
+    }
+
+    /** GET calls on the monitor, dashboard and SLO lists. */
+    public synchronized int listCalls() {
+        return sum(LIST_KEYS);
+    }
+
+    private int sum(Set<String> keys) {
         int sum = 0;
-        for (String key : WRITE_KEYS) {
+        for (String key : keys) {
             sum += counts.getOrDefault(key, 0);
         }
         return sum;

@@ -18,8 +18,8 @@ import java.util.function.LongFunction;
 
 /**
  * A stateful stand-in for the Datadog HTTP API on loopback, for the real datadog-api-client to
- * talk to: v1 monitors, v1 events and v2 timeseries queries, with Datadog's JSON shapes, status
- * codes, API-key checks, rate-limit headers and injectable faults.
+ * talk to: v1 monitors, dashboards, SLOs and events, and v2 timeseries and scalar queries, with
+ * Datadog's JSON shapes, status codes, API-key checks, rate-limit headers and injectable faults.
  *
  * <pre>{@code
  * try (DatadogSimulator sim = new DatadogSimulator().start()) {
@@ -45,6 +45,17 @@ public final class DatadogSimulator implements AutoCloseable {
     public static final String VALIDATE_EXISTING_MONITOR = "POST /api/v1/monitor/{id}/validate";
     public static final String CREATE_EVENT = "POST /api/v1/events";
     public static final String QUERY_TIMESERIES = "POST /api/v2/query/timeseries";
+    public static final String QUERY_SCALAR = "POST /api/v2/query/scalar";
+    public static final String LIST_DASHBOARDS = "GET /api/v1/dashboard";
+    public static final String CREATE_DASHBOARD = "POST /api/v1/dashboard";
+    public static final String GET_DASHBOARD = "GET /api/v1/dashboard/{id}";
+    public static final String UPDATE_DASHBOARD = "PUT /api/v1/dashboard/{id}";
+    public static final String DELETE_DASHBOARD = "DELETE /api/v1/dashboard/{id}";
+    public static final String LIST_SLOS = "GET /api/v1/slo";
+    public static final String CREATE_SLO = "POST /api/v1/slo";
+    public static final String GET_SLO = "GET /api/v1/slo/{id}";
+    public static final String UPDATE_SLO = "PUT /api/v1/slo/{id}";
+    public static final String DELETE_SLO = "DELETE /api/v1/slo/{id}";
     /** Matches every endpoint in fault injection and {@link #setRateLimit}. */
     public static final String ANY = Faults.ANY;
 
@@ -63,10 +74,15 @@ public final class DatadogSimulator implements AutoCloseable {
     private volatile Keys keys;
     private volatile Clock clock = Clock.systemUTC();
 
-    // Package-private: SimulatorDispatcher answers requests from this state.
-    final SimulatedMonitors monitors = new SimulatedMonitors(() -> clock.instant());
+    // Package-private: SimulatorDispatcher answers requests from this state. Burn-rate monitors
+    // look SLOs up, and SLO deletes look for those monitors (see SimulatedSlos on lock order).
+    final SimulatedMonitors monitors = new SimulatedMonitors(() -> clock.instant(),
+            sloId -> this.slos.targets(sloId));
+    final SimulatedDashboards dashboards = new SimulatedDashboards(() -> clock.instant());
+    final SimulatedSlos slos = new SimulatedSlos(() -> clock.instant(), monitors, dashboards);
     final SimulatedEvents events = new SimulatedEvents();
     final SimulatedMetrics metrics = new SimulatedMetrics();
+    final SimulatedTelemetry telemetry = new SimulatedTelemetry(metrics);
     final Faults faults = new Faults();
     final RateLimits rateLimits = new RateLimits(System::nanoTime);
     final CallLog callLog = new CallLog();
@@ -181,6 +197,27 @@ public final class DatadogSimulator implements AutoCloseable {
         metrics.script(valueOfQueryAtBucketStartMs);
     }
 
+    /**
+     * Makes metrics absent from scalar queries whose {...} scope holds both
+     * {@code service:<service>} and {@code env:<env>}, as when a service stops reporting: every
+     * metric whose name starts with one of the prefixes (every metric when none are given).
+     * Calls add up; e.g. {@code silenceMetrics("checkout", "prod", "trace.")}.
+     */
+    public void silenceMetrics(String service, String env, String... metricPrefixes) {
+        telemetry.silence(Objects.requireNonNull(service, "service"), Objects.requireNonNull(env, "env"),
+                metricPrefixes);
+    }
+
+    /** Data for this service and env arrives again. */
+    public void unsilenceMetrics(String service, String env) {
+        telemetry.unsilence(service, env);
+    }
+
+    /** Every metric has data again. */
+    public void clearSilences() {
+        telemetry.clear();
+    }
+
     /** Buckets starting later than now minus this are not answered yet, like late data. */
     public void setDataLatency(Duration latency) {
         metrics.setDataLatency(latency);
@@ -252,13 +289,14 @@ public final class DatadogSimulator implements AutoCloseable {
         return callLog.totalCalls();
     }
 
-    /** Monitor creates, updates and deletes (validation excluded). */
+    /** Creates, updates and deletes of monitors, dashboards and SLOs (validation excluded). */
     public int writeCalls() {
         return callLog.writeCalls();
     }
 
+    /** Lists of monitors, dashboards and SLOs. */
     public int listCalls() {
-        return callLog.calls(LIST_MONITORS);
+        return callLog.listCalls();
     }
 
     /** Counts by endpoint key. */
@@ -321,18 +359,85 @@ public final class DatadogSimulator implements AutoCloseable {
         return monitors.put(monitor);
     }
 
+    /** Copies of all dashboards, in creation order. */
+    public List<ObjectNode> dashboards() {
+        return dashboards.snapshot();
+    }
+
+    /** Copy of one dashboard, or null when there is none with this id. */
+    public ObjectNode dashboard(String id) {
+        return dashboards.find(id);
+    }
+
+    /**
+     * Edits a dashboard as a user would in the Datadog UI: no validation, new widgets get ids,
+     * the URL follows the title, "modified_at" moves on.
+     *
+     * @return copy of the edited dashboard
+     * @throws IllegalArgumentException when there is no such dashboard
+     */
+    public ObjectNode editDashboard(String id, Consumer<ObjectNode> edit) {
+        try {
+            return dashboards.edit(id, edit);
+        } catch (ApiError e) {
+            throw new IllegalArgumentException("no dashboard " + id, e);
+        }
+    }
+
+    /** Deletes a dashboard behind the operator's back; returns whether it existed. */
+    public boolean deleteDashboard(String id) {
+        return dashboards.remove(id);
+    }
+
+    /** Copies of all SLOs, in creation order. */
+    public List<ObjectNode> slos() {
+        return slos.snapshot();
+    }
+
+    /** Copy of one SLO, or null when there is none with this id. */
+    public ObjectNode slo(String id) {
+        return slos.find(id);
+    }
+
+    /**
+     * Edits an SLO as a user would in the Datadog UI: no validation, derived display fields
+     * follow, "modified_at" moves on.
+     *
+     * @return copy of the edited SLO
+     * @throws IllegalArgumentException when there is no such SLO
+     */
+    public ObjectNode editSlo(String id, Consumer<ObjectNode> edit) {
+        try {
+            return slos.edit(id, edit);
+        } catch (ApiError e) {
+            throw new IllegalArgumentException("no SLO " + id, e);
+        }
+    }
+
+    /**
+     * Deletes an SLO behind the operator's back, even while monitors or dashboards use it;
+     * returns whether it existed.
+     */
+    public boolean deleteSlo(String id) {
+        return slos.remove(id);
+    }
+
     /** Copies of the events posted so far. */
     public List<ObjectNode> events() {
         return events.snapshot();
     }
 
     /**
-     * Back to the state right after construction: no monitors, events, calls, faults, rate-limit
-     * settings or metric scripts; original keys; system clock. Monitor ids are not reused.
+     * Back to the state right after construction: no monitors, dashboards, SLOs, events, calls,
+     * faults, rate-limit settings, metric scripts or silences; original keys; system clock. Ids
+     * are not reused.
      */
     public void clear() {
+        slos.clear();
+        dashboards.clear();
         monitors.clear();
         events.clear();
+        telemetry.clear();
         callLog.reset();
         faults.clear();
         rateLimits.clear();

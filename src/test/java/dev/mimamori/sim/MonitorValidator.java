@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +29,23 @@ final class MonitorValidator {
             "database-monitoring alert", "network-performance alert", "cost alert",
             "data-quality alert");
 
-    private static final Set<String> THRESHOLD_TYPES = Set.of("metric alert", "query alert");
+    static final String SLO_ALERT = "slo alert";
+
+    // Types whose query ends in "<comparator> <number>" that options.thresholds.critical repeats.
+    private static final Set<String> THRESHOLD_TYPES = Set.of("metric alert", "query alert", SLO_ALERT);
+
+    // SLO alert queries without their trailing comparison, as documented for the monitor API.
+    private static final Pattern BURN_RATE = Pattern.compile(
+            "^burn_rate\\(\"([^\"]*)\"\\)\\.over\\(\"([^\"]*)\"\\)"
+                    + "\\.long_window\\(\"([^\"]*)\"\\)\\.short_window\\(\"([^\"]*)\"\\)\\s*$");
+    private static final Pattern ERROR_BUDGET = Pattern.compile(
+            "^error_budget\\(\"([^\"]*)\"\\)\\.over\\(\"([^\"]*)\"\\)\\s*$");
+    private static final Pattern SLO_REFERENCE =
+            Pattern.compile("^\\s*(?:burn_rate|error_budget)\\(\"([^\"]*)\"\\)");
+    private static final Pattern WINDOW = Pattern.compile("^([1-9]\\d*)([mh])$");
+    private static final Set<String> SLO_TIMEFRAMES = Set.of("7d", "30d", "90d");
+    private static final int MAX_LONG_WINDOW_MINUTES = 48 * 60;
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     // Comparator and threshold that end a metric query, e.g. "... by {host} > 0.9".
     private static final Pattern QUERY_THRESHOLD =
@@ -52,14 +70,28 @@ final class MonitorValidator {
         return THRESHOLD_TYPES.contains(type);
     }
 
+    /** What SLO alert validation needs to know about the organisation's SLOs. */
+    @FunctionalInterface
+    interface SloLookup {
+        /** The SLO's targets (percent) by timeframe ("7d", ...), or null when there is no such SLO. */
+        Map<String, BigDecimal> targets(String sloId);
+    }
+
+    /** The SLO id an "slo alert" query refers to, or null. */
+    static String referencedSlo(String query) {
+        Matcher m = SLO_REFERENCE.matcher(query == null ? "" : query);
+        return m.find() ? m.group(1) : null;
+    }
+
     /**
      * Checks a complete monitor definition.
      *
      * @param monitor     the definition (for updates: stored monitor with the update applied)
      * @param requireName true on create and validate, where Datadog insists on a name
+     * @param slos        the SLOs an "slo alert" may point at
      * @throws ApiError 400 listing every problem found
      */
-    static void check(ObjectNode monitor, boolean requireName) {
+    static void check(ObjectNode monitor, boolean requireName, SloLookup slos) {
         List<String> errors = new ArrayList<>();
         String type = text(monitor, "type", errors);
         String query = text(monitor, "query", errors);
@@ -88,7 +120,13 @@ final class MonitorValidator {
                 errors.add("The value provided for parameter 'query' is invalid: "
                         + "unbalanced parentheses, brackets or braces");
             }
-            if (type != null && needsThreshold(type)) {
+            boolean queryShapeOk = true;
+            if (SLO_ALERT.equals(type)) {
+                int before = errors.size();
+                checkSloQuery(query, slos, errors);
+                queryShapeOk = errors.size() == before;
+            }
+            if (type != null && needsThreshold(type) && queryShapeOk) {
                 checkThresholds(query, monitor.get("options"), errors);
             }
         }
@@ -147,7 +185,85 @@ final class MonitorValidator {
         }
     }
 
-    private static void checkTags(JsonNode tags, List<String> errors) {
+    /**
+     * burn_rate("id").over("30d").long_window("1h").short_window("5m") > 14.4, or
+     * error_budget("id").over("30d") > 75: shape, windows, comparator, and the SLO itself.
+     */
+    private static void checkSloQuery(String query, SloLookup slos, List<String> errors) {
+        String invalid = "The value provided for parameter 'query' is invalid: ";
+        QueryThreshold threshold = queryThreshold(query);
+        String head = threshold == null ? query.trim()
+                : query.substring(0, query.lastIndexOf(threshold.comparator())).trim();
+        Matcher burn = BURN_RATE.matcher(head);
+        Matcher budget = ERROR_BUDGET.matcher(head);
+        boolean isBurnRate = burn.matches();
+        if ((!isBurnRate && !budget.matches()) || threshold == null) {
+            errors.add(invalid + "an SLO alert query is burn_rate(\"<slo id>\").over(\"<7d|30d|90d>\")"
+                    + ".long_window(\"<N>h\").short_window(\"<N>m\") > <number> or "
+                    + "error_budget(\"<slo id>\").over(\"<7d|30d|90d>\") > <number>, got: " + query);
+            return;
+        }
+        Matcher parts = isBurnRate ? burn : budget;
+        String sloId = parts.group(1);
+        String timeframe = parts.group(2);
+        if (!threshold.comparator().startsWith(">")) {
+            errors.add(invalid + "an SLO alert compares with > or >=, not " + threshold.comparator());
+        }
+        if (!SLO_TIMEFRAMES.contains(timeframe)) {
+            errors.add(invalid + "the SLO time window '" + timeframe + "' must be one of 7d, 30d, 90d");
+        }
+        if (isBurnRate) {
+            Integer longWindow = windowMinutes(parts.group(3));
+            Integer shortWindow = windowMinutes(parts.group(4));
+            if (longWindow == null || shortWindow == null) {
+                errors.add(invalid + "burn rate windows are a whole number of minutes or hours, "
+                        + "such as \"1h\" and \"5m\"; got long_window(\"" + parts.group(3)
+                        + "\") and short_window(\"" + parts.group(4) + "\")");
+            } else if (longWindow > MAX_LONG_WINDOW_MINUTES) {
+                errors.add(invalid + "the long window (" + parts.group(3) + ") must be at most 48h");
+            } else if (shortWindow >= longWindow) {
+                errors.add(invalid + "the short window (" + parts.group(4)
+                        + ") must be shorter than the long window (" + parts.group(3) + ")");
+            }
+            if (threshold.value().signum() <= 0) {
+                errors.add(invalid + "the burn rate threshold must be greater than 0");
+            }
+        } else if (threshold.value().signum() <= 0 || threshold.value().compareTo(HUNDRED) > 0) {
+            errors.add(invalid + "the error budget threshold is a percentage of the budget consumed, "
+                    + "greater than 0 and at most 100");
+        }
+        Map<String, BigDecimal> targets = slos.targets(sloId);
+        if (targets == null) {
+            errors.add(invalid + "SLO " + sloId + " not found");
+            return;
+        }
+        BigDecimal target = targets.get(timeframe);
+        if (target == null && SLO_TIMEFRAMES.contains(timeframe)) {
+            errors.add(invalid + "SLO " + sloId + " has no target for the " + timeframe + " time window");
+        } else if (target != null && isBurnRate && target.compareTo(HUNDRED) < 0) {
+            // Consuming the whole budget at once is the fastest burn there is: 1 / (1 - target).
+            BigDecimal max = BigDecimal.ONE.divide(BigDecimal.ONE.subtract(
+                    target.movePointLeft(2)), MathContext.DECIMAL64);
+            if (threshold.value().compareTo(max) > 0) {
+                errors.add(invalid + "the burn rate threshold (" + threshold.value().toPlainString()
+                        + ") exceeds the maximum burn rate (" + max.stripTrailingZeros().toPlainString()
+                        + ") of an SLO with a " + target.stripTrailingZeros().toPlainString()
+                        + "% target");
+            }
+        }
+    }
+
+    private static Integer windowMinutes(String window) {
+        Matcher m = WINDOW.matcher(window);
+        if (!m.matches() || m.group(1).length() > 6) {
+            return null;
+        }
+        int n = Integer.parseInt(m.group(1));
+        return "h".equals(m.group(2)) ? n * 60 : n;
+    }
+
+    /** Tag problems, in the words Datadog uses; shared by monitors and SLOs. */
+    static void checkTags(JsonNode tags, List<String> errors) {
         if (tags == null || tags.isNull()) {
             return;
         }

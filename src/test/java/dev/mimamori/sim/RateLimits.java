@@ -41,16 +41,27 @@ final class RateLimits {
     private static final Limit GENEROUS = new Limit(1000, 10);
 
     // Group names in the style Datadog uses for X-RateLimit-Name.
-    private static final Map<String, String> NAMES = Map.of(
-            DatadogSimulator.LIST_MONITORS, "monitor_list",
-            DatadogSimulator.CREATE_MONITOR, "monitor_create",
-            DatadogSimulator.GET_MONITOR, "monitor_get",
-            DatadogSimulator.UPDATE_MONITOR, "monitor_update",
-            DatadogSimulator.DELETE_MONITOR, "monitor_delete",
-            DatadogSimulator.VALIDATE_MONITOR, "monitor_validate",
-            DatadogSimulator.VALIDATE_EXISTING_MONITOR, "monitor_validate",
-            DatadogSimulator.CREATE_EVENT, "event_create",
-            DatadogSimulator.QUERY_TIMESERIES, "query_timeseries");
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry(DatadogSimulator.LIST_MONITORS, "monitor_list"),
+            Map.entry(DatadogSimulator.CREATE_MONITOR, "monitor_create"),
+            Map.entry(DatadogSimulator.GET_MONITOR, "monitor_get"),
+            Map.entry(DatadogSimulator.UPDATE_MONITOR, "monitor_update"),
+            Map.entry(DatadogSimulator.DELETE_MONITOR, "monitor_delete"),
+            Map.entry(DatadogSimulator.VALIDATE_MONITOR, "monitor_validate"),
+            Map.entry(DatadogSimulator.VALIDATE_EXISTING_MONITOR, "monitor_validate"),
+            Map.entry(DatadogSimulator.CREATE_EVENT, "event_create"),
+            Map.entry(DatadogSimulator.QUERY_TIMESERIES, "query_timeseries"),
+            Map.entry(DatadogSimulator.QUERY_SCALAR, "query_scalar"),
+            Map.entry(DatadogSimulator.LIST_DASHBOARDS, "dashboard_list"),
+            Map.entry(DatadogSimulator.CREATE_DASHBOARD, "dashboard_create"),
+            Map.entry(DatadogSimulator.GET_DASHBOARD, "dashboard_get"),
+            Map.entry(DatadogSimulator.UPDATE_DASHBOARD, "dashboard_update"),
+            Map.entry(DatadogSimulator.DELETE_DASHBOARD, "dashboard_delete"),
+            Map.entry(DatadogSimulator.LIST_SLOS, "slo_list"),
+            Map.entry(DatadogSimulator.CREATE_SLO, "slo_create"),
+            Map.entry(DatadogSimulator.GET_SLO, "slo_get"),
+            Map.entry(DatadogSimulator.UPDATE_SLO, "slo_update"),
+            Map.entry(DatadogSimulator.DELETE_SLO, "slo_delete"));
 
     private final LongSupplier nanoTime;
     private final Map<String, Limit> limits = new HashMap<>();

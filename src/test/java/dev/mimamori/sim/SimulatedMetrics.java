@@ -110,20 +110,9 @@ final class SimulatedMetrics {
         }
         List<Integer> seriesSources = seriesSources(attributes.path("formulas"), names, queries.size());
 
-        // Datadog stamps buckets with their start, aligned to the interval grid.
-        long cutoff = now.toEpochMilli() - dataLatency.toMillis();
-        long first = Math.floorDiv(from, interval) * interval;
-        if ((to - first) / interval > MAX_POINTS) {
-            throw ApiError.badRequest("Too many points requested: reduce the range or raise the interval");
-        }
-        List<Long> times = new ArrayList<>();
-        for (long t = first; t < to && t <= cutoff; t += interval) {
-            times.add(t);
-        }
-
-        // Only the newest bucket Datadog has (the next one not yet visible) can still be filling.
-        int partial = !times.isEmpty() && times.get(times.size() - 1) + interval > cutoff
-                ? times.size() - 1 : -1;
+        long cutoff = cutoff(now);
+        List<Long> times = bucketStarts(from, to, interval, cutoff);
+        int partial = partialIndex(times, interval, cutoff);
         ArrayNode series = NODES.arrayNode();
         ArrayNode values = NODES.arrayNode();
         for (int i = 0; i < seriesSources.size(); i++) {
@@ -158,6 +147,54 @@ final class SimulatedMetrics {
         }
         attrs.set("values", values);
         return response;
+    }
+
+    /**
+     * The points a query's script gives in [from, to), as the timeseries endpoint would answer
+     * them (late data and a filling last bucket included), missing points left out.
+     *
+     * @return null when no script covers the query
+     */
+    List<Double> scriptedPoints(String query, long from, long to, long interval, Instant now) {
+        LongFunction<Double> script = scriptFor(query);
+        if (script == null) {
+            return null;
+        }
+        long cutoff = cutoff(now);
+        List<Long> times = bucketStarts(from, to, interval, cutoff);
+        int partial = partialIndex(times, interval, cutoff);
+        List<Double> points = new ArrayList<>();
+        for (int j = 0; j < times.size(); j++) {
+            Double v = script.apply(times.get(j));
+            if (v != null && Double.isFinite(v)) {
+                points.add(j == partial ? v * incompleteLastBucketFactor : v);
+            }
+        }
+        return points;
+    }
+
+    /** The newest moment whose data Datadog already has. */
+    long cutoff(Instant now) {
+        return now.toEpochMilli() - dataLatency.toMillis();
+    }
+
+    /** Starts of the buckets Datadog answers: aligned to the interval grid, none after the cutoff. */
+    private static List<Long> bucketStarts(long from, long to, long interval, long cutoff) {
+        long first = Math.floorDiv(from, interval) * interval;
+        if ((to - first) / interval > MAX_POINTS) {
+            throw ApiError.badRequest("Too many points requested: reduce the range or raise the interval");
+        }
+        List<Long> times = new ArrayList<>();
+        for (long t = first; t < to && t <= cutoff; t += interval) {
+            times.add(t);
+        }
+        return times;
+    }
+
+    /** Only the newest bucket Datadog has (the next one not yet visible) can still be filling. */
+    private static int partialIndex(List<Long> times, long interval, long cutoff) {
+        return !times.isEmpty() && times.get(times.size() - 1) + interval > cutoff
+                ? times.size() - 1 : -1;
     }
 
     /** Which query feeds each output series: the queries themselves, or one per formula. */

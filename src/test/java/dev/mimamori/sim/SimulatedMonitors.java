@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,18 +49,25 @@ final class SimulatedMonitors {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Supplier<Instant> now;
+    // Read while this object's lock is held: it must never take the SLOs' lock (see SimulatedSlos).
+    private final MonitorValidator.SloLookup slos;
     private final TreeMap<Long, ObjectNode> monitors = new TreeMap<>();
     private long nextId = FIRST_ID;
 
     SimulatedMonitors(Supplier<Instant> now) {
+        this(now, sloId -> null);
+    }
+
+    SimulatedMonitors(Supplier<Instant> now, MonitorValidator.SloLookup slos) {
         this.now = now;
+        this.slos = slos;
     }
 
     // ---- API operations -------------------------------------------------------------------
 
     synchronized ObjectNode create(ObjectNode request) {
         ObjectNode fields = writable(request);
-        MonitorValidator.check(fields, true);
+        MonitorValidator.check(fields, true, slos);
         long id = nextId++;
         ObjectNode stored = template(id, now.get());
         stored.setAll(fields);
@@ -77,7 +85,7 @@ final class SimulatedMonitors {
         ObjectNode merged = require(id).deepCopy();
         merged.setAll(writable(request));
         // A replaced options object is checked as sent, before Datadog's defaults are refilled.
-        MonitorValidator.check(merged, false);
+        MonitorValidator.check(merged, false, slos);
         completeDefaults(merged);
         touch(merged);
         monitors.put(id, merged);
@@ -92,14 +100,14 @@ final class SimulatedMonitors {
 
     /** Validates a new definition without storing it. */
     synchronized void validate(ObjectNode request) {
-        MonitorValidator.check(writable(request), true);
+        MonitorValidator.check(writable(request), true, slos);
     }
 
     /** Validates an update of an existing monitor without applying it. */
     synchronized void validateExisting(long id, ObjectNode request) {
         ObjectNode merged = require(id).deepCopy();
         merged.setAll(writable(request));
-        MonitorValidator.check(merged, false);
+        MonitorValidator.check(merged, false, slos);
     }
 
     /**
@@ -181,6 +189,21 @@ final class SimulatedMonitors {
 
     synchronized boolean remove(long id) {
         return monitors.remove(id) != null;
+    }
+
+    /**
+     * Runs an action on copies of the "slo alert" monitors pointing at an SLO, holding this lock
+     * throughout, so no such monitor can appear before the action (an SLO delete) completes.
+     */
+    synchronized <T> T withSloAlerts(String sloId, Function<List<ObjectNode>, T> action) {
+        List<ObjectNode> referencing = new ArrayList<>();
+        for (ObjectNode m : monitors.values()) {
+            if (MonitorValidator.SLO_ALERT.equals(m.path("type").asText())
+                    && sloId.equals(MonitorValidator.referencedSlo(m.path("query").asText("")))) {
+                referencing.add(m.deepCopy());
+            }
+        }
+        return action.apply(referencing);
     }
 
     /**

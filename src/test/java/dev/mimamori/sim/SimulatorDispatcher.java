@@ -27,13 +27,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
+import static dev.mimamori.sim.DatadogSimulator.CREATE_DASHBOARD;
 import static dev.mimamori.sim.DatadogSimulator.CREATE_EVENT;
 import static dev.mimamori.sim.DatadogSimulator.CREATE_MONITOR;
+import static dev.mimamori.sim.DatadogSimulator.CREATE_SLO;
+import static dev.mimamori.sim.DatadogSimulator.DELETE_DASHBOARD;
 import static dev.mimamori.sim.DatadogSimulator.DELETE_MONITOR;
+import static dev.mimamori.sim.DatadogSimulator.DELETE_SLO;
+import static dev.mimamori.sim.DatadogSimulator.GET_DASHBOARD;
 import static dev.mimamori.sim.DatadogSimulator.GET_MONITOR;
+import static dev.mimamori.sim.DatadogSimulator.GET_SLO;
+import static dev.mimamori.sim.DatadogSimulator.LIST_DASHBOARDS;
 import static dev.mimamori.sim.DatadogSimulator.LIST_MONITORS;
+import static dev.mimamori.sim.DatadogSimulator.LIST_SLOS;
+import static dev.mimamori.sim.DatadogSimulator.QUERY_SCALAR;
 import static dev.mimamori.sim.DatadogSimulator.QUERY_TIMESERIES;
+import static dev.mimamori.sim.DatadogSimulator.UPDATE_DASHBOARD;
 import static dev.mimamori.sim.DatadogSimulator.UPDATE_MONITOR;
+import static dev.mimamori.sim.DatadogSimulator.UPDATE_SLO;
 import static dev.mimamori.sim.DatadogSimulator.VALIDATE_EXISTING_MONITOR;
 import static dev.mimamori.sim.DatadogSimulator.VALIDATE_MONITOR;
 
@@ -46,7 +57,13 @@ final class SimulatorDispatcher extends Dispatcher {
 
     private static final Set<String> TEMPLATES = Set.of(
             "/api/v1/monitor", "/api/v1/monitor/validate", "/api/v1/monitor/{id}",
-            "/api/v1/monitor/{id}/validate", "/api/v1/events", "/api/v2/query/timeseries");
+            "/api/v1/monitor/{id}/validate", "/api/v1/events", "/api/v2/query/timeseries",
+            "/api/v2/query/scalar", "/api/v1/dashboard", "/api/v1/dashboard/{id}", "/api/v1/slo",
+            "/api/v1/slo/{id}");
+    // Resources of their own under /{id}-looking paths, which are not simulated: a plain 404.
+    private static final Map<String, Set<String>> NOT_IDS = Map.of(
+            "/api/v1/dashboard/", Set.of("lists", "public"),
+            "/api/v1/slo/", Set.of("search", "can_delete", "bulk_delete", "correction"));
     // Event intake takes the API key alone; the client sends no application key there.
     private static final Set<String> API_KEY_ONLY = Set.of(CREATE_EVENT);
     // Never copied into the call log, should a caller pass keys as query parameters.
@@ -108,7 +125,8 @@ final class SimulatorDispatcher extends Dispatcher {
             }
             return handle(key, template, path, url, body, limits);
         } catch (ApiError e) {
-            return error(e.status(), e.errors(), limits);
+            return e.body() != null
+                    ? ok(e.status(), e.body(), limits) : error(e.status(), e.errors(), limits);
         } catch (RuntimeException e) {
             // A bug in a script or in the simulator: answer like a server error, but say why.
             e.printStackTrace();
@@ -162,6 +180,47 @@ final class SimulatorDispatcher extends Dispatcher {
             case QUERY_TIMESERIES -> {
                 return ok(200, sim.metrics.query(object(body), sim.clock().instant()), limits);
             }
+            case QUERY_SCALAR -> {
+                return ok(200, sim.telemetry.query(object(body), sim.clock().instant()), limits);
+            }
+            case LIST_DASHBOARDS -> {
+                return ok(200, sim.dashboards.list(firstValues(url)), limits);
+            }
+            case CREATE_DASHBOARD -> {
+                return ok(200, sim.dashboards.create(object(body)), limits);
+            }
+            case GET_DASHBOARD -> {
+                return ok(200, sim.dashboards.get(segment(path)), limits);
+            }
+            case UPDATE_DASHBOARD -> {
+                return ok(200, sim.dashboards.update(segment(path), object(body)), limits);
+            }
+            case DELETE_DASHBOARD -> {
+                String id = sim.dashboards.delete(segment(path));
+                return ok(200, JSON.createObjectNode().put("deleted_dashboard_id", id), limits);
+            }
+            case LIST_SLOS -> {
+                return ok(200, sim.slos.list(firstValues(url)), limits);
+            }
+            case CREATE_SLO -> {
+                return ok(200, sloList(sim.slos.create(object(body))), limits);
+            }
+            case GET_SLO -> {
+                ObjectNode answer = JSON.createObjectNode();
+                answer.set("data", sim.slos.get(segment(path)));
+                answer.putNull("error");
+                return ok(200, answer, limits);
+            }
+            case UPDATE_SLO -> {
+                return ok(200, sloList(sim.slos.update(segment(path), object(body))), limits);
+            }
+            case DELETE_SLO -> {
+                boolean force = "true".equalsIgnoreCase(url.queryParameter("force"));
+                ObjectNode answer = JSON.createObjectNode();
+                answer.putArray("data").add(sim.slos.delete(segment(path), force));
+                answer.putNull("error");
+                return ok(200, answer, limits);
+            }
             default -> {
                 return template != null
                         ? error(405, List.of("Method Not Allowed"), limits)
@@ -174,6 +233,14 @@ final class SimulatorDispatcher extends Dispatcher {
     private static String template(String path) {
         if (TEMPLATES.contains(path)) {
             return path;
+        }
+        for (Map.Entry<String, Set<String>> e : NOT_IDS.entrySet()) {
+            String prefix = e.getKey();
+            if (path.startsWith(prefix)) {
+                String rest = path.substring(prefix.length());
+                return !rest.isEmpty() && !rest.contains("/") && !e.getValue().contains(rest)
+                        ? prefix + "{id}" : null;
+            }
         }
         String prefix = "/api/v1/monitor/";
         if (path.startsWith(prefix)) {
@@ -196,6 +263,19 @@ final class SimulatorDispatcher extends Dispatcher {
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             throw ApiError.notFound("Monitor not found");
         }
+    }
+
+    /** The {id} of /api/v1/dashboard/{id} and /api/v1/slo/{id}, as sent. */
+    private static String segment(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** Datadog's SLO answers: a list under "data", and "error" (singular) null. */
+    private static ObjectNode sloList(ObjectNode slo) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.putArray("data").add(slo);
+        answer.putNull("error");
+        return answer;
     }
 
     private static ObjectNode object(JsonNode body) {

@@ -30,6 +30,8 @@ public class OperatorTestEnvironment implements QuarkusTestResourceLifecycleMana
                 "mimamori.datadog.read-timeout", "2s",
                 // Drift checks are run by the tests themselves (DriftCheck.run), never by the clock.
                 "mimamori.resync-interval", "1h",
+                // Telemetry checks too (TelemetryCheck.run), so call counts stay exact.
+                "mimamori.telemetry-batch-delay", "1h",
                 "mimamori.cluster-name", CLUSTER_NAME);
     }
 

@@ -23,6 +23,16 @@ public record TestConfig(String url, String apiKey, String appKey, Duration read
     }
 
     @Override
+    public Duration telemetryInterval() {
+        return Duration.ofHours(1);
+    }
+
+    @Override
+    public Duration telemetryBatchDelay() {
+        return Duration.ofSeconds(10);
+    }
+
+    @Override
     public Datadog datadog() {
         return new Datadog() {
             public Optional<String> apiKey() {

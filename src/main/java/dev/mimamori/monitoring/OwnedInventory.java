@@ -1,0 +1,145 @@
+package dev.mimamori.monitoring;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What this cluster's objects of one kind (monitors, SLOs) look like in Datadog, for every ServiceMonitoring at once.
+ * Read with one tag-filtered, paginated list per resync, and kept current by writing our own creates, updates and
+ * deletes through it; so a reconcile reads nothing from Datadog and an unchanged resync writes nothing.
+ */
+class OwnedInventory<T> {
+    private final Supplier<List<T>> lister;
+    private final Function<T, String> ownerOf;
+    private final Function<T, Object> idOf;
+    private final Comparator<T> oldestFirst;
+    private final Object refreshLock = new Object();
+    private final AtomicLong managed;
+
+    private Map<String, List<T>> byOwner = new HashMap<>();
+    private boolean loaded;
+    /** Owners written to while a list was under way: their write-through state is newer than the list. */
+    private final Set<String> writtenDuringRefresh = new HashSet<>();
+    private boolean refreshing;
+
+    OwnedInventory(Supplier<List<T>> lister, Function<T, String> ownerOf, Function<T, Object> idOf,
+            Comparator<T> oldestFirst, AtomicLong managed) {
+        this.lister = lister;
+        this.ownerOf = ownerOf;
+        this.idOf = idOf;
+        this.oldestFirst = oldestFirst;
+        this.managed = managed;
+    }
+
+    /** The owner's objects; the first call after start lists Datadog once for everyone. */
+    List<T> of(String owner) {
+        synchronized (refreshLock) {
+            if (!loaded) {
+                refresh();
+            }
+            return List.copyOf(byOwner.getOrDefault(owner, List.of()));
+        }
+    }
+
+    /**
+     * Re-reads Datadog and returns the owners whose objects differ from what we last knew: edited or deleted in
+     * Datadog, or created by hand with our tags. Those need a reconcile; nobody else does.
+     */
+    Set<String> refresh() {
+        synchronized (refreshLock) {
+            refreshing = true;
+            writtenDuringRefresh.clear();
+        }
+        List<T> listed;
+        try {
+            listed = lister.get();
+        } finally {
+            synchronized (refreshLock) {
+                refreshing = false;
+            }
+        }
+        Map<String, List<T>> fresh = new HashMap<>();
+        for (T item : listed) {
+            String owner = ownerOf.apply(item);
+            if (owner != null) {
+                fresh.computeIfAbsent(owner, k -> new ArrayList<>()).add(item);
+            }
+        }
+        synchronized (refreshLock) {
+            Map<String, List<T>> previous = byOwner;
+            for (String owner : writtenDuringRefresh) {
+                fresh.put(owner, new ArrayList<>(previous.getOrDefault(owner, List.of())));
+            }
+            Set<String> changed = new HashSet<>();
+            Set<String> owners = new HashSet<>(previous.keySet());
+            owners.addAll(fresh.keySet());
+            for (String owner : owners) {
+                if (!sorted(previous.get(owner)).equals(sorted(fresh.get(owner)))) {
+                    changed.add(owner);
+                }
+            }
+            byOwner = fresh;
+            loaded = true;
+            recount();
+            return changed;
+        }
+    }
+
+    void recordCreated(String owner, T item) {
+        edit(owner, list -> list.add(item));
+    }
+
+    void recordUpdated(String owner, T item) {
+        Object id = idOf.apply(item);
+        edit(owner, list -> {
+            list.removeIf(existing -> Objects.equals(idOf.apply(existing), id));
+            list.add(item);
+        });
+    }
+
+    void recordDeleted(String owner, Object id) {
+        edit(owner, list -> list.removeIf(existing -> Objects.equals(idOf.apply(existing), id)));
+    }
+
+    /** Stops tracking an owner whose objects were left in Datadog on purpose (deletionPolicy Orphan). */
+    void forget(String owner) {
+        edit(owner, List::clear);
+    }
+
+    private void edit(String owner, Consumer<List<T>> change) {
+        synchronized (refreshLock) {
+            List<T> list = byOwner.computeIfAbsent(owner, k -> new ArrayList<>());
+            change.accept(list);
+            if (list.isEmpty()) {
+                byOwner.remove(owner);
+            }
+            if (refreshing) {
+                writtenDuringRefresh.add(owner);
+            }
+            recount();
+        }
+    }
+
+    private void recount() {
+        managed.set(byOwner.values().stream().mapToLong(List::size).sum());
+    }
+
+    private List<T> sorted(List<T> items) {
+        if (items == null) {
+            return List.of();
+        }
+        List<T> copy = new ArrayList<>(items);
+        copy.sort(oldestFirst);
+        return copy;
+    }
+}

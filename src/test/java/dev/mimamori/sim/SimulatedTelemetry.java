@@ -1,0 +1,453 @@
+package dev.mimamori.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Answers v2 scalar queries: whether a metric has data for a scope over a range, and one number
+ * when it does. By default every metric has data (1.0, or the aggregate of a matching
+ * {@link SimulatedMetrics} script); a test silences metrics of a service and env to make them
+ * absent, as when a service stops reporting. Thread-safe.
+ */
+final class SimulatedTelemetry {
+
+    /** The simulator's own cap on queries per request; Datadog documents none we could find. */
+    static final int MAX_QUERIES = 100;
+    // Datadog keeps metrics for 15 months and refuses queries that end before that.
+    private static final Duration RETENTION = Duration.ofDays(15 * 30 + 7);
+    private static final long SCRIPT_INTERVAL_MS = SimulatedMetrics.DEFAULT_INTERVAL_MS;
+
+    // "avg:trace.http.request.hits{service:checkout,env:prod}", possibly inside functions.
+    private static final Pattern METRIC_QUERY = Pattern.compile(
+            "(?:^|[(\\s,])([a-z0-9]+):([A-Za-z0-9_.\\-]+)\\s*\\{([^}]*)}");
+    private static final Pattern GROUPED = Pattern.compile("\\bby\\s*\\{");
+    private static final Pattern SCOPE_TERM = Pattern.compile("\\*|[A-Za-z][A-Za-z0-9_\\-./]*:\\S+");
+    private static final Pattern QUERY_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private static final Set<String> AGGREGATORS = Set.of(
+            "avg", "min", "max", "sum", "last", "percentile", "mean", "l2norm", "area");
+    // Data sources Datadog's scalar endpoint knows; only metrics are simulated.
+    private static final Set<String> KNOWN_SOURCES = Set.of(
+            "metrics", "cloud_cost", "logs", "rum", "dora", "spans", "events", "audit", "network",
+            "profiles", "security_signals", "ci_pipelines", "ci_tests", "on_call_events",
+            "product_analytics", "incident_analytics", "apm_metrics", "apm_resource_stats",
+            "apm_dependency_stats", "container", "process", "slo");
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** Scope of a silence: the service and env tags a query's {...} must both hold. */
+    private record Scope(String service, String env) {
+    }
+
+    private final SimulatedMetrics metrics;
+    // Metric name prefixes silenced per scope; "" silences every metric.
+    private final Map<Scope, Set<String>> silences = new HashMap<>();
+
+    SimulatedTelemetry(SimulatedMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    synchronized void silence(String service, String env, String... metricPrefixes) {
+        Set<String> prefixes =
+                silences.computeIfAbsent(new Scope(service, env), s -> new LinkedHashSet<>());
+        if (metricPrefixes.length == 0) {
+            prefixes.add("");
+        }
+        for (String prefix : metricPrefixes) {
+            prefixes.add(prefix == null ? "" : prefix);
+        }
+    }
+
+    synchronized void unsilence(String service, String env) {
+        silences.remove(new Scope(service, env));
+    }
+
+    synchronized void clear() {
+        silences.clear();
+    }
+
+    private synchronized boolean silenced(String metric, Set<String> scope) {
+        for (Map.Entry<Scope, Set<String>> e : silences.entrySet()) {
+            Scope s = e.getKey();
+            if (scope.contains("service:" + s.service()) && scope.contains("env:" + s.env())) {
+                for (String prefix : e.getValue()) {
+                    if (metric.startsWith(prefix)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * POST /api/v2/query/scalar.
+     *
+     * @param request ScalarFormulaQueryRequest as JSON
+     * @param now     the simulator's current time
+     * @return ScalarFormulaQueryResponse as JSON
+     */
+    ObjectNode query(JsonNode request, Instant now) {
+        JsonNode data = request.path("data");
+        JsonNode type = data.get("type");
+        if (type != null && !"scalar_request".equals(type.asText())) {
+            throw ApiError.badRequest("Invalid value for 'data.type': expected 'scalar_request', got "
+                    + type);
+        }
+        JsonNode attributes = data.path("attributes");
+        if (!attributes.isObject()) {
+            throw ApiError.badRequest("Missing required field 'data.attributes'");
+        }
+        long from = requiredLong(attributes, "from");
+        long to = requiredLong(attributes, "to");
+        if (from >= to) {
+            throw ApiError.badRequest("'from' must be before 'to'");
+        }
+        if (to < now.minus(RETENTION).toEpochMilli()) {
+            throw ApiError.badRequest("Queries ending outside the retention date are invalid");
+        }
+
+        JsonNode queryNodes = attributes.path("queries");
+        if (!queryNodes.isArray() || queryNodes.isEmpty()) {
+            throw ApiError.badRequest("At least one query is required");
+        }
+        if (queryNodes.size() > MAX_QUERIES) {
+            throw ApiError.badRequest("Too many queries: " + queryNodes.size() + " in one request, "
+                    + "the simulator answers at most " + MAX_QUERIES);
+        }
+        Map<String, MetricQuery> queries = new LinkedHashMap<>();
+        for (JsonNode q : queryNodes) {
+            MetricQuery parsed = parse(q);
+            if (queries.putIfAbsent(parsed.name(), parsed) != null) {
+                throw ApiError.badRequest("Duplicate query name '" + parsed.name() + "' in queries");
+            }
+        }
+
+        // Each query is looked up once, however many formulas use it.
+        Map<String, Double> values = new HashMap<>();
+        Function<String, Double> valueOf = name -> values.computeIfAbsent(name,
+                n -> value(queries.get(n), from, to, now));
+        ArrayNode columns = NODES.arrayNode();
+        JsonNode formulas = attributes.path("formulas");
+        if (formulas.isArray() && !formulas.isEmpty()) {
+            List<Formula> parsed = new ArrayList<>();
+            for (JsonNode f : formulas) {
+                JsonNode text = f.get("formula");
+                if (text == null || !text.isTextual() || text.asText().isBlank()) {
+                    throw ApiError.badRequest("Missing required field 'formula' in formulas");
+                }
+                parsed.add(Formula.parse(text.asText(), queries.keySet()));
+            }
+            for (Formula formula : parsed) {
+                columns.add(column(formula.text(), formula.evaluate(valueOf)));
+            }
+        } else {
+            for (String name : queries.keySet()) {
+                columns.add(column(name, valueOf.apply(name)));
+            }
+        }
+
+        ObjectNode response = NODES.objectNode();
+        ObjectNode out = response.putObject("data");
+        out.put("id", "0");
+        out.put("type", "scalar_response");
+        out.putObject("attributes").set("columns", columns);
+        return response;
+    }
+
+    /** One query of the request: its name, aggregator, metric and scope. */
+    private record MetricQuery(String name, String aggregator, String text, String metric,
+                               Set<String> scope) {
+    }
+
+    private static MetricQuery parse(JsonNode q) {
+        if (!q.isObject()) {
+            throw ApiError.badRequest("Each query must be an object");
+        }
+        JsonNode sourceNode = q.get("data_source");
+        if (sourceNode == null || !sourceNode.isTextual()) {
+            throw ApiError.badRequest("Missing required field 'data_source' in queries");
+        }
+        String source = sourceNode.asText();
+        if (!KNOWN_SOURCES.contains(source)) {
+            throw ApiError.badRequest("Unknown data_source '" + source + "'");
+        }
+        if (!"metrics".equals(source)) {
+            throw ApiError.badRequest("data_source '" + source + "' is not supported by the simulator");
+        }
+        JsonNode nameNode = q.get("name");
+        if (nameNode == null || !nameNode.isTextual()
+                || !QUERY_NAME.matcher(nameNode.asText()).matches()) {
+            throw ApiError.badRequest("Missing or invalid field 'name' in queries: a query name is "
+                    + "letters, digits and underscores, e.g. 'query1'");
+        }
+        String name = nameNode.asText();
+        JsonNode textNode = q.get("query");
+        if (textNode == null || !textNode.isTextual() || textNode.asText().isBlank()) {
+            throw ApiError.badRequest("Missing required field 'query' in query '" + name + "'");
+        }
+        JsonNode aggregatorNode = q.get("aggregator");
+        if (aggregatorNode == null || !aggregatorNode.isTextual()) {
+            throw ApiError.badRequest("Missing required field 'aggregator' in query '" + name + "'");
+        }
+        String aggregator = aggregatorNode.asText();
+        if (!AGGREGATORS.contains(aggregator)) {
+            throw ApiError.badRequest("Invalid aggregator '" + aggregator + "' in query '" + name
+                    + "': one of " + new TreeSet<>(AGGREGATORS));
+        }
+        String text = textNode.asText();
+        if (!MonitorValidator.balanced(text)) {
+            throw ApiError.badRequest("Invalid query '" + text
+                    + "': unbalanced parentheses, brackets or braces");
+        }
+        if (GROUPED.matcher(text).find()) {
+            throw ApiError.badRequest("Query '" + text + "' is grouped: grouped scalar queries "
+                    + "(by {...}) are not supported by the simulator");
+        }
+        Matcher m = METRIC_QUERY.matcher(text);
+        if (!m.find()) {
+            throw ApiError.badRequest("Invalid query '" + text + "': expected "
+                    + "'<aggregator>:<metric>{<scope>}', e.g. 'avg:system.cpu.user{env:prod}'");
+        }
+        Set<String> scope = new LinkedHashSet<>();
+        for (String part : m.group(3).split(",")) {
+            String term = part.trim();
+            if (!SCOPE_TERM.matcher(term).matches()) {
+                throw ApiError.badRequest("Scope term '" + term + "' in query '" + text + "' is not "
+                        + "supported by the simulator: use key:value tags or *");
+            }
+            scope.add(term);
+        }
+        return new MetricQuery(name, aggregator, text, m.group(2), scope);
+    }
+
+    /**
+     * The query's value over [from, to), or null when the metric has no data there. Callers
+     * must treat an empty "values" array and a null entry alike: Datadog sends both for no data.
+     */
+    private Double value(MetricQuery q, long from, long to, Instant now) {
+        if (silenced(q.metric(), q.scope())) {
+            return null;
+        }
+        List<Double> points;
+        try {
+            points = metrics.scriptedPoints(q.text(), from, to, SCRIPT_INTERVAL_MS, now);
+        } catch (RuntimeException e) {
+            // A script written for another test's queries (release checks) knows nothing of this one.
+            points = null;
+        }
+        if (points == null) {
+            // Unscripted metrics report steadily, once the range reaches data Datadog has.
+            return from <= metrics.cutoff(now) ? 1.0 : null;
+        }
+        return aggregate(q.aggregator(), points);
+    }
+
+    private static Double aggregate(String aggregator, List<Double> points) {
+        if (points.isEmpty()) {
+            return null;
+        }
+        double sum = 0;
+        double squares = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double p : points) {
+            sum += p;
+            squares += p * p;
+            min = Math.min(min, p);
+            max = Math.max(max, p);
+        }
+        return switch (aggregator) {
+            case "sum" -> sum;
+            case "min" -> min;
+            case "max" -> max;
+            case "last" -> points.get(points.size() - 1);
+            case "l2norm" -> Math.sqrt(squares);
+            case "area" -> sum * (SCRIPT_INTERVAL_MS / 1000.0);
+            // A percentile over already-rolled-up points is approximated by their mean.
+            default -> sum / points.size();
+        };
+    }
+
+    private static ObjectNode column(String name, Double value) {
+        ObjectNode column = NODES.objectNode();
+        column.put("name", name);
+        ArrayNode values = column.putArray("values");
+        // No data is an empty list, as Datadog sends it.
+        if (value != null && Double.isFinite(value)) {
+            values.add(value);
+        }
+        column.put("type", "number");
+        column.putObject("meta").putNull("unit");
+        return column;
+    }
+
+    private static long requiredLong(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw ApiError.badRequest("Missing or invalid field '" + field + "' (epoch milliseconds)");
+        }
+        return value.asLong();
+    }
+
+    /**
+     * A formula over query names: numbers, names, + - * / and parentheses. Functions such as
+     * default_zero() are not simulated and are refused.
+     */
+    record Formula(String text, Node root) {
+
+        /** A parsed expression; null results mean no data. */
+        interface Node {
+            Double eval(Function<String, Double> valueOf);
+        }
+
+        Double evaluate(Function<String, Double> valueOf) {
+            Double v = root.eval(valueOf);
+            return v == null || !Double.isFinite(v) ? null : v;
+        }
+
+        static Formula parse(String text, Set<String> names) {
+            Parser p = new Parser(text, names);
+            Node root = p.expression();
+            p.skipSpaces();
+            if (p.pos != text.length()) {
+                throw p.error("unexpected '" + text.charAt(p.pos) + "'");
+            }
+            return new Formula(text, root);
+        }
+
+        private static final class Parser {
+            private final String text;
+            private final Set<String> names;
+            private int pos;
+
+            Parser(String text, Set<String> names) {
+                this.text = text;
+                this.names = names;
+            }
+
+            Node expression() {
+                Node left = term();
+                while (true) {
+                    skipSpaces();
+                    char c = peek();
+                    if (c != '+' && c != '-') {
+                        return left;
+                    }
+                    pos++;
+                    Node l = left;
+                    Node r = term();
+                    left = c == '+' ? v -> both(l.eval(v), r.eval(v), Double::sum)
+                            : v -> both(l.eval(v), r.eval(v), (a, b) -> a - b);
+                }
+            }
+
+            Node term() {
+                Node left = factor();
+                while (true) {
+                    skipSpaces();
+                    char c = peek();
+                    if (c != '*' && c != '/') {
+                        return left;
+                    }
+                    pos++;
+                    Node l = left;
+                    Node r = factor();
+                    // Dividing by zero gives no value, as in Datadog's formulas.
+                    left = c == '*' ? v -> both(l.eval(v), r.eval(v), (a, b) -> a * b)
+                            : v -> both(l.eval(v), r.eval(v), (a, b) -> b == 0 ? null : a / b);
+                }
+            }
+
+            Node factor() {
+                skipSpaces();
+                char c = peek();
+                if (c == '(') {
+                    pos++;
+                    Node inner = expression();
+                    skipSpaces();
+                    if (peek() != ')') {
+                        throw error("missing ')'");
+                    }
+                    pos++;
+                    return inner;
+                }
+                if (c == '-') {
+                    pos++;
+                    Node inner = factor();
+                    return v -> {
+                        Double x = inner.eval(v);
+                        return x == null ? null : -x;
+                    };
+                }
+                int start = pos;
+                if (Character.isDigit(c) || c == '.') {
+                    while (pos < text.length()
+                            && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
+                        pos++;
+                    }
+                    double number;
+                    try {
+                        number = Double.parseDouble(text.substring(start, pos));
+                    } catch (NumberFormatException e) {
+                        throw error("bad number '" + text.substring(start, pos) + "'");
+                    }
+                    return v -> number;
+                }
+                if (Character.isLetter(c) || c == '_') {
+                    while (pos < text.length()
+                            && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+                        pos++;
+                    }
+                    String name = text.substring(start, pos);
+                    skipSpaces();
+                    if (peek() == '(') {
+                        throw ApiError.badRequest("Formula '" + text + "': function " + name
+                                + "() is not supported by the simulator");
+                    }
+                    if (!names.contains(name)) {
+                        throw ApiError.badRequest("Formula '" + text + "' references unknown query '"
+                                + name + "'; the queries are " + names);
+                    }
+                    return v -> v.apply(name);
+                }
+                throw error(c == 0 ? "unexpected end" : "unexpected '" + c + "'");
+            }
+
+            void skipSpaces() {
+                while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+                    pos++;
+                }
+            }
+
+            private char peek() {
+                return pos < text.length() ? text.charAt(pos) : 0;
+            }
+
+            ApiError error(String what) {
+                return ApiError.badRequest("Invalid formula '" + text + "': " + what);
+            }
+
+            private static Double both(Double a, Double b, BinaryOperator<Double> op) {
+                return a == null || b == null ? null : op.apply(a, b);
+            }
+        }
+    }
+}
