@@ -4,7 +4,7 @@ JAVA ?= java
 TEST_CP_FILE := target/test-classpath.txt
 APP := target/quarkus-app/quarkus-run.jar
 
-.PHONY: test build demo bench render crds clean
+.PHONY: test build demo bench reliability render crds clean
 
 ## Run every test (unit and integration; the operator against the mock API server and the Datadog simulator).
 test:
@@ -23,12 +23,21 @@ demo:
 	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
 	$(JAVA) -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.demo.Demo
 
-## Benchmarks: Datadog call economy at scale and the gate's verdict quality.
+RUN_TEST_CLASS = $(JAVA) -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE))
+
+## Benchmarks: the packaged operator at 100, 1,000 and 5,000 services (writes docs/performance.md), Datadog call
+## economy, and the gate's verdict quality. BENCH_SIZES=100,1000 runs fewer sizes.
 bench:
 	$(MVN) package -DskipTests
 	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
-	$(JAVA) -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.bench.EconomyBenchmark
-	$(JAVA) -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) dev.mimamori.gate.GateQualityBenchmark
+	$(RUN_TEST_CLASS) dev.mimamori.bench.OperatorScaleBenchmark
+	$(RUN_TEST_CLASS) dev.mimamori.bench.EconomyBenchmark
+	$(RUN_TEST_CLASS) dev.mimamori.gate.GateQualityBenchmark
+
+## The fault runs with their full counts (20+ operator kills); `make test` runs them with small counts.
+reliability:
+	$(MVN) package -DskipTests
+	$(MVN) failsafe:integration-test failsafe:verify -Dmimamori.kills=20
 
 ## Print the Datadog monitors a ServiceMonitoring file would produce: make render FILE=examples/servicemonitoring.yaml [PROFILE=...]
 render:

@@ -396,7 +396,7 @@ public class DatadogClient implements DatadogApi {
                     "Datadog keys are not configured: set DD_API_KEY and DD_APP_KEY (Secret mimamori-datadog)");
         }
         try {
-            budget.checkAvailable(endpoint);
+            budget.acquire(endpoint);
         } catch (DatadogException e) {
             registry.counter("mimamori.datadog.ratelimit.waits", "endpoint", endpoint).increment();
             throw e;

@@ -6,60 +6,138 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Remembers what Datadog's X-RateLimit headers said per endpoint, so that a spent window is waited out by rescheduling
- * instead of by calling again (and being refused) or by sleeping a reconcile thread.
+ * One client-side limiter per Datadog rate limit, shared by every reconcile. Datadog names its limits
+ * ({@code X-RateLimit-Name}); several endpoints may share one. Each answer's headers say how many calls the current
+ * window allows and when it ends; every call made takes one from that count before it is sent, so concurrent
+ * reconciles never overrun a window together. A spent window is waited out by rescheduling, with jitter so that the
+ * waiting work does not return all at once, never by sleeping a reconcile thread.
  */
 public class RateLimitBudget {
+    /** Without a reset header Datadog's windows are short: back off from this, doubling, up to a minute. */
+    static final Duration UNKNOWN_RESET = Duration.ofSeconds(5);
+    static final Duration MAX_UNKNOWN_RESET = Duration.ofMinutes(1);
+    /** Reset headers are whole seconds; waiting a little past them keeps us out of the window that is ending. */
+    static final Duration RESET_MARGIN = Duration.ofMillis(250);
+
     private final Clock clock;
-    private final Map<String, Instant> spentUntil = new ConcurrentHashMap<>();
+    private final Map<String, String> limitOfEndpoint = new ConcurrentHashMap<>();
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+    /** What we know of one named limit; guarded by its own monitor. */
+    private static final class Window {
+        Long limit;
+        Long remaining;
+        Instant resetsAt;
+        int headerlessRefusals;
+    }
 
     public RateLimitBudget(Clock clock) {
         this.clock = clock;
     }
 
-    /** Throws RATE_LIMITED, without calling Datadog, while the endpoint's window is known to be spent. */
-    public void checkAvailable(String endpoint) {
-        Instant until = spentUntil.get(endpoint);
-        if (until == null) {
-            return;
+    /** The limit's name for an endpoint: learned from Datadog's answers, else the endpoint itself. */
+    public String limitName(String endpoint) {
+        return limitOfEndpoint.getOrDefault(endpoint, endpoint);
+    }
+
+    /**
+     * Takes one call from the endpoint's window. Throws RATE_LIMITED, without calling Datadog, while the window is
+     * known to be spent.
+     */
+    public void acquire(String endpoint) {
+        Window w = windows.computeIfAbsent(limitName(endpoint), k -> new Window());
+        synchronized (w) {
+            Instant now = clock.instant();
+            if (w.resetsAt != null && !now.isBefore(w.resetsAt)) {
+                // A new window: as many calls as the limit allows (unknown until Datadog has told us).
+                w.remaining = w.limit;
+                w.resetsAt = null;
+            }
+            if (w.remaining != null && w.remaining <= 0) {
+                Duration wait = w.resetsAt == null ? UNKNOWN_RESET : Duration.between(now, w.resetsAt);
+                throw new DatadogException(DatadogException.Kind.RATE_LIMITED, "Datadog rate limit "
+                        + limitName(endpoint) + " is spent; next window in " + Math.max(1, wait.toSeconds()) + "s",
+                        withJitter(wait));
+            }
+            if (w.remaining != null) {
+                w.remaining--;
+            }
         }
-        Duration wait = Duration.between(clock.instant(), until);
-        if (wait.isNegative() || wait.isZero()) {
-            spentUntil.remove(endpoint, until);
-            return;
-        }
-        throw new DatadogException(DatadogException.Kind.RATE_LIMITED,
-                "Datadog rate limit for " + endpoint + " is spent; next window in " + wait.toSeconds() + "s", wait);
     }
 
     /** Reads the headers of any answer; returns how long to wait when the window is spent, else null. */
     public Duration record(String endpoint, int status, Map<String, List<String>> headers) {
-        Long remaining = header(headers, "X-RateLimit-Remaining");
-        Long reset = header(headers, "X-RateLimit-Reset");
-        boolean spent = status == 429 || (remaining != null && remaining <= 0);
-        if (!spent) {
-            return null;
+        String name = text(headers, "X-RateLimit-Name");
+        if (name != null && !name.isBlank()) {
+            limitOfEndpoint.put(endpoint, name);
         }
-        // Without a reset header Datadog's windows are short; a few seconds is a safe guess.
-        Duration wait = Duration.ofSeconds(reset == null ? 5 : Math.max(1, reset));
-        spentUntil.put(endpoint, clock.instant().plus(wait));
-        return wait;
+        Long limit = number(headers, "X-RateLimit-Limit");
+        Long remaining = number(headers, "X-RateLimit-Remaining");
+        Long reset = number(headers, "X-RateLimit-Reset");
+        Window w = windows.computeIfAbsent(limitName(endpoint), k -> new Window());
+        synchronized (w) {
+            Instant now = clock.instant();
+            if (limit != null) {
+                w.limit = limit;
+            }
+            if (reset != null) {
+                Instant resetsAt = now.plusSeconds(Math.max(0, reset)).plus(RESET_MARGIN);
+                if (w.resetsAt == null || resetsAt.isAfter(w.resetsAt.plusSeconds(1))) {
+                    // A window we had not seen yet: the header's count is the truth.
+                    w.remaining = remaining;
+                } else if (remaining != null) {
+                    // Same window: calls of ours still in flight are not in the header yet.
+                    w.remaining = w.remaining == null ? remaining : Math.min(w.remaining, remaining);
+                }
+                w.resetsAt = resetsAt;
+            } else if (remaining != null) {
+                w.remaining = w.remaining == null ? remaining : Math.min(w.remaining, remaining);
+            }
+            if (status != 429) {
+                w.headerlessRefusals = 0;
+                return w.remaining != null && w.remaining <= 0 && w.resetsAt != null
+                        ? withJitter(Duration.between(now, w.resetsAt)) : null;
+            }
+            w.remaining = 0L;
+            if (reset == null) {
+                // Refused without saying for how long: back off, doubling while it goes on.
+                Duration wait = UNKNOWN_RESET.multipliedBy(1L << Math.min(4, w.headerlessRefusals++));
+                w.resetsAt = now.plus(wait.compareTo(MAX_UNKNOWN_RESET) > 0 ? MAX_UNKNOWN_RESET : wait);
+            }
+            return withJitter(Duration.between(now, w.resetsAt));
+        }
     }
 
-    private static Long header(Map<String, List<String>> headers, String name) {
+    /** Up to a fifth more (at least a quarter second, at most five), so rescheduled work spreads over the window. */
+    public static Duration withJitter(Duration wait) {
+        Duration base = wait.isNegative() ? Duration.ZERO : wait;
+        long spread = Math.min(5000, Math.max(250, base.toMillis() / 5));
+        return base.plusMillis(ThreadLocalRandom.current().nextLong(spread + 1));
+    }
+
+    private static Long number(Map<String, List<String>> headers, String name) {
+        String value = text(headers, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException ignored) {
+            return null;
+        }
+    }
+
+    private static String text(Map<String, List<String>> headers, String name) {
         if (headers == null) {
             return null;
         }
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
             if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && e.getValue() != null
                     && !e.getValue().isEmpty()) {
-                try {
-                    return Long.parseLong(e.getValue().get(0).trim());
-                } catch (NumberFormatException ignored) {
-                    return null;
-                }
+                return e.getValue().get(0);
             }
         }
         return null;

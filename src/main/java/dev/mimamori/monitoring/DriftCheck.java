@@ -1,5 +1,6 @@
 package dev.mimamori.monitoring;
 
+import dev.mimamori.config.Leadership;
 import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,6 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -24,20 +28,40 @@ public class DriftCheck {
     private final SloInventory slos;
     private final DashboardSync dashboards;
     private final ServiceMonitoringReconciler reconciler;
+    /** After a failed check (Datadog unreachable, rate-limited) the next try comes this soon, not a resync later. */
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+
     private final MimamoriConfig config;
+    private final Leadership leadership;
+    private final Clock clock;
     private BackgroundTask task;
+    private volatile Instant lastRun;
+    private volatile boolean lastFailed;
 
     public DriftCheck(MonitorInventory inventory, SloInventory slos, DashboardSync dashboards,
-            ServiceMonitoringReconciler reconciler, MimamoriConfig config) {
+            ServiceMonitoringReconciler reconciler, MimamoriConfig config, Leadership leadership, Clock clock) {
         this.inventory = inventory;
         this.slos = slos;
         this.dashboards = dashboards;
         this.reconciler = reconciler;
         this.config = config;
+        this.leadership = leadership;
+        this.clock = clock;
     }
 
     void start(@Observes StartupEvent ignored) {
-        task = BackgroundTask.every(config.resyncInterval(), "mimamori-drift-check", this::runQuietly);
+        Duration tick = config.resyncInterval().compareTo(RETRY_AFTER_FAILURE) < 0 ? config.resyncInterval()
+                : RETRY_AFTER_FAILURE;
+        lastRun = clock.instant();
+        task = BackgroundTask.every(tick, "mimamori-drift-check", this::runWhenDue);
+    }
+
+    private void runWhenDue() {
+        Instant now = clock.instant();
+        boolean due = lastFailed || !lastRun.plus(config.resyncInterval()).isAfter(now);
+        if (due && leadership.isLeading()) {
+            runQuietly();
+        }
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -48,6 +72,8 @@ public class DriftCheck {
 
     /** One drift check; returns the owners woken up because their monitors or SLOs changed. */
     public Set<String> run() {
+        lastRun = clock.instant();
+        lastFailed = true;
         Set<String> changed = new HashSet<>(inventory.refresh());
         changed.addAll(slos.refresh());
         if (!changed.isEmpty()) {
@@ -59,6 +85,7 @@ public class DriftCheck {
             LOG.infof("drift check: dashboards of profiles %s changed in Datadog", profiles);
             reconciler.wakeUsersOf(profiles);
         }
+        lastFailed = false;
         return changed;
     }
 

@@ -9,6 +9,7 @@ import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.api.DashboardStatus;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.datadog.RateLimitBudget;
 import dev.mimamori.status.KubeEvents;
 import dev.mimamori.status.Reasons;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -45,6 +46,8 @@ import java.util.stream.Collectors;
 public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring>, Cleaner<ServiceMonitoring> {
     private static final Logger LOG = Logger.getLogger(ServiceMonitoringReconciler.class);
     static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
+    /** Keys missing or refused: retried at most 5 minutes later (jitter included), so a fixed key is picked up. */
+    static final Duration KEY_PROBLEM_RETRY = Duration.ofSeconds(285);
 
     private final MimamoriConfig config;
     private final MonitorSync sync;
@@ -284,6 +287,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (e.retryAfter() != null) {
             return e.retryAfter();
         }
-        return e.isTransient() ? TRANSIENT_RETRY : Duration.ofMinutes(5);
+        // Jittered, so that many resources failing together do not come back together.
+        return RateLimitBudget.withJitter(e.isTransient() ? TRANSIENT_RETRY : KEY_PROBLEM_RETRY);
     }
 }

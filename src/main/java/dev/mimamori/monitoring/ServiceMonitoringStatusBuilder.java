@@ -47,7 +47,7 @@ final class ServiceMonitoringStatusBuilder {
         rejected.addAll(synced.rejected());
         if (rejected.isEmpty()) {
             String message = wanted + " monitors" + (synced.slos().isEmpty() ? "" : ", " + synced.slos().size()
-                    + " SLOs") + (synced.dashboard() == null ? "" : " and the dashboard") + " in sync with Datadog";
+                    + (synced.slos().size() == 1 ? " SLO" : " SLOs")) + (synced.dashboard() == null ? "" : " and the dashboard") + " in sync with Datadog";
             if (telemetry.checkedAt() != null && !telemetry.missing().isEmpty()) {
                 message += "; but Datadog received no data in the last hour for " + String.join(", ",
                         telemetry.missing()) + ", so the monitors and SLOs reading them are blind (see TelemetryFound)";

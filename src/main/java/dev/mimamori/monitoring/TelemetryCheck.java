@@ -1,5 +1,6 @@
 package dev.mimamori.monitoring;
 
+import dev.mimamori.config.Leadership;
 import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
@@ -34,9 +35,11 @@ public class TelemetryCheck {
     /** Sub-queries per request: services are packed whole into requests of at most this many queries. */
     static final int QUERIES_PER_REQUEST = 50;
     static final Duration LOOKBACK = Duration.ofHours(1);
-    static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(5);
+    /** Below 5 minutes including the tick, so a check Datadog did not answer is retried within 5 minutes. */
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(4);
 
     private final DatadogApi datadog;
+    private final Leadership leadership;
     private final Clock clock;
     private final Duration interval;
     private final Duration batchDelay;
@@ -68,7 +71,8 @@ public class TelemetryCheck {
     private record Entry(Probe probe, Result result, Instant attemptedAt) {
     }
 
-    public TelemetryCheck(DatadogApi datadog, Clock clock, MimamoriConfig config) {
+    public TelemetryCheck(DatadogApi datadog, Clock clock, MimamoriConfig config, Leadership leadership) {
+        this.leadership = leadership;
         this.datadog = datadog;
         this.clock = clock;
         this.interval = config.telemetryInterval();
@@ -204,6 +208,9 @@ public class TelemetryCheck {
     }
 
     private void runQuietly() {
+        if (!leadership.isLeading()) {
+            return;
+        }
         try {
             run();
         } catch (RuntimeException e) {

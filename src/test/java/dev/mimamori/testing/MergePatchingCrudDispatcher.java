@@ -11,8 +11,10 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonDiff;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * fabric8's CRUD dispatcher applies JSON merge patches with Jackson's update reader: arrays are appended and nulls are
@@ -22,6 +24,15 @@ import java.util.Map;
 public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Discovery discovery = new Discovery();
+    /** Injected status conflicts still to answer, by "namespace/name"; guarded by itself. */
+    private final Map<String, Integer> statusConflicts = new HashMap<>();
+    private volatile Consumer<RecordedRequest> listener = request -> {
+    };
+
+    /** Hands every request to {@code listener} before it is served (the RBAC test records what the operator asks). */
+    void onRequest(Consumer<RecordedRequest> listener) {
+        this.listener = listener;
+    }
 
     /** Makes a CRD's kind known to discovery (kubectl's `get`, short names, categories). */
     void discover(io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd) {
@@ -30,6 +41,21 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        listener.accept(request);
+        MockResponse conflict = statusConflict(request);
+        if (conflict != null) {
+            return conflict;
+        }
+        if ("POST".equals(request.getMethod())
+                && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+            // Leader election asks what it may do with Leases first; the mock stores no such review, a cluster
+            // answers it. The mock cluster allows everything (RBAC is checked against what the operator asks).
+            return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+                    .setBody("{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+                            + "\"metadata\":{},\"spec\":{\"namespace\":\"default\"},\"status\":{\"resourceRules\":"
+                            + "[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],"
+                            + "\"nonResourceRules\":[],\"incomplete\":false}}");
+        }
         if ("GET".equals(request.getMethod())) {
             String path = request.getPath().split("\\?")[0];
             String document = discovery.documentFor(path);
@@ -72,6 +98,56 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                     .setBody(("{\"kind\":\"Status\",\"message\":\"" + e.getMessage() + "\"}")
                             .getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The next {@code times} PATCH requests on the status of namespace/name answer 409 Conflict (0 clears). */
+    void conflictOnStatusPatch(String namespace, String name, int times) {
+        synchronized (statusConflicts) {
+            if (times <= 0) {
+                statusConflicts.remove(namespace + "/" + name);
+            } else {
+                statusConflicts.put(namespace + "/" + name, times);
+            }
+        }
+    }
+
+    int pendingStatusConflicts() {
+        synchronized (statusConflicts) {
+            return statusConflicts.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /** A 409 as the API server sends it when another writer changed the object first; null to serve the request. */
+    private MockResponse statusConflict(RecordedRequest request) {
+        String path = request.getPath().split("\\?")[0];
+        if (!"PATCH".equals(request.getMethod()) || !path.endsWith("/status")) {
+            return null;
+        }
+        // .../namespaces/{namespace}/{plural}/{name}/status
+        String[] segments = path.split("/");
+        if (segments.length < 6 || !"namespaces".equals(segments[segments.length - 5])) {
+            return null;
+        }
+        String plural = segments[segments.length - 3];
+        String name = segments[segments.length - 2];
+        String key = segments[segments.length - 4] + "/" + name;
+        synchronized (statusConflicts) {
+            Integer left = statusConflicts.get(key);
+            if (left == null) {
+                return null;
+            }
+            if (left <= 1) {
+                statusConflicts.remove(key);
+            } else {
+                statusConflicts.put(key, left - 1);
+            }
+        }
+        return new MockResponse().setResponseCode(409).setHeader("Content-Type", "application/json")
+                .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                        + "\"message\":\"Operation cannot be fulfilled on " + plural + " \\\"" + name
+                        + "\\\": the object has been modified; please apply your changes to the latest version and"
+                        + " try again\",\"reason\":\"Conflict\",\"details\":{\"name\":\"" + name
+                        + "\",\"kind\":\"" + plural + "\"},\"code\":409}");
     }
 
     /** RFC 7386: objects merge recursively, null removes a key, anything else (arrays included) replaces. */
