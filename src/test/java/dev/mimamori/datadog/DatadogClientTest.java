@@ -113,7 +113,8 @@ class DatadogClientTest {
         assertThatThrownBy(() -> client.listMonitors(List.of("a:b"))).isInstanceOfSatisfying(DatadogException.class,
                 e -> {
                     assertThat(e.kind()).isEqualTo(DatadogException.Kind.RATE_LIMITED);
-                    assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
+                    // The reset, a quarter second past it, and up to 5 s of jitter so waiting work spreads out.
+                    assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(36));
                 });
         assertThatThrownBy(() -> client.listMonitors(List.of("a:b"))).isInstanceOf(DatadogException.class);
         assertThat(sim.listCalls()).isEqualTo(1);

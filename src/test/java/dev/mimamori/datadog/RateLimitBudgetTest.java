@@ -1,0 +1,93 @@
+package dev.mimamori.datadog;
+
+import dev.mimamori.testing.MovableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RateLimitBudgetTest {
+    static final String CREATE = "POST /api/v1/monitor";
+    static final String UPDATE = "PUT /api/v1/monitor/{id}";
+    final MovableClock clock = MovableClock.INSTANCE;
+    final RateLimitBudget budget = new RateLimitBudget(clock);
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    static Map<String, List<String>> headers(String name, long limit, long remaining, long reset) {
+        return Map.of("x-ratelimit-name", List.of(name), "x-ratelimit-limit", List.of(String.valueOf(limit)),
+                "x-ratelimit-remaining", List.of(String.valueOf(remaining)), "x-ratelimit-reset",
+                List.of(String.valueOf(reset)), "x-ratelimit-period", List.of("10"));
+    }
+
+    @Test
+    void callsAreTakenFromTheWindowBeforeTheyAreSentSoConcurrentWorkNeverOverrunsIt() {
+        budget.acquire(CREATE);
+        budget.record(CREATE, 200, headers("monitor_write", 5, 2, 8));
+        budget.acquire(CREATE);
+        budget.acquire(CREATE);
+        // Two calls reserved and not yet answered: the window is spent for everyone, before Datadog refuses.
+        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOfSatisfying(DatadogException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DatadogException.Kind.RATE_LIMITED);
+            assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
+        });
+    }
+
+    @Test
+    void endpointsSharingALimitNameShareOneWindow() {
+        budget.acquire(CREATE);
+        budget.record(CREATE, 200, headers("monitor_write", 10, 0, 5));
+        budget.acquire(UPDATE);
+        budget.record(UPDATE, 200, headers("monitor_write", 10, 0, 5));
+        assertThat(budget.limitName(UPDATE)).isEqualTo("monitor_write");
+        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+        assertThatThrownBy(() -> budget.acquire(UPDATE)).isInstanceOf(DatadogException.class);
+        // Another limit is not affected.
+        budget.acquire("GET /api/v1/monitor");
+    }
+
+    @Test
+    void theNextWindowAllowsTheWholeLimitAgain() {
+        budget.acquire(CREATE);
+        budget.record(CREATE, 200, headers("monitor_write", 3, 0, 2));
+        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+        clock.set(clock.instant().plusSeconds(3));
+        budget.acquire(CREATE);
+        budget.acquire(CREATE);
+        budget.acquire(CREATE);
+        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+    }
+
+    @Test
+    void aRefusalWithoutHeadersBacksOffFromFiveSecondsDoubling() {
+        Duration first = budget.record(CREATE, 429, Map.of());
+        assertThat(first).isBetween(Duration.ofSeconds(5), Duration.ofMillis(6000));
+        clock.set(clock.instant().plus(first));
+        budget.acquire(CREATE);
+        Duration second = budget.record(CREATE, 429, Map.of());
+        assertThat(second).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(12));
+        clock.set(clock.instant().plus(second));
+        budget.acquire(CREATE);
+        budget.record(CREATE, 200, Map.of());
+        // An answer resets the back-off.
+        assertThat(budget.record(CREATE, 429, Map.of())).isLessThan(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void jitterSpreadsRescheduledWorkByAtMostAFifthAndFiveSeconds() {
+        for (int i = 0; i < 200; i++) {
+            assertThat(RateLimitBudget.withJitter(Duration.ofSeconds(30)))
+                    .isBetween(Duration.ofSeconds(30), Duration.ofSeconds(35));
+            assertThat(RateLimitBudget.withJitter(Duration.ofSeconds(1)))
+                    .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1250));
+        }
+    }
+}
