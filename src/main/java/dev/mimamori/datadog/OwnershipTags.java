@@ -18,6 +18,11 @@ public final class OwnershipTags {
         return List.of(MANAGED_BY + ":mimamori", CLUSTER + ":" + clusterName);
     }
 
+    /** The filter that selects one ServiceMonitoring's monitors, for a list call of its own. */
+    public static List<String> ofOwner(String clusterName, String ownerKey) {
+        return List.of(MANAGED_BY + ":mimamori", CLUSTER + ":" + clusterName, OWNER + ":" + ownerKey);
+    }
+
     public static List<String> of(String clusterName, String ownerKey, String templateName) {
         return List.of(MANAGED_BY + ":mimamori", CLUSTER + ":" + clusterName, OWNER + ":" + ownerKey,
                 MONITOR + ":" + templateName);

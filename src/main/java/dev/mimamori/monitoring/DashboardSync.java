@@ -147,7 +147,17 @@ public class DashboardSync {
     }
 
     private String create(String profile, DashboardDefinition desired) {
-        ManagedDashboard created = datadog.createDashboard(desired);
+        ManagedDashboard created;
+        try {
+            created = datadog.createDashboard(desired);
+        } catch (DatadogException e) {
+            if (e.kind() == DatadogException.Kind.UNAVAILABLE) {
+                // It may exist now: list again (and remove a duplicate) before creating it again.
+                loaded = false;
+                byProfile.clear();
+            }
+            throw e;
+        }
         byProfile.put(profile, new Entry(created.id(), desired, false));
         LOG.infof("created dashboard %s for profile %s", created.id(), profile);
         return created.id();

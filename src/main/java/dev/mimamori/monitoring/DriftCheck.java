@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Once per resync interval: re-read this cluster's monitors and SLOs from Datadog (one list call per 1,000 of each)
@@ -70,22 +72,41 @@ public class DriftCheck {
         }
     }
 
-    /** One drift check; returns the owners woken up because their monitors or SLOs changed. */
+    /**
+     * One drift check; returns the owners woken up because their monitors or SLOs changed. Each list stands alone:
+     * what one found is acted on even when the next fails, and a failure is logged, never thrown (the next try comes
+     * {@link #RETRY_AFTER_FAILURE} later).
+     */
     public Set<String> run() {
         lastRun = clock.instant();
-        lastFailed = true;
-        Set<String> changed = new HashSet<>(inventory.refresh());
-        changed.addAll(slos.refresh());
-        if (!changed.isEmpty()) {
-            LOG.infof("drift check: monitors or SLOs changed in Datadog for %s", changed);
-            reconciler.wake(changed);
+        boolean failed = false;
+        Set<String> changed = new HashSet<>();
+        for (var kind : List.<Supplier<Set<String>>>of(inventory::refresh, slos::refresh)) {
+            try {
+                Set<String> owners = kind.get();
+                if (!owners.isEmpty()) {
+                    LOG.infof("drift check: monitors or SLOs changed in Datadog for %s", owners);
+                    reconciler.wake(owners);
+                    changed.addAll(owners);
+                }
+            } catch (DatadogException e) {
+                failed = true;
+                LOG.warnf("drift check incomplete, retried in %ds: %s", RETRY_AFTER_FAILURE.toSeconds(),
+                        e.getMessage());
+            }
         }
-        Set<String> profiles = dashboards.refresh();
-        if (!profiles.isEmpty()) {
-            LOG.infof("drift check: dashboards of profiles %s changed in Datadog", profiles);
-            reconciler.wakeUsersOf(profiles);
+        try {
+            Set<String> profiles = dashboards.refresh();
+            if (!profiles.isEmpty()) {
+                LOG.infof("drift check: dashboards of profiles %s changed in Datadog", profiles);
+                reconciler.wakeUsersOf(profiles);
+            }
+        } catch (DatadogException e) {
+            failed = true;
+            LOG.warnf("drift check of dashboards incomplete, retried in %ds: %s", RETRY_AFTER_FAILURE.toSeconds(),
+                    e.getMessage());
         }
-        lastFailed = false;
+        lastFailed = failed;
         return changed;
     }
 

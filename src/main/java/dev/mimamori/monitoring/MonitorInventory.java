@@ -23,7 +23,8 @@ public class MonitorInventory {
     public MonitorInventory(DatadogApi datadog, MimamoriConfig config, MeterRegistry registry) {
         List<String> clusterFilter = OwnershipTags.ofCluster(config.clusterName());
         AtomicLong managed = registry.gauge("mimamori.monitors.managed", new AtomicLong());
-        this.monitors = new OwnedInventory<>(() -> datadog.listMonitors(clusterFilter), ManagedMonitor::owner,
+        this.monitors = new OwnedInventory<>(() -> datadog.listMonitors(clusterFilter),
+                owner -> datadog.listMonitors(OwnershipTags.ofOwner(config.clusterName(), owner)), ManagedMonitor::owner,
                 ManagedMonitor::id, Comparator.comparingLong(ManagedMonitor::id), managed);
     }
 
@@ -35,6 +36,11 @@ public class MonitorInventory {
     /** Re-reads Datadog; returns the owners whose monitors changed there since we last knew. */
     public Set<String> refresh() {
         return monitors.refresh();
+    }
+
+    /** A create whose answer never came (a timeout, a 5xx): the owner's monitors are re-read before its next sync. */
+    public void markUncertain(String owner) {
+        monitors.markUncertain(owner);
     }
 
     public void recordCreated(String owner, ManagedMonitor monitor) {

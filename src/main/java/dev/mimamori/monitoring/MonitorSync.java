@@ -88,6 +88,10 @@ public class MonitorSync {
             synced.add(synced(d.templateName(), monitor.id()));
             created.add(d.templateName());
         } catch (DatadogException e) {
+            if (e.kind() == DatadogException.Kind.UNAVAILABLE) {
+                // No answer is not "not created": look before creating it again.
+                inventory.markUncertain(owner);
+            }
             rejectOrRethrow(e, d, rejected);
         }
     }

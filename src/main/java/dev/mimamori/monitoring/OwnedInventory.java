@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,6 +21,9 @@ import java.util.function.Supplier;
  */
 class OwnedInventory<T> {
     private final Supplier<List<T>> lister;
+    private final Function<String, List<T>> ownerLister;
+    /** Owners with a write whose outcome is unknown (a timeout): re-read before their next sync. */
+    private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
     private final Function<T, String> ownerOf;
     private final Function<T, Object> idOf;
     private final Comparator<T> oldestFirst;
@@ -32,17 +36,30 @@ class OwnedInventory<T> {
     private final Set<String> writtenDuringRefresh = new HashSet<>();
     private boolean refreshing;
 
-    OwnedInventory(Supplier<List<T>> lister, Function<T, String> ownerOf, Function<T, Object> idOf,
-            Comparator<T> oldestFirst, AtomicLong managed) {
+    OwnedInventory(Supplier<List<T>> lister, Function<String, List<T>> ownerLister, Function<T, String> ownerOf,
+            Function<T, Object> idOf, Comparator<T> oldestFirst, AtomicLong managed) {
         this.lister = lister;
+        this.ownerLister = ownerLister;
         this.ownerOf = ownerOf;
         this.idOf = idOf;
         this.oldestFirst = oldestFirst;
         this.managed = managed;
     }
 
-    /** The owner's objects; the first call after start lists Datadog once for everyone. */
+    /**
+     * The owner's objects; the first call after start lists Datadog once for everyone. An owner marked uncertain is
+     * re-read first (one list call filtered on its owner tag), so a create that timed out but happened in Datadog is
+     * found instead of made twice.
+     */
     List<T> of(String owner) {
+        if (uncertain.contains(owner)) {
+            List<T> listed = ownerLister.apply(owner);
+            edit(owner, list -> {
+                list.clear();
+                listed.stream().filter(item -> owner.equals(ownerOf.apply(item))).forEach(list::add);
+            });
+            uncertain.remove(owner);
+        }
         synchronized (refreshLock) {
             if (!loaded) {
                 refresh();
@@ -93,6 +110,11 @@ class OwnedInventory<T> {
             recount();
             return changed;
         }
+    }
+
+    /** A create for this owner may or may not have happened in Datadog (no answer came back). */
+    void markUncertain(String owner) {
+        uncertain.add(owner);
     }
 
     void recordCreated(String owner, T item) {

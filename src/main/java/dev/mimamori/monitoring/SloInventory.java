@@ -26,7 +26,10 @@ public class SloInventory {
         String clusterTag = ours.get(1);
         AtomicLong managed = registry.gauge("mimamori.slos.managed", new AtomicLong());
         this.slos = new OwnedInventory<>(() -> datadog.listSlos(clusterTag).stream()
-                .filter(s -> s.definition().tags().containsAll(ours)).toList(), ManagedSlo::owner, ManagedSlo::id,
+                .filter(s -> s.definition().tags().containsAll(ours)).toList(),
+                owner -> datadog.listSlos(OwnershipTags.OWNER + ":" + owner).stream()
+                        .filter(s -> s.definition().tags().containsAll(ours)).toList(),
+                ManagedSlo::owner, ManagedSlo::id,
                 Comparator.comparingLong(ManagedSlo::createdAt).thenComparing(ManagedSlo::id), managed);
     }
 
@@ -36,6 +39,11 @@ public class SloInventory {
 
     public Set<String> refresh() {
         return slos.refresh();
+    }
+
+    /** A create whose answer never came: the owner's SLOs are re-read before its next sync. */
+    public void markUncertain(String owner) {
+        slos.markUncertain(owner);
     }
 
     public void recordCreated(String owner, ManagedSlo slo) {

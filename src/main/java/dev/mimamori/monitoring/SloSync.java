@@ -95,7 +95,16 @@ public class SloSync {
     }
 
     private SyncedSlo create(String owner, DesiredSlo d) {
-        ManagedSlo slo = datadog.createSlo(d.definition());
+        ManagedSlo slo;
+        try {
+            slo = datadog.createSlo(d.definition());
+        } catch (DatadogException e) {
+            if (e.kind() == DatadogException.Kind.UNAVAILABLE) {
+                // No answer is not "not created": look before creating it again.
+                inventory.markUncertain(owner);
+            }
+            throw e;
+        }
         inventory.recordCreated(owner, slo);
         return synced(d, slo.id());
     }

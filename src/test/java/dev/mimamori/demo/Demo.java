@@ -6,7 +6,9 @@ import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.status.Conditions;
+import dev.mimamori.testing.Kubeconfig;
 import dev.mimamori.testing.MockCluster;
+import dev.mimamori.testing.OperatorProcess;
 import dev.mimamori.api.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -63,7 +65,7 @@ public final class Demo {
                     "DD_APP_KEY", APP_KEY, "MIMAMORI_CLUSTER_NAME", "demo", "MIMAMORI_RESYNC_INTERVAL", "5s",
                     "MIMAMORI_TELEMETRY_BATCH_DELAY", "2s");
             try (OperatorProcess operator = OperatorProcess.start(kubeconfig, env, WORK.resolve("operator.log"))) {
-                say("  operator: java -jar %s (log: %s)", OperatorProcess.JAR, WORK.resolve("operator.log"));
+                say("  operator: java -jar %s (log: %s)", operator.jarPath(), WORK.resolve("operator.log"));
                 Demo demo = new Demo(cluster, datadog);
                 demo.monitorsAct(operator);
                 new ReleaseAct(cluster.client(), datadog).run(operator);

@@ -8,6 +8,7 @@ import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.WorkloadRef;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.sim.SeriesScript;
+import dev.mimamori.testing.OperatorProcess;
 import dev.mimamori.testing.Rollouts;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -233,9 +233,27 @@ public final class DatadogSimulator implements AutoCloseable {
 
     // ---- rate limits and faults ------------------------------------------------------------
 
-    /** Limit for one endpoint key, or for all keys without their own limit with "*". */
+    /**
+     * Limit for one endpoint key, or for all keys without their own limit with "*". Keys that share a limit name
+     * (the two monitor validations, or keys joined by {@link #setSharedRateLimit}) share this limit and its window.
+     * Windows are aligned to the clock, as Datadog's are.
+     */
     public void setRateLimit(String endpointKey, int limit, int periodSeconds) {
         rateLimits.set(endpointKey, limit, periodSeconds);
+    }
+
+    /**
+     * One limit for several endpoints together, answered with {@code X-RateLimit-Name: name}, as Datadog does for
+     * endpoints that share a limit; e.g. every monitor write:
+     * {@code setSharedRateLimit("monitor_write", 100, 10, CREATE_MONITOR, UPDATE_MONITOR, DELETE_MONITOR)}.
+     */
+    public void setSharedRateLimit(String name, int limit, int periodSeconds, String... endpointKeys) {
+        rateLimits.setShared(name, limit, periodSeconds, endpointKeys);
+    }
+
+    /** The name of the limit an endpoint key counts against, as sent in {@code X-RateLimit-Name}. */
+    public String rateLimitName(String endpointKey) {
+        return rateLimits.nameOf(endpointKey);
     }
 
     /** The next {@code times} calls to the endpoint answer {@code status} with a JSON error. */
@@ -252,6 +270,14 @@ public final class DatadogSimulator implements AutoCloseable {
             throw new IllegalArgumentException("reset must not be negative: " + resetSeconds);
         }
         faults.add(endpointKey, times, new Faults.Fault(Faults.Kind.RATE_LIMIT, 429, resetSeconds));
+    }
+
+    /**
+     * The next {@code times} calls answer 429 without any {@code x-ratelimit-*} header, as a proxy
+     * or gateway in front of Datadog may: the caller learns neither the limit nor the reset.
+     */
+    public void rateLimitNextWithoutHeaders(String endpointKey, int times) {
+        faults.add(endpointKey, times, new Faults.Fault(Faults.Kind.RATE_LIMIT_WITHOUT_HEADERS, 429, 0));
     }
 
     /** The next {@code times} calls answer 200 with a truncated, unparseable JSON body. */
@@ -309,8 +335,23 @@ public final class DatadogSimulator implements AutoCloseable {
         return callLog.requests();
     }
 
+    /**
+     * Calls over their rate limit since the last {@link #resetCounts}, by endpoint key. They are answered 429 unless
+     * an outage, an injected fault or a wrong key answered first.
+     */
+    public Map<String, Integer> rateLimitedCounts() {
+        return rateLimits.refusals();
+    }
+
+    /** All calls over their rate limit since the last {@link #resetCounts}. */
+    public int rateLimitedCalls() {
+        return rateLimits.refusals().values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Zeroes the call counts and the rate-limited counts (the windows themselves go on). */
     public void resetCounts() {
         callLog.reset();
+        rateLimits.resetRefusals();
     }
 
     // ---- the "Datadog UI" ------------------------------------------------------------------

@@ -16,7 +16,7 @@ final class Faults {
     /** Endpoint key that matches every endpoint. */
     static final String ANY = "*";
 
-    enum Kind { FAIL, RATE_LIMIT, MALFORMED }
+    enum Kind { FAIL, RATE_LIMIT, RATE_LIMIT_WITHOUT_HEADERS, MALFORMED }
 
     /**
      * One queued fault.
@@ -24,6 +24,7 @@ final class Faults {
      * @param kind         what to answer
      * @param status       HTTP status for {@link Kind#FAIL}
      * @param resetSeconds value of the rate-limit reset header for {@link Kind#RATE_LIMIT}
+     *                     ({@link Kind#RATE_LIMIT_WITHOUT_HEADERS} sends no rate-limit header at all)
      */
     record Fault(Kind kind, int status, int resetSeconds) {
     }

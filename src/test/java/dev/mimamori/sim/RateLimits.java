@@ -5,11 +5,13 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Fixed-window rate limits per endpoint key, reported the way Datadog does in the
- * {@code x-ratelimit-*} headers. Thread-safe.
+ * Fixed-window rate limits, reported the way Datadog does in the {@code x-ratelimit-*} headers. As in Datadog, a
+ * limit has a name ({@code X-RateLimit-Name}) and one window per name: endpoints that share a name share the count
+ * (the two monitor validations by default; any endpoints through {@link #setShared}). Windows are aligned to the
+ * clock, so a 10-second window always ends at :00, :10, :20... Thread-safe.
  *
- * <p>Windows run on a monotonic clock rather than the simulator's settable clock, so a test that
- * freezes time for metrics does not also freeze the rate-limit windows.
+ * <p>Windows run on a monotonic clock anchored once to the wall clock, rather than on the simulator's settable
+ * clock, so a test that freezes time for metrics does not also freeze the rate-limit windows.
  */
 final class RateLimits {
 
@@ -34,11 +36,12 @@ final class RateLimits {
     }
 
     private static final class Window {
-        long startNanos;
+        long index = Long.MIN_VALUE;
         int used;
     }
 
     private static final Limit GENEROUS = new Limit(1000, 10);
+    private static final String UNNAMED = "default";
 
     // Group names in the style Datadog uses for X-RateLimit-Name.
     private static final Map<String, String> NAMES = Map.ofEntries(
@@ -64,53 +67,104 @@ final class RateLimits {
             Map.entry(DatadogSimulator.DELETE_SLO, "slo_delete"));
 
     private final LongSupplier nanoTime;
+    /** Wall-clock nanoseconds at nanoTime zero, fixed once: windows follow the clock but never jump with it. */
+    private final long epochNanosAtZero;
+    /** Endpoint keys moved into a shared limit, by key; the others keep their name from NAMES. */
+    private final Map<String, String> sharedNames = new HashMap<>();
     private final Map<String, Limit> limits = new HashMap<>();
     private final Map<String, Window> windows = new HashMap<>();
+    private final Map<String, Integer> refused = new HashMap<>();
     private Limit fallback = GENEROUS;
 
     RateLimits(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
+        this.epochNanosAtZero = System.currentTimeMillis() * 1_000_000L - nanoTime.getAsLong();
     }
 
-    /** Sets the limit of one endpoint key, or of every key without its own limit for "*". */
+    /** The limit an endpoint key counts against. */
+    synchronized String nameOf(String key) {
+        String shared = sharedNames.get(key);
+        return shared != null ? shared : NAMES.getOrDefault(key, UNNAMED);
+    }
+
+    /**
+     * Sets the limit an endpoint key counts against (shared with the other keys of that name), or the limit of every
+     * name without its own for "*".
+     */
     synchronized void set(String key, int limit, int periodSeconds) {
-        if (limit < 0 || periodSeconds <= 0) {
-            throw new IllegalArgumentException("need limit >= 0 and period > 0, got "
-                    + limit + " per " + periodSeconds + " s");
-        }
-        Limit value = new Limit(limit, periodSeconds);
-        // A new limit starts a fresh window, so "limit N" means N more calls from now.
+        Limit value = limit(limit, periodSeconds);
+        // A new limit starts a fresh count, so "limit N" means N more calls in the current window.
         if (Faults.ANY.equals(key)) {
             fallback = value;
             windows.clear();
         } else {
-            limits.put(key, value);
-            windows.remove(key);
+            String name = nameOf(key);
+            limits.put(name, value);
+            windows.remove(name);
         }
     }
 
-    /** Counts one call against its endpoint's window. */
+    /** One limit, under this name, for all these endpoint keys together. */
+    synchronized void setShared(String name, int limit, int periodSeconds, String... keys) {
+        Limit value = limit(limit, periodSeconds);
+        if (name == null || name.isBlank() || keys.length == 0) {
+            throw new IllegalArgumentException("a shared limit needs a name and at least one endpoint key");
+        }
+        for (String key : keys) {
+            if (Faults.ANY.equals(key)) {
+                throw new IllegalArgumentException("\"*\" cannot join a shared limit; use set(\"*\", ...)");
+            }
+            sharedNames.put(key, name);
+        }
+        limits.put(name, value);
+        windows.remove(name);
+    }
+
+    private static Limit limit(int limit, int periodSeconds) {
+        if (limit < 0 || periodSeconds <= 0) {
+            throw new IllegalArgumentException("need limit >= 0 and period > 0, got "
+                    + limit + " per " + periodSeconds + " s");
+        }
+        return new Limit(limit, periodSeconds);
+    }
+
+    /** Counts one call against its limit's current window. */
     synchronized Decision acquire(String key) {
-        Limit limit = limits.getOrDefault(key, fallback);
-        long now = nanoTime.getAsLong();
+        String name = nameOf(key);
+        Limit limit = limits.getOrDefault(name, fallback);
         long periodNanos = limit.periodSeconds() * 1_000_000_000L;
-        Window window = windows.computeIfAbsent(key, k -> new Window());
-        if (window.used == 0 || now - window.startNanos >= periodNanos) {
-            window.startNanos = now;
+        long now = epochNanosAtZero + nanoTime.getAsLong();
+        long index = Math.floorDiv(now, periodNanos);
+        Window window = windows.computeIfAbsent(name, k -> new Window());
+        if (window.index != index) {
+            window.index = index;
             window.used = 0;
         }
         window.used++;
         boolean allowed = window.used <= limit.limit();
-        long leftNanos = window.startNanos + periodNanos - now;
-        int reset = (int) Math.max(0, (leftNanos + 999_999_999L) / 1_000_000_000L);
+        if (!allowed) {
+            refused.merge(key, 1, Integer::sum);
+        }
+        long leftNanos = (index + 1) * periodNanos - now;
+        int reset = (int) ((leftNanos + 999_999_999L) / 1_000_000_000L);
         int remaining = Math.max(0, limit.limit() - window.used);
-        return new Decision(allowed, limit.limit(), limit.periodSeconds(), remaining, reset,
-                NAMES.getOrDefault(key, "default"));
+        return new Decision(allowed, limit.limit(), limit.periodSeconds(), remaining, reset, name);
+    }
+
+    /** Calls over their limit since the last reset, by endpoint key. */
+    synchronized Map<String, Integer> refusals() {
+        return Map.copyOf(refused);
+    }
+
+    synchronized void resetRefusals() {
+        refused.clear();
     }
 
     synchronized void clear() {
+        sharedNames.clear();
         limits.clear();
         windows.clear();
+        refused.clear();
         fallback = GENEROUS;
     }
 }

@@ -79,7 +79,7 @@ final class SimulatorDispatcher extends Dispatcher {
         this.sim = sim;
     }
 
-    /** What to send back; the dispatcher adds the common headers. */
+    /** What to send back; the dispatcher adds the common headers (no rate-limit headers when limits is null). */
     private record Answer(int status, String body, RateLimits.Decision limits) {
     }
 
@@ -114,6 +114,7 @@ final class SimulatorDispatcher extends Dispatcher {
                     case FAIL -> error(fault.status(), List.of(reason(fault.status())), limits);
                     case RATE_LIMIT -> error(429, List.of("Rate limit exceeded"),
                             limits.exhausted(fault.resetSeconds()));
+                    case RATE_LIMIT_WITHOUT_HEADERS -> error(429, List.of("Rate limit exceeded"), null);
                     case MALFORMED -> new Answer(200, MALFORMED_BODY, limits);
                 };
             }
@@ -367,16 +368,18 @@ final class SimulatorDispatcher extends Dispatcher {
 
     private MockResponse toMockResponse(Answer answer) {
         RateLimits.Decision limits = answer.limits();
-        // Lower-case names, as Datadog sends them (the client looks up "x-ratelimit-reset").
         MockResponse.Builder response = new MockResponse.Builder()
                 .code(answer.status())
                 .setHeader("Content-Type", "application/json")
-                .setHeader("x-ratelimit-limit", limits.limit())
-                .setHeader("x-ratelimit-period", limits.period())
-                .setHeader("x-ratelimit-remaining", limits.remaining())
-                .setHeader("x-ratelimit-reset", limits.reset())
-                .setHeader("x-ratelimit-name", limits.name())
                 .body(answer.body());
+        if (limits != null) {
+            // Lower-case names, as Datadog sends them (the client looks up "x-ratelimit-reset").
+            response.setHeader("x-ratelimit-limit", limits.limit())
+                    .setHeader("x-ratelimit-period", limits.period())
+                    .setHeader("x-ratelimit-remaining", limits.remaining())
+                    .setHeader("x-ratelimit-reset", limits.reset())
+                    .setHeader("x-ratelimit-name", limits.name());
+        }
         Duration latency = sim.faults.latency();
         if (!latency.isZero()) {
             response.headersDelay(latency.toMillis(), TimeUnit.MILLISECONDS);

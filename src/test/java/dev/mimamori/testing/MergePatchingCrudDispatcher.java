@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  */
 public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
     private final Discovery discovery = new Discovery();
     /** Injected status conflicts still to answer, by "namespace/name"; guarded by itself. */
     private final Map<String, Integer> statusConflicts = new HashMap<>();
@@ -42,6 +43,9 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         listener.accept(request);
+        if ("POST".equals(request.getMethod()) && request.getPath().startsWith(RULES_REVIEWS)) {
+            return rulesReview(request);
+        }
         MockResponse conflict = statusConflict(request);
         if (conflict != null) {
             return conflict;
@@ -148,6 +152,29 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                         + "\\\": the object has been modified; please apply your changes to the latest version and"
                         + " try again\",\"reason\":\"Conflict\",\"details\":{\"name\":\"" + name
                         + "\",\"kind\":\"" + plural + "\"},\"code\":409}");
+    }
+
+    /**
+     * The API server answers a SelfSubjectRulesReview with what the caller may do; it stores nothing. The mock
+     * authorizes every request, so the answer is: everything. (JOSDK asks before it starts leader election.)
+     */
+    private static MockResponse rulesReview(RecordedRequest request) {
+        try {
+            ObjectNode review = (ObjectNode) JSON.readTree(request.getUtf8Body());
+            ObjectNode status = review.putObject("status").put("incomplete", false);
+            ObjectNode everything = status.putArray("resourceRules").addObject();
+            everything.putArray("verbs").add("*");
+            everything.putArray("apiGroups").add("*");
+            everything.putArray("resources").add("*");
+            ObjectNode everyUrl = status.putArray("nonResourceRules").addObject();
+            everyUrl.putArray("verbs").add("*");
+            everyUrl.putArray("nonResourceURLs").add("*");
+            return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+                    .setBody(review.toString());
+        } catch (Exception e) {
+            return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
+                    .setBody("{\"kind\":\"Status\",\"code\":400}");
+        }
     }
 
     /** RFC 7386: objects merge recursively, null removes a key, anything else (arrays included) replaces. */

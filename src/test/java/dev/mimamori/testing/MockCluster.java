@@ -1,10 +1,13 @@
 package dev.mimamori.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +24,8 @@ import java.util.stream.Stream;
  * project's CRDs installed from crds/.
  */
 public final class MockCluster implements AutoCloseable {
+    /** The User-Agent of {@link #client()}, which tells the harness's requests from the operator's. */
+    public static final String HARNESS_USER_AGENT = "mimamori-test-harness";
     private final KubernetesMockServer server;
     private final MergePatchingCrudDispatcher dispatcher;
     private final KubernetesClient client;
@@ -27,7 +33,9 @@ public final class MockCluster implements AutoCloseable {
     private MockCluster(KubernetesMockServer server, MergePatchingCrudDispatcher dispatcher) {
         this.server = server;
         this.dispatcher = dispatcher;
-        this.client = server.createClient();
+        this.client = server.createClient(builder -> builder.withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.url("/")).withTrustCerts(true).withNamespace("test").withHttp2Disable(true)
+                .withOauthToken("secret").withUserAgent(HARNESS_USER_AGENT).build()));
     }
 
     public static MockCluster start() {
@@ -67,6 +75,27 @@ public final class MockCluster implements AutoCloseable {
 
     public KubernetesClient client() {
         return client;
+    }
+
+    /**
+     * Hands every request the API server receives (from the harness, {@link #HARNESS_USER_AGENT}, and from the
+     * operator) to {@code listener}, on the server's threads, before it is served.
+     */
+    public void onRequest(Consumer<RecordedRequest> listener) {
+        dispatcher.onRequest(listener);
+    }
+
+    /**
+     * The next {@code times} PATCH requests on the status of this resource answer 409 Conflict, as when another
+     * writer changed it first; 0 clears.
+     */
+    public void conflictOnStatusPatch(String namespace, String name, int times) {
+        dispatcher.conflictOnStatusPatch(namespace, name, times);
+    }
+
+    /** Conflicts from {@link #conflictOnStatusPatch} not answered yet. */
+    public int pendingStatusConflicts() {
+        return dispatcher.pendingStatusConflicts();
     }
 
     public List<String> crdNames() {
