@@ -32,7 +32,8 @@ public record DashboardDefinition(ObjectNode body) {
         return contains(actual, body);
     }
 
-    static boolean contains(JsonNode actual, JsonNode wanted) {
+    /** True when {@code actual} holds everything {@code wanted} holds (extra fields allowed, lists in full). */
+    public static boolean contains(JsonNode actual, JsonNode wanted) {
         if (actual == null || actual.isMissingNode()) {
             return wanted.isNull();
         }

@@ -286,7 +286,7 @@ public class DatadogClient implements DatadogApi {
             List<DashboardSummaryDefinition> batch = page == null || page.getDashboards() == null ? List.of()
                     : page.getDashboards();
             for (DashboardSummaryDefinition d : batch) {
-                result.add(new ManagedDashboard(d.getId(), d.getTitle(), d.getDescription(), d.getUrl()));
+                result.add(new ManagedDashboard(d.getId(), d.getTitle(), d.getDescription(), d.getUrl(), null));
             }
             if (batch.size() < DASHBOARD_PAGE_SIZE) {
                 return result;
@@ -311,14 +311,16 @@ public class DatadogClient implements DatadogApi {
     public ManagedDashboard createDashboard(DashboardDefinition definition) {
         Dashboard body = toDashboard(definition);
         Dashboard created = call(CREATE_DASHBOARD, () -> dashboards.createDashboardWithHttpInfo(body));
-        return new ManagedDashboard(created.getId(), created.getTitle(), created.getDescription(), created.getUrl());
+        return new ManagedDashboard(created.getId(), created.getTitle(), created.getDescription(), created.getUrl(),
+                json.valueToTree(created));
     }
 
     @Override
     public ManagedDashboard updateDashboard(String id, DashboardDefinition definition) {
         Dashboard body = toDashboard(definition);
         Dashboard updated = call(UPDATE_DASHBOARD, () -> dashboards.updateDashboardWithHttpInfo(id, body));
-        return new ManagedDashboard(updated.getId(), updated.getTitle(), updated.getDescription(), updated.getUrl());
+        return new ManagedDashboard(updated.getId(), updated.getTitle(), updated.getDescription(), updated.getUrl(),
+                json.valueToTree(updated));
     }
 
     private Dashboard toDashboard(DashboardDefinition definition) {

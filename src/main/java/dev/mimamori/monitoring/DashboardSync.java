@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The unified dashboards: one per profile and cluster, however many services use it. Found after a restart by the
@@ -32,8 +33,15 @@ public class DashboardSync {
     private final Map<String, Entry> byProfile = new HashMap<>();
     private boolean loaded;
 
-    /** {@code written} is null for a dashboard adopted after a restart, whose content we have not checked yet. */
-    private record Entry(String id, DashboardDefinition written, boolean drifted) {
+    /**
+     * {@code written} is what we last sent (null for a dashboard adopted after a restart, not checked yet), and
+     * {@code stored} how Datadog answered it: drift is a difference from what Datadog itself stored, so its own
+     * normalisation of what we sent never counts as an edit.
+     */
+    private record Entry(String id, DashboardDefinition written, JsonNode stored, boolean drifted) {
+        Entry markedDrifted() {
+            return new Entry(id, written, stored, true);
+        }
     }
 
     /** What {@link #ensure} did: the dashboard's id (null when the profile has none) and the change made, if any. */
@@ -71,13 +79,13 @@ public class DashboardSync {
                 return new Outcome(create(profile, desired), "created");
             }
             if (desired.isSatisfiedBy(actual.get())) {
-                byProfile.put(profile, new Entry(entry.id(), desired, false));
+                byProfile.put(profile, new Entry(entry.id(), desired, actual.get(), false));
                 return new Outcome(entry.id(), null);
             }
         }
         try {
             ManagedDashboard updated = datadog.updateDashboard(entry.id(), desired);
-            byProfile.put(profile, new Entry(updated.id(), desired, false));
+            byProfile.put(profile, new Entry(updated.id(), desired, updated.stored(), false));
             return new Outcome(updated.id(), "updated");
         } catch (DatadogException e) {
             if (e.kind() != DatadogException.Kind.NOT_FOUND) {
@@ -89,33 +97,54 @@ public class DashboardSync {
     }
 
     /**
-     * Reads each dashboard we wrote and returns the profiles whose dashboard was edited or deleted in Datadog: the
-     * ServiceMonitorings of those profiles are woken up and the first one repairs it.
+     * Reads each dashboard we wrote and returns the profiles whose dashboard was edited or deleted in Datadog (and
+     * any found so before and not repaired yet): the ServiceMonitorings of those profiles are woken up and the first
+     * one repairs it. One dashboard that cannot be read does not hide the others.
      */
     public synchronized Set<String> refresh() {
         Set<String> drifted = new HashSet<>();
         if (!loaded) {
             return drifted;
         }
+        DatadogException failure = null;
         for (Map.Entry<String, Entry> e : new ArrayList<>(byProfile.entrySet())) {
             Entry entry = e.getValue();
-            if (entry.written() == null || entry.drifted()) {
+            if (entry.drifted()) {
+                drifted.add(e.getKey());
                 continue;
             }
-            Optional<JsonNode> actual = datadog.readDashboard(entry.id());
-            if (actual.isEmpty() || !entry.written().isSatisfiedBy(actual.get())) {
-                byProfile.put(e.getKey(), new Entry(entry.id(), entry.written(), true));
-                drifted.add(e.getKey());
+            if (entry.written() == null) {
+                continue;
             }
+            try {
+                Optional<JsonNode> actual = datadog.readDashboard(entry.id());
+                boolean same = actual.isPresent() && (entry.stored() != null
+                        ? DashboardDefinition.contains(actual.get(), entry.stored())
+                        : entry.written().isSatisfiedBy(actual.get()));
+                if (!same) {
+                    byProfile.put(e.getKey(), entry.markedDrifted());
+                    drifted.add(e.getKey());
+                }
+            } catch (DatadogException ex) {
+                failure = ex;
+            }
+        }
+        if (failure != null) {
+            LOG.warnf("could not read every dashboard; the rest were checked: %s", failure.getMessage());
         }
         return drifted;
     }
 
-    /** Deletes the dashboards of profiles no ServiceMonitoring uses any more; returns those profiles. */
-    public synchronized Set<String> deleteUnused(Set<String> profilesInUse) {
+    /**
+     * Deletes the dashboards of profiles no ServiceMonitoring uses any more; returns those profiles. The profiles in
+     * use are asked for under this object's lock, so a ServiceMonitoring that just got a dashboard keeps it.
+     */
+    public synchronized Set<String> deleteUnused(Supplier<Set<String>> profilesInUse) {
+        load();
+        Set<String> inUse = profilesInUse.get();
         Set<String> deleted = new HashSet<>();
         for (Map.Entry<String, Entry> e : new ArrayList<>(byProfile.entrySet())) {
-            if (!profilesInUse.contains(e.getKey())) {
+            if (!inUse.contains(e.getKey())) {
                 delete(e.getKey(), e.getValue());
                 deleted.add(e.getKey());
             }
@@ -141,7 +170,7 @@ public class DashboardSync {
                 LOG.infof("deleting duplicate dashboard %s of profile %s", duplicate.id(), e.getKey());
                 datadog.deleteDashboard(duplicate.id());
             }
-            byProfile.put(e.getKey(), new Entry(copies.get(0).id(), null, false));
+            byProfile.put(e.getKey(), new Entry(copies.get(0).id(), null, null, false));
         }
         loaded = true;
     }
@@ -158,7 +187,7 @@ public class DashboardSync {
             }
             throw e;
         }
-        byProfile.put(profile, new Entry(created.id(), desired, false));
+        byProfile.put(profile, new Entry(created.id(), desired, created.stored(), false));
         LOG.infof("created dashboard %s for profile %s", created.id(), profile);
         return created.id();
     }

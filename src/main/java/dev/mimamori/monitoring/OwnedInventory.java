@@ -28,10 +28,11 @@ class OwnedInventory<T> {
     private final Function<T, Object> idOf;
     private final Comparator<T> oldestFirst;
     private final Object refreshLock = new Object();
+    private final Object oneRefreshAtATime = new Object();
     private final AtomicLong managed;
 
     private Map<String, List<T>> byOwner = new HashMap<>();
-    private boolean loaded;
+    private volatile boolean loaded;
     /** Owners written to while a list was under way: their write-through state is newer than the list. */
     private final Set<String> writtenDuringRefresh = new HashSet<>();
     private boolean refreshing;
@@ -60,10 +61,14 @@ class OwnedInventory<T> {
             });
             uncertain.remove(owner);
         }
-        synchronized (refreshLock) {
-            if (!loaded) {
-                refresh();
+        if (!loaded) {
+            synchronized (oneRefreshAtATime) {
+                if (!loaded) {
+                    refresh();
+                }
             }
+        }
+        synchronized (refreshLock) {
             return List.copyOf(byOwner.getOrDefault(owner, List.of()));
         }
     }
@@ -73,6 +78,14 @@ class OwnedInventory<T> {
      * Datadog, or created by hand with our tags. Those need a reconcile; nobody else does.
      */
     Set<String> refresh() {
+        // Two lists at once (the drift check, and a first reconcile loading the cache) would each clear the other's
+        // record of writes made meanwhile; one at a time keeps every write.
+        synchronized (oneRefreshAtATime) {
+            return refreshAlone();
+        }
+    }
+
+    private Set<String> refreshAlone() {
         synchronized (refreshLock) {
             refreshing = true;
             writtenDuringRefresh.clear();

@@ -134,8 +134,9 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             // Only now: Datadog refuses to delete an SLO while a burn-rate monitor still points at it.
             List<String> slosDeleted = sloSync.deleteExtras(owner, slos.extras());
             List<String> rejected = new ArrayList<>(slos.rejected());
-            DashboardStatus dashboard = dashboard(sm, rendering, rejected);
+            // Told before the dashboard call, which may fail: these writes happened either way.
             announce(sm, outcome, slos, slosDeleted);
+            DashboardStatus dashboard = dashboard(sm, rendering, rejected);
             TelemetryCheck.Result seen = telemetry.resultFor(owner, new TelemetryCheck.Probe(sm.getSpec().service,
                     sm.getSpec().env, TelemetryMetrics.in(queries(monitors, slos.slos()))));
             synced = new ServiceMonitoringStatusBuilder.Synced(monitors.size(), outcome, slos.slos(), dashboard, seen,
@@ -150,7 +151,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private DashboardStatus dashboard(ServiceMonitoring sm, Rendering rendering, List<String> rejected) {
         try {
             DashboardSync.Outcome outcome = dashboards.ensure(sm.getSpec().profileName(), rendering.dashboard());
-            dashboards.deleteUnused(profilesInUse(null));
+            dashboards.deleteUnused(() -> profilesInUse(null));
             if (outcome.change() != null) {
                 events.record(sm, KubeEvents.NORMAL, "Dashboard" + capitalised(outcome.change()),
                         "dashboard of profile " + sm.getSpec().profileName() + " " + outcome.change());
@@ -209,7 +210,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                 int slosDeleted = sloSync.deleteAll(sm.ownerKey());
                 LOG.infof("%s: deleted %d monitors and %d SLOs from Datadog", sm.ownerKey(), deleted, slosDeleted);
             }
-            dashboards.deleteUnused(profilesInUse(sm));
+            dashboards.deleteUnused(() -> profilesInUse(sm));
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
             events.record(sm, KubeEvents.WARNING, Reasons.of(e),

@@ -64,8 +64,17 @@ public class SloSync {
                 if (d.definition().isSatisfiedBy(keep.definition())) {
                     synced.add(synced(d, keep.id()));
                 } else {
-                    synced.add(update(owner, keep.id(), d));
-                    updated.add(d.templateName());
+                    try {
+                        synced.add(update(owner, keep.id(), d));
+                        updated.add(d.templateName());
+                    } catch (DatadogException e) {
+                        if (e.kind() != DatadogException.Kind.REJECTED) {
+                            throw e;
+                        }
+                        // The SLO as it was still stands, and so do the burn-rate alerts that watch it.
+                        synced.add(synced(d, keep.id()));
+                        rejected.add("SLO " + d.templateName() + ": " + e.getMessage());
+                    }
                 }
             } catch (DatadogException e) {
                 if (e.kind() != DatadogException.Kind.REJECTED) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -108,28 +109,24 @@ public class TelemetryCheck {
     /** Checks every service that is due, packing them into as few requests as allowed; returns the owners whose answer changed. */
     public Set<String> run() {
         Instant now = clock.instant();
-        List<String> due = new ArrayList<>();
+        // A snapshot: services registered or forgotten meanwhile are handled at the next run.
+        Map<String, Entry> due = new TreeMap<>();
         entries.forEach((owner, entry) -> {
             if (isDue(entry, now)) {
-                due.add(owner);
+                due.put(owner, entry);
             }
         });
-        due.sort(null);
         Set<String> changed = new HashSet<>();
-        List<String> batch = new ArrayList<>();
+        Map<String, Entry> batch = new TreeMap<>();
         int queries = 0;
-        for (String owner : due) {
-            Entry entry = entries.get(owner);
-            if (entry == null) {
-                continue;
-            }
-            int size = entry.probe().metrics().size();
+        for (Map.Entry<String, Entry> next : due.entrySet()) {
+            int size = next.getValue().probe().metrics().size();
             if (!batch.isEmpty() && queries + size > QUERIES_PER_REQUEST) {
                 changed.addAll(check(batch, now));
                 batch.clear();
                 queries = 0;
             }
-            batch.add(owner);
+            batch.put(next.getKey(), next.getValue());
             queries += size;
         }
         if (!batch.isEmpty()) {
@@ -152,12 +149,10 @@ public class TelemetryCheck {
     }
 
     /** One request for these owners' metrics; on failure each keeps its last answer and records the problem. */
-    private Set<String> check(List<String> owners, Instant now) {
+    private Set<String> check(Map<String, Entry> batch, Instant now) {
         List<String> queries = new ArrayList<>();
-        List<Probe> probes = new ArrayList<>();
-        for (String owner : owners) {
-            Probe probe = entries.get(owner).probe();
-            probes.add(probe);
+        for (Entry entry : batch.values()) {
+            Probe probe = entry.probe();
             for (String metric : new TreeSet<>(probe.metrics())) {
                 queries.add(TelemetryMetrics.presenceQuery(metric, probe.service(), probe.env()));
             }
@@ -169,17 +164,18 @@ public class TelemetryCheck {
                 present = datadog.hasData(queries, now.minus(LOOKBACK), now);
             } catch (DatadogException e) {
                 failure = e;
-                LOG.warnf("telemetry check of %d services skipped: %s", owners.size(), e.getMessage());
+                LOG.warnf("telemetry check of %d services skipped: %s", batch.size(), e.getMessage());
             }
         }
         Set<String> changed = new HashSet<>();
         int index = 0;
-        for (int i = 0; i < owners.size(); i++) {
-            Probe probe = probes.get(i);
+        for (Map.Entry<String, Entry> checked : batch.entrySet()) {
+            Entry before = checked.getValue();
+            Probe probe = before.probe();
             List<String> metrics = new ArrayList<>(new TreeSet<>(probe.metrics()));
             Result result;
             if (failure != null) {
-                Result previous = entries.get(owners.get(i)).result();
+                Result previous = before.result();
                 result = new Result(previous.checkedAt(), previous.missing(), previous.checked(), Reasons.of(failure),
                         failure.getMessage());
             } else {
@@ -191,12 +187,11 @@ public class TelemetryCheck {
                 }
                 result = new Result(now, missing, metrics.size(), null, null);
             }
-            Entry before = entries.get(owners.get(i));
-            if (before != null && before.probe().equals(probe)) {
-                entries.put(owners.get(i), new Entry(probe, result, now));
-                if (!sameAnswer(before.result(), result)) {
-                    changed.add(owners.get(i));
-                }
+            // Only if the service still asks the same question: a newer probe is answered by the next run.
+            Entry after = entries.computeIfPresent(checked.getKey(), (owner, current) ->
+                    current.probe().equals(probe) ? new Entry(probe, result, now) : current);
+            if (after != null && after.result() == result && !sameAnswer(before.result(), result)) {
+                changed.add(checked.getKey());
             }
         }
         return changed;
