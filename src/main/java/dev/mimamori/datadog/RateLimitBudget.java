@@ -29,6 +29,7 @@ public class RateLimitBudget {
     /** What we know of one named limit; guarded by its own monitor. */
     private static final class Window {
         Long limit;
+        Long period;
         Long remaining;
         Instant resetsAt;
         int headerlessRefusals;
@@ -52,9 +53,13 @@ public class RateLimitBudget {
         synchronized (w) {
             Instant now = clock.instant();
             if (w.resetsAt != null && !now.isBefore(w.resetsAt)) {
-                // A new window: as many calls as the limit allows (unknown until Datadog has told us).
+                // A new window: as many calls as the limit allows (unknown until Datadog has told us). Its end is
+                // one period later, so the answers to the calls we make in it are recognised as of this window.
                 w.remaining = w.limit;
-                w.resetsAt = null;
+                w.resetsAt = w.period == null || w.period <= 0 ? null : w.resetsAt.plusSeconds(w.period);
+                while (w.resetsAt != null && !now.isBefore(w.resetsAt)) {
+                    w.resetsAt = w.resetsAt.plusSeconds(w.period);
+                }
             }
             if (w.remaining != null && w.remaining <= 0) {
                 Duration wait = w.resetsAt == null ? UNKNOWN_RESET : Duration.between(now, w.resetsAt);
@@ -75,6 +80,7 @@ public class RateLimitBudget {
             limitOfEndpoint.put(endpoint, name);
         }
         Long limit = number(headers, "X-RateLimit-Limit");
+        Long period = number(headers, "X-RateLimit-Period");
         Long remaining = number(headers, "X-RateLimit-Remaining");
         Long reset = number(headers, "X-RateLimit-Reset");
         Window w = windows.computeIfAbsent(limitName(endpoint), k -> new Window());
@@ -83,16 +89,24 @@ public class RateLimitBudget {
             if (limit != null) {
                 w.limit = limit;
             }
+            if (period != null) {
+                w.period = period;
+            }
             if (reset != null) {
                 Instant resetsAt = now.plusSeconds(Math.max(0, reset)).plus(RESET_MARGIN);
-                if (w.resetsAt == null || resetsAt.isAfter(w.resetsAt.plusSeconds(1))) {
-                    // A window we had not seen yet: the header's count is the truth.
+                if (w.resetsAt == null) {
+                    // The first we hear of this limit: the header's count is the truth.
                     w.remaining = remaining;
-                } else if (remaining != null) {
-                    // Same window: calls of ours still in flight are not in the header yet.
+                    w.resetsAt = resetsAt;
+                } else if (resetsAt.isAfter(w.resetsAt.plusSeconds(1))) {
+                    // A later window than ours: take it, less nothing we know of (our calls were counted before).
+                    w.remaining = remaining;
+                    w.resetsAt = resetsAt;
+                } else if (!resetsAt.isBefore(w.resetsAt.minusSeconds(1)) && remaining != null) {
+                    // Our window: calls of ours still in flight are not in the header yet, so keep the lower count.
                     w.remaining = w.remaining == null ? remaining : Math.min(w.remaining, remaining);
                 }
-                w.resetsAt = resetsAt;
+                // An answer from a window that has already ended (it was in flight) tells nothing about this one.
             } else if (remaining != null) {
                 w.remaining = w.remaining == null ? remaining : Math.min(w.remaining, remaining);
             }

@@ -67,6 +67,20 @@ class RateLimitBudgetTest {
     }
 
     @Test
+    void answersFromTheNewWindowDoNotForgetCallsStillInFlight() {
+        budget.acquire(CREATE);
+        budget.record(CREATE, 200, headers("monitor_write", 4, 0, 2));
+        clock.set(clock.instant().plusSeconds(3));
+        budget.acquire(CREATE);
+        budget.acquire(CREATE);
+        // Datadog has counted only the first of the two so far (remaining 3); the second is still on its way.
+        budget.record(CREATE, 200, headers("monitor_write", 4, 3, 9));
+        budget.acquire(CREATE);
+        budget.acquire(CREATE);
+        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+    }
+
+    @Test
     void aRefusalWithoutHeadersBacksOffFromFiveSecondsDoubling() {
         Duration first = budget.record(CREATE, 429, Map.of());
         assertThat(first).isBetween(Duration.ofSeconds(5), Duration.ofMillis(6000));
