@@ -88,6 +88,7 @@ public final class DatadogSimulator implements AutoCloseable {
     final CallLog callLog = new CallLog();
 
     private MockWebServer server;
+    private Thread requestDrain;
 
     /** A simulator expecting the keys {@value #DEFAULT_API_KEY} / {@value #DEFAULT_APP_KEY}. */
     public DatadogSimulator() {
@@ -121,7 +122,27 @@ public final class DatadogSimulator implements AutoCloseable {
             throw new UncheckedIOException("cannot start the Datadog simulator on port " + port, e);
         }
         server = s;
+        requestDrain = drain(s);
         return this;
+    }
+
+    /**
+     * mockwebserver keeps every request it received, body included, for takeRequest(); the call log already keeps
+     * what tests read, so this thread throws them away. Without it a long benchmark run fills the heap.
+     */
+    private static Thread drain(MockWebServer s) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    s.takeRequest();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "datadog-simulator-request-drain");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Base URL without trailing slash, e.g. {@code http://127.0.0.1:41234}. */
@@ -139,6 +160,7 @@ public final class DatadogSimulator implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (server != null) {
+            requestDrain.interrupt();
             server.close();
             server = null;
         }
@@ -249,11 +271,6 @@ public final class DatadogSimulator implements AutoCloseable {
      */
     public void setSharedRateLimit(String name, int limit, int periodSeconds, String... endpointKeys) {
         rateLimits.setShared(name, limit, periodSeconds, endpointKeys);
-    }
-
-    /** The name of the limit an endpoint key counts against, as sent in {@code X-RateLimit-Name}. */
-    public String rateLimitName(String endpointKey) {
-        return rateLimits.nameOf(endpointKey);
     }
 
     /** The next {@code times} calls to the endpoint answer {@code status} with a JSON error. */

@@ -1,0 +1,401 @@
+package dev.mimamori.bench;
+
+import dev.mimamori.sim.DatadogSimulator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** docs/performance.md: the targets, the figures of every size run, the machine and how to reproduce them. */
+final class PerformanceReport {
+    static final double TARGET_WRITE_SHARE = 0.80;
+    static final double TARGET_RSS_MIB_AT_1000 = 256;
+    static final double TARGET_RSS_MIB_PER_FURTHER_1000 = 20;
+    static final int MONITORS_PER_LIST_CALL = 1000;
+    /** Fewer full rate-limit windows than this say nothing about a steady flow. */
+    static final int MIN_FULL_WINDOWS = 3;
+
+    private final OperatorScaleBenchmark.Settings settings;
+    private final Machine machine;
+    private final List<ScaleResult> results;
+    private final ScaleRun.PerService perService;
+    private final double totalSeconds;
+
+    /** Where the benchmark ran. */
+    record Machine(int cores, String cpu, String memory, String java, String os, String date) {
+    }
+
+    PerformanceReport(OperatorScaleBenchmark.Settings settings, Machine machine, List<ScaleResult> results,
+            ScaleRun.PerService perService, double totalSeconds) {
+        this.settings = settings;
+        this.machine = machine;
+        this.results = results;
+        this.perService = perService;
+        this.totalSeconds = totalSeconds;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Performance at scale\n\n");
+        md.append("Written by `OperatorScaleBenchmark`, the first step of `make bench`, on ").append(machine.date())
+                .append(". Every figure below is what that run measured; rerun it rather than editing them.\n\n");
+        md.append("The packaged operator runs as its own process (`java -Xmx256m -jar quarkus-run.jar`, as in a pod)"
+                + " against fabric8's mock Kubernetes API server and the Datadog simulator, which both run in the"
+                + " benchmark's JVM on the same machine. For each size the benchmark starts everything afresh,"
+                + " creates the ServiceMonitorings with the built-in profile, waits until every one is Ready=True,"
+                + " and then counts the Datadog calls of one steady-state resync.\n\n");
+        setUp(md);
+        targets(md);
+        for (ScaleResult r : results) {
+            size(md, r);
+        }
+        reproduce(md);
+        return md.toString();
+    }
+
+    private void setUp(StringBuilder md) {
+        md.append("## Set-up\n\n");
+        md.append("| | |\n| --- | --- |\n");
+        row(md, "Machine", machine.cores() + " cores (" + machine.cpu() + "), " + machine.memory() + " memory, "
+                + machine.os());
+        row(md, "Java", machine.java());
+        row(md, "Date", machine.date());
+        row(md, "Operator", "`" + settings.jar() + "` (built " + builtAt(settings.jar())
+                + "), `-Xmx256m`" + (settings.operatorJavaOptions().isEmpty() ? ""
+                : " " + code(String.join(" ", settings.operatorJavaOptions()))) + ", own process; resync interval "
+                + settings.resyncInterval().toSeconds() + " s for the benchmark (default "
+                + human(SteadyCost.DEFAULT_RESYNC) + "), telemetry batch delay 2 s");
+        row(md, "Simulated write limit", settings.writeLimit() + " monitor writes per " + settings.writePeriodSeconds()
+                + " s (" + fmt(limitRate(), 1) + " per second), one limit named `" + ScaleRun.WRITE_LIMIT_NAME
+                + "` shared by POST, PUT and DELETE `/api/v1/monitor`, with `X-RateLimit-*` headers and windows"
+                + " aligned to the clock. Every other endpoint has its own limit of 1,000 calls per 10 s.");
+        row(md, "Why this limit", OperatorScaleBenchmark.whyThisLimit(settings, perService.monitors()));
+        row(md, "Capacity check", capacity());
+        row(md, "Each ServiceMonitoring", "built-in profile: " + perService.monitors()
+                + " monitors (the profile's own and the SLOs' burn-rate alerts), " + perService.slos()
+                + " SLOs and a link to the shared dashboard; spread over 5 namespaces");
+        row(md, "Whole benchmark", fmt(totalSeconds, 0) + " s for sizes " + sizes());
+        md.append('\n');
+    }
+
+    private void targets(StringBuilder md) {
+        md.append("## Targets\n\n");
+        md.append("From the issue. \"Steady flow\" is everything after the first rate-limit window in which the"
+                + " operator writes: in that first window it has not yet read the limit's headers.\n\n");
+        md.append("| Target | Size | Measured | Met |\n| --- | ---: | --- | --- |\n");
+        for (ScaleResult r : results) {
+            if (!r.converged() || r.flow() == null) {
+                md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ").append(r.services())
+                        .append(" | did not converge: ").append(r.failure()).append(" | no |\n");
+                continue;
+            }
+            WriteFlow.Figures f = r.flow();
+            md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ").append(r.services())
+                    .append(" | ");
+            if (f.fullWindows() < MIN_FULL_WINDOWS) {
+                // A flow shorter than a few windows can pack a whole window's allowance into a part of one.
+                md.append("not applicable: the writes took ").append(fmt(f.flowSeconds(), 1)).append(" s, ")
+                        .append(f.fullWindows()).append(" full windows; ").append(f.refused())
+                        .append(" 429s | n/a |\n");
+                continue;
+            }
+            boolean met = f.meanWindowShare() >= TARGET_WRITE_SHARE && f.refusedAfterFirstWindow() == 0;
+            md.append(pct(f.meanWindowShare())).append(" of the limit in the ").append(f.fullWindows())
+                    .append(" full windows (").append(pct(f.shareOfLimit())).append(" from first write to last); ")
+                    .append(f.refusedAfterFirstWindow()).append(" 429s in steady flow (").append(f.refused())
+                    .append(" in all) | ").append(yes(met)).append(" |\n");
+        }
+        for (ScaleResult r : results) {
+            String target = r.services() == 1000 ? "Steady resync of 1,000 ServiceMonitorings: no writes, <= 1 list"
+                    + " call per 1,000 monitors" : "(same rule at this size)";
+            if (r.steady() == null || r.steady().driftChecks() == 0) {
+                md.append("| ").append(target).append(" | ").append(r.services()).append(" | not measured | no |\n");
+                continue;
+            }
+            ScaleResult.SteadyResync s = r.steady();
+            double checks = s.driftChecks();
+            double lists = s.listCalls() / checks;
+            double allowed = r.wantedMonitors() / (double) MONITORS_PER_LIST_CALL;
+            boolean met = s.writes() == 0 && lists <= allowed;
+            md.append("| ").append(target).append(" | ").append(r.services()).append(" | ").append(s.writes())
+                    .append(" writes; ").append(fmt(lists, 1)).append(" list calls per resync (")
+                    .append(fmt(s.monitorLists() / checks, 1)).append(" monitor pages, ")
+                    .append(fmt(s.calls().getOrDefault(DatadogSimulator.LIST_SLOS, 0) / checks, 1))
+                    .append(" SLO pages) for ").append(r.wantedMonitors()).append(" monitors, allowed ")
+                    .append(fmt(allowed, 1)).append(" | ").append(yes(met)).append(" |\n");
+        }
+        for (ScaleResult r : results) {
+            double allowed = rssAllowedMib(r.services());
+            double rss = r.memory() == null ? Double.NaN : r.memory().peakRssMib();
+            md.append("| Operator RSS <= 256 MiB at 1,000, <= 20 MiB more per further 1,000 | ").append(r.services())
+                    .append(" | peak RSS ").append(fmt(rss, 0)).append(" MiB, allowed ").append(fmt(allowed, 0))
+                    .append(" MiB | ").append(yes(rss > 0 && rss <= allowed)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** What the measured CPU per write says about the most this machine could serve, against the limit, per size. */
+    private String capacity() {
+        List<String> sizes = new ArrayList<>();
+        for (ScaleResult r : results) {
+            if (r.convergenceCpu() != null && r.flow() != null && r.flow().accepted() > 0) {
+                double perWrite = (r.convergenceCpu().operatorSeconds() + r.convergenceCpu().harnessSeconds())
+                        / r.flow().accepted();
+                double cap = machine.cores() / perWrite;
+                sizes.add(String.format(Locale.ROOT, "at %,d, %.1f ms per monitor write, so at most about %.0f"
+                        + " writes a second (the limit is %.0f%% of that)", r.services(), perWrite * 1000, cap,
+                        100 * limitRate() / cap));
+            }
+        }
+        if (sizes.isEmpty()) {
+            return "not measured";
+        }
+        return "CPU spent while converging by the operator, the simulator, the API server and the benchmark"
+                + " together, and what " + machine.cores() + " otherwise idle cores could serve at that cost: "
+                + String.join("; ", sizes) + ". Other work on the machine lowers the cap (see each size's load"
+                + " average).";
+    }
+
+    /** When the application jar next to the launcher was written, which says which build was measured. */
+    private static String builtAt(Path launcher) {
+        Path app = launcher.toAbsolutePath().getParent().resolve("app");
+        try (Stream<Path> files = Files.list(app)) {
+            return files.map(PerformanceReport::modified).max(Comparator.naturalOrder())
+                    .map(t -> DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
+                            .format(t)).orElse("at an unknown time");
+        } catch (IOException e) {
+            return "at an unknown time";
+        }
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    static double rssAllowedMib(int services) {
+        return TARGET_RSS_MIB_AT_1000 + TARGET_RSS_MIB_PER_FURTHER_1000 * Math.max(0, services - 1000) / 1000.0;
+    }
+
+    private void size(StringBuilder md, ScaleResult r) {
+        md.append("## ").append(String.format(Locale.ROOT, "%,d", r.services())).append(" ServiceMonitorings\n\n");
+        if (r.failure() != null) {
+            md.append("**The run did not complete:** ").append(r.failure()).append(".\n\n");
+        }
+        md.append("| Figure | mimamori | One custom resource per monitor (model) |\n| --- | --- | --- |\n");
+        row(md, "Time for this size, start-up and shut-down included", fmt(r.wallSeconds(), 0) + " s", "");
+        row(md, "Operator start-up (process start to ready)", fmt(r.operatorStartSeconds(), 1) + " s", "");
+        row(md, "Creating the ServiceMonitorings", fmt(r.createSeconds(), 1) + " s", "");
+        row(md, "First create until all Ready=True", r.readySeconds() == null
+                ? "not reached (" + r.readyCount() + " Ready)" : fmt(r.readySeconds(), 1) + " s", "");
+        row(md, "First create until all had their first telemetry check",
+                r.telemetrySeconds() == null ? "not reached" : fmt(r.telemetrySeconds(), 1) + " s", "");
+        long extraMonitors = accepted(r, DatadogSimulator.CREATE_MONITOR) - r.wantedMonitors();
+        long extraSlos = accepted(r, DatadogSimulator.CREATE_SLO) - r.wantedSlos();
+        row(md, "Monitors and SLOs in Datadog at convergence", r.monitors() + " monitors (" + r.wantedMonitors()
+                + " wanted), " + r.slos() + " SLOs (" + r.wantedSlos() + " wanted)" + (extraMonitors > 0
+                || extraSlos > 0 ? "; created beyond the wanted: " + extraMonitors + " monitors, " + extraSlos
+                + " SLOs" : ""), "");
+        double lowerBound = r.wantedMonitors() / limitRate();
+        row(md, "Least possible time for the wanted monitor writes at the limit", fmt(lowerBound, 1) + " s",
+                "the same (it creates the same monitors)");
+        if (r.flow() != null) {
+            WriteFlow.Figures f = r.flow();
+            row(md, "Monitor write rate, first write to last", fmt(f.ratePerSecond(), 1) + "/s over "
+                    + fmt(f.flowSeconds(), 1) + " s = " + pct(f.shareOfLimit()) + " of the limit", "");
+            row(md, "Full rate-limit windows in the flow", f.fullWindows() == 0 ? "none" : f.fullWindows()
+                    + " windows, mean " + pct(f.meanWindowShare()) + " of the limit, emptiest "
+                    + pct(f.minWindowShare()), "");
+            if (r.readySeconds() != null) {
+                row(md, "Least possible time / time until all Ready", pct(lowerBound / r.readySeconds()), "");
+            }
+            row(md, "429s during convergence", r.convergenceRefusedTotal() + " in all" + (r.convergenceRefused()
+                    .isEmpty() ? "" : " (" + byEndpoint(r.convergenceRefused()) + ")") + "; " + f.refused()
+                    + " on monitor writes, " + f.refusedAfterFirstWindow() + " of them in steady flow; the operator"
+                    + " counted " + fmt(r.operator429s(), 0), "");
+            if (!r.refusedSecondsIntoWindow().isEmpty()) {
+                row(md, "When the 429s came (seconds into their " + settings.writePeriodSeconds() + " s window; those"
+                        + " in the simulator's log of its last 10,000 calls)", String.join(", ",
+                        r.refusedSecondsIntoWindow().stream().map(t -> fmt(t, 2)).toList()), "");
+            }
+        }
+        row(md, "Datadog calls during convergence", r.convergenceTotal() + ": " + byEndpoint(r.convergenceCalls()),
+                "");
+        if (!r.events().isEmpty()) {
+            row(md, "Kubernetes Events written while converging", r.events().values().stream()
+                    .mapToInt(Integer::intValue).sum() + ": " + byEndpoint(r.events()), "");
+        }
+        if (r.steady() != null) {
+            ScaleResult.SteadyResync s = r.steady();
+            row(md, "Steady state: counted window", fmt(s.windowSeconds(), 0) + " s, " + s.driftChecks()
+                    + " drift check(s)", "");
+            row(md, "Steady state: Datadog calls in the window", s.totalCalls() + ": " + byEndpoint(s.calls()), "");
+            row(md, "Steady state: writes, list calls, 429s in the window", s.writes() + " writes, " + s.listCalls()
+                    + " list calls, " + s.answered429() + " answered 429", "");
+            if (s.driftChecks() > 0) {
+                SteadyCost.Figures c = SteadyCost.of(r);
+                String per10 = human(SteadyCost.DEFAULT_RESYNC);
+                row(md, "Calls per resync (one drift check; default interval " + per10 + ")",
+                        fmt(c.driftCheckCalls(), 1) + " calls, " + fmt(c.driftCheckWrites(), 1) + " writes",
+                        fmt(c.alternativePerHour() * SteadyCost.DEFAULT_RESYNC.toSeconds() / 3600.0, 0)
+                                + " calls, " + fmt(c.alternativeWritesPerHour()
+                                * SteadyCost.DEFAULT_RESYNC.toSeconds() / 3600.0, 0) + " writes");
+                row(md, "Telemetry checks (one round, every service, per " + human(
+                        SteadyCost.DEFAULT_TELEMETRY_INTERVAL) + ")", fmt(c.telemetryRound(), 0) + " scalar queries",
+                        "none");
+                row(md, "Calls per hour in steady state, at the defaults", fmt(c.perHour(), 0) + " ("
+                        + fmt(c.writesPerHour(), 0) + " writes)", fmt(c.alternativePerHour(), 0) + " ("
+                        + c.monitors() + " monitors x " + (SteadyCost.ALTERNATIVE_GETS_PER_HOUR
+                        + SteadyCost.ALTERNATIVE_VALIDATES_PER_HOUR + SteadyCost.ALTERNATIVE_PUTS_PER_HOUR)
+                        + ": " + SteadyCost.ALTERNATIVE_GETS_PER_HOUR + " GETs, "
+                        + SteadyCost.ALTERNATIVE_VALIDATES_PER_HOUR + " validate, "
+                        + SteadyCost.ALTERNATIVE_PUTS_PER_HOUR + " PUT; " + fmt(c.alternativeWritesPerHour(), 0)
+                        + " writes)");
+                row(md, "Alternative's steady calls / mimamori's", "", fmt(c.ratio(), 0) + " times as many");
+                row(md, "Steady writes per hour as a share of the simulated write limit",
+                        pct(c.writesPerHour() / (limitRate() * 3600)),
+                        pct(c.alternativeWritesPerHour() / (limitRate() * 3600)));
+            }
+        }
+        OperatorMemory.Figures m = r.memory();
+        if (m != null) {
+            row(md, "Operator memory", "peak RSS (VmHWM) " + fmt(m.peakRssMib(), 0) + " MiB; heap used (sampled"
+                    + " peak) " + fmt(m.peakHeapUsedMib(), 0) + " MiB, committed " + fmt(m.peakHeapCommittedMib(), 0)
+                    + " MiB, live data after GC " + fmt(m.peakLiveDataMib(), 0) + " MiB (" + m.samples()
+                    + " samples)", "");
+        }
+        ScaleResult.Cpu cpu = r.convergenceCpu();
+        if (cpu != null) {
+            row(md, "CPU from first create to convergence", "operator " + fmt(cpu.operatorSeconds(), 1) + " s ("
+                    + fmt(1000 * cpu.operatorSeconds() / Math.max(1, r.flow() == null ? 0 : r.flow().accepted()), 1)
+                    + " ms per monitor write), simulator + API server + benchmark " + fmt(cpu.harnessSeconds(), 1)
+                    + " s, over " + fmt(cpu.wallSeconds(), 1) + " s: " + fmt(cpu.coresBusy(), 2) + " of "
+                    + machine.cores() + " cores busy", "");
+        }
+        if (r.load() != null) {
+            row(md, "Machine load while this size ran (1-min load average)", "mean " + fmt(r.load().mean(), 1)
+                    + ", highest " + fmt(r.load().max(), 1) + " on " + machine.cores() + " cores", "");
+        }
+        row(md, "Operator log", r.logErrors() + " ERROR, " + r.logWarnings() + " WARN lines" + (r.sampleWarnings()
+                .isEmpty() ? "" : "; e.g. " + String.join(" / ", r.sampleWarnings().stream()
+                .map(s -> "`" + s.replace("|", "\\|").replace("`", "'") + "`").toList())), "");
+        md.append('\n');
+        for (String note : notes(r)) {
+            md.append("- ").append(note).append('\n');
+        }
+        md.append('\n');
+    }
+
+    /** What the figures of one size say beyond themselves, derived from them. */
+    private List<String> notes(ScaleResult r) {
+        List<String> notes = new ArrayList<>();
+        double leastWriteSeconds = r.wantedMonitors() / limitRate();
+        if (r.converged() && r.createSeconds() > leastWriteSeconds) {
+            notes.add("Creating the ServiceMonitorings through the mock API server took " + fmt(r.createSeconds(), 0)
+                    + " s, longer than their monitor writes need at the limit (" + fmt(leastWriteSeconds, 0)
+                    + " s): the resources arrived more slowly than the limit allowed their monitors to be written,"
+                    + " so the write rate here is bounded by their arrival as well as by the limit.");
+        }
+        long extraMonitors = accepted(r, DatadogSimulator.CREATE_MONITOR) - r.wantedMonitors();
+        long extraSlos = accepted(r, DatadogSimulator.CREATE_SLO) - r.wantedSlos();
+        if (extraMonitors > 0 || extraSlos > 0) {
+            notes.add("Convergence created " + extraMonitors + " monitors and " + extraSlos + " SLOs beyond the"
+                    + " wanted ones, that is, some twice; the deletes and updates counted here and in the steady"
+                    + " state remove the copies.");
+        }
+        ScaleResult.SteadyResync s = r.steady();
+        if (s != null && s.driftChecks() > 0) {
+            long fullPages = r.wantedMonitors() / MONITORS_PER_LIST_CALL;
+            if (s.monitorLists() / s.driftChecks() == fullPages + 1 && r.wantedMonitors() % MONITORS_PER_LIST_CALL
+                    == 0) {
+                notes.add("The monitor list reads pages of 1,000 until one comes back short; with a multiple of"
+                        + " 1,000 monitors that last page is empty, one call more than monitors / 1,000. The SLO"
+                        + " list pages the same way.");
+            }
+        }
+        return notes;
+    }
+
+    private void reproduce(StringBuilder md) {
+        md.append("## How to reproduce\n\n");
+        md.append("```sh\n");
+        md.append("make bench                        # builds, runs this benchmark for 100, 1000 and 5000, then the"
+                + " other benchmarks\n");
+        md.append("BENCH_SIZES=100,1000 make bench   # fewer sizes\n");
+        md.append("```\n\n");
+        md.append("`make bench` builds the operator (`target/quarkus-app`) and runs"
+                + " `dev.mimamori.bench.OperatorScaleBenchmark` first, which rewrites this file. Settings, each as an"
+                + " environment variable or a system property:\n\n");
+        md.append("| Variable | Property | Default | This run |\n| --- | --- | --- | --- |\n");
+        for (OperatorScaleBenchmark.Setting s : OperatorScaleBenchmark.Setting.values()) {
+            md.append("| `").append(s.env).append("` | `").append(s.property).append("` | ").append(code(s.fallback))
+                    .append(" | ").append(code(s.value())).append(" |\n");
+        }
+        md.append("\nThe operator's log for each size is written to `").append(settings.work())
+                .append("/operator-<size>.log`.\n");
+    }
+
+    private static String code(String value) {
+        return value.isEmpty() ? "(none)" : "`" + value + "`";
+    }
+
+    private String sizes() {
+        List<String> sizes = new ArrayList<>();
+        results.forEach(r -> sizes.add(String.valueOf(r.services())));
+        return String.join(", ", sizes);
+    }
+
+    private double limitRate() {
+        return settings.writeLimit() / (double) settings.writePeriodSeconds();
+    }
+
+    private static long accepted(ScaleResult r, String endpoint) {
+        return r.convergenceCalls().getOrDefault(endpoint, 0) - r.convergenceRefused().getOrDefault(endpoint, 0);
+    }
+
+    static String byEndpoint(Map<String, Integer> calls) {
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(calls).forEach((k, v) -> parts.add("`" + k + "` " + v));
+        return String.join(", ", parts);
+    }
+
+    private static void row(StringBuilder md, String... cells) {
+        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+
+    static String human(Duration d) {
+        if (d.toHours() > 0 && d.toMinutesPart() == 0) {
+            return d.toHours() + " h";
+        }
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
+    }
+
+    static String fmt(double value, int decimals) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%,." + decimals + "f", value);
+    }
+
+    static String pct(double share) {
+        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", share * 100);
+    }
+
+    private static String yes(boolean met) {
+        return met ? "yes" : "no";
+    }
+}
