@@ -93,10 +93,11 @@ class OwnedInventory<T> {
         List<T> listed;
         try {
             listed = lister.get();
-        } finally {
+        } catch (RuntimeException e) {
             synchronized (refreshLock) {
                 refreshing = false;
             }
+            throw e;
         }
         Map<String, List<T>> fresh = new HashMap<>();
         for (T item : listed) {
@@ -106,6 +107,8 @@ class OwnedInventory<T> {
             }
         }
         synchronized (refreshLock) {
+            // Only now: a write made after the list ended but before this point is newer than the list too.
+            refreshing = false;
             Map<String, List<T>> previous = byOwner;
             for (String owner : writtenDuringRefresh) {
                 fresh.put(owner, new ArrayList<>(previous.getOrDefault(owner, List.of())));
