@@ -138,9 +138,14 @@ public class DashboardSync {
     /**
      * Deletes the dashboards of profiles no ServiceMonitoring uses any more; returns those profiles. The profiles in
      * use are asked for under this object's lock, so a ServiceMonitoring that just got a dashboard keeps it.
+     * {@code profileOfCaller} is a profile known to be in use (the reconciling ServiceMonitoring's), or null.
      */
-    public synchronized Set<String> deleteUnused(Supplier<Set<String>> profilesInUse) {
+    public synchronized Set<String> deleteUnused(String profileOfCaller, Supplier<Set<String>> profilesInUse) {
         load();
+        if (profileOfCaller != null && byProfile.keySet().stream().allMatch(profileOfCaller::equals)) {
+            // Every reconcile asks; the only dashboard is the caller's own, in use by the caller: nothing to scan.
+            return Set.of();
+        }
         Set<String> inUse = profilesInUse.get();
         Set<String> deleted = new HashSet<>();
         for (Map.Entry<String, Entry> e : new ArrayList<>(byProfile.entrySet())) {

@@ -151,7 +151,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private DashboardStatus dashboard(ServiceMonitoring sm, Rendering rendering, List<String> rejected) {
         try {
             DashboardSync.Outcome outcome = dashboards.ensure(sm.getSpec().profileName(), rendering.dashboard());
-            dashboards.deleteUnused(() -> profilesInUse(null));
+            dashboards.deleteUnused(sm.getSpec().profileName(), () -> profilesInUse(null));
             if (outcome.change() != null) {
                 events.record(sm, KubeEvents.NORMAL, "Dashboard" + capitalised(outcome.change()),
                         "dashboard of profile " + sm.getSpec().profileName() + " " + outcome.change());
@@ -210,7 +210,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                 int slosDeleted = sloSync.deleteAll(sm.ownerKey());
                 LOG.infof("%s: deleted %d monitors and %d SLOs from Datadog", sm.ownerKey(), deleted, slosDeleted);
             }
-            dashboards.deleteUnused(() -> profilesInUse(sm));
+            dashboards.deleteUnused(null, () -> profilesInUse(sm));
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
             events.record(sm, KubeEvents.WARNING, Reasons.of(e),
