@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.List;
 
@@ -44,7 +45,8 @@ public class MonitorTemplate {
     public Integer priority;
 
     @Size(max = 50)
-    @JsonPropertyDescription("Extra tags for this monitor (key:value), lowercase.")
+    @ValidationRule(value = "self.all(t, !(t == 'managed-by' || t.startsWith('managed-by:') || t.startsWith('mimamori-')))", message = "tag keys managed-by and mimamori-* are reserved for the operator's ownership tags")
+    @JsonPropertyDescription("Extra tags for this monitor (key:value), lowercase. The keys managed-by and mimamori-* are reserved.")
     public List<String> tags;
 
     @JsonPropertyDescription("Alert and warning thresholds.")

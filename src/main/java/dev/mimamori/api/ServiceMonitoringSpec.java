@@ -28,7 +28,8 @@ public class ServiceMonitoringSpec {
     public String team;
 
     @Size(max = 50)
-    @JsonPropertyDescription("Extra tags (key:value, lowercase) put on every monitor of this service.")
+    @ValidationRule(value = "self.all(t, !(t == 'managed-by' || t.startsWith('managed-by:') || t.startsWith('mimamori-')))", message = "tag keys managed-by and mimamori-* are reserved for the operator's ownership tags")
+    @JsonPropertyDescription("Extra tags (key:value, lowercase) put on every monitor of this service. The keys managed-by and mimamori-* are reserved.")
     public List<String> tags;
 
     @Default("default")

@@ -26,6 +26,9 @@ public class ServiceMonitoringStatus {
     @JsonPropertyDescription("The SLOs managed for this service, with their Datadog ids and links.")
     public List<SloStatus> slos;
 
+    @JsonPropertyDescription("Datadog objects that could not be brought in line (refused, still referenced, or forbidden to the key), each with its reason; every other object converges regardless.")
+    public List<ObjectProblemStatus> problems;
+
     @JsonPropertyDescription("Whether Datadog receives the metrics this service's monitors and SLOs depend on.")
     public TelemetryStatus telemetry;
 }

@@ -29,6 +29,13 @@ public interface MimamoriConfig {
     @WithDefault("1h")
     Duration telemetryInterval();
 
+    /**
+     * How long monitors and SLOs of this cluster whose ServiceMonitoring no longer exists are left before they are
+     * deleted (a resource deleted while the operator was down, or without its finalizer).
+     */
+    @WithDefault("1h")
+    Duration orphanGracePeriod();
+
     /** How long a new service waits for its first telemetry check, so checks due together share one request. */
     @WithDefault("10s")
     Duration telemetryBatchDelay();

@@ -85,11 +85,17 @@ public class DatadogClient implements DatadogApi {
     private final ObjectMapper json;
     private final boolean configured;
     private final String appBaseUrl;
-    private final RateLimitBudget budget = new RateLimitBudget(Clock.systemUTC());
+    private final RateLimitBudget budget;
     private final MeterRegistry registry;
 
     public DatadogClient(MimamoriConfig config, MeterRegistry registry) {
+        this(config, registry, Clock.systemUTC());
+    }
+
+    @jakarta.inject.Inject
+    public DatadogClient(MimamoriConfig config, MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.budget = new RateLimitBudget(clock);
         MimamoriConfig.Datadog dd = config.datadog();
         this.configured = dd.apiKey().isPresent() && dd.appKey().isPresent();
         ApiClient client = new ApiClient();
@@ -286,7 +292,8 @@ public class DatadogClient implements DatadogApi {
             List<DashboardSummaryDefinition> batch = page == null || page.getDashboards() == null ? List.of()
                     : page.getDashboards();
             for (DashboardSummaryDefinition d : batch) {
-                result.add(new ManagedDashboard(d.getId(), d.getTitle(), d.getDescription(), d.getUrl(), null));
+                result.add(new ManagedDashboard(d.getId(), d.getTitle(), d.getDescription(), d.getUrl(),
+                        timeOf(d.getModifiedAt()), null));
             }
             if (batch.size() < DASHBOARD_PAGE_SIZE) {
                 return result;
@@ -312,6 +319,7 @@ public class DatadogClient implements DatadogApi {
         Dashboard body = toDashboard(definition);
         Dashboard created = call(CREATE_DASHBOARD, () -> dashboards.createDashboardWithHttpInfo(body));
         return new ManagedDashboard(created.getId(), created.getTitle(), created.getDescription(), created.getUrl(),
+                timeOf(created.getModifiedAt()),
                 json.valueToTree(created));
     }
 
@@ -320,6 +328,7 @@ public class DatadogClient implements DatadogApi {
         Dashboard body = toDashboard(definition);
         Dashboard updated = call(UPDATE_DASHBOARD, () -> dashboards.updateDashboardWithHttpInfo(id, body));
         return new ManagedDashboard(updated.getId(), updated.getTitle(), updated.getDescription(), updated.getUrl(),
+                timeOf(updated.getModifiedAt()),
                 json.valueToTree(updated));
     }
 
@@ -420,6 +429,10 @@ public class DatadogClient implements DatadogApi {
             count(endpoint, 0);
             throw DatadogErrors.translate(endpoint, 0, null, null, e);
         }
+    }
+
+    private static String timeOf(java.time.OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
     }
 
     private void count(String endpoint, int status) {

@@ -17,9 +17,19 @@ final class DatadogErrors {
     static DatadogException translate(String endpoint, int status, String body, Duration retryAfter, Throwable cause) {
         String detail = errorsOf(body);
         String suffix = detail.isEmpty() ? "" : ": " + detail;
-        if (status == 401 || status == 403) {
-            return new DatadogException(DatadogException.Kind.FORBIDDEN, "Datadog refused the keys (HTTP " + status
-                    + ") for " + endpoint + "; check DD_API_KEY, DD_APP_KEY, DD_SITE and the key's permissions");
+        if (status == 401) {
+            return new DatadogException(DatadogException.Kind.FORBIDDEN, "Datadog refused the keys (HTTP 401) for "
+                    + endpoint + "; check DD_API_KEY, DD_APP_KEY and DD_SITE");
+        }
+        if (status == 403) {
+            // A 403 may concern the key (a missing permission) or one object (restricted_roles): the caller decides.
+            return new DatadogException(DatadogException.Kind.FORBIDDEN, "Datadog refused access (HTTP 403) to "
+                    + endpoint + suffix + "; check the key's permissions, and the object's restricted roles");
+        }
+        // Datadog's wording of a refused delete has varied over the years; on a delete, a 400 means "still used".
+        if (status == 409 || (status == 400 && endpoint.startsWith("DELETE"))) {
+            return new DatadogException(DatadogException.Kind.REFERENCED, "Datadog will not delete it while "
+                    + "something refers to it" + suffix);
         }
         if (status == 429) {
             return new DatadogException(DatadogException.Kind.RATE_LIMITED,
@@ -51,7 +61,16 @@ final class DatadogErrors {
         }
         try {
             JsonNode errors = JSON.readTree(body).path("errors");
+            if (errors.isTextual()) {
+                // An SLO delete conflict has been seen as {"errors": "slo ... is referenced in ..."}: one string.
+                return errors.asText();
+            }
             List<String> lines = new ArrayList<>();
+            if (errors.isObject()) {
+                // ... and is modelled by the client as SLODeleteResponse: the reason keyed by SLO id.
+                errors.fields().forEachRemaining(e -> lines.add(e.getValue().asText()));
+                return String.join("; ", lines);
+            }
             errors.forEach(e -> lines.add(e.asText()));
             return String.join("; ", lines);
         } catch (Exception e) {

@@ -19,6 +19,8 @@ public class DatadogException extends RuntimeException {
         UNAVAILABLE(true),
         /** 400 or 422: Datadog refused the definition. */
         REJECTED(false),
+        /** 409, or a 400 on a delete because another object refers to this one: it stays until the reference goes. */
+        REFERENCED(false),
         /** 404. */
         NOT_FOUND(false);
 

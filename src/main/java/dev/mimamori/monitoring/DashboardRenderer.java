@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.DashboardSpec;
 import dev.mimamori.api.DashboardWidget;
 import dev.mimamori.datadog.DashboardDefinition;
-import dev.mimamori.datadog.OwnershipTags;
+import dev.mimamori.sync.Ownership;
 import dev.mimamori.status.Reasons;
 
 import java.util.List;
@@ -73,7 +73,7 @@ public final class DashboardRenderer {
                 d.putArray("requests").addObject().put("q", queries(w, where).get(0)).put("aggregator", "avg");
             }
             case monitors -> d.put("type", "manage_status").put("title", w.title)
-                    .put("query", "tag:\"" + OwnershipTags.CLUSTER + ":" + clusterName + "\" $service $env")
+                    .put("query", "tag:\"" + Ownership.CLUSTER + ":" + clusterName + "\" $service $env")
                     .put("summary_type", "monitors").put("display_format", "countsAndList")
                     .put("color_preference", "text").put("hide_zero_counts", true).put("sort", "status,asc");
             case note -> {
@@ -114,6 +114,10 @@ public final class DashboardRenderer {
 
     public static Optional<Owner> ownerOf(String description) {
         if (description == null) {
+            return Optional.empty();
+        }
+        // Exactly one marker: a description claiming two owners is nobody's.
+        if (description.indexOf("[mimamori ") != description.lastIndexOf("[mimamori ")) {
             return Optional.empty();
         }
         Matcher m = MARKER.matcher(description);

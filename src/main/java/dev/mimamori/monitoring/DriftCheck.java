@@ -3,6 +3,7 @@ package dev.mimamori.monitoring;
 import dev.mimamori.config.Leadership;
 import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.sync.Inventories;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,10 +27,9 @@ import java.util.function.Supplier;
 public class DriftCheck {
     private static final Logger LOG = Logger.getLogger(DriftCheck.class);
 
-    private final MonitorInventory inventory;
-    private final SloInventory slos;
-    private final DashboardSync dashboards;
-    private final ServiceMonitoringReconciler reconciler;
+    private final Inventories inventories;
+    private final ServiceMonitoringEvents wakeUps;
+    private final OrphanCollector orphans;
     /** After a failed check (Datadog unreachable, rate-limited) the next try comes this soon, not a resync later. */
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
@@ -40,12 +40,11 @@ public class DriftCheck {
     private volatile Instant lastRun;
     private volatile boolean lastFailed;
 
-    public DriftCheck(MonitorInventory inventory, SloInventory slos, DashboardSync dashboards,
-            ServiceMonitoringReconciler reconciler, MimamoriConfig config, Leadership leadership, Clock clock) {
-        this.inventory = inventory;
-        this.slos = slos;
-        this.dashboards = dashboards;
-        this.reconciler = reconciler;
+    public DriftCheck(Inventories inventories, ServiceMonitoringEvents wakeUps, OrphanCollector orphans,
+            MimamoriConfig config, Leadership leadership, Clock clock) {
+        this.inventories = inventories;
+        this.wakeUps = wakeUps;
+        this.orphans = orphans;
         this.config = config;
         this.leadership = leadership;
         this.clock = clock;
@@ -81,12 +80,13 @@ public class DriftCheck {
         lastRun = clock.instant();
         boolean failed = false;
         Set<String> changed = new HashSet<>();
-        for (var kind : List.<Supplier<Set<String>>>of(inventory::refresh, slos::refresh)) {
+        for (var kind : List.<Supplier<Set<String>>>of(inventories.monitors()::refresh,
+                inventories.slos()::refresh)) {
             try {
                 Set<String> owners = kind.get();
                 if (!owners.isEmpty()) {
                     LOG.infof("drift check: monitors or SLOs changed in Datadog for %s", owners);
-                    reconciler.wake(owners);
+                    wakeUps.wake(owners);
                     changed.addAll(owners);
                 }
             } catch (DatadogException e) {
@@ -96,15 +96,26 @@ public class DriftCheck {
             }
         }
         try {
-            Set<String> profiles = dashboards.refresh();
+            Set<String> profiles = inventories.dashboards().refresh();
             if (!profiles.isEmpty()) {
                 LOG.infof("drift check: dashboards of profiles %s changed in Datadog", profiles);
-                reconciler.wakeUsersOf(profiles);
+                wakeUps.wakeUsersOf(profiles);
             }
         } catch (DatadogException e) {
             failed = true;
             LOG.warnf("drift check of dashboards incomplete, retried in %ds: %s", RETRY_AFTER_FAILURE.toSeconds(),
                     e.getMessage());
+        }
+        wakeUps.wakeBlockedDeletions();
+        // Before the ServiceMonitoring cache is known, every owner would look gone.
+        if (!failed && wakeUps.isAttached()) {
+            try {
+                orphans.collect(wakeUps.owners());
+            } catch (DatadogException e) {
+                failed = true;
+                LOG.warnf("orphan collection incomplete, retried in %ds: %s", RETRY_AFTER_FAILURE.toSeconds(),
+                        e.getMessage());
+            }
         }
         lastFailed = failed;
         return changed;

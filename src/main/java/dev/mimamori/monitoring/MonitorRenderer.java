@@ -8,7 +8,8 @@ import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.api.TagRules;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.MonitorSettings;
-import dev.mimamori.datadog.OwnershipTags;
+import dev.mimamori.sync.MonitorKind;
+import dev.mimamori.sync.Ownership;
 import dev.mimamori.status.Reasons;
 
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public final class MonitorRenderer {
         requireTagValue("env", spec.env, true);
         requireTagValue("team", spec.team, false);
         for (String tag : nullToEmpty(spec.tags)) {
+            refuseReserved(tag, "spec.tags");
             if (!TagRules.isTag(tag)) {
                 throw new RenderException(Reasons.INVALID_TAG_VALUE, "tag \"" + tag
                         + "\" is not a valid Datadog tag (lowercase, starts with a letter; letters, digits, _ . : / -)");
@@ -62,6 +64,14 @@ public final class MonitorRenderer {
                 throw new RenderException(Reasons.INVALID_TAG_VALUE,
                         "notify entry \"" + handle + "\" is not a Datadog handle such as @slack-payments");
             }
+        }
+    }
+
+    /** Ownership tags are the operator's alone: one written by a person could claim or hide another's objects. */
+    static void refuseReserved(String tag, String where) {
+        if (Ownership.isReserved(tag)) {
+            throw new RenderException(Reasons.RESERVED_TAG, where + " has tag \"" + tag + "\", but tag keys "
+                    + "managed-by and mimamori-* are reserved for the operator's ownership tags; use another key");
         }
     }
 
@@ -112,10 +122,11 @@ public final class MonitorRenderer {
         if (spec.notify != null && !spec.notify.isEmpty()) {
             message = message + "\n\n" + String.join(" ", spec.notify);
         }
-        List<String> tags = new ArrayList<>(OwnershipTags.of(clusterName, ownerKey, t.name));
+        List<String> tags = new ArrayList<>(Ownership.tags(clusterName, ownerKey, MonitorKind.NAME_TAG, t.name));
         tags.addAll(serviceTags(spec));
         for (String tag : nullToEmpty(t.tags)) {
             String filled = fill.apply(tag);
+            refuseReserved(filled, where);
             if (!TagRules.isTag(filled)) {
                 throw new RenderException(Reasons.INVALID_TEMPLATE, where + " has tag \"" + filled
                         + "\", which is not a valid Datadog tag");

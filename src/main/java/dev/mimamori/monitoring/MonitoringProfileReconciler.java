@@ -6,16 +6,16 @@ import dev.mimamori.api.MonitoringProfileStatus;
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.status.Conditions;
 import dev.mimamori.status.Reasons;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import dev.mimamori.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Objects;
 
 /**
  * Tells the SRE team, on the profile itself, whether every template renders: a broken profile shows up here before
@@ -24,9 +24,11 @@ import java.util.Objects;
 @ControllerConfiguration(name = "monitoringprofile")
 public class MonitoringProfileReconciler implements Reconciler<MonitoringProfile> {
     private final MeterRegistry registry;
+    private final Clock clock;
 
-    public MonitoringProfileReconciler(MeterRegistry registry) {
+    public MonitoringProfileReconciler(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
     }
 
     @Override
@@ -34,25 +36,39 @@ public class MonitoringProfileReconciler implements Reconciler<MonitoringProfile
         registry.counter("mimamori.reconciles", "kind", "MonitoringProfile").increment();
         MonitoringProfileSpec spec = profile.getSpec() == null ? new MonitoringProfileSpec() : profile.getSpec();
         Rendering trial = MonitorRenderer.render(spec, sampleService(), "validation/sample", "validation");
-        MonitoringProfileStatus status = new MonitoringProfileStatus();
-        MonitoringProfileStatus previous = profile.getStatus();
-        status.conditions = previous == null ? new ArrayList<>() : new ArrayList<>(previous.conditions);
-        status.observedGeneration = profile.getMetadata().getGeneration();
+        MonitoringProfileStatus status = base(profile);
         status.monitorCount = spec.monitors == null ? 0 : spec.monitors.size();
         if (trial.ok()) {
             status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.TRUE,
                     Reasons.PROFILE_VALID, status.monitorCount + " monitor templates, " + trial.slos().size()
                             + " SLO templates" + (trial.dashboard().isPresent() ? " and the dashboard" : "")
-                            + " render", status.observedGeneration, Instant.now());
+                            + " render", status.observedGeneration, clock.instant());
         } else {
             status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
-                    trial.problem().reason(), trial.problem().message(), status.observedGeneration, Instant.now());
+                    trial.problem().reason(), trial.problem().message(), status.observedGeneration, clock.instant());
         }
-        if (Objects.equals(Serialization.asJson(previous), Serialization.asJson(status))) {
-            return UpdateControl.noUpdate();
-        }
-        profile.setStatus(status);
-        return UpdateControl.patchStatus(profile);
+        return StatusWriter.write(profile, status, null);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<MonitoringProfile> updateErrorStatus(MonitoringProfile profile,
+            Context<MonitoringProfile> context, Exception e) {
+        MonitoringProfileStatus status = base(profile);
+        status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
+                Reasons.RECONCILE_ERROR, "unexpected error, retried: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), status.observedGeneration,
+                clock.instant());
+        return StatusWriter.writeError(profile, status);
+    }
+
+    private static MonitoringProfileStatus base(MonitoringProfile profile) {
+        MonitoringProfileStatus status = new MonitoringProfileStatus();
+        MonitoringProfileStatus previous = profile.getStatus();
+        status.conditions = previous == null || previous.conditions == null ? new ArrayList<>()
+                : new ArrayList<>(previous.conditions);
+        status.monitorCount = previous == null ? null : previous.monitorCount;
+        status.observedGeneration = profile.getMetadata().getGeneration();
+        return status;
     }
 
     /** A service with every identity field set, so that any template the profile could legitimately use renders. */

@@ -1,46 +1,47 @@
 package dev.mimamori.monitoring;
 
+import dev.mimamori.api.DashboardStatus;
 import dev.mimamori.api.DeletionPolicy;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
-import dev.mimamori.api.ServiceMonitoringStatus;
 import dev.mimamori.config.MimamoriConfig;
-import dev.mimamori.api.DashboardStatus;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.RateLimitBudget;
 import dev.mimamori.status.KubeEvents;
 import dev.mimamori.status.Reasons;
+import dev.mimamori.status.StatusWriter;
+import dev.mimamori.sync.ObjectProblem;
+import dev.mimamori.sync.SyncRun;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Keeps one service's monitors in Datadog equal to what its profile and spec render to. Reads Datadog only through
- * the shared {@link MonitorInventory}; the periodic drift check ({@link DriftCheck}) wakes it up when Datadog changed.
+ * Keeps one service's monitors, SLOs and dashboard link in Datadog equal to what its profile and spec render to. It
+ * renders, hands the result to {@link ServiceSync}, tells what happened and writes status; it computes nothing
+ * itself. Background checks wake it through {@link ServiceMonitoringEvents}.
  */
 @ControllerConfiguration(name = "servicemonitoring")
 public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring>, Cleaner<ServiceMonitoring> {
@@ -48,73 +49,54 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
     /** Keys missing or refused: retried at most 5 minutes later (jitter included), so a fixed key is picked up. */
     static final Duration KEY_PROBLEM_RETRY = Duration.ofSeconds(285);
+    static final Duration DASHBOARD_BUSY_RETRY = Duration.ofSeconds(2);
+    /** A deletion Datadog refuses until someone removes a reference: looked at again every minute or so. */
+    static final Duration BLOCKED_DELETION_RETRY = Duration.ofSeconds(57);
 
     private final MimamoriConfig config;
-    private final MonitorSync sync;
-    private final MonitorInventory inventory;
-    private final SloSync sloSync;
-    private final SloInventory sloInventory;
-    private final DashboardSync dashboards;
+    private final ServiceSync sync;
     private final TelemetryCheck telemetry;
     private final DatadogApi datadog;
-    private volatile IndexedResourceCache<ServiceMonitoring> serviceMonitors;
+    private final ServiceMonitoringEvents wakeUps;
     private final KubeEvents events;
     private final MeterRegistry registry;
-    private final SimpleInboundEventSource<ServiceMonitoring> driftEvents = new SimpleInboundEventSource<>("drift");
+    private final Clock clock;
 
-    public ServiceMonitoringReconciler(MimamoriConfig config, MonitorSync sync, MonitorInventory inventory,
-            SloSync sloSync, SloInventory sloInventory, DashboardSync dashboards, TelemetryCheck telemetry,
-            DatadogApi datadog, KubeEvents events, MeterRegistry registry) {
+    public ServiceMonitoringReconciler(MimamoriConfig config, ServiceSync sync, TelemetryCheck telemetry,
+            DatadogApi datadog, ServiceMonitoringEvents wakeUps, KubeEvents events, MeterRegistry registry,
+            Clock clock) {
         this.config = config;
         this.sync = sync;
-        this.inventory = inventory;
-        this.sloSync = sloSync;
-        this.sloInventory = sloInventory;
-        this.dashboards = dashboards;
         this.telemetry = telemetry;
         this.datadog = datadog;
-        telemetry.wakeUp(this);
+        this.wakeUps = wakeUps;
         this.events = events;
         this.registry = registry;
+        this.clock = clock;
     }
 
     @Override
     public List<EventSource<?, ServiceMonitoring>> prepareEventSources(EventSourceContext<ServiceMonitoring> context) {
-        this.serviceMonitors = context.getPrimaryCache();
+        wakeUps.attach(context.getPrimaryCache());
         var profiles = InformerEventSourceConfiguration.from(MonitoringProfile.class, ServiceMonitoring.class)
                 .withName("profiles")
                 .withSecondaryToPrimaryMapper(profile -> context.getPrimaryCache()
                         .list(sm -> sm.getSpec() != null
                                 && sm.getSpec().profileName().equals(profile.getMetadata().getName()))
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .<ServiceMonitoring>withPrimaryToSecondaryMapper(sm -> Set.of(new ResourceID(
-                        sm.getSpec().profileName())))
+                .<ServiceMonitoring>withPrimaryToSecondaryMapper(sm -> sm.getSpec() == null ? Set.of()
+                        : Set.of(new ResourceID(sm.getSpec().profileName())))
                 .build();
-        return List.of(new InformerEventSource<>(profiles, context), driftEvents);
-    }
-
-    /** Asks for a reconcile of the ServiceMonitorings using these profiles (their dashboard changed in Datadog). */
-    public void wakeUsersOf(Set<String> profiles) {
-        if (serviceMonitors == null || profiles.isEmpty()) {
-            return;
-        }
-        serviceMonitors.list(sm -> sm.getSpec() != null && profiles.contains(sm.getSpec().profileName()))
-                .forEach(sm -> driftEvents.propagateEvent(ResourceID.fromResource(sm)));
-    }
-
-    /** Asks for a reconcile of these owners ({@code namespace/name}): what they have in Datadog changed. */
-    public void wake(Set<String> owners) {
-        for (String owner : owners) {
-            int slash = owner.indexOf('/');
-            if (slash > 0) {
-                driftEvents.propagateEvent(new ResourceID(owner.substring(slash + 1), owner.substring(0, slash)));
-            }
-        }
+        return List.of(new InformerEventSource<>(profiles, context), wakeUps.source());
     }
 
     @Override
     public UpdateControl<ServiceMonitoring> reconcile(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
         registry.counter("mimamori.reconciles", "kind", "ServiceMonitoring").increment();
+        if (sm.getSpec() == null) {
+            return fail(sm, Reasons.INVALID_TEMPLATE, "spec is missing: a ServiceMonitoring needs at least service "
+                    + "and env", null);
+        }
         MonitoringProfileSpec profile = profileFor(sm, context);
         if (profile == null) {
             return fail(sm, Reasons.PROFILE_NOT_FOUND, "MonitoringProfile \"" + sm.getSpec().profileName()
@@ -125,98 +107,103 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             return fail(sm, rendering.problem().reason(), rendering.problem().message(), null);
         }
         String owner = sm.ownerKey();
-        ServiceMonitoringStatusBuilder.Synced synced;
-        try {
-            SloSync.Upserted slos = sloSync.upsert(owner, rendering.slos());
-            List<DesiredMonitor> monitors = new ArrayList<>(rendering.monitors());
-            slos.slos().forEach(s -> monitors.addAll(s.desired().alertMonitors(s.id())));
-            MonitorSync.Outcome outcome = sync.sync(owner, monitors);
-            // Only now: Datadog refuses to delete an SLO while a burn-rate monitor still points at it.
-            List<String> slosDeleted = sloSync.deleteExtras(owner, slos.extras());
-            List<String> rejected = new ArrayList<>(slos.rejected());
-            // Told before the dashboard call, which may fail: these writes happened either way.
-            announce(sm, outcome, slos, slosDeleted);
-            DashboardStatus dashboard = dashboard(sm, rendering, rejected);
-            TelemetryCheck.Result seen = telemetry.resultFor(owner, new TelemetryCheck.Probe(sm.getSpec().service,
-                    sm.getSpec().env, TelemetryMetrics.in(queries(monitors, slos.slos()))));
-            synced = new ServiceMonitoringStatusBuilder.Synced(monitors.size(), outcome, slos.slos(), dashboard, seen,
-                    rejected);
-        } catch (DatadogException e) {
-            return fail(sm, Reasons.of(e), e.getMessage(), retryDelay(e));
+        ServiceSync.Outcome outcome = sync.sync(owner, rendering);
+        // Told before anything else can fail: these writes happened either way.
+        announce(sm, outcome.report());
+        if (outcome.failure() != null) {
+            return failOnDatadog(sm, outcome.failure());
         }
-        return withStatus(sm, ServiceMonitoringStatusBuilder.synced(sm, synced, Instant.now()), null);
+        ServiceSync.DashboardOutcome dashboard = sync.dashboard(sm.getSpec().profileName(), rendering.dashboard());
+        if (dashboard.report() != null) {
+            announce(sm, dashboard.report());
+        }
+        if (dashboard.failure() != null) {
+            return failOnDatadog(sm, dashboard.failure());
+        }
+        sync.deleteUnusedDashboards(sm.getSpec().profileName(), null);
+        List<ObjectProblem> problems = new ArrayList<>(outcome.report().problems());
+        if (dashboard.report() != null) {
+            problems.addAll(dashboard.report().problems());
+        }
+        TelemetryCheck.Result seen = telemetry.resultFor(owner, new TelemetryCheck.Probe(sm.getSpec().service,
+                sm.getSpec().env, TelemetryMetrics.in(queries(rendering, outcome))));
+        var synced = new ServiceMonitoringStatusBuilder.Synced(outcome, dashboardStatus(sm, dashboard.id()), seen,
+                problems);
+        // Another reconcile is creating the shared dashboard: look again shortly for its link, without waiting.
+        Duration again = dashboard.busy() && dashboard.id() == null && rendering.dashboard().isPresent()
+                ? RateLimitBudget.withJitter(DASHBOARD_BUSY_RETRY) : null;
+        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.synced(sm, synced, clock.instant()), again);
     }
 
-    /** The shared dashboard of the profile: made to exist (or go) as the profile says, then linked for this service. */
-    private DashboardStatus dashboard(ServiceMonitoring sm, Rendering rendering, List<String> rejected) {
-        try {
-            DashboardSync.Outcome outcome = dashboards.ensure(sm.getSpec().profileName(), rendering.dashboard());
-            dashboards.deleteUnused(sm.getSpec().profileName(), () -> profilesInUse(null));
-            if (outcome.change() != null) {
-                events.record(sm, KubeEvents.NORMAL, "Dashboard" + capitalised(outcome.change()),
-                        "dashboard of profile " + sm.getSpec().profileName() + " " + outcome.change());
-            }
-            if (outcome.id() == null) {
-                return null;
-            }
-            return new DashboardStatus(outcome.id(), datadog.dashboardUrl(outcome.id(),
-                    Map.of("service", sm.getSpec().service, "env", sm.getSpec().env)));
-        } catch (DatadogException e) {
-            if (e.kind() != DatadogException.Kind.REJECTED) {
-                throw e;
-            }
-            rejected.add("dashboard: " + e.getMessage());
+    @Override
+    public ErrorStatusUpdateControl<ServiceMonitoring> updateErrorStatus(ServiceMonitoring sm,
+            Context<ServiceMonitoring> context, Exception e) {
+        LOG.warnf("%s: reconcile failed, retried by the operator: %s", sm.ownerKey(), e.toString());
+        return StatusWriter.writeError(sm, ServiceMonitoringStatusBuilder.failed(sm, Reasons.RECONCILE_ERROR,
+                "unexpected error, retried: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), clock.instant()));
+    }
+
+    private DashboardStatus dashboardStatus(ServiceMonitoring sm, String id) {
+        if (id == null) {
             return null;
         }
+        return new DashboardStatus(id, datadog.dashboardUrl(id,
+                Map.of("service", sm.getSpec().service, "env", sm.getSpec().env)));
     }
 
-    /** Profiles used by ServiceMonitorings that are not being deleted, leaving out {@code leaving}. */
-    private Set<String> profilesInUse(ServiceMonitoring leaving) {
-        if (serviceMonitors == null) {
-            return Set.of();
-        }
-        return serviceMonitors.list(sm -> sm.getSpec() != null && sm.getMetadata().getDeletionTimestamp() == null
-                        && (leaving == null || !sm.getMetadata().getUid().equals(leaving.getMetadata().getUid())))
-                .map(sm -> sm.getSpec().profileName()).collect(Collectors.toSet());
-    }
-
-    private static List<String> queries(List<DesiredMonitor> monitors, List<SloSync.SyncedSlo> slos) {
+    private static List<String> queries(Rendering rendering, ServiceSync.Outcome outcome) {
         List<String> queries = new ArrayList<>();
-        monitors.forEach(m -> queries.add(m.definition().query()));
-        slos.forEach(s -> {
+        rendering.monitors().forEach(m -> queries.add(m.definition().query()));
+        outcome.slos().forEach(s -> {
             queries.add(s.desired().definition().numerator());
             queries.add(s.desired().definition().denominator());
         });
         return queries;
     }
 
-    private static String capitalised(String word) {
-        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
-    }
-
     @Override
     public DeleteControl cleanup(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
-        telemetry.forget(sm.ownerKey());
-        if (sm.getSpec() != null && sm.getSpec().effectiveDeletionPolicy() == DeletionPolicy.Orphan) {
-            inventory.forget(sm.ownerKey());
-            sloInventory.forget(sm.ownerKey());
-            events.record(sm, KubeEvents.NORMAL, "MonitorsOrphaned",
-                    "deletionPolicy is Orphan: the monitors and SLOs stay in Datadog");
-        }
+        String owner = sm.ownerKey();
+        telemetry.forget(owner);
         try {
-            if (sm.getSpec() == null || sm.getSpec().effectiveDeletionPolicy() != DeletionPolicy.Orphan) {
-                // Monitors first: the burn-rate monitors must be gone before Datadog lets their SLOs go.
-                int deleted = sync.deleteAll(sm.ownerKey());
-                int slosDeleted = sloSync.deleteAll(sm.ownerKey());
-                LOG.infof("%s: deleted %d monitors and %d SLOs from Datadog", sm.ownerKey(), deleted, slosDeleted);
+            if (sm.getSpec() != null && sm.getSpec().effectiveDeletionPolicy() == DeletionPolicy.Orphan) {
+                int released = sync.release(owner);
+                events.record(sm, KubeEvents.NORMAL, "MonitorsOrphaned", "deletionPolicy is Orphan: " + released
+                        + " monitors and SLOs stay in Datadog, no longer managed");
+            } else {
+                SyncRun.Report removed = sync.remove(owner);
+                announce(sm, removed);
+                if (!removed.problems().isEmpty()) {
+                    return blocked(sm, context, removed.problems());
+                }
             }
-            dashboards.deleteUnused(null, () -> profilesInUse(sm));
+            sync.deleteUnusedDashboards(null, sm.getMetadata().getUid());
+            wakeUps.deletionDone(owner);
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
             events.record(sm, KubeEvents.WARNING, Reasons.of(e),
                     "cannot delete the monitors yet, the finalizer stays until it succeeds: " + e.getMessage());
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryDelay(e).toMillis());
         }
+    }
+
+    /** The finalizer stays; the status and a Warning say which objects block it and how to unblock them. */
+    private DeleteControl blocked(ServiceMonitoring sm, Context<ServiceMonitoring> context,
+            List<ObjectProblem> problems) {
+        wakeUps.deletionBlocked(sm.ownerKey());
+        var status = ServiceMonitoringStatusBuilder.deletionBlocked(sm, problems, clock.instant());
+        String message = status.conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst()
+                .map(c -> c.getMessage()).orElse("");
+        boolean changed = !Serialization.asJson(sm.getStatus()).equals(Serialization.asJson(status));
+        if (changed) {
+            // A deletion returns no status of its own, so the reason is written here, once per change.
+            events.record(sm, KubeEvents.WARNING, Reasons.DELETION_BLOCKED, message);
+            sm.setStatus(status);
+            context.getClient().resource(sm).patchStatus();
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(
+                RateLimitBudget.withJitter(BLOCKED_DELETION_RETRY).toMillis());
     }
 
     private MonitoringProfileSpec profileFor(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
@@ -228,36 +215,35 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         return BuiltInProfile.NAME.equals(sm.getSpec().profileName()) ? BuiltInProfile.spec() : null;
     }
 
-    private void announce(ServiceMonitoring sm, MonitorSync.Outcome outcome, SloSync.Upserted slos,
-            List<String> slosDeleted) {
-        if (!slos.created().isEmpty()) {
-            events.record(sm, KubeEvents.NORMAL, "SlosCreated", "SLOs created in Datadog: " + slos.created());
+    /** One Normal event per kind of object and change, one Warning listing the objects Datadog would not change. */
+    private void announce(ServiceMonitoring sm, SyncRun.Report report) {
+        announce(sm, "Created", "created in Datadog", report.created());
+        announce(sm, "Updated", "updated in Datadog", report.updated());
+        announce(sm, "Deleted", "deleted from Datadog", report.deleted());
+        if (!report.problems().isEmpty()) {
+            events.record(sm, KubeEvents.WARNING, Reasons.of(report.problems().get(0).problem()),
+                    report.problems().stream().map(ObjectProblem::describe).collect(Collectors.joining("; ")));
         }
-        if (!slos.updated().isEmpty()) {
-            events.record(sm, KubeEvents.NORMAL, "SlosUpdated", "SLOs updated in Datadog: " + slos.updated());
+        if (report.changedAnything()) {
+            LOG.infof("%s: created %s, updated %s, deleted %s", sm.ownerKey(), report.created(), report.updated(),
+                    report.deleted());
         }
-        if (!slosDeleted.isEmpty()) {
-            events.record(sm, KubeEvents.NORMAL, "SlosDeleted", "deleted from Datadog: " + slosDeleted);
-        }
-        if (!slos.rejected().isEmpty()) {
-            events.record(sm, KubeEvents.WARNING, Reasons.MONITOR_REJECTED, String.join("; ", slos.rejected()));
-        }
-        if (!outcome.created().isEmpty()) {
-            events.record(sm, KubeEvents.NORMAL, "MonitorsCreated", "created in Datadog: " + outcome.created());
-        }
-        if (!outcome.updated().isEmpty()) {
-            events.record(sm, KubeEvents.NORMAL, "MonitorsUpdated", "updated in Datadog: " + outcome.updated());
-        }
-        if (!outcome.deleted().isEmpty()) {
-            events.record(sm, KubeEvents.NORMAL, "MonitorsDeleted", "deleted from Datadog: " + outcome.deleted());
-        }
-        if (!outcome.rejected().isEmpty()) {
-            events.record(sm, KubeEvents.WARNING, Reasons.MONITOR_REJECTED, String.join("; ", outcome.rejected()));
-        }
-        if (!outcome.created().isEmpty() || !outcome.updated().isEmpty() || !outcome.deleted().isEmpty()) {
-            LOG.infof("%s: created %s, updated %s, deleted %s", sm.ownerKey(), outcome.created(), outcome.updated(),
-                    outcome.deleted());
-        }
+    }
+
+    private void announce(ServiceMonitoring sm, String verb, String what, List<SyncRun.Named> changed) {
+        changed.stream().collect(Collectors.groupingBy(SyncRun.Named::kind, java.util.TreeMap::new,
+                Collectors.mapping(SyncRun.Named::name, Collectors.toList()))).forEach((kind, names) -> {
+                    String plural = switch (kind) {
+                        case "monitor" -> "Monitors";
+                        case "SLO" -> "Slos";
+                        default -> Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
+                    };
+                    events.record(sm, KubeEvents.NORMAL, plural + verb, kind + "s " + what + ": " + names);
+                });
+    }
+
+    private UpdateControl<ServiceMonitoring> failOnDatadog(ServiceMonitoring sm, DatadogException e) {
+        return fail(sm, Reasons.of(e), e.getMessage(), retryDelay(e));
     }
 
     private UpdateControl<ServiceMonitoring> fail(ServiceMonitoring sm, String reason, String message,
@@ -266,21 +252,8 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             events.record(sm, KubeEvents.WARNING, reason, message);
             LOG.warnf("%s: %s: %s", sm.ownerKey(), reason, message);
         }
-        return withStatus(sm, ServiceMonitoringStatusBuilder.failed(sm, reason, message, Instant.now()), retry);
-    }
-
-    /** Patches the status only when it changed, so an idle resync costs the API server nothing either. */
-    private static UpdateControl<ServiceMonitoring> withStatus(ServiceMonitoring sm, ServiceMonitoringStatus status,
-            Duration retry) {
-        boolean changed = !Objects.equals(Serialization.asJson(sm.getStatus()), Serialization.asJson(status));
-        UpdateControl<ServiceMonitoring> control;
-        if (changed) {
-            sm.setStatus(status);
-            control = UpdateControl.patchStatus(sm);
-        } else {
-            control = UpdateControl.noUpdate();
-        }
-        return retry == null ? control : control.rescheduleAfter(retry);
+        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.failed(sm, reason, message, clock.instant()),
+                retry);
     }
 
     /** Transient failures come back after the rate-limit reset or a short pause; key problems after a longer one. */

@@ -2,7 +2,9 @@ package dev.mimamori.monitoring;
 
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.api.SloTemplate;
-import dev.mimamori.datadog.OwnershipTags;
+import dev.mimamori.sync.MonitorKind;
+import dev.mimamori.sync.Ownership;
+import dev.mimamori.sync.SloKind;
 import dev.mimamori.datadog.SloDefinition;
 import dev.mimamori.status.Reasons;
 
@@ -50,7 +52,7 @@ final class SloRenderer {
         QuerySyntax.check(total, where + " (total)");
         String title = t.title != null ? fill.apply(t.title) : "[" + spec.env + "] " + spec.service + ": " + t.name;
         String description = t.description == null ? null : fill.apply(t.description);
-        List<String> tags = new ArrayList<>(OwnershipTags.ofSlo(clusterName, ownerKey, t.name));
+        List<String> tags = new ArrayList<>(Ownership.tags(clusterName, ownerKey, SloKind.NAME_TAG, t.name));
         tags.addAll(serviceTags);
         SloDefinition definition = new SloDefinition(title, description, tags, timeframe, target, warning, good,
                 total);
@@ -88,7 +90,7 @@ final class SloRenderer {
                 + BurnRateAlert.number(factor) + " times faster than the objective allows: at this pace " + share
                 + " of the budget is gone in " + span + ".{{/is_alert}}\n"
                 + "{{#is_recovery}}" + sloTitle + " is back within its error budget pace.{{/is_recovery}}" + notify;
-        List<String> tags = new ArrayList<>(OwnershipTags.of(clusterName, ownerKey, templateName));
+        List<String> tags = new ArrayList<>(Ownership.tags(clusterName, ownerKey, MonitorKind.NAME_TAG, templateName));
         tags.addAll(serviceTags);
         return new BurnRateAlert(templateName, timeframe, longWindow, shortWindow, factor, title, message, priority,
                 tags);

@@ -45,7 +45,7 @@ public class TelemetryCheck {
     private final Duration interval;
     private final Duration batchDelay;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private volatile ServiceMonitoringReconciler reconciler;
+    private final ServiceMonitoringEvents wakeUps;
     private BackgroundTask task;
 
     /** What one service needs: its identity and the metrics its monitors and SLOs read. */
@@ -72,7 +72,9 @@ public class TelemetryCheck {
     private record Entry(Probe probe, Result result, Instant attemptedAt) {
     }
 
-    public TelemetryCheck(DatadogApi datadog, Clock clock, MimamoriConfig config, Leadership leadership) {
+    public TelemetryCheck(DatadogApi datadog, Clock clock, MimamoriConfig config, Leadership leadership,
+            ServiceMonitoringEvents wakeUps) {
+        this.wakeUps = wakeUps;
         this.leadership = leadership;
         this.datadog = datadog;
         this.clock = clock;
@@ -88,11 +90,6 @@ public class TelemetryCheck {
         if (task != null) {
             task.close();
         }
-    }
-
-    /** Who to wake when a service's answer changes; set by the reconciler, which is created after this bean. */
-    void wakeUp(ServiceMonitoringReconciler reconciler) {
-        this.reconciler = reconciler;
     }
 
     /** The latest answer for the owner, registering (or replacing) what it needs; never calls Datadog. */
@@ -132,8 +129,8 @@ public class TelemetryCheck {
         if (!batch.isEmpty()) {
             changed.addAll(check(batch, now));
         }
-        if (!changed.isEmpty() && reconciler != null) {
-            reconciler.wake(changed);
+        if (!changed.isEmpty()) {
+            wakeUps.wake(changed);
         }
         return changed;
     }

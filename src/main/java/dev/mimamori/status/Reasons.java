@@ -1,6 +1,7 @@
 package dev.mimamori.status;
 
 import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.sync.ObjectProblem;
 
 /**
  * Every reason mimamori writes into a condition. They are API: tools and people match on them, so they never change
@@ -18,6 +19,12 @@ public final class Reasons {
     public static final String INVALID_TEMPLATE = "InvalidTemplate";
     public static final String INVALID_QUERY = "InvalidQuery";
     public static final String MONITOR_REJECTED = "MonitorRejected";
+    public static final String RESERVED_TAG = "ReservedTag";
+    // Ready=False: one Datadog object could not be brought in line; the others are (status.problems names it)
+    public static final String DELETION_BLOCKED = "DeletionBlocked";
+    public static final String OBJECT_FORBIDDEN = "ObjectForbidden";
+    // Ready=False: an unexpected error in the operator or the Kubernetes API (retried by the operator runtime)
+    public static final String RECONCILE_ERROR = "ReconcileError";
     // TelemetryFound
     public static final String TELEMETRY_FOUND = "TelemetryFound";
     public static final String TELEMETRY_MISSING = "TelemetryMissing";
@@ -32,6 +39,15 @@ public final class Reasons {
     private Reasons() {
     }
 
+    /** The reason for one object's problem; the most pressing first when several are listed. */
+    public static String of(ObjectProblem.Problem problem) {
+        return switch (problem) {
+            case REJECTED -> MONITOR_REJECTED;
+            case REFERENCED -> DELETION_BLOCKED;
+            case FORBIDDEN -> OBJECT_FORBIDDEN;
+        };
+    }
+
     /** The reason for a failed Datadog call: the one place that names Datadog's failures. */
     public static String of(DatadogException e) {
         return switch (e.kind()) {
@@ -39,6 +55,7 @@ public final class Reasons {
             case FORBIDDEN -> DATADOG_FORBIDDEN;
             case RATE_LIMITED -> DATADOG_RATE_LIMITED;
             case REJECTED -> MONITOR_REJECTED;
+            case REFERENCED -> DELETION_BLOCKED;
             default -> DATADOG_UNAVAILABLE;
         };
     }

@@ -3,10 +3,14 @@ package dev.mimamori.bench;
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.datadog.DatadogClient;
 import dev.mimamori.monitoring.BuiltInProfile;
-import dev.mimamori.monitoring.MonitorInventory;
 import dev.mimamori.monitoring.MonitorRenderer;
-import dev.mimamori.monitoring.MonitorSync;
 import dev.mimamori.monitoring.Rendering;
+import dev.mimamori.datadog.ManagedMonitor;
+import dev.mimamori.datadog.MonitorDefinition;
+import dev.mimamori.sync.Desired;
+import dev.mimamori.sync.Inventory;
+import dev.mimamori.sync.MonitorKind;
+import dev.mimamori.sync.SyncRun;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,13 +42,21 @@ public final class EconomyBenchmark {
                 + " resync interval (default 10 min), i.e. 6 per hour for up to 1,000 monitors.");
     }
 
+    private static void sync(Inventory<MonitorDefinition, ManagedMonitor> inventory, String owner,
+            Rendering rendering) {
+        SyncRun run = new SyncRun(owner);
+        run.upsert(inventory, rendering.monitors().stream()
+                .map(m -> new Desired<>(m.templateName(), m.definition())).toList());
+        run.finish();
+    }
+
     private static void run(int services) {
         try (DatadogSimulator sim = new DatadogSimulator().start()) {
             sim.setRateLimit("*", 1_000_000, 10);
             TestConfig config = new TestConfig(sim.url(), "test-api-key", "test-app-key", Duration.ofSeconds(30));
             DatadogClient client = new DatadogClient(config, new SimpleMeterRegistry());
-            MonitorInventory inventory = new MonitorInventory(client, config, new SimpleMeterRegistry());
-            MonitorSync sync = new MonitorSync(client, inventory);
+            Inventory<MonitorDefinition, ManagedMonitor> inventory = new Inventory<>(new MonitorKind(client, "c1"),
+                    null);
             List<Rendering> renderings = new ArrayList<>();
             for (int i = 0; i < services; i++) {
                 ServiceMonitoringSpec spec = new ServiceMonitoringSpec();
@@ -54,7 +66,7 @@ public final class EconomyBenchmark {
             }
             long start = System.nanoTime();
             for (int i = 0; i < services; i++) {
-                sync.sync("bench/svc-" + i, renderings.get(i).monitors());
+                sync(inventory, "bench/svc-" + i, renderings.get(i));
             }
             double firstSync = (System.nanoTime() - start) / 1e9;
             int creates = sim.calls(DatadogSimulator.CREATE_MONITOR);
@@ -68,7 +80,7 @@ public final class EconomyBenchmark {
             sim.resetCounts();
             long resyncStart = System.nanoTime();
             for (int i = 0; i < services; i++) {
-                sync.sync("bench/svc-" + i, renderings.get(i).monitors());
+                sync(inventory, "bench/svc-" + i, renderings.get(i));
             }
             long resyncMs = (System.nanoTime() - resyncStart) / 1_000_000;
             System.out.printf("%9d %9d %12d %14.1f %16d %14d %14d %12d%n", services, services * 6, creates, firstSync,

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.testing.TestConfig;
 import dev.mimamori.sim.DatadogSimulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.mimamori.sync.MonitorKind;
+import dev.mimamori.sync.Ownership;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +51,7 @@ class DatadogClientTest {
     }
 
     static MonitorDefinition definition(String owner, String template, double threshold) {
-        List<String> tags = new ArrayList<>(OwnershipTags.of("c1", owner, template));
+        List<String> tags = new ArrayList<>(Ownership.tags("c1", owner, MonitorKind.NAME_TAG, template));
         return new MonitorDefinition("t " + template, "query alert", "avg(last_5m):avg:x{service:a} > " + threshold,
                 "msg {{value}}", 3, tags, new TreeMap<>(Map.of("critical", threshold)), MonitorSettings.NONE);
     }
@@ -63,7 +65,7 @@ class DatadogClientTest {
                     .add("mimamori-owner:ns/s" + (i % 7)).add("mimamori-monitor:t" + i);
             sim.putMonitor(m);
         }
-        List<ManagedMonitor> listed = client().listMonitors(OwnershipTags.ofCluster("c1"));
+        List<ManagedMonitor> listed = client().listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":c1"));
 
         assertThat(listed).hasSize(2000);
         assertThat(sim.listCalls()).isEqualTo(3);
@@ -78,11 +80,11 @@ class DatadogClientTest {
         DatadogClient client = client();
         MonitorDefinition wanted = definition("ns/a", "latency", 400);
         ManagedMonitor created = client.createMonitor(wanted);
-        ManagedMonitor listed = client.listMonitors(OwnershipTags.ofCluster("c1")).get(0);
+        ManagedMonitor listed = client.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":c1")).get(0);
 
         assertThat(created.id()).isEqualTo(listed.id());
         assertThat(wanted.isSatisfiedBy(listed.definition())).isTrue();
-        assertThat(listed.owner()).isEqualTo("ns/a");
+        assertThat(new MonitorKind(client, "c1").ownership(listed)).map(Ownership.Owned::owner).contains("ns/a");
         assertThat(client.monitorUrl(created.id())).isEqualTo(sim.url() + "/monitors/" + created.id());
     }
 

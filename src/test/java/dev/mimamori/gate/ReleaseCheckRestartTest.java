@@ -61,7 +61,7 @@ class ReleaseCheckRestartTest {
 
     Operator startOperator() {
         KubernetesClient own = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-        KubeEvents events = new KubeEvents(own);
+        KubeEvents events = new KubeEvents(own, java.time.Clock.systemUTC());
         ReleaseCheckReconciler reconciler = new ReleaseCheckReconciler(own, datadogApi,
                 new RolloutActions(own, datadogApi, events), new GateProfiles(own), events, new SimpleMeterRegistry(),
                 MovableClock.INSTANCE, config);

@@ -56,8 +56,11 @@ class DashboardSloTelemetryOperatorTest {
             sm.getSpec().profile = "dash-web";
             client.resource(sm).create();
         }
-        List<ServiceMonitoring> ready = List.of(awaitReady("dash", "cart"), awaitReady("dash", "search"),
-                awaitReady("dash", "payments"));
+        List.of("cart", "search", "payments").forEach(s -> awaitReady("dash", s));
+        // One reconcile creates the shared dashboard; the others link it a moment later, without waiting for it.
+        await().atMost(Duration.ofSeconds(20)).until(() -> List.of("cart", "search", "payments").stream()
+                .allMatch(s -> get("dash", s).getStatus().dashboard != null));
+        List<ServiceMonitoring> ready = List.of(get("dash", "cart"), get("dash", "search"), get("dash", "payments"));
 
         List<ObjectNode> dashboards = dashboardsOf("dash-web");
         assertThat(dashboards).hasSize(1);

@@ -231,7 +231,7 @@ class ServiceMonitoringOperatorTest {
     }
 
     @Test
-    void anUnchangedResyncMakesNoWritesOneListPerKindAndOneReadPerDashboard() {
+    void anUnchangedResyncMakesNoWritesAndOneListPerKind() {
         Resources.namespace(client, "steady");
         for (int i = 0; i < 5; i++) {
             client.resource(Resources.serviceMonitoring("steady", "svc-" + i, "svc-" + i, "prod")).create();
@@ -250,9 +250,9 @@ class ServiceMonitoringOperatorTest {
         assertThat(datadog.writeCalls()).isZero();
         assertThat(datadog.calls(DatadogSimulator.LIST_MONITORS)).isEqualTo(1);
         assertThat(datadog.calls(DatadogSimulator.LIST_SLOS)).isEqualTo(1);
-        // The shared dashboards: one read each, for the profiles in use (default, and perhaps another test's).
-        assertThat(datadog.calls(DatadogSimulator.GET_DASHBOARD)).isBetween(1, 2);
-        assertThat(datadog.totalCalls()).isLessThanOrEqualTo(4);
+        // The shared dashboards: one list tells by their modified time that none needs reading.
+        assertThat(datadog.calls(DatadogSimulator.GET_DASHBOARD)).isZero();
+        assertThat(datadog.totalCalls()).isLessThanOrEqualTo(3);
     }
 
     ServiceMonitoring get(String namespace, String name) {

@@ -19,7 +19,7 @@ final class DeploymentRolloutRestart {
         KubernetesClient own = new KubernetesClientBuilder().withConfig(base.getConfiguration()).build();
         Operator operator = new Operator(o -> o.withKubernetesClient(own).withCloseClientOnStop(true)
                 .withUseSSAToPatchPrimaryResource(false));
-        operator.register(new DeploymentRolloutReconciler(own, new KubeEvents(own), new SimpleMeterRegistry(),
+        operator.register(new DeploymentRolloutReconciler(own, new KubeEvents(own, java.time.Clock.systemUTC()), new SimpleMeterRegistry(),
                 MovableClock.INSTANCE), c -> c.settingNamespace(namespace));
         operator.start();
         try {

@@ -98,6 +98,7 @@ public final class DatadogSimulator implements AutoCloseable {
     public DatadogSimulator(String apiKey, String appKey) {
         this.initialKeys = new Keys(apiKey, appKey);
         this.keys = initialKeys;
+        monitors.useSloUsers(slos::usingMonitor);
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
@@ -417,6 +418,11 @@ public final class DatadogSimulator implements AutoCloseable {
         return monitors.put(monitor);
     }
 
+    /** Creates a dashboard as a person would in the UI (checked like an API request); returns its id. */
+    public String putDashboard(ObjectNode body) {
+        return dashboards.create(body).path("id").asText();
+    }
+
     /** Copies of all dashboards, in creation order. */
     public List<ObjectNode> dashboards() {
         return dashboards.snapshot();
@@ -481,6 +487,14 @@ public final class DatadogSimulator implements AutoCloseable {
     }
 
     /** Copies of the events posted so far. */
+    /**
+     * Puts a restriction policy on an SLO that the operator's key has no role in, as a team could in Datadog: reads
+     * still work, updates and deletes answer 403.
+     */
+    public void restrictSlo(String id) {
+        slos.restrict(id);
+    }
+
     public List<ObjectNode> events() {
         return events.snapshot();
     }

@@ -67,6 +67,14 @@ final class SimulatedDashboards {
         return stored.deepCopy();
     }
 
+    /** Only the listed roles may edit a dashboard with restricted_roles; the simulator's key has none. */
+    private static void refuseIfRestricted(ObjectNode dashboard) {
+        JsonNode roles = dashboard.path("restricted_roles");
+        if (roles.isArray() && !roles.isEmpty()) {
+            throw new ApiError(403, "Forbidden");
+        }
+    }
+
     synchronized ObjectNode get(String id) {
         return require(id).deepCopy();
     }
@@ -76,6 +84,7 @@ final class SimulatedDashboards {
         // Datadog checks the body before it looks the dashboard up.
         DashboardValidator.check(request);
         ObjectNode previous = require(id);
+        refuseIfRestricted(previous);
         ObjectNode stored = build(id, writable(request), createdAt(previous), next(previous));
         dashboards.put(id, stored);
         return stored.deepCopy();
@@ -83,6 +92,7 @@ final class SimulatedDashboards {
 
     synchronized String delete(String id) {
         ObjectNode removed = require(id);
+        refuseIfRestricted(removed);
         dashboards.remove(id);
         ObjectNode summary = summary(removed);
         summary.put("deleted_at", SimulatedMonitors.format(now.get()));

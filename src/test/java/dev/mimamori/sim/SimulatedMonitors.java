@@ -58,6 +58,13 @@ final class SimulatedMonitors {
         this(now, sloId -> null);
     }
 
+    /** The ids of monitor-based SLOs that use a monitor; set once the SLOs exist. */
+    private volatile java.util.function.LongFunction<List<String>> sloUsers = id -> List.of();
+
+    void useSloUsers(java.util.function.LongFunction<List<String>> users) {
+        this.sloUsers = users;
+    }
+
     SimulatedMonitors(Supplier<Instant> now, MonitorValidator.SloLookup slos) {
         this.now = now;
         this.slos = slos;
@@ -82,6 +89,7 @@ final class SimulatedMonitors {
 
     /** Partial update: only fields present in the request replace the stored ones. */
     synchronized ObjectNode update(long id, ObjectNode request) {
+        refuseIfRestricted(require(id));
         ObjectNode merged = require(id).deepCopy();
         merged.setAll(writable(request));
         // A replaced options object is checked as sent, before Datadog's defaults are refilled.
@@ -92,10 +100,61 @@ final class SimulatedMonitors {
         return merged.deepCopy();
     }
 
-    synchronized long delete(long id) {
-        require(id);
+    /**
+     * Deletes a monitor unless a composite monitor or a monitor-based SLO uses it: Datadog answers 400 then, unless
+     * {@code force}. A monitor restricted to roles the caller lacks answers 403.
+     */
+    long delete(long id, boolean force) {
+        // Asked before taking this lock: an SLO delete holds the SLOs' lock and then takes this one.
+        List<String> usedBy = force ? List.of() : sloUsers.apply(id);
+        synchronized (this) {
+            return deleteUnlessUsed(id, force, usedBy);
+        }
+    }
+
+    private long deleteUnlessUsed(long id, boolean force, List<String> usedBy) {
+        ObjectNode monitor = require(id);
+        refuseIfRestricted(monitor);
+        if (!force) {
+            List<String> composites = new ArrayList<>();
+            for (ObjectNode m : monitors.values()) {
+                if ("composite".equals(m.path("type").asText()) && compositeMembers(m).contains(id)) {
+                    composites.add(Long.toString(m.path("id").asLong()));
+                }
+            }
+            if (!composites.isEmpty()) {
+                throw ApiError.badRequest("monitor [" + id + "," + monitor.path("name").asText()
+                        + "] is referenced in composite monitors: [" + String.join(", ", composites) + "]");
+            }
+            if (!usedBy.isEmpty()) {
+                throw ApiError.badRequest("monitor [" + id + "," + monitor.path("name").asText()
+                        + "] is referenced in slos: " + usedBy);
+            }
+        }
         monitors.remove(id);
         return id;
+    }
+
+    /** The monitor ids a composite monitor's query combines, e.g. {@code 12 && !34}. */
+    static Set<Long> compositeMembers(ObjectNode composite) {
+        Set<Long> ids = new java.util.HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b\\d+\\b")
+                .matcher(composite.path("query").asText(""));
+        while (m.find()) {
+            ids.add(Long.parseLong(m.group()));
+        }
+        return ids;
+    }
+
+    /**
+     * Datadog lets only the listed roles edit a monitor with restricted_roles; the simulator's key has no role, as
+     * an operator's service account usually has none of the teams' roles.
+     */
+    private static void refuseIfRestricted(ObjectNode monitor) {
+        JsonNode roles = monitor.path("restricted_roles");
+        if (roles.isArray() && !roles.isEmpty()) {
+            throw new ApiError(403, "Forbidden");
+        }
     }
 
     /** Validates a new definition without storing it. */

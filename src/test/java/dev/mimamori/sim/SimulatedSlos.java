@@ -47,6 +47,32 @@ final class SimulatedSlos {
     // Seeded, so a test run sees the same ids every time.
     private final Random idSource = new Random(0x5105L);
 
+    /** SLOs under a restriction policy that gives the simulator's key no editing role. */
+    private final java.util.Set<String> restricted = new java.util.HashSet<>();
+
+    synchronized void restrict(String id) {
+        restricted.add(id);
+    }
+
+    private void refuseIfRestricted(String id) {
+        if (restricted.contains(id)) {
+            throw new ApiError(403, "Forbidden");
+        }
+    }
+
+    /** The ids of monitor-based SLOs built on this monitor. */
+    synchronized List<String> usingMonitor(long monitorId) {
+        List<String> ids = new ArrayList<>();
+        for (ObjectNode slo : slos.values()) {
+            for (JsonNode m : slo.path("monitor_ids")) {
+                if (m.asLong() == monitorId) {
+                    ids.add(slo.path("id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
     SimulatedSlos(Supplier<Instant> now, SimulatedMonitors monitors, SimulatedDashboards dashboards) {
         this.now = now;
         this.monitors = monitors;
@@ -71,6 +97,7 @@ final class SimulatedSlos {
     /** PUT replaces the whole SLO; id, creator and creation time stay. */
     synchronized ObjectNode update(String id, ObjectNode request) {
         ObjectNode previous = require(id);
+        refuseIfRestricted(id);
         SloValidator.check(request, monitorId -> monitors.find(monitorId) != null);
         ObjectNode stored = build(id, request, previous.path("created_at").asLong(), next(previous));
         store(stored);
@@ -85,6 +112,7 @@ final class SimulatedSlos {
      */
     synchronized String delete(String id, boolean force) {
         ObjectNode slo = require(id);
+        refuseIfRestricted(id);
         if (!force) {
             List<ObjectNode> showing = dashboards.showingSlo(id);
             if (!showing.isEmpty()) {

@@ -161,7 +161,7 @@ final class SimulatorDispatcher extends Dispatcher {
                 return ok(200, sim.monitors.update(idOf(path), object(body)), limits);
             }
             case DELETE_MONITOR -> {
-                long id = sim.monitors.delete(idOf(path));
+                long id = sim.monitors.delete(idOf(path), "true".equalsIgnoreCase(url.queryParameter("force")));
                 return ok(200, JSON.createObjectNode().put("deleted_monitor_id", id), limits);
             }
             case VALIDATE_MONITOR -> {

@@ -33,6 +33,11 @@ public record TestConfig(String url, String apiKey, String appKey, Duration read
     }
 
     @Override
+    public Duration orphanGracePeriod() {
+        return Duration.ofHours(1);
+    }
+
+    @Override
     public Datadog datadog() {
         return new Datadog() {
             public Optional<String> apiKey() {

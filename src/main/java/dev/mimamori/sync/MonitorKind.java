@@ -1,0 +1,86 @@
+package dev.mimamori.sync;
+
+import dev.mimamori.datadog.DatadogApi;
+import dev.mimamori.datadog.ManagedMonitor;
+import dev.mimamori.datadog.MonitorDefinition;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Monitors: listed by the ownership tags (one call per 1,000), oldest first by id. */
+public final class MonitorKind implements ObjectKind<MonitorDefinition, ManagedMonitor> {
+    /** The tag naming which of its owner's monitors this is (the template name). */
+    public static final String NAME_TAG = "mimamori-monitor";
+
+    private final DatadogApi datadog;
+    private final String cluster;
+
+    public MonitorKind(DatadogApi datadog, String cluster) {
+        this.datadog = datadog;
+        this.cluster = cluster;
+    }
+
+    @Override
+    public String noun() {
+        return "monitor";
+    }
+
+    @Override
+    public Optional<Ownership.Owned> ownership(ManagedMonitor actual) {
+        return Ownership.of(actual.definition().tags(), cluster, NAME_TAG);
+    }
+
+    @Override
+    public String id(ManagedMonitor actual) {
+        return Long.toString(actual.id());
+    }
+
+    @Override
+    public Comparator<ManagedMonitor> oldestFirst() {
+        return Comparator.comparingLong(ManagedMonitor::id);
+    }
+
+    @Override
+    public boolean isSatisfiedBy(MonitorDefinition desired, ManagedMonitor actual) {
+        return desired.isSatisfiedBy(actual.definition());
+    }
+
+    @Override
+    public List<ManagedMonitor> listAll() {
+        return datadog.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":" + cluster));
+    }
+
+    @Override
+    public List<ManagedMonitor> listOwner(String owner) {
+        return datadog.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":" + cluster,
+                Ownership.OWNER + ":" + owner));
+    }
+
+    @Override
+    public ManagedMonitor create(MonitorDefinition desired) {
+        return datadog.createMonitor(desired);
+    }
+
+    @Override
+    public ManagedMonitor update(ManagedMonitor current, MonitorDefinition desired) {
+        return datadog.updateMonitor(current.id(), desired);
+    }
+
+    @Override
+    public void delete(ManagedMonitor actual) {
+        datadog.deleteMonitor(actual.id());
+    }
+
+    @Override
+    public void release(ManagedMonitor actual) {
+        MonitorDefinition d = actual.definition();
+        datadog.updateMonitor(actual.id(), new MonitorDefinition(d.name(), d.type(), d.query(), d.message(),
+                d.priority(), Ownership.released(d.tags()), d.thresholds(), d.settings()));
+    }
+
+    @Override
+    public String url(ManagedMonitor actual) {
+        return datadog.monitorUrl(actual.id());
+    }
+}

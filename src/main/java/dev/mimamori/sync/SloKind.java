@@ -1,0 +1,85 @@
+package dev.mimamori.sync;
+
+import dev.mimamori.datadog.DatadogApi;
+import dev.mimamori.datadog.ManagedSlo;
+import dev.mimamori.datadog.SloDefinition;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** SLOs: Datadog filters the list on one tag (the cluster's); ownership is checked on every object read. */
+public final class SloKind implements ObjectKind<SloDefinition, ManagedSlo> {
+    /** The tag naming which of its owner's SLOs this is. */
+    public static final String NAME_TAG = "mimamori-slo";
+
+    private final DatadogApi datadog;
+    private final String cluster;
+
+    public SloKind(DatadogApi datadog, String cluster) {
+        this.datadog = datadog;
+        this.cluster = cluster;
+    }
+
+    @Override
+    public String noun() {
+        return "SLO";
+    }
+
+    @Override
+    public Optional<Ownership.Owned> ownership(ManagedSlo actual) {
+        return Ownership.of(actual.definition().tags(), cluster, NAME_TAG);
+    }
+
+    @Override
+    public String id(ManagedSlo actual) {
+        return actual.id();
+    }
+
+    @Override
+    public Comparator<ManagedSlo> oldestFirst() {
+        return Comparator.comparingLong(ManagedSlo::createdAt).thenComparing(ManagedSlo::id);
+    }
+
+    @Override
+    public boolean isSatisfiedBy(SloDefinition desired, ManagedSlo actual) {
+        return desired.isSatisfiedBy(actual.definition());
+    }
+
+    @Override
+    public List<ManagedSlo> listAll() {
+        return datadog.listSlos(Ownership.CLUSTER + ":" + cluster);
+    }
+
+    @Override
+    public List<ManagedSlo> listOwner(String owner) {
+        return datadog.listSlos(Ownership.OWNER + ":" + owner);
+    }
+
+    @Override
+    public ManagedSlo create(SloDefinition desired) {
+        return datadog.createSlo(desired);
+    }
+
+    @Override
+    public ManagedSlo update(ManagedSlo current, SloDefinition desired) {
+        return datadog.updateSlo(current.id(), desired);
+    }
+
+    @Override
+    public void delete(ManagedSlo actual) {
+        datadog.deleteSlo(actual.id());
+    }
+
+    @Override
+    public void release(ManagedSlo actual) {
+        SloDefinition d = actual.definition();
+        datadog.updateSlo(actual.id(), new SloDefinition(d.name(), d.description(), Ownership.released(d.tags()),
+                d.timeframe(), d.target(), d.warning(), d.numerator(), d.denominator()));
+    }
+
+    @Override
+    public String url(ManagedSlo actual) {
+        return datadog.sloUrl(actual.id());
+    }
+}

@@ -1,0 +1,79 @@
+package dev.mimamori.sync;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mimamori.datadog.DashboardDefinition;
+import dev.mimamori.datadog.ManagedDashboard;
+import dev.mimamori.testing.InMemoryDatadog;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DashboardKindTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final InMemoryDatadog datadog = new InMemoryDatadog();
+    private final Inventory<DashboardDefinition, ManagedDashboard> dashboards =
+            new Inventory<>(new DashboardKind(datadog, "c1"), null);
+
+    private static DashboardDefinition dashboard(String profile, String cluster, String title) {
+        ObjectNode body = JSON.createObjectNode().put("title", title).put("layout_type", "ordered")
+                .put("description", "The team's view.\n[mimamori cluster=" + cluster + " profile=" + profile + "]");
+        body.putArray("widgets");
+        return new DashboardDefinition(body);
+    }
+
+    private void sync(String profile, Optional<DashboardDefinition> wanted) {
+        SyncRun run = new SyncRun(profile);
+        run.upsert(dashboards, wanted.map(d -> List.of(new Desired<>(DashboardKind.NAME, d))).orElse(List.of()));
+        run.finish();
+    }
+
+    @Test
+    void anUnchangedDashboardIsNeitherReadNorWrittenAndAnEditIsReadAndPutBack() {
+        sync("default", Optional.of(dashboard("default", "c1", "Services")));
+        String id = datadog.dashboards.keySet().iterator().next();
+        dashboards.refresh();
+        int reads = datadog.calls("readDashboard");
+        int writes = datadog.writes();
+
+        assertThat(dashboards.refresh()).isEmpty();
+        sync("default", Optional.of(dashboard("default", "c1", "Services")));
+        assertThat(datadog.calls("readDashboard")).isEqualTo(reads);
+        assertThat(datadog.writes()).isEqualTo(writes);
+
+        // Edited in the UI: Datadog moves its modified time.
+        ManagedDashboard before = datadog.dashboards.get(id);
+        ObjectNode edited = ((ObjectNode) before.stored().deepCopy()).put("title", "Edited by hand")
+                .put("modified_at", "999999");
+        datadog.dashboards.put(id, new ManagedDashboard(id, "Edited by hand", before.description(), before.url(),
+                "999999", edited));
+        assertThat(dashboards.refresh()).containsExactly("default");
+        sync("default", Optional.of(dashboard("default", "c1", "Services")));
+        assertThat(datadog.dashboards.get(id).stored().path("title").asText()).isEqualTo("Services");
+    }
+
+    @Test
+    void anotherClustersOrAForgedDashboardIsNeverTouched() {
+        datadog.createDashboard(dashboard("default", "c2", "Other cluster"));
+        ObjectNode twoMarkers = dashboard("default", "c1", "Forged").body();
+        twoMarkers.put("description", twoMarkers.path("description").asText() + "\n[mimamori cluster=c1 profile=x]");
+        datadog.createDashboard(new DashboardDefinition(twoMarkers));
+        sync("default", Optional.empty());
+        sync("x", Optional.empty());
+
+        assertThat(datadog.dashboards).hasSize(2);
+        assertThat(datadog.calls("deleteDashboard")).isZero();
+    }
+
+    @Test
+    void duplicatesOfAProfilesDashboardAreRemovedKeepingTheFirst() {
+        ManagedDashboard first = datadog.createDashboard(dashboard("default", "c1", "Services"));
+        datadog.createDashboard(dashboard("default", "c1", "Services"));
+        sync("default", Optional.of(dashboard("default", "c1", "Services")));
+
+        assertThat(datadog.dashboards.keySet()).containsExactly(first.id());
+    }
+}

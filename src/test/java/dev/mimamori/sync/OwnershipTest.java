@@ -1,0 +1,58 @@
+package dev.mimamori.sync;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OwnershipTest {
+    private static final List<String> OURS = Ownership.tags("c1", "shop/checkout", "mimamori-monitor", "latency");
+
+    private static List<String> with(String... extra) {
+        List<String> tags = new ArrayList<>(OURS);
+        tags.addAll(List.of(extra));
+        return tags;
+    }
+
+    @Test
+    void exactlyOneOfEachTagMakesAnObjectOurs() {
+        assertThat(Ownership.of(with("service:checkout", "team:shop"), "c1", "mimamori-monitor"))
+                .contains(new Ownership.Owned("shop/checkout", "latency"));
+    }
+
+    @Test
+    void aForgedSecondOwnerClusterOrNameMakesItForeign() {
+        // Tag order must not decide: "a" sorts before every real owner, "aaa" before every cluster.
+        assertThat(Ownership.of(with("mimamori-owner:a"), "c1", "mimamori-monitor")).isEmpty();
+        assertThat(Ownership.of(with("mimamori-cluster:aaa"), "c1", "mimamori-monitor")).isEmpty();
+        assertThat(Ownership.of(with("mimamori-monitor:other"), "c1", "mimamori-monitor")).isEmpty();
+        assertThat(Ownership.of(with("managed-by:someone-else"), "c1", "mimamori-monitor")).isEmpty();
+        assertThat(Ownership.of(with("mimamori-owner"), "c1", "mimamori-monitor")).isEmpty();
+    }
+
+    @Test
+    void anotherClustersOrAnUnmanagedObjectIsForeign() {
+        assertThat(Ownership.of(OURS, "c2", "mimamori-monitor")).isEmpty();
+        assertThat(Ownership.of(Ownership.released(OURS), "c1", "mimamori-monitor")).isEmpty();
+        assertThat(Ownership.of(OURS, "c1", "mimamori-slo")).isEmpty();
+        assertThat(Ownership.of(null, "c1", "mimamori-monitor")).isEmpty();
+    }
+
+    @Test
+    void datadogLowerCasingTheClusterTagKeepsOwnership() {
+        assertThat(Ownership.of(Ownership.tags("prod-eu", "ns/a", "mimamori-monitor", "x"), "Prod-EU",
+                "mimamori-monitor")).isPresent();
+    }
+
+    @Test
+    void reservedKeysAreTheOperatorsOwn() {
+        assertThat(Ownership.isReserved("managed-by:me")).isTrue();
+        assertThat(Ownership.isReserved("managed-by")).isTrue();
+        assertThat(Ownership.isReserved("mimamori-owner:x/y")).isTrue();
+        assertThat(Ownership.isReserved("mimamori-anything")).isTrue();
+        assertThat(Ownership.isReserved("tier:critical")).isFalse();
+        assertThat(Ownership.isReserved("managed:yes")).isFalse();
+    }
+}
