@@ -45,7 +45,7 @@ class ReleaseCheckOperatorTest {
     KubernetesClient client;
 
     DatadogSimulator datadog = OperatorTestEnvironment.datadog();
-    /** version -> latency script; error rates are flat and equal for every version. */
+    /** version -> p95 latency script in ms; error rates are flat and equal for every version. */
     static final Map<String, LongFunction<Double>> LATENCY = new ConcurrentHashMap<>();
 
     @AfterEach
@@ -54,13 +54,18 @@ class ReleaseCheckOperatorTest {
     }
 
     void scriptVersions() {
+        // Each metric in Datadog's units: 600 hits and 1.2 errors a bucket (0.2%), p95 in seconds.
         datadog.scriptMetrics((query, t) -> {
             String version = query.replaceAll(".*version:([^,}]+).*", "$1");
-            if (query.contains("errors")) {
-                return 0.002;
+            if (query.contains(".hits{")) {
+                return 600.0;
+            }
+            if (query.contains(".errors{")) {
+                return 1.2;
             }
             LongFunction<Double> latency = LATENCY.get(version);
-            return latency == null ? null : latency.apply(t);
+            Double ms = latency == null ? null : latency.apply(t);
+            return ms == null ? null : ms / 1000;
         });
     }
 
