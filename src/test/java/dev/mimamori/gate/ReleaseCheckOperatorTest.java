@@ -1,6 +1,7 @@
 package dev.mimamori.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
 import dev.mimamori.api.ReleaseCheck;
@@ -154,6 +155,31 @@ class ReleaseCheckOperatorTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).path("alert_type").asText()).isEqualTo("error");
         assertThat(events.get(0).path("tags").toString()).contains("service:checkout", "env:prod", "version:1.1.0");
+    }
+
+    @Test
+    void aMetricQueryDatadogCannotTakeEndsTheCheckAtOnceWithoutQuerying() {
+        Rollouts.deploy(client, "gate-badquery", "refunds", "refunds", "prod", "7.0.0", "7.1.0");
+        ReleaseCheck check = new ReleaseCheck();
+        check.setMetadata(new ObjectMetaBuilder().withNamespace("gate-badquery").withName("refunds-check").build());
+        check.setSpec(new ReleaseCheckSpec());
+        check.getSpec().workload = new WorkloadRef();
+        check.getSpec().workload.name = "refunds";
+        GateMetric errors = new GateMetric();
+        errors.name = "errors";
+        errors.query = "sum:trace.http.request.errors{service:${service},version:${version}}.as_count().anomalies()";
+        check.getSpec().metrics = List.of(errors);
+        ReleaseCheck created = client.resource(check).create();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ReleaseCheck current = get(created);
+            assertThat(current.getStatus()).isNotNull();
+            assertThat(current.getStatus().phase).isEqualTo("Error");
+            assertThat(current.getStatus().message).startsWith("gate metric \"errors\" cannot be sent to Datadog")
+                    .contains(".anomalies() cannot stay on a metric query");
+        });
+        assertThat(datadog.requests()).noneMatch(r -> r.path().equals("/api/v2/query/timeseries")
+                && r.body().toString().contains("service:refunds"));
     }
 
     @Test
