@@ -326,8 +326,12 @@ class ReleaseCheckOperatorTest {
         ReleaseCheck done = get(check);
         assertThat(done.getStatus().message).contains("failed early");
         assertThat(Instant.parse(done.getStatus().finishedAt)).isBefore(startOf(check).plus(Duration.ofMinutes(19)));
+        // One request a look: a formula per metric and version; latency is one metric, the error rate two.
         assertThat(datadog.requests()).filteredOn(r -> r.key().equals(DatadogSimulator.QUERY_TIMESERIES))
-                .allSatisfy(r -> assertThat(r.body().path("data").path("attributes").path("queries")).hasSize(4));
+                .allSatisfy(r -> {
+                    assertThat(r.body().path("data").path("attributes").path("formulas")).hasSize(4);
+                    assertThat(r.body().path("data").path("attributes").path("queries")).hasSize(6);
+                });
     }
 
 }
