@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * {@code render -f servicemonitoring.yaml [--profile profile.yaml] [--cluster NAME]}: prints the Datadog requests
- * (monitors, SLOs, the shared dashboard) a ServiceMonitoring produces, without a cluster or Datadog, so a pull request can show them. Exit code 0
+ * (monitors, SLOs, the shared dashboard, the gate's metric queries) a ServiceMonitoring produces, without a cluster or Datadog, so a pull request can show them. Exit code 0
  * with the JSON on stdout, or 1 with one line on stderr.
  */
 public final class RenderCommand {
@@ -77,7 +77,7 @@ public final class RenderCommand {
         rendering.slos().forEach(s -> s.alertMonitors("<id of SLO " + s.templateName() + ">")
                 .forEach(m -> monitors.add(m.definition())));
         return MonitorRequests.asJson(monitors, rendering.slos().stream().map(DesiredSlo::definition).toList(),
-                rendering.dashboard());
+                rendering.dashboard(), rendering.gate());
     }
 
     private static MonitoringProfileSpec profileFor(ServiceMonitoring sm, String profileFile) {

@@ -65,6 +65,45 @@ class RenderCommandTest {
     }
 
     @Test
+    void theGateMetricsAreShownAsTheQueriesAndFormulaOfTheirTimeseriesRequest() throws Exception {
+        JsonNode gate = new ObjectMapper().readTree(render("render", "-f", "examples/servicemonitoring.yaml").out())
+                .path("gate");
+
+        assertThat(gate).hasSize(2);
+        JsonNode errorRate = gate.get(1);
+        assertThat(errorRate.path("name").asText()).isEqualTo("error rate");
+        assertThat(errorRate.path("queries").get(0).path("data_source").asText()).isEqualTo("metrics");
+        assertThat(errorRate.path("queries").findValuesAsText("name")).containsExactly("q0", "q1");
+        assertThat(errorRate.path("queries").findValuesAsText("query")).containsExactly(
+                "sum:trace.http.request.errors{service:checkout,env:prod,version:${version}}.as_count()",
+                "sum:trace.http.request.hits{service:checkout,env:prod,version:${version}}.as_count()");
+        assertThat(errorRate.path("formulas").findValuesAsText("formula")).containsExactly("q0 / q1");
+        assertThat(gate.get(0).path("formulas").findValuesAsText("formula")).containsExactly("q0 * 1000");
+    }
+
+    @Test
+    void aGateQueryDatadogCannotTakeFailsTheRender() throws Exception {
+        Path sm = dir.resolve("sm.yaml");
+        Files.writeString(sm, """
+                apiVersion: mimamori.dev/v1alpha1
+                kind: ServiceMonitoring
+                metadata: {name: web, namespace: front}
+                spec:
+                  service: web
+                  env: prod
+                  releaseCheck:
+                    metrics:
+                      - name: errors
+                        query: "sum(last_5m):sum:errors{service:${service}}.as_count() > 3"
+                """);
+        Run run = render("render", "-f", sm.toString());
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("render: " + sm + ": InvalidQuery: gate metric \"errors\" cannot be sent");
+    }
+
+    @Test
     void aCustomProfileIsReadFromItsFile() throws Exception {
         Path sm = dir.resolve("sm.yaml");
         Files.writeString(sm, """

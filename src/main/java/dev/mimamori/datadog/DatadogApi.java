@@ -26,7 +26,10 @@ public interface DatadogApi {
 
     void postEvent(DatadogEvent event);
 
-    /** One request for several metric queries over the same window; one series per query, in order. */
+    /**
+     * One request for several metric expressions over the same window; one series per expression, in order. An
+     * expression may hold arithmetic and functions ({@code a / b * 100}): it is sent as {@link MetricFormula} says.
+     */
     List<MetricSeries> queryMetrics(List<String> queries, Instant from, Instant to, Duration interval);
 
     /** Where a person looks at this monitor in Datadog. */

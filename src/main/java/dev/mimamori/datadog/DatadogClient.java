@@ -177,9 +177,21 @@ public class DatadogClient implements DatadogApi {
     public List<MetricSeries> queryMetrics(List<String> queries, Instant from, Instant to, Duration interval) {
         TimeseriesFormulaRequestAttributes attributes = new TimeseriesFormulaRequestAttributes()
                 .from(from.toEpochMilli()).to(to.toEpochMilli()).interval(interval.toMillis());
-        for (int i = 0; i < queries.size(); i++) {
-            attributes.addQueriesItem(new TimeseriesQuery(new MetricsTimeseriesQuery()
-                    .dataSource(MetricsDataSource.METRICS).name("q" + i).query(queries.get(i))));
+        int named = 0;
+        for (String expression : queries) {
+            // Datadog refuses arithmetic inside a query: each metric is its own query, the rest one formula.
+            MetricFormula compiled;
+            try {
+                compiled = MetricFormula.compile(expression, named);
+            } catch (MetricFormula.UntranslatableQuery e) {
+                throw new DatadogException(DatadogException.Kind.REJECTED, e.getMessage());
+            }
+            for (MetricFormula.NamedQuery q : compiled.queries()) {
+                attributes.addQueriesItem(new TimeseriesQuery(new MetricsTimeseriesQuery()
+                        .dataSource(MetricsDataSource.METRICS).name(q.name()).query(q.query())));
+            }
+            attributes.addFormulasItem(new QueryFormula().formula(compiled.formula()));
+            named += compiled.queries().size();
         }
         TimeseriesFormulaQueryRequest request = new TimeseriesFormulaQueryRequest(
                 new TimeseriesFormulaRequest(attributes, TimeseriesFormulaRequestType.TIMESERIES_REQUEST));
@@ -188,8 +200,9 @@ public class DatadogClient implements DatadogApi {
         return toSeries(queries, response);
     }
 
+    /** One series per expression: its formula's series, found by query_index (the formula's place in the request). */
     private static List<MetricSeries> toSeries(List<String> queries, TimeseriesFormulaQueryResponse response) {
-        TimeseriesResponseAttributes attributes = response.getData() == null ? null
+        TimeseriesResponseAttributes attributes = response == null || response.getData() == null ? null
                 : response.getData().getAttributes();
         List<Long> times = attributes == null || attributes.getTimes() == null ? List.of() : attributes.getTimes();
         long[] t = times.stream().mapToLong(Long::longValue).toArray();
@@ -197,7 +210,7 @@ public class DatadogClient implements DatadogApi {
         for (int i = 0; i < queries.size(); i++) {
             double[] values = new double[t.length];
             Arrays.fill(values, Double.NaN);
-            Integer index = seriesIndexOfQuery(attributes, i);
+            Integer index = seriesIndexOfFormula(attributes, i);
             if (index != null) {
                 List<Double> raw = attributes.getValues().get(index);
                 for (int j = 0; j < Math.min(raw.size(), values.length); j++) {
@@ -209,14 +222,13 @@ public class DatadogClient implements DatadogApi {
         return result;
     }
 
-    private static Integer seriesIndexOfQuery(TimeseriesResponseAttributes attributes, int queryIndex) {
+    private static Integer seriesIndexOfFormula(TimeseriesResponseAttributes attributes, int formulaIndex) {
         if (attributes == null || attributes.getSeries() == null || attributes.getValues() == null) {
             return null;
         }
         for (int s = 0; s < attributes.getSeries().size() && s < attributes.getValues().size(); s++) {
-            Long index = attributes.getSeries().get(s).getQueryIndex() == null ? null
-                    : attributes.getSeries().get(s).getQueryIndex().longValue();
-            if (index != null && index == queryIndex) {
+            Integer index = attributes.getSeries().get(s).getQueryIndex();
+            if (index != null && index == formulaIndex) {
                 return s;
             }
         }

@@ -1,6 +1,7 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.GateMetric;
+import dev.mimamori.datadog.MetricFormula;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,20 +21,7 @@ public final class GateMetrics {
         }
         List<ResolvedMetric> result = new ArrayList<>();
         for (GateMetric m : metrics) {
-            if (m.name == null || m.query == null || m.query.isBlank()) {
-                throw new IllegalArgumentException("every gate metric needs a name and a query");
-            }
-            Matcher placeholders = PLACEHOLDER.matcher(m.query);
-            while (placeholders.find()) {
-                String name = placeholders.group(1);
-                if (!name.equals("service") && !name.equals("env") && !name.equals("version")) {
-                    throw new IllegalArgumentException("gate metric \"" + m.name + "\" uses ${" + name
-                            + "}; only ${service}, ${env} and ${version} are known");
-                }
-            }
-            if (!balanced(m.query)) {
-                throw new IllegalArgumentException("gate metric \"" + m.name + "\" has unbalanced brackets: " + m.query);
-            }
+            check(m);
             Direction direction = m.direction == null ? Direction.LowerIsBetter : m.direction;
             double maxRegression = m.maxRegressionPercent != null ? m.maxRegressionPercent
                     : GateDefaults.LATENCY_MAX_REGRESSION_PERCENT;
@@ -41,6 +29,34 @@ public final class GateMetrics {
                     maxRegression, m.absoluteFloor, settings.confidence(), settings.minSamples())));
         }
         return result;
+    }
+
+    /**
+     * The metric's query as Datadog's v2 API takes it (single-metric queries and a formula), placeholders kept; an
+     * {@link IllegalArgumentException} naming the metric when it has no name, unknown placeholders or a query that
+     * cannot be split, so that a bad query is refused when the spec is applied, not when a release is analysed.
+     */
+    public static MetricFormula check(GateMetric m) {
+        if (m.name == null || m.query == null || m.query.isBlank()) {
+            throw new IllegalArgumentException("every gate metric needs a name and a query");
+        }
+        Matcher placeholders = PLACEHOLDER.matcher(m.query);
+        while (placeholders.find()) {
+            String name = placeholders.group(1);
+            if (!name.equals("service") && !name.equals("env") && !name.equals("version")) {
+                throw new IllegalArgumentException("gate metric \"" + m.name + "\" uses ${" + name
+                        + "}; only ${service}, ${env} and ${version} are known");
+            }
+        }
+        if (!balanced(m.query)) {
+            throw new IllegalArgumentException("gate metric \"" + m.name + "\" has unbalanced brackets: " + m.query);
+        }
+        try {
+            return MetricFormula.compile(m.query);
+        } catch (MetricFormula.UntranslatableQuery e) {
+            throw new IllegalArgumentException("gate metric \"" + m.name + "\" cannot be sent to Datadog as"
+                    + " single-metric queries and a formula: " + e.getMessage());
+        }
     }
 
     private static boolean balanced(String query) {

@@ -1,13 +1,16 @@
 package dev.mimamori.monitoring;
 
+import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.MonitorOptions;
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.MonitorThresholds;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.api.TagRules;
+import dev.mimamori.datadog.MetricFormula;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.MonitorSettings;
+import dev.mimamori.gate.GateMetrics;
 import dev.mimamori.sync.MonitorKind;
 import dev.mimamori.sync.Ownership;
 import dev.mimamori.status.Reasons;
@@ -42,10 +45,31 @@ public final class MonitorRenderer {
             List<DesiredSlo> slos = SloRenderer.render(profile.slos, spec, placeholders, ownerKey, clusterName,
                     serviceTags(spec));
             return Rendering.of(result, slos,
-                    DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName));
+                    DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName), gate(profile, spec));
         } catch (RenderException e) {
             return Rendering.failed(e.reason, e.getMessage());
         }
+    }
+
+    /**
+     * The gate metrics this service's ReleaseChecks compare by default (its own, else the profile's), compiled now so
+     * that a query Datadog's v2 API cannot take is refused when the resource is applied, not at the next release.
+     */
+    private static Map<String, MetricFormula> gate(MonitoringProfileSpec profile, ServiceMonitoringSpec spec) {
+        List<GateMetric> metrics = spec.releaseCheck != null && spec.releaseCheck.metrics != null
+                && !spec.releaseCheck.metrics.isEmpty() ? spec.releaseCheck.metrics
+                : profile.gate == null ? null : profile.gate.metrics;
+        Map<String, MetricFormula> result = new LinkedHashMap<>();
+        for (GateMetric metric : nullToEmpty(metrics)) {
+            try {
+                GateMetrics.check(metric);
+            } catch (IllegalArgumentException e) {
+                throw new RenderException(Reasons.INVALID_QUERY, e.getMessage());
+            }
+            result.put(metric.name, MetricFormula.compile(
+                    metric.query.replace("${service}", spec.service).replace("${env}", spec.env)));
+        }
+        return result;
     }
 
     private static void checkIdentity(ServiceMonitoringSpec spec) {

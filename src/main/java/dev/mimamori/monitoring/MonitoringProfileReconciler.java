@@ -41,8 +41,9 @@ public class MonitoringProfileReconciler implements Reconciler<MonitoringProfile
         if (trial.ok()) {
             status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.TRUE,
                     Reasons.PROFILE_VALID, status.monitorCount + " monitor templates, " + trial.slos().size()
-                            + " SLO templates" + (trial.dashboard().isPresent() ? " and the dashboard" : "")
-                            + " render", status.observedGeneration, clock.instant());
+                            + " SLO templates" + (trial.dashboard().isPresent() ? ", the dashboard" : "")
+                            + " and " + trial.gate().size() + " gate metrics render", status.observedGeneration,
+                    clock.instant());
         } else {
             status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
                     trial.problem().reason(), trial.problem().message(), status.observedGeneration, clock.instant());

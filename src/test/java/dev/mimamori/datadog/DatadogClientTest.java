@@ -1,5 +1,6 @@
 package dev.mimamori.datadog;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.testing.TestConfig;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -165,5 +169,58 @@ class DatadogClientTest {
     static void assertKind(Runnable call, DatadogException.Kind kind) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(DatadogException.class,
                 e -> assertThat(e.kind()).isEqualTo(kind));
+    }
+
+    @Test
+    void gateExpressionsGoOutAsSingleMetricQueriesAndOneFormulaEachAndComeBackInOrder() {
+        Instant now = Instant.parse("2024-01-01T00:10:00Z");
+        sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        // Errors, hits and p95 in seconds, as Datadog stores them; version 2.0 is twice as slow.
+        sim.scriptMetrics((q, t) -> q.contains(".errors{") ? 3.0 : q.contains(".hits{") ? 600.0
+                : q.contains("version:2.0") ? 0.4 : 0.2);
+        String errorRate = "sum:trace.http.request.errors{service:a,version:1.0}.as_count()"
+                + " / sum:trace.http.request.hits{service:a,version:1.0}.as_count()";
+        String latencyOld = "p95:trace.http.request{service:a,version:1.0} * 1000";
+        String latencyNew = "p95:trace.http.request{service:a,version:2.0} * 1000";
+
+        List<MetricSeries> series = client().queryMetrics(List.of(errorRate, latencyOld, latencyNew),
+                now.minus(Duration.ofMinutes(2)), now, Duration.ofMinutes(1));
+
+        assertThat(series).extracting(MetricSeries::query).containsExactly(errorRate, latencyOld, latencyNew);
+        assertThat(series.get(0).values()).containsExactly(0.005, 0.005);
+        assertThat(series.get(1).values()).containsExactly(200.0, 200.0);
+        assertThat(series.get(2).values()).containsExactly(400.0, 400.0);
+        JsonNode sent = sim.requests().get(0).body().path("data").path("attributes");
+        assertThat(sent.path("queries").findValuesAsText("query")).containsExactly(
+                "sum:trace.http.request.errors{service:a,version:1.0}.as_count()",
+                "sum:trace.http.request.hits{service:a,version:1.0}.as_count()",
+                "p95:trace.http.request{service:a,version:1.0}", "p95:trace.http.request{service:a,version:2.0}");
+        assertThat(sent.path("queries").findValuesAsText("name")).containsExactly("q0", "q1", "q2", "q3");
+        assertThat(sent.path("formulas").findValuesAsText("formula")).containsExactly("q0 / q1", "q2 * 1000",
+                "q3 * 1000");
+    }
+
+    @Test
+    void anExpressionWithoutDataGivesAnEmptySeriesInItsPlace() {
+        Instant now = Instant.parse("2024-01-01T00:10:00Z");
+        sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        sim.scriptMetric("1.0", t -> 0.2);
+
+        List<MetricSeries> series = client().queryMetrics(List.of("p95:trace.http.request{version:0.9} * 1000",
+                "p95:trace.http.request{version:1.0} * 1000"), now.minus(Duration.ofMinutes(2)), now,
+                Duration.ofMinutes(1));
+
+        assertThat(series.get(0).values()).containsOnly(Double.NaN);
+        assertThat(series.get(1).values()).containsExactly(200.0, 200.0);
+    }
+
+    @Test
+    void anExpressionThatCannotBeSplitIsRejectedWithoutACall() {
+        assertThatThrownBy(() -> client().queryMetrics(List.of("avg(last_5m):avg:x{*} > 3"), Instant.now()
+                .minusSeconds(60), Instant.now(), Duration.ofMinutes(1)))
+                .isInstanceOfSatisfying(DatadogException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DatadogException.Kind.REJECTED))
+                .hasMessageContaining("monitor's time aggregation");
+        assertThat(sim.requests()).isEmpty();
     }
 }

@@ -1,6 +1,7 @@
 package dev.mimamori.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
 import dev.mimamori.api.ReleaseCheck;
@@ -45,7 +46,7 @@ class ReleaseCheckOperatorTest {
     KubernetesClient client;
 
     DatadogSimulator datadog = OperatorTestEnvironment.datadog();
-    /** version -> latency script; error rates are flat and equal for every version. */
+    /** version -> p95 latency script in ms; error rates are flat and equal for every version. */
     static final Map<String, LongFunction<Double>> LATENCY = new ConcurrentHashMap<>();
 
     @AfterEach
@@ -54,13 +55,18 @@ class ReleaseCheckOperatorTest {
     }
 
     void scriptVersions() {
+        // Each metric in Datadog's units: 600 hits and 1.2 errors a bucket (0.2%), p95 in seconds.
         datadog.scriptMetrics((query, t) -> {
             String version = query.replaceAll(".*version:([^,}]+).*", "$1");
-            if (query.contains("errors")) {
-                return 0.002;
+            if (query.contains(".hits{")) {
+                return 600.0;
+            }
+            if (query.contains(".errors{")) {
+                return 1.2;
             }
             LongFunction<Double> latency = LATENCY.get(version);
-            return latency == null ? null : latency.apply(t);
+            Double ms = latency == null ? null : latency.apply(t);
+            return ms == null ? null : ms / 1000;
         });
     }
 
@@ -149,6 +155,31 @@ class ReleaseCheckOperatorTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).path("alert_type").asText()).isEqualTo("error");
         assertThat(events.get(0).path("tags").toString()).contains("service:checkout", "env:prod", "version:1.1.0");
+    }
+
+    @Test
+    void aMetricQueryDatadogCannotTakeEndsTheCheckAtOnceWithoutQuerying() {
+        Rollouts.deploy(client, "gate-badquery", "refunds", "refunds", "prod", "7.0.0", "7.1.0");
+        ReleaseCheck check = new ReleaseCheck();
+        check.setMetadata(new ObjectMetaBuilder().withNamespace("gate-badquery").withName("refunds-check").build());
+        check.setSpec(new ReleaseCheckSpec());
+        check.getSpec().workload = new WorkloadRef();
+        check.getSpec().workload.name = "refunds";
+        GateMetric errors = new GateMetric();
+        errors.name = "errors";
+        errors.query = "sum:trace.http.request.errors{service:${service},version:${version}}.as_count().anomalies()";
+        check.getSpec().metrics = List.of(errors);
+        ReleaseCheck created = client.resource(check).create();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ReleaseCheck current = get(created);
+            assertThat(current.getStatus()).isNotNull();
+            assertThat(current.getStatus().phase).isEqualTo("Error");
+            assertThat(current.getStatus().message).startsWith("gate metric \"errors\" cannot be sent to Datadog")
+                    .contains(".anomalies() cannot stay on a metric query");
+        });
+        assertThat(datadog.requests()).noneMatch(r -> r.path().equals("/api/v2/query/timeseries")
+                && r.body().toString().contains("service:refunds"));
     }
 
     @Test
@@ -295,8 +326,12 @@ class ReleaseCheckOperatorTest {
         ReleaseCheck done = get(check);
         assertThat(done.getStatus().message).contains("failed early");
         assertThat(Instant.parse(done.getStatus().finishedAt)).isBefore(startOf(check).plus(Duration.ofMinutes(19)));
+        // One request a look: a formula per metric and version; latency is one metric, the error rate two.
         assertThat(datadog.requests()).filteredOn(r -> r.key().equals(DatadogSimulator.QUERY_TIMESERIES))
-                .allSatisfy(r -> assertThat(r.body().path("data").path("attributes").path("queries")).hasSize(4));
+                .allSatisfy(r -> {
+                    assertThat(r.body().path("data").path("attributes").path("formulas")).hasSize(4);
+                    assertThat(r.body().path("data").path("attributes").path("queries")).hasSize(6);
+                });
     }
 
 }

@@ -82,9 +82,10 @@ class ReleaseCheckRestartTest {
                 "9.1.0");
         LongFunction<Double> before = new SeriesScript(SeriesScript.MODERATE_TRAFFIC, 91).p95LatencyMsAt(1.0, MINUTE);
         LongFunction<Double> after = new SeriesScript(SeriesScript.MODERATE_TRAFFIC, 92).p95LatencyMsAt(1.5, MINUTE);
-        datadog.scriptMetrics((query, t) -> query.contains("errors") ? 0.002
-                : query.contains("version:9.1.0") ? after.apply(t) : query.contains("version:9.0.0") ? before.apply(t)
-                        : null);
+        // 0.2% errors for both versions; p95 in seconds, as APM reports it (the gate query multiplies by 1000).
+        datadog.scriptMetrics((query, t) -> query.contains(".hits{") ? 600.0 : query.contains(".errors{") ? 1.2
+                : query.contains("version:9.1.0") ? after.apply(t) / 1000
+                        : query.contains("version:9.0.0") ? before.apply(t) / 1000 : null);
         ReleaseCheck check = new ReleaseCheck();
         check.setMetadata(new ObjectMetaBuilder().withNamespace("gate-restart").withName("inventory-2")
                 .addToLabels(STANDALONE, "true").build());

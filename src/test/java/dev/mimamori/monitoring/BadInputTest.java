@@ -1,5 +1,7 @@
 package dev.mimamori.monitoring;
 
+import dev.mimamori.api.GateMetric;
+import dev.mimamori.api.GateSpec;
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.ServiceMonitoring;
@@ -99,6 +101,31 @@ class BadInputTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ready(
                 client.resources(MonitoringProfile.class).withName("broken-profile").get().getStatus().conditions))
                 .isNotNull());
+    }
+
+    @Test
+    void aGateQueryDatadogsV2ApiCannotTakeMarksTheProfileAndItsServicesNotReady() {
+        Resources.namespace(client, "bad-gate");
+        MonitoringProfile profile = Resources.profile("bad-gate-profile", Map.of("depth", "10"),
+                Resources.metricMonitor("queue-depth", "queue.depth", "depth"));
+        GateMetric latency = new GateMetric();
+        latency.name = "p95 latency";
+        latency.query = "avg(last_10m):p95:trace.http.request{service:${service},version:${version}} > 0.5";
+        profile.getSpec().gate = new GateSpec();
+        profile.getSpec().gate.metrics = List.of(latency);
+        client.resource(profile).create();
+        ServiceMonitoring sm = Resources.serviceMonitoring("bad-gate", "api", "api", "prod");
+        sm.getSpec().profile = "bad-gate-profile";
+        client.resource(sm).create();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Condition ready = ready(client.resources(MonitoringProfile.class).withName("bad-gate-profile").get()
+                    .getStatus().conditions);
+            assertThat(ready.getStatus()).isEqualTo("False");
+            assertThat(ready.getReason()).isEqualTo("InvalidQuery");
+            assertThat(ready.getMessage()).startsWith("gate metric \"p95 latency\" cannot be sent to Datadog");
+        });
+        assertThat(awaitNotReady("bad-gate", "api", "InvalidQuery").getMessage()).contains("p95 latency");
     }
 
     @Test

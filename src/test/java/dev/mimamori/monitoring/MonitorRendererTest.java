@@ -1,10 +1,14 @@
 package dev.mimamori.monitoring;
 
+import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.MonitorThresholds;
 import dev.mimamori.api.MonitoringProfileSpec;
+import dev.mimamori.api.ReleaseCheckTemplate;
 import dev.mimamori.api.ServiceMonitoringSpec;
+import dev.mimamori.datadog.MetricFormula;
 import dev.mimamori.datadog.MonitorDefinition;
+import dev.mimamori.status.Reasons;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -172,5 +176,51 @@ class MonitorRendererTest {
     @Test
     void renderingIsDeterministic() {
         assertThat(render(spec("checkout", "prod"))).isEqualTo(render(spec("checkout", "prod")));
+    }
+
+    static GateMetric gateMetric(String name, String query) {
+        GateMetric metric = new GateMetric();
+        metric.name = name;
+        metric.query = query;
+        return metric;
+    }
+
+    @Test
+    void theGateMetricsOfTheServiceAreCompiledForTheV2QueryApi() {
+        Rendering r = render(spec("checkout", "prod"));
+
+        MetricFormula errorRate = r.gate().get("error rate");
+        assertThat(errorRate.queries()).extracting(MetricFormula.NamedQuery::query).containsExactly(
+                "sum:trace.http.request.errors{service:checkout,env:prod,version:${version}}.as_count()",
+                "sum:trace.http.request.hits{service:checkout,env:prod,version:${version}}.as_count()");
+        assertThat(errorRate.formula()).isEqualTo("q0 / q1");
+        assertThat(r.gate().get("p95 latency (ms)").formula()).isEqualTo("q0 * 1000");
+    }
+
+    @Test
+    void aServicesOwnGateMetricsReplaceTheProfilesAndAreCheckedToo() {
+        ServiceMonitoringSpec spec = spec("checkout", "prod");
+        spec.releaseCheck = new ReleaseCheckTemplate();
+        spec.releaseCheck.metrics = List.of(gateMetric("saturation", "avg:system.cpu.user{service:${service}}"));
+        assertThat(render(spec).gate()).containsOnlyKeys("saturation");
+
+        spec.releaseCheck.metrics = List.of(gateMetric("cpu", "avg(last_5m):avg:system.cpu.user{*} > 80"));
+        Rendering refused = render(spec);
+
+        assertThat(refused.ok()).isFalse();
+        assertThat(refused.problem().reason()).isEqualTo(Reasons.INVALID_QUERY);
+        assertThat(refused.problem().message()).startsWith("gate metric \"cpu\" cannot be sent to Datadog")
+                .contains("monitor's time aggregation");
+    }
+
+    @Test
+    void aProfileWhoseGateQueryCannotBeSplitDoesNotRender() {
+        MonitoringProfileSpec profile = BuiltInProfile.spec();
+        profile.gate.metrics = List.of(gateMetric("latency", "p95:trace.http.request{service:${service}}.anomalies()"));
+
+        Rendering r = MonitorRenderer.render(profile, spec("checkout", "prod"), "shop/checkout", "eu-1");
+
+        assertThat(r.problem().reason()).isEqualTo(Reasons.INVALID_QUERY);
+        assertThat(r.problem().message()).contains("gate metric \"latency\"", ".anomalies() cannot stay on a metric");
     }
 }

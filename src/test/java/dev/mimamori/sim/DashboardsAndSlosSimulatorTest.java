@@ -596,6 +596,26 @@ class DashboardsAndSlosSimulatorTest {
                 .contains("400", "Missing required field 'query'");
     }
 
+    @Test
+    void scalarQueriesTakeOneMetricEachAndAnAggregatorFromDatadogsList() throws Exception {
+        long to = Instant.now().toEpochMilli();
+        ApiException arithmetic = catchThrowableOfType(ApiException.class, () -> metricsApi.queryScalarData(
+                scalar(to - 60_000, to, List.of(), "avg:trace.http.request.errors{*} / avg:trace.http.request.hits{*}")));
+        assertThat(arithmetic.getCode()).isEqualTo(400);
+        assertThat(arithmetic.getResponseBody()).isEqualToIgnoringWhitespace(
+                "{\"errors\":[\"Functions are not supported in metrics data source field. Use the formulas payload.\"]}");
+        // argo-rollouts#3707 quotes this answer to an aggregator outside the list.
+        assertThat(post("/api/v2/query/scalar", "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
+                + "\"from\":" + (to - 60_000) + ",\"to\":" + to + ",\"queries\":[{\"data_source\":\"metrics\","
+                + "\"name\":\"a\",\"query\":\"avg:x{*}\",\"aggregator\":\"median\"}]}}}"))
+                .startsWith("400").contains("Value of parameter 'aggregator' should be any of these [None, 'avg',"
+                        + " 'min', 'max', 'sum', 'last', 'mean', 'area', 'l2norm', 'percentile', 'stddev']");
+        assertThat(post("/api/v2/query/scalar", "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
+                + "\"from\":" + (to - 60_000) + ",\"to\":" + to + ",\"queries\":[{\"data_source\":\"metrics\","
+                + "\"name\":\"a\",\"query\":\"avg:x{*}\",\"aggregator\":\"stddev\"}]}}}"))
+                .startsWith("200");
+    }
+
     // ---- shared machinery ------------------------------------------------------------------
 
     @Test

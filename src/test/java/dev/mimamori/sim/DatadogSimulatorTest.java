@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -358,6 +359,102 @@ class DatadogSimulatorTest {
         assertNull(values.get(3));
         assertEquals(200.0, values.get(2));
         assertEquals(100.0, values.get(8));
+    }
+
+    private static TimeseriesFormulaQueryRequest timeseries(Instant now, List<String> formulas, String... queries) {
+        List<TimeseriesQuery> named = new ArrayList<>();
+        for (int i = 0; i < queries.length; i++) {
+            named.add(query("q" + i, queries[i]));
+        }
+        return new TimeseriesFormulaQueryRequest().data(new TimeseriesFormulaRequest()
+                .type(TimeseriesFormulaRequestType.TIMESERIES_REQUEST)
+                .attributes(new TimeseriesFormulaRequestAttributes()
+                        .from(now.minus(Duration.ofMinutes(3)).toEpochMilli()).to(now.toEpochMilli())
+                        .interval(60_000L).queries(named)
+                        .formulas(formulas.stream().map(f -> new QueryFormula().formula(f)).toList())));
+    }
+
+    /** What Datadog answers (argo-rollouts#2813) when a metrics query holds more than one metric. */
+    private static final String FUNCTIONS_REFUSED =
+            "{\"errors\":[\"Functions are not supported in metrics data source field. Use the formulas payload.\"]}";
+
+    @Test
+    void arithmeticConstantsAndFunctionsInAMetricsQueryAreRefusedAsDatadogDoes() {
+        Instant now = Instant.parse("2024-01-01T00:10:00Z");
+        sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        sim.scriptMetrics((q, t) -> 1.0);
+        MetricsApi api = new MetricsApi(client);
+        for (String refused : List.of(
+                "sum:trace.http.request.errors{service:a}.as_count() / sum:trace.http.request.hits{service:a}.as_count()",
+                "p95:trace.http.request{service:a,version:1.0} * 1000",
+                "100 * avg:system.cpu.user{*}",
+                "avg:system.cpu.user{*} - avg:system.cpu.idle{*}",
+                "abs(avg:system.cpu.user{*})",
+                "per_second(sum:requests{*}.as_count())")) {
+            ApiException e = assertThrows(ApiException.class,
+                    () -> api.queryTimeseriesData(timeseries(now, List.of("q0"), refused)), refused);
+            assertEquals(400, e.getCode(), refused);
+            assertEquals(FUNCTIONS_REFUSED, e.getResponseBody().strip(), refused);
+        }
+        ApiException garbled = assertThrows(ApiException.class,
+                () -> api.queryTimeseriesData(timeseries(now, List.of("q0"), "avg:system.cpu.user")));
+        assertEquals(400, garbled.getCode());
+        assertTrue(garbled.getResponseBody().contains("Error parsing query"), garbled.getResponseBody());
+    }
+
+    @Test
+    void modifiersAndGroupingStayOnTheMetricQuery() throws ApiException {
+        Instant now = Instant.parse("2024-01-01T00:10:00Z");
+        sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        sim.scriptMetrics((q, t) -> 2.0);
+        TimeseriesResponseAttributes answer = new MetricsApi(client).queryTimeseriesData(timeseries(now,
+                List.of("q0", "q1", "q2", "q3"),
+                "sum:trace.http.request.hits{service:a,env:prod}.as_count()",
+                "sum:trace.http.request.hits{service:a AND (env:prod OR env:staging)} by {version}.as_rate()",
+                "sum:requests{*}.as_count().rollup(sum, 60)",
+                "p99.9:trace.http.request{service:a}.fill(zero)")).getData().getAttributes();
+
+        assertEquals(4, answer.getSeries().size());
+    }
+
+    @Test
+    void formulasAreEvaluatedOverTheNamedQueriesBucketByBucket() throws ApiException {
+        Instant now = Instant.parse("2024-01-01T00:10:00Z");
+        sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        long third = Instant.parse("2024-01-01T00:09:00Z").toEpochMilli();
+        sim.scriptMetrics((q, t) -> q.contains(".errors{") ? Double.valueOf(3.0)
+                : q.contains(".hits{") ? (t == third ? null : Double.valueOf(600.0)) : Double.valueOf(0.25));
+        TimeseriesResponseAttributes answer = new MetricsApi(client).queryTimeseriesData(timeseries(now,
+                List.of("q0 / q1", "q2 * 1000", "(q0 + q1) / 2 - -1", "q0 / (q1 - q1)"),
+                "sum:trace.http.request.errors{service:a}.as_count()",
+                "sum:trace.http.request.hits{service:a}.as_count()",
+                "p95:trace.http.request{service:a}")).getData().getAttributes();
+
+        assertEquals(3, answer.getTimes().size());
+        // One series per formula with data; query_index is the formula's place.
+        assertEquals(List.of(0, 1, 2), answer.getSeries().stream().map(x -> x.getQueryIndex()).toList());
+        assertEquals(Arrays.asList(0.005, 0.005, null), answer.getValues().get(0));
+        assertEquals(List.of(250.0, 250.0, 250.0), answer.getValues().get(1));
+        assertEquals(Arrays.asList(302.5, 302.5, null), answer.getValues().get(2));
+    }
+
+    @Test
+    void aFormulaNamingAnUnknownQueryOrFunctionIsRefused() {
+        Instant now = Instant.parse("2024-01-01T00:10:00Z");
+        sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        MetricsApi api = new MetricsApi(client);
+        ApiException unknown = assertThrows(ApiException.class,
+                () -> api.queryTimeseriesData(timeseries(now, List.of("q0 / q1"), "avg:a{*}")));
+        assertEquals(400, unknown.getCode());
+        assertTrue(unknown.getResponseBody().contains("unknown query 'q1'"), unknown.getResponseBody());
+        ApiException duplicate = assertThrows(ApiException.class, () -> api.queryTimeseriesData(
+                new TimeseriesFormulaQueryRequest().data(new TimeseriesFormulaRequest()
+                        .type(TimeseriesFormulaRequestType.TIMESERIES_REQUEST)
+                        .attributes(new TimeseriesFormulaRequestAttributes()
+                                .from(now.minusSeconds(60).toEpochMilli()).to(now.toEpochMilli())
+                                .queries(List.of(query("a", "avg:a{*}"), query("a", "avg:b{*}")))
+                                .formulas(List.of(new QueryFormula().formula("a")))))));
+        assertTrue(duplicate.getResponseBody().contains("Duplicate query name 'a'"), duplicate.getResponseBody());
     }
 
     private static TimeseriesQuery query(String name, String query) {

@@ -10,16 +10,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Answers v2 timeseries queries from scripted series: a script per {@code version:} tag found in
- * the query's scope, or one script for any query. Thread-safe.
+ * the query's scope, or one script for any query. Each query must be one metric (as Datadog
+ * requires); formulas over the query names are evaluated bucket by bucket. Thread-safe.
  */
 final class SimulatedMetrics {
 
@@ -105,33 +109,47 @@ final class SimulatedMetrics {
             if (!q.path("query").isTextual() || q.path("query").asText().isBlank()) {
                 throw ApiError.badRequest("Missing required field 'query' in queries");
             }
-            names.add(q.path("name").asText(null));
+            MetricQueryRule.check(q.path("query").asText());
+            String name = q.path("name").asText(null);
+            if (name != null && names.contains(name)) {
+                throw ApiError.badRequest("Duplicate query name '" + name + "' in queries");
+            }
+            names.add(name);
             queries.add(q.path("query").asText());
         }
-        List<Integer> seriesSources = seriesSources(attributes.path("formulas"), names, queries.size());
+        List<SimulatedTelemetry.Formula> formulas = formulas(attributes.path("formulas"), names);
 
         long cutoff = cutoff(now);
         List<Long> times = bucketStarts(from, to, interval, cutoff);
         int partial = partialIndex(times, interval, cutoff);
+        List<LongFunction<Double>> scripts = queries.stream().map(this::scriptFor).toList();
         ArrayNode series = NODES.arrayNode();
         ArrayNode values = NODES.arrayNode();
-        for (int i = 0; i < seriesSources.size(); i++) {
-            String query = queries.get(seriesSources.get(i));
-            LongFunction<Double> script = scriptFor(query);
-            if (script == null) {
+        int outputs = formulas == null ? queries.size() : formulas.size();
+        for (int i = 0; i < outputs; i++) {
+            List<Double> points = new ArrayList<>();
+            for (int j = 0; j < times.size(); j++) {
+                long t = times.get(j);
+                double factor = j == partial ? incompleteLastBucketFactor : 1.0;
+                Function<String, Double> valueOf = name -> point(scripts.get(names.indexOf(name)), t, factor);
+                points.add(formulas == null ? point(scripts.get(i), t, factor)
+                        : formulas.get(i).evaluate(valueOf));
+            }
+            // Datadog answers no series for a query or formula without any data.
+            if (points.stream().allMatch(Objects::isNull)) {
                 continue;
             }
-            ArrayNode points = values.addArray();
-            for (int j = 0; j < times.size(); j++) {
-                Double v = script.apply(times.get(j));
-                if (v == null || !Double.isFinite(v)) {
-                    points.addNull();
+            ArrayNode out = values.addArray();
+            points.forEach(v -> {
+                if (v == null) {
+                    out.addNull();
                 } else {
-                    points.add(j == partial ? v * incompleteLastBucketFactor : v);
+                    out.add(v);
                 }
-            }
+            });
             ObjectNode s = series.addObject();
             s.putArray("group_tags");
+            // The formula's index in "formulas", or the query's in "queries" when there are no formulas.
             s.put("query_index", i);
             s.putNull("unit");
         }
@@ -197,25 +215,31 @@ final class SimulatedMetrics {
                 ? times.size() - 1 : -1;
     }
 
-    /** Which query feeds each output series: the queries themselves, or one per formula. */
-    private static List<Integer> seriesSources(JsonNode formulas, List<String> names, int queryCount) {
-        List<Integer> sources = new ArrayList<>();
+    /** The request's formulas over the query names, or null when it has none (one series per query). */
+    private static List<SimulatedTelemetry.Formula> formulas(JsonNode formulas, List<String> names) {
         if (!formulas.isArray() || formulas.isEmpty()) {
-            for (int i = 0; i < queryCount; i++) {
-                sources.add(i);
-            }
-            return sources;
+            return null;
         }
+        Set<String> known = new LinkedHashSet<>();
+        names.stream().filter(Objects::nonNull).forEach(known::add);
+        List<SimulatedTelemetry.Formula> parsed = new ArrayList<>();
         for (JsonNode f : formulas) {
-            String formula = f.path("formula").asText("").trim();
-            int index = names.indexOf(formula);
-            if (index < 0) {
-                throw ApiError.badRequest("Formula '" + formula + "' is not supported by the simulator: "
-                        + "use the name of one query, e.g. 'query1'");
+            JsonNode text = f.get("formula");
+            if (text == null || !text.isTextual() || text.asText().isBlank()) {
+                throw ApiError.badRequest("Missing required field 'formula' in formulas");
             }
-            sources.add(index);
+            parsed.add(SimulatedTelemetry.Formula.parse(text.asText(), known));
         }
-        return sources;
+        return parsed;
+    }
+
+    /** A script's value at a bucket, the filling last bucket scaled; null when there is no point. */
+    private static Double point(LongFunction<Double> script, long bucketStart, double factor) {
+        if (script == null) {
+            return null;
+        }
+        Double v = script.apply(bucketStart);
+        return v == null || !Double.isFinite(v) ? null : v * factor;
     }
 
     private LongFunction<Double> scriptFor(String query) {

@@ -14,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -41,8 +40,9 @@ final class SimulatedTelemetry {
     private static final Pattern SCOPE_TERM = Pattern.compile("\\*|[A-Za-z][A-Za-z0-9_\\-./]*:\\S+");
     private static final Pattern QUERY_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private static final Set<String> AGGREGATORS = Set.of(
-            "avg", "min", "max", "sum", "last", "percentile", "mean", "l2norm", "area");
+    // Datadog's own list, as its 400 quotes it (argo-rollouts#3707); the OpenAPI enum lacks stddev.
+    private static final List<String> AGGREGATORS = List.of(
+            "avg", "min", "max", "sum", "last", "mean", "area", "l2norm", "percentile", "stddev");
     // Data sources Datadog's scalar endpoint knows; only metrics are simulated.
     private static final Set<String> KNOWN_SOURCES = Set.of(
             "metrics", "cloud_cost", "logs", "rum", "dora", "spans", "events", "audit", "network",
@@ -209,14 +209,15 @@ final class SimulatedTelemetry {
         }
         String aggregator = aggregatorNode.asText();
         if (!AGGREGATORS.contains(aggregator)) {
-            throw ApiError.badRequest("Invalid aggregator '" + aggregator + "' in query '" + name
-                    + "': one of " + new TreeSet<>(AGGREGATORS));
+            throw ApiError.badRequest("Value of parameter 'aggregator' should be any of these [None, "
+                    + String.join(", ", AGGREGATORS.stream().map(a -> "'" + a + "'").toList()) + "]");
         }
         String text = textNode.asText();
         if (!MonitorValidator.balanced(text)) {
             throw ApiError.badRequest("Invalid query '" + text
                     + "': unbalanced parentheses, brackets or braces");
         }
+        MetricQueryRule.check(text);
         if (GROUPED.matcher(text).find()) {
             throw ApiError.badRequest("Query '" + text + "' is grouped: grouped scalar queries "
                     + "(by {...}) are not supported by the simulator");
@@ -280,6 +281,8 @@ final class SimulatedTelemetry {
             case "max" -> max;
             case "last" -> points.get(points.size() - 1);
             case "l2norm" -> Math.sqrt(squares);
+            case "stddev" -> Math.sqrt(Math.max(0, squares / points.size()
+                    - (sum / points.size()) * (sum / points.size())));
             case "area" -> sum * (SCRIPT_INTERVAL_MS / 1000.0);
             // A percentile over already-rolled-up points is approximated by their mean.
             default -> sum / points.size();
