@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
@@ -21,14 +21,16 @@ public class KubeEvents {
     private static final int MAX_MESSAGE = 1024;
 
     private final KubernetesClient client;
+    private final Clock clock;
 
-    public KubeEvents(KubernetesClient client) {
+    public KubeEvents(KubernetesClient client, Clock clock) {
         this.client = client;
+        this.clock = clock;
     }
 
     public void record(HasMetadata about, String type, String reason, String message) {
         String namespace = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
         var event = new EventBuilder()
                 .withNewMetadata().withNamespace(namespace)

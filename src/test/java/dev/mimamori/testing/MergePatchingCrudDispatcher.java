@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonDiff;
+import io.fabric8.zjsonpatch.JsonPatchException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -80,7 +81,15 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     public MockResponse handlePatch(RecordedRequest request) {
         String contentType = request.getHeader("Content-Type");
         if (contentType == null || !contentType.contains("merge-patch")) {
-            return super.handlePatch(request);
+            try {
+                return super.handlePatch(request);
+            } catch (JsonPatchException e) {
+                // A failed "test" operation: the API server refuses the whole JSON patch with 422 Unprocessable.
+                return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":"
+                                + "\"Failure\",\"message\":\"" + e.getMessage().replace("\"", "'")
+                                + "\",\"reason\":\"Invalid\",\"code\":422}");
+            }
         }
         String path = request.getPath();
         String resourcePath = path.split("\\?")[0].replaceAll("/status$", "");
