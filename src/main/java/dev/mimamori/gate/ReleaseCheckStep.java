@@ -236,11 +236,10 @@ public final class ReleaseCheckStep {
                 return decide(Verdict.Inconclusive, "no data from Datadog by the deadline " + deadline + " ("
                         + reason + ": " + failure.getMessage() + "): inconclusive", DecidedBy.Deadline);
             }
-            ready(Conditions.FALSE, reason, "analysis paused, will retry until " + deadline + ": "
-                    + failure.getMessage());
             Duration retry = failure.retryAfter() != null ? failure.retryAfter() : RETRY;
             Duration untilDeadline = Duration.between(now, deadline);
-            return step(retry.compareTo(untilDeadline) < 0 ? retry : untilDeadline);
+            return progress(ReleaseCheckPhase.Analyzing, reason, "analysis paused, will retry until " + deadline
+                    + ": " + failure.getMessage(), retry.compareTo(untilDeadline) < 0 ? retry : untilDeadline);
         }
 
         /** The verdict and the action it leads to are stored before anything is done to the Deployment. */

@@ -28,6 +28,8 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     private final Discovery discovery = new Discovery();
     /** Injected status conflicts still to answer, by "namespace/name"; guarded by itself. */
     private final Map<String, Integer> statusConflicts = new HashMap<>();
+    /** JSON patches to apply just before the next JSON patch of a resource, by its path; guarded by itself. */
+    private final Map<String, String> landingFirst = new HashMap<>();
     private volatile Consumer<RecordedRequest> listener = request -> {
     };
 
@@ -82,6 +84,15 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
         String contentType = request.getHeader("Content-Type");
         if (contentType == null || !contentType.contains("merge-patch")) {
             try {
+                String first;
+                synchronized (landingFirst) {
+                    first = landingFirst.remove(request.getPath().split("\\?")[0]);
+                }
+                if (first != null) {
+                    super.handlePatch(new RecordedRequest(request.getRequestLine(), request.method(),
+                            request.getPath(), request.getHeaders(),
+                            new Buffer(first.getBytes(StandardCharsets.UTF_8))));
+                }
                 return super.handlePatch(request);
             } catch (JsonPatchException e) {
                 // A failed "test" operation: the API server refuses the whole JSON patch with 422 Unprocessable.
@@ -110,6 +121,16 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
             return new MockResponse().setResponseCode(422)
                     .setBody(("{\"kind\":\"Status\",\"message\":\"" + e.getMessage() + "\"}")
                             .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Applies {@code jsonPatch} to the object at {@code path} just before the next JSON patch of it is served: another
+     * writer (a rollout, a person) that gets there first, at the worst moment.
+     */
+    void landBeforeNextJsonPatch(String path, String jsonPatch) {
+        synchronized (landingFirst) {
+            landingFirst.put(path, jsonPatch);
         }
     }
 
