@@ -271,6 +271,34 @@ class ReleaseCheckOperatorTest {
         assertThat(deployment("gate-deadline", "quiet").getSpec().getPaused()).isTrue();
     }
 
+    @Test
+    void anUnexpectedKubernetesErrorIsShownInReadyAndTheActionIsRetriedOnce() {
+        Rollouts.deploy(client, "gate-k8s-error", "wallet", "wallet", "prod", "2.0.0", "2.1.0");
+        latency("2.0.0", 1.0, 101);
+        latency("2.1.0", 1.0, 102);
+        List<String> statusPatches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OperatorTestEnvironment.cluster().onRequest(request -> {
+            if ("PATCH".equals(request.getMethod()) && request.getPath().contains("/releasechecks/wallet-check/status")) {
+                statusPatches.add(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        OperatorTestEnvironment.cluster().failNextDeploymentPatch("gate-k8s-error", "wallet");
+        try {
+            ReleaseCheck done = awaitVerdict(check("gate-k8s-error", "wallet", null, null));
+
+            assertThat(statusPatches).anySatisfy(body -> assertThat(body).contains("KubernetesError",
+                    "may not patch this Deployment"));
+            assertThat(done.getStatus().phase).isEqualTo("Passed");
+            assertThat(Resources.ready(done.getStatus().conditions).getReason()).isEqualTo("Passed");
+            assertThat(deployment("gate-k8s-error", "wallet").getMetadata().getAnnotations())
+                    .containsEntry("mimamori.dev/release-check", "passed");
+            assertThat(datadogEvents("2.1.0")).hasSize(1);
+        } finally {
+            OperatorTestEnvironment.cluster().onRequest(request -> {
+            });
+        }
+    }
+
     String actionResult(ReleaseCheck check) {
         ReleaseCheck current = get(check);
         return current.getStatus() == null || current.getStatus().action == null ? null

@@ -28,6 +28,8 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     private final Discovery discovery = new Discovery();
     /** Injected status conflicts still to answer, by "namespace/name"; guarded by itself. */
     private final Map<String, Integer> statusConflicts = new HashMap<>();
+    /** In {@link #landBeforeNextJsonPatch}: instead of landing anything, the API server refuses the patch. */
+    static final String FAIL = "fail";
     /** JSON patches to apply just before the next JSON patch of a resource, by its path; guarded by itself. */
     private final Map<String, String> landingFirst = new HashMap<>();
     private volatile Consumer<RecordedRequest> listener = request -> {
@@ -87,6 +89,13 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                 String first;
                 synchronized (landingFirst) {
                     first = landingFirst.remove(request.getPath().split("\\?")[0]);
+                }
+                if (FAIL.equals(first)) {
+                    // Not a 5xx: the client would retry that itself and the operator would never see it.
+                    return new MockResponse().setResponseCode(403).setHeader("Content-Type", "application/json")
+                            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                                    + "\"status\":\"Failure\",\"message\":\"the operator may not patch this"
+                                    + " Deployment\",\"reason\":\"Forbidden\",\"code\":403}");
                 }
                 if (first != null) {
                     super.handlePatch(new RecordedRequest(request.getRequestLine(), request.method(),

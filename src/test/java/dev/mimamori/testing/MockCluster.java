@@ -99,6 +99,11 @@ public final class MockCluster implements AutoCloseable {
                 jsonPatch);
     }
 
+    /** The next JSON patch of the Deployment namespace/name is refused (403), as before a missing permission is fixed. */
+    public void failNextDeploymentPatch(String namespace, String name) {
+        landBeforeNextDeploymentPatch(namespace, name, MergePatchingCrudDispatcher.FAIL);
+    }
+
     /** Conflicts from {@link #conflictOnStatusPatch} not answered yet. */
     public int pendingStatusConflicts() {
         return dispatcher.pendingStatusConflicts();
