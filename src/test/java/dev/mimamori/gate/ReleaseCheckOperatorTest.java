@@ -243,7 +243,7 @@ class ReleaseCheckOperatorTest {
 
     @Test
     void aCheckThatGetsNoDataEndsAtItsDeadlineAndOnInconclusiveDecides() {
-        Rollouts.deploy(client, "gate-deadline", "quiet", "quiet", "prod", "1.0.0", "1.1.0");
+        Rollouts.deploy(client, "gate-deadline", "quiet", "quiet", "prod", "13.0.0", "13.1.0");
         AnalysisSpec analysis = new AnalysisSpec();
         analysis.deadline = "10m";
         ReleaseCheck withDeadline = check("gate-deadline", "quiet", OnFailure.Pause, OnInconclusive.Fail, analysis);
@@ -273,9 +273,9 @@ class ReleaseCheckOperatorTest {
 
     @Test
     void anUnexpectedKubernetesErrorIsShownInReadyAndTheActionIsRetriedOnce() {
-        Rollouts.deploy(client, "gate-k8s-error", "wallet", "wallet", "prod", "2.0.0", "2.1.0");
-        latency("2.0.0", 1.0, 101);
-        latency("2.1.0", 1.0, 102);
+        Rollouts.deploy(client, "gate-k8s-error", "wallet", "wallet", "prod", "12.0.0", "12.1.0");
+        latency("12.0.0", 1.0, 101);
+        latency("12.1.0", 1.0, 102);
         List<String> statusPatches = new java.util.concurrent.CopyOnWriteArrayList<>();
         OperatorTestEnvironment.cluster().onRequest(request -> {
             if ("PATCH".equals(request.getMethod()) && request.getPath().contains("/releasechecks/wallet-check/status")) {
@@ -292,7 +292,7 @@ class ReleaseCheckOperatorTest {
             assertThat(Resources.ready(done.getStatus().conditions).getReason()).isEqualTo("Passed");
             assertThat(deployment("gate-k8s-error", "wallet").getMetadata().getAnnotations())
                     .containsEntry("mimamori.dev/release-check", "passed");
-            assertThat(datadogEvents("2.1.0")).hasSize(1);
+            assertThat(datadogEvents("12.1.0")).hasSize(1);
         } finally {
             OperatorTestEnvironment.cluster().onRequest(request -> {
             });
