@@ -27,6 +27,10 @@ public class AnalysisSpec {
     @JsonPropertyDescription("How late Datadog's data arrives: buckets younger than this are not used yet (default 2m).")
     public String dataDelay;
 
+    @Pattern(DURATION_PATTERN)
+    @JsonPropertyDescription("How long after the verdict is due a check that cannot get data from Datadog keeps trying (an outage, a key without the metrics scope); then it ends Inconclusive with reason DeadlineExceeded and onInconclusive decides (default 30m, at most 24h).")
+    public String deadline;
+
     @Min(0.5)
     @Max(0.9999)
     @JsonPropertyDescription("Confidence of the one-sided Mann-Whitney test before a regression counts (default 0.99).")

@@ -2,7 +2,6 @@ package dev.mimamori.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.mimamori.gate.Direction;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 

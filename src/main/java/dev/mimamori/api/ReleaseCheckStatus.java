@@ -9,14 +9,6 @@ import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReleaseCheckStatus {
-    public static final String PENDING = "Pending";
-    public static final String ANALYZING = "Analyzing";
-    public static final String PASSED = "Passed";
-    public static final String FAILED = "Failed";
-    public static final String INCONCLUSIVE = "Inconclusive";
-    public static final String ERROR = "Error";
-    public static final String SUPERSEDED = "Superseded";
-
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
@@ -38,6 +30,15 @@ public class ReleaseCheckStatus {
     @JsonPropertyDescription("What was compared, resolved once at the start so a later change to the Deployment cannot move it.")
     public ReleaseInfo release;
 
+    @JsonPropertyDescription("The analysis settings in force, every default filled in, frozen when the check started: later edits of spec.analysis do not move a running check.")
+    public AnalysisSpec analysis;
+
+    @JsonPropertyDescription("The gate metrics compared, with their criteria, frozen when the check started from spec.metrics or the profile: later edits of either do not move a running check.")
+    public List<GateMetric> gateMetrics;
+
+    @JsonPropertyDescription("What decided the verdict: Windows (both windows compared when the verdict was due), EarlyFail (a regression beyond doubt before then) or Deadline (no data from Datadog by spec.analysis.deadline; the verdict is Inconclusive).")
+    public String decidedBy;
+
     @JsonPropertyDescription("Per-metric comparison.")
     public List<MetricStatus> metrics = new ArrayList<>();
 
@@ -49,7 +50,6 @@ public class ReleaseCheckStatus {
 
     @JsonIgnore
     public boolean isFinished() {
-        return PASSED.equals(phase) || FAILED.equals(phase) || INCONCLUSIVE.equals(phase) || ERROR.equals(phase)
-                || SUPERSEDED.equals(phase);
+        return ReleaseCheckPhase.of(phase).finished();
     }
 }

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /** A check's analysis settings with every default applied (GateDefaults is the one place defaults live). */
 public record AnalysisSettings(Duration warmup, Duration duration, Duration interval, Duration dataDelay,
-        double confidence, int minSamples) {
+        double confidence, int minSamples, Duration deadline) {
 
     public static AnalysisSettings of(AnalysisSpec spec) {
         AnalysisSpec s = spec == null ? new AnalysisSpec() : spec;
@@ -14,10 +14,27 @@ public record AnalysisSettings(Duration warmup, Duration duration, Duration inte
         if (interval.toSeconds() < 10) {
             throw new IllegalArgumentException("analysis.interval must be at least 10s");
         }
+        Duration deadline = Durations.parse(s.deadline, GateDefaults.DEADLINE);
+        if (deadline.compareTo(GateDefaults.MAX_DEADLINE) > 0) {
+            throw new IllegalArgumentException("analysis.deadline must be at most 24h");
+        }
         return new AnalysisSettings(Durations.parse(s.warmup, GateDefaults.WARMUP),
                 Durations.parse(s.duration, GateDefaults.DURATION), interval,
                 Durations.parse(s.dataDelay, GateDefaults.DATA_LATENESS),
                 s.confidence == null ? GateDefaults.CONFIDENCE : s.confidence,
-                s.minSamples == null ? GateDefaults.MIN_SAMPLES : s.minSamples);
+                s.minSamples == null ? GateDefaults.MIN_SAMPLES : s.minSamples, deadline);
+    }
+
+    /** These settings written out in full, as status.analysis keeps them. */
+    public AnalysisSpec frozen() {
+        AnalysisSpec s = new AnalysisSpec();
+        s.warmup = Durations.format(warmup);
+        s.duration = Durations.format(duration);
+        s.interval = Durations.format(interval);
+        s.dataDelay = Durations.format(dataDelay);
+        s.deadline = Durations.format(deadline);
+        s.confidence = confidence;
+        s.minSamples = minSamples;
+        return s;
     }
 }

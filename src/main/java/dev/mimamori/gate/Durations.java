@@ -35,4 +35,22 @@ public final class Durations {
         }
         return total;
     }
+
+    /** The shortest text {@link #parse} reads back as {@code d}: "1h30m", "90s" stays "1m30s". */
+    public static String format(Duration d) {
+        long hours = d.toHours();
+        long minutes = d.toMinutesPart();
+        long seconds = d.toSecondsPart();
+        StringBuilder text = new StringBuilder();
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (minutes > 0) {
+            text.append(minutes).append('m');
+        }
+        if (seconds > 0 || text.length() == 0) {
+            text.append(seconds).append('s');
+        }
+        return text.toString();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.mimamori.gate;
 
+import dev.mimamori.api.Direction;
+
 import java.time.Duration;
 
 /**
@@ -25,6 +27,15 @@ public final class GateDefaults {
 
     /** How late Datadog data may still arrive; a bucket is used once its end is this far past. */
     public static final Duration DATA_LATENESS = Duration.ofMinutes(2);
+
+    /**
+     * How long after the verdict is due a check without data from Datadog keeps trying before it ends Inconclusive:
+     * long enough to ride out a short outage or rate limiting, short enough that nobody waits on a stuck gate.
+     */
+    public static final Duration DEADLINE = Duration.ofMinutes(30);
+
+    /** The longest deadline a spec may set. */
+    public static final Duration MAX_DEADLINE = Duration.ofHours(24);
 
     /** Confidence of the one-sided test; alpha = 0.01. */
     public static final double CONFIDENCE = 0.99;

@@ -1,5 +1,6 @@
 package dev.mimamori.gate;
 
+import dev.mimamori.api.Direction;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.datadog.MetricFormula;
 
@@ -57,6 +58,21 @@ public final class GateMetrics {
             throw new IllegalArgumentException("gate metric \"" + m.name + "\" cannot be sent to Datadog as"
                     + " single-metric queries and a formula: " + e.getMessage());
         }
+    }
+
+    /** Copies of the metrics with every default written in, as status.gateMetrics keeps them; checked first. */
+    public static List<GateMetric> freeze(List<GateMetric> metrics, AnalysisSettings settings) {
+        List<GateMetric> frozen = new ArrayList<>();
+        for (ResolvedMetric m : resolve(metrics, settings)) {
+            GateMetric copy = new GateMetric();
+            copy.name = m.name();
+            copy.query = m.queryTemplate();
+            copy.direction = m.criteria().direction();
+            copy.maxRegressionPercent = m.criteria().maxRegressionPercent();
+            copy.absoluteFloor = m.criteria().absoluteFloor();
+            frozen.add(copy);
+        }
+        return frozen;
     }
 
     private static boolean balanced(String query) {

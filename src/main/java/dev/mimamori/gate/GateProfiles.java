@@ -4,7 +4,6 @@ import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ReleaseCheck;
-import dev.mimamori.api.ReleaseInfo;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.monitoring.BuiltInProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,12 +20,21 @@ public class GateProfiles {
         this.client = client;
     }
 
-    public List<GateMetric> metricsFor(ReleaseCheck check, ReleaseInfo release) {
+    /** The metrics, or why there are none; read once per check, before they are frozen in its status. */
+    public Observations.GateMetricsLookup lookUp(ReleaseCheck check, String service) {
+        try {
+            return new Observations.GateMetricsLookup(metricsFor(check, service), null);
+        } catch (IllegalArgumentException e) {
+            return new Observations.GateMetricsLookup(null, e.getMessage());
+        }
+    }
+
+    private List<GateMetric> metricsFor(ReleaseCheck check, String service) {
         if (check.getSpec().metrics != null && !check.getSpec().metrics.isEmpty()) {
             return check.getSpec().metrics;
         }
         String profileName = check.getSpec().profile != null ? check.getSpec().profile
-                : profileOfService(check.getMetadata().getNamespace(), release.service);
+                : profileOfService(check.getMetadata().getNamespace(), service);
         MonitoringProfile profile = client.resources(MonitoringProfile.class).withName(profileName).get();
         MonitoringProfileSpec spec = profile != null ? profile.getSpec()
                 : BuiltInProfile.NAME.equals(profileName) ? BuiltInProfile.spec() : null;

@@ -1,5 +1,7 @@
 package dev.mimamori.gate;
 
+import dev.mimamori.api.Direction;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Arrays;

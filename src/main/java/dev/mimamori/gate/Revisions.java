@@ -16,6 +16,8 @@ public final class Revisions {
     public static final String SERVICE_LABEL = "tags.datadoghq.com/service";
     public static final String ENV_LABEL = "tags.datadoghq.com/env";
     public static final String VERSION_LABEL = "tags.datadoghq.com/version";
+    /** On an automatic ReleaseCheck: the revision it was created for. */
+    public static final String CHECK_REVISION_LABEL = "mimamori.dev/revision";
 
     private Revisions() {
     }

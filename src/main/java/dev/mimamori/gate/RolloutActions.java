@@ -1,7 +1,6 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.OnFailure;
-import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ReleaseInfo;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogEvent;
@@ -11,18 +10,20 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a finished check does to its Deployment and tells Datadog. Each action is idempotent: the Deployment carries
- * which check rolled it back, so a retried or restarted action never rolls back twice.
+ * What a decided check does to its Deployment and tells Datadog. Everything done to the Deployment is one JSON patch
+ * that first tests the revision the verdict judged: if a newer rollout got there first, the API server refuses the
+ * whole patch and nothing is done. The patch also names the check, so a retried action is recognised and not repeated.
  */
 @ApplicationScoped
 public class RolloutActions {
@@ -37,107 +38,120 @@ public class RolloutActions {
     private final KubernetesClient client;
     private final DatadogApi datadog;
     private final KubeEvents events;
+    private final Workloads workloads;
 
-    public RolloutActions(KubernetesClient client, DatadogApi datadog, KubeEvents events) {
+    public RolloutActions(KubernetesClient client, DatadogApi datadog, KubeEvents events, Workloads workloads) {
         this.client = client;
         this.datadog = datadog;
         this.events = events;
+        this.workloads = workloads;
     }
 
-    /** The action's outcome: a phrase for the message ("rolled back to revision 6"), or a failure. */
-    public record Result(boolean done, String message) {
+    /** The message for a plan whose Deployment has left the judged revision. */
+    static String movedOn(ActionPlan plan, Long current) {
+        return "not acted: Deployment " + plan.workload() + " is at revision " + current + ", no longer at the judged"
+                + " revision " + plan.release().revision + "; nothing done";
     }
 
-    /**
-     * Acts for a decided check. {@code outcome} is passed, failed or inconclusive (after onInconclusive), and
-     * {@code failureAction} applies only when it is failed.
-     */
-    public Result act(ReleaseCheck check, ReleaseInfo release, String outcome, OnFailure failureAction,
-            String summary) {
-        String namespace = check.getMetadata().getNamespace();
-        String name = check.getSpec().workload.name;
-        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
-        if (deployment == null) {
-            return new Result(false, "Deployment " + name + " no longer exists; nothing done");
-        }
-        String actionPhrase;
-        if ("failed".equals(outcome) && failureAction == OnFailure.Rollback) {
-            Result rollback = rollback(check, deployment, release);
-            if (!rollback.done()) {
-                return rollback;
+    /** Carries out the plan on {@code deployment}, the Deployment as last seen at the judged revision. */
+    public ActionPlan.Done carryOut(ActionPlan plan, Deployment deployment) {
+        List<Map<String, Object>> patch = new ArrayList<>();
+        patch.add(Map.of("op", "test", "path", annotationPath(Revisions.REVISION),
+                "value", String.valueOf(plan.release().revision)));
+        if (plan.changesRollout() && plan.type() == OnFailure.Rollback) {
+            PodTemplateSpec template = baselineTemplate(deployment, plan.release());
+            if (template == null) {
+                return new ActionPlan.Done(ActionPlan.Result.FAILED, plan.release().baselineRevision == null
+                        ? "no previous revision to roll back to; the Deployment was left as it is"
+                        : "revision " + plan.release().baselineRevision
+                                + " (its ReplicaSet) no longer exists; the Deployment was left as it is");
             }
-            actionPhrase = rollback.message();
-        } else if ("failed".equals(outcome) && failureAction == OnFailure.Pause) {
-            mergePatch(deployment, Map.of("spec", Map.of("paused", true)));
-            actionPhrase = "paused the rollout";
-        } else {
-            actionPhrase = "failed".equals(outcome) ? "flagged" : "annotated";
+            patch.add(Map.of("op", "replace", "path", "/spec/template", "value", template));
+            patch.add(Map.of("op", "add", "path", annotationPath(ROLLED_BACK_BY), "value", plan.checkName()));
+        } else if (plan.changesRollout() && plan.type() == OnFailure.Pause) {
+            patch.add(Map.of("op", "add", "path", "/spec/paused", "value", true));
         }
-        Map<String, Object> annotations = new HashMap<>();
         Map<String, String> current = deployment.getMetadata().getAnnotations();
         // A person's opt-out lives in the same key and is never overwritten.
         if (current == null || !OPT_OUT.equals(current.get(RESULT_ANNOTATION))) {
-            annotations.put(RESULT_ANNOTATION, outcome);
+            patch.add(Map.of("op", "add", "path", annotationPath(RESULT_ANNOTATION), "value", plan.outcome().word()));
         }
-        annotations.put(SUMMARY_ANNOTATION, summary);
-        annotations.put(CHECK_ANNOTATION, check.getMetadata().getName());
-        mergePatch(deployment, Map.of("metadata", Map.of("annotations", annotations)));
-        events.record(deployment, "passed".equals(outcome) ? KubeEvents.NORMAL : KubeEvents.WARNING,
-                "ReleaseCheck" + capitalise(outcome), check.getMetadata().getName() + ": " + summary);
-        String note = postDatadogEvent(check, release, outcome, summary);
-        return new Result(true, actionPhrase + note);
+        patch.add(Map.of("op", "add", "path", annotationPath(SUMMARY_ANNOTATION), "value", plan.summary()));
+        patch.add(Map.of("op", "add", "path", annotationPath(CHECK_ANNOTATION), "value", plan.checkName()));
+        ActionPlan.Done refused = apply(plan, deployment, patch);
+        if (refused != null) {
+            return refused;
+        }
+        String outcome = plan.outcome().word();
+        events.record(deployment, plan.outcome() == Outcome.PASSED ? KubeEvents.NORMAL : KubeEvents.WARNING,
+                "ReleaseCheck" + Character.toUpperCase(outcome.charAt(0)) + outcome.substring(1),
+                plan.checkName() + ": " + plan.summary());
+        return new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase() + postDatadogEvent(plan));
     }
 
-    private Result rollback(ReleaseCheck check, Deployment deployment, ReleaseInfo release) {
-        Map<String, String> annotations = deployment.getMetadata().getAnnotations();
-        String checkName = check.getMetadata().getName();
-        if (annotations != null && checkName.equals(annotations.get(ROLLED_BACK_BY))) {
-            return new Result(true, "rolled back to revision " + release.baselineRevision);
+    /** Sends the patch; null when it was applied, else why not (read back from the live Deployment). */
+    private ActionPlan.Done apply(ActionPlan plan, Deployment deployment, List<Map<String, Object>> patch) {
+        var resource = client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
+                .withName(deployment.getMetadata().getName());
+        try {
+            resource.patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+            return null;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 422) {
+                throw e;
+            }
+            Deployment live = resource.get();
+            if (live == null) {
+                return new ActionPlan.Done(ActionPlan.Result.FAILED,
+                        "Deployment " + plan.workload() + " no longer exists; nothing done");
+            }
+            Map<String, String> annotations = live.getMetadata().getAnnotations();
+            if (annotations != null && plan.checkName().equals(annotations.get(CHECK_ANNOTATION))) {
+                return new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase());
+            }
+            Long revision = Revisions.revisionOf(live);
+            if (!String.valueOf(plan.release().revision).equals(String.valueOf(revision))) {
+                return new ActionPlan.Done(ActionPlan.Result.SUPERSEDED, movedOn(plan, revision));
+            }
+            return new ActionPlan.Done(ActionPlan.Result.FAILED, "the API server refused the change: "
+                    + e.getStatus().getMessage());
         }
+    }
+
+    /** The pod template of the judged release's previous revision, without the ReplicaSet's own hash label. */
+    private PodTemplateSpec baselineTemplate(Deployment deployment, ReleaseInfo release) {
         if (release.baselineRevision == null) {
-            return new Result(false, "no previous revision to roll back to; the Deployment was left as it is");
+            return null;
         }
-        List<ReplicaSet> owned = Revisions.owned(deployment, client.apps().replicaSets()
-                .inNamespace(deployment.getMetadata().getNamespace()).list().getItems());
-        ReplicaSet previous = Revisions.withRevision(owned, release.baselineRevision).orElse(null);
+        ReplicaSet previous = Revisions.withRevision(workloads.replicaSetsOf(deployment), release.baselineRevision)
+                .orElse(null);
         if (previous == null || previous.getSpec() == null || previous.getSpec().getTemplate() == null) {
-            return new Result(false, "revision " + release.baselineRevision
-                    + " (its ReplicaSet) no longer exists; the Deployment was left as it is");
+            return null;
         }
         PodTemplateSpec template = Serialization.clone(previous.getSpec().getTemplate());
         if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
             template.getMetadata().getLabels().remove(POD_TEMPLATE_HASH);
         }
-        // One JSON patch: the template and the marker land together, so a retry sees the marker and stops.
-        String patch = Serialization.asJson(List.of(
-                Map.of("op", "replace", "path", "/spec/template", "value", template),
-                Map.of("op", "add", "path", "/metadata/annotations/" + ROLLED_BACK_BY.replace("/", "~1"),
-                        "value", checkName)));
-        if (deployment.getMetadata().getAnnotations() == null) {
-            mergePatch(deployment, Map.of("metadata", Map.of("annotations", Map.of())));
-        }
-        client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
-                .withName(deployment.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON), patch);
-        return new Result(true, "rolled back to revision " + release.baselineRevision);
+        return template;
     }
 
-    private void mergePatch(Deployment deployment, Map<String, Object> patch) {
-        client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
-                .withName(deployment.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+    private static String annotationPath(String key) {
+        return "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1");
     }
 
     /** Best effort: a Datadog outage must not undo or repeat what was done to the Deployment. */
-    private String postDatadogEvent(ReleaseCheck check, ReleaseInfo release, String outcome, String summary) {
-        String alertType = switch (outcome) {
-            case "passed" -> "success";
-            case "failed" -> "error";
-            default -> "warning";
+    private String postDatadogEvent(ActionPlan plan) {
+        ReleaseInfo release = plan.release();
+        String alertType = switch (plan.outcome()) {
+            case PASSED -> "success";
+            case FAILED -> "error";
+            case INCONCLUSIVE -> "warning";
         };
+        String outcome = plan.outcome().word();
         try {
             datadog.postEvent(new DatadogEvent("Release check " + outcome + ": " + release.service + " "
-                    + release.candidateVersion, summary + "\n\nReleaseCheck " + check.getMetadata().getNamespace()
-                    + "/" + check.getMetadata().getName(),
+                    + release.candidateVersion, plan.summary() + "\n\nReleaseCheck " + plan.namespace()
+                    + "/" + plan.checkName(),
                     List.of("service:" + release.service, "env:" + release.env, "version:" + release.candidateVersion,
                             "source:mimamori", "release-check:" + outcome),
                     alertType));
@@ -145,9 +159,5 @@ public class RolloutActions {
         } catch (DatadogException e) {
             return " (Datadog event not posted: " + e.getMessage() + ")";
         }
-    }
-
-    private static String capitalise(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

@@ -11,21 +11,21 @@ public final class Verdicts {
     private Verdicts() {
     }
 
-    /** passed, failed or inconclusive, after onInconclusive has had its say. */
-    public static String treatedAs(Verdict verdict, OnInconclusive onInconclusive) {
+    /** The verdict after onInconclusive has had its say. */
+    public static Outcome treatedAs(Verdict verdict, OnInconclusive onInconclusive) {
         if (verdict == Verdict.Inconclusive) {
             return switch (onInconclusive) {
-                case Pass -> "passed";
-                case Fail -> "failed";
-                case Flag -> "inconclusive";
+                case Pass -> Outcome.PASSED;
+                case Fail -> Outcome.FAILED;
+                case Flag -> Outcome.INCONCLUSIVE;
             };
         }
-        return verdict == Verdict.Failed ? "failed" : "passed";
+        return verdict == Verdict.Failed ? Outcome.FAILED : Outcome.PASSED;
     }
 
-    /** The action type recorded in status: Flag, Pause or Rollback. */
-    public static String actionFor(Verdict verdict, OnFailure onFailure, OnInconclusive onInconclusive) {
-        return "failed".equals(treatedAs(verdict, onInconclusive)) ? onFailure.name() : OnFailure.Flag.name();
+    /** The action recorded in status with the verdict: onFailure for a failure, else Flag. */
+    public static OnFailure actionFor(Outcome outcome, OnFailure onFailure) {
+        return outcome == Outcome.FAILED ? onFailure : OnFailure.Flag;
     }
 
     /** One line: the decisive metric's reason and the verdict, e.g. "p95 latency +38% (212 -> 293, p=0.0004): failed". */

@@ -2,6 +2,7 @@ package dev.mimamori.rollout;
 
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.gate.Workloads;
 import dev.mimamori.status.KubeEvents;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -39,12 +40,14 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private final KubeEvents events;
     private final MeterRegistry registry;
     private final Clock clock;
+    private final Workloads workloads;
     private InformerEventSource<ServiceMonitoring, Deployment> monitorings;
     private InformerEventSource<ReleaseCheck, Deployment> checks;
     private InformerEventSource<ReplicaSet, Deployment> replicaSets;
 
     public DeploymentRolloutReconciler(KubernetesClient client, KubeEvents events, MeterRegistry registry,
-            Clock clock) {
+            Clock clock, Workloads workloads) {
+        this.workloads = workloads;
         this.client = client;
         this.events = events;
         this.registry = registry;
@@ -74,6 +77,8 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
                                 .map(o -> new ResourceID(o.getName(), rs.getMetadata().getNamespace()))
                                 .collect(Collectors.toSet()))
                 .build(), context);
+        // The gate reads Deployments and ReplicaSets through these caches instead of keeping its own.
+        workloads.attach(context.getPrimaryCache(), replicaSets);
         return List.of(monitorings, checks, replicaSets);
     }
 

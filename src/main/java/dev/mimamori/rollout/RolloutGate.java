@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 public final class RolloutGate {
     public static final String WORKLOAD_LABEL = "mimamori.dev/workload";
-    public static final String REVISION_LABEL = "mimamori.dev/revision";
+    public static final String REVISION_LABEL = Revisions.CHECK_REVISION_LABEL;
 
     private RolloutGate() {
     }

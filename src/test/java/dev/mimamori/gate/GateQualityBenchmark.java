@@ -1,5 +1,6 @@
 package dev.mimamori.gate;
 
+import dev.mimamori.api.Direction;
 import dev.mimamori.gate.MetricComparison.GateCriteria;
 import dev.mimamori.gate.MetricComparison.MetricResult;
 import dev.mimamori.sim.SeriesScript;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mimamori.api.Direction;
 import dev.mimamori.gate.MetricComparison.GateCriteria;
 import dev.mimamori.gate.MetricComparison.MetricResult;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.mimamori.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mimamori.api.GateMetric;
+import dev.mimamori.api.AnalysisSpec;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
 import dev.mimamori.api.ReleaseCheck;
@@ -11,6 +12,7 @@ import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.sim.SeriesScript;
 import dev.mimamori.testing.MovableClock;
 import dev.mimamori.testing.OperatorTestEnvironment;
+import dev.mimamori.testing.Resources;
 import dev.mimamori.testing.Rollouts;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -76,6 +78,11 @@ class ReleaseCheckOperatorTest {
     }
 
     ReleaseCheck check(String namespace, String deployment, OnFailure onFailure, OnInconclusive onInconclusive) {
+        return check(namespace, deployment, onFailure, onInconclusive, null);
+    }
+
+    ReleaseCheck check(String namespace, String deployment, OnFailure onFailure, OnInconclusive onInconclusive,
+            AnalysisSpec analysis) {
         ReleaseCheck check = new ReleaseCheck();
         check.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(deployment + "-check").build());
         ReleaseCheckSpec spec = new ReleaseCheckSpec();
@@ -83,6 +90,7 @@ class ReleaseCheckOperatorTest {
         spec.workload.name = deployment;
         spec.onFailure = onFailure;
         spec.onInconclusive = onInconclusive;
+        spec.analysis = analysis;
         check.setSpec(spec);
         return client.resource(check).create();
     }
@@ -223,21 +231,109 @@ class ReleaseCheckOperatorTest {
     }
 
     @Test
-    void rollbackWithoutAPreviousRevisionIsAnErrorAndLeavesTheDeploymentAlone() {
+    void rollbackWithoutAPreviousRevisionIsRefusedAndLeavesTheDeploymentAlone() {
         Deployment before = Rollouts.deploy(client, "gate-first", "fresh", "fresh", "prod", "0.1.0");
         latency("0.1.0", 1.0, 41);
-        ReleaseCheck check = check("gate-first", "fresh", OnFailure.Rollback, OnInconclusive.Fail);
-        // Without data before the rollout the check is Inconclusive, which onInconclusive turns into a failure.
-        datadog.scriptMetrics((q, t) -> t < startOf(check).toEpochMilli() ? null : 200.0);
-        ReleaseCheck done = awaitVerdict(check);
+        ReleaseCheck done = awaitVerdict(check("gate-first", "fresh", OnFailure.Rollback, OnInconclusive.Fail));
 
-        assertThat(done.getStatus().release.mode).isEqualTo("BeforeAfter");
-        assertThat(done.getStatus().verdict).isEqualTo("Inconclusive");
         assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Error");
+        assertThat(Resources.ready(done.getStatus().conditions).getReason()).isEqualTo("NoPreviousRevision");
         assertThat(done.getStatus().message).contains("no previous revision");
+        assertThat(done.getStatus().verdict).isNull();
         Deployment after = deployment("gate-first", "fresh");
         assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
         assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("mimamori.dev/release-check");
+    }
+
+    @Test
+    void aRollbackThatANewerRolloutBeatsToTheDeploymentDoesNothingAndSaysSuperseded() {
+        Rollouts.deploy(client, "gate-stale", "basket", "basket", "prod", "4.0.0", "4.1.0");
+        latency("4.0.0", 1.0, 91);
+        latency("4.1.0", 1.5, 92);
+        ReleaseCheck check = check("gate-stale", "basket", OnFailure.Rollback, null);
+        // Revision 3 is rolled out between the verdict and the rollback's patch: the worst moment.
+        String newerRollout = "[{\"op\":\"replace\",\"path\":\"/metadata/annotations/deployment.kubernetes.io~1revision\","
+                + "\"value\":\"3\"},{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\","
+                + "\"value\":\"registry.example/basket:4.2.0\"}]";
+        OperatorTestEnvironment.cluster().landBeforeNextDeploymentPatch("gate-stale", "basket", newerRollout);
+
+        ReleaseCheck done = awaitVerdict(check);
+
+        assertThat(done.getStatus().verdict).isEqualTo("Failed");
+        assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Superseded");
+        assertThat(done.getStatus().action.result).isEqualTo("Skipped");
+        assertThat(done.getStatus().action.message).contains("revision 3", "judged revision 2");
+        assertThat(Resources.ready(done.getStatus().conditions).getReason()).isEqualTo("Superseded");
+        Deployment after = deployment("gate-stale", "basket");
+        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example/basket:4.2.0");
+        assertThat(after.getMetadata().getAnnotations()).doesNotContainKeys("mimamori.dev/rolled-back-by",
+                "mimamori.dev/release-check", "mimamori.dev/release-check-name");
+        assertThat(datadogEvents("4.1.0")).isEmpty();
+    }
+
+    @Test
+    void aCheckThatGetsNoDataEndsAtItsDeadlineAndOnInconclusiveDecides() {
+        Rollouts.deploy(client, "gate-deadline", "quiet", "quiet", "prod", "13.0.0", "13.1.0");
+        AnalysisSpec analysis = new AnalysisSpec();
+        analysis.deadline = "10m";
+        ReleaseCheck withDeadline = check("gate-deadline", "quiet", OnFailure.Pause, OnInconclusive.Fail, analysis);
+        datadog.setOutage(true);
+        try {
+            MovableClock.INSTANCE.set(startOf(withDeadline).plus(Duration.ofMinutes(10)));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(get(withDeadline).getStatus().phase).isEqualTo("Analyzing");
+                assertThat(Resources.ready(get(withDeadline).getStatus().conditions).getReason())
+                        .isEqualTo("DatadogUnavailable");
+            });
+
+            // Verdict due at 19m, deadline 10m later.
+            MovableClock.INSTANCE.set(startOf(withDeadline).plus(Duration.ofMinutes(29)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "Done".equals(actionResult(withDeadline)));
+        } finally {
+            datadog.setOutage(false);
+        }
+        ReleaseCheck done = get(withDeadline);
+        assertThat(done.getStatus().verdict).isEqualTo("Inconclusive");
+        assertThat(done.getStatus().decidedBy).isEqualTo("Deadline");
+        assertThat(done.getStatus().analysis.deadline).isEqualTo("10m");
+        assertThat(done.getStatus().message).contains("no data from Datadog by the deadline", "DatadogUnavailable");
+        assertThat(Resources.ready(done.getStatus().conditions).getReason()).isEqualTo("DeadlineExceeded");
+        assertThat(deployment("gate-deadline", "quiet").getSpec().getPaused()).isTrue();
+    }
+
+    @Test
+    void anUnexpectedKubernetesErrorIsShownInReadyAndTheActionIsRetriedOnce() {
+        Rollouts.deploy(client, "gate-k8s-error", "wallet", "wallet", "prod", "12.0.0", "12.1.0");
+        latency("12.0.0", 1.0, 101);
+        latency("12.1.0", 1.0, 102);
+        List<String> statusPatches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OperatorTestEnvironment.cluster().onRequest(request -> {
+            if ("PATCH".equals(request.getMethod()) && request.getPath().contains("/releasechecks/wallet-check/status")) {
+                statusPatches.add(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        OperatorTestEnvironment.cluster().failNextDeploymentPatch("gate-k8s-error", "wallet");
+        try {
+            ReleaseCheck done = awaitVerdict(check("gate-k8s-error", "wallet", null, null));
+
+            assertThat(statusPatches).anySatisfy(body -> assertThat(body).contains("ReconcileError",
+                    "may not patch this Deployment"));
+            assertThat(done.getStatus().phase).isEqualTo("Passed");
+            assertThat(Resources.ready(done.getStatus().conditions).getReason()).isEqualTo("Passed");
+            assertThat(deployment("gate-k8s-error", "wallet").getMetadata().getAnnotations())
+                    .containsEntry("mimamori.dev/release-check", "passed");
+            assertThat(datadogEvents("12.1.0")).hasSize(1);
+        } finally {
+            OperatorTestEnvironment.cluster().onRequest(request -> {
+            });
+        }
+    }
+
+    String actionResult(ReleaseCheck check) {
+        ReleaseCheck current = get(check);
+        return current.getStatus() == null || current.getStatus().action == null ? null
+                : current.getStatus().action.result;
     }
 
     @Test
@@ -295,7 +391,7 @@ class ReleaseCheckOperatorTest {
         try {
             MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(20)));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                    dev.mimamori.testing.Resources.ready(get(check).getStatus().conditions).getReason())
+                    Resources.ready(get(check).getStatus().conditions).getReason())
                     .isEqualTo("DatadogUnavailable"));
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                     .until(() -> "Analyzing".equals(get(check).getStatus().phase));

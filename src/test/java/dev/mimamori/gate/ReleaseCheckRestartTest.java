@@ -61,10 +61,12 @@ class ReleaseCheckRestartTest {
 
     Operator startOperator() {
         KubernetesClient own = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-        KubeEvents events = new KubeEvents(own, java.time.Clock.systemUTC());
-        ReleaseCheckReconciler reconciler = new ReleaseCheckReconciler(own, datadogApi,
-                new RolloutActions(own, datadogApi, events), new GateProfiles(own), events, new SimpleMeterRegistry(),
-                MovableClock.INSTANCE, config);
+        KubeEvents events = new KubeEvents(own, MovableClock.INSTANCE);
+        // No rollout controller in this operator: the gate reads Deployments from the API server.
+        Workloads workloads = new Workloads(own);
+        ReleaseCheckReconciler reconciler = new ReleaseCheckReconciler(datadogApi,
+                new RolloutActions(own, datadogApi, events, workloads), new GateProfiles(own), workloads, events,
+                new SimpleMeterRegistry(), MovableClock.INSTANCE, config);
         Operator operator = new Operator(o -> o.withKubernetesClient(own).withCloseClientOnStop(true)
                 .withUseSSAToPatchPrimaryResource(false));
         operator.register(reconciler, c -> c.withLabelSelector(STANDALONE));

@@ -1,5 +1,6 @@
 package dev.mimamori.rollout;
 
+import dev.mimamori.gate.Workloads;
 import dev.mimamori.status.KubeEvents;
 import dev.mimamori.testing.MovableClock;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,8 +20,8 @@ final class DeploymentRolloutRestart {
         KubernetesClient own = new KubernetesClientBuilder().withConfig(base.getConfiguration()).build();
         Operator operator = new Operator(o -> o.withKubernetesClient(own).withCloseClientOnStop(true)
                 .withUseSSAToPatchPrimaryResource(false));
-        operator.register(new DeploymentRolloutReconciler(own, new KubeEvents(own, java.time.Clock.systemUTC()), new SimpleMeterRegistry(),
-                MovableClock.INSTANCE), c -> c.settingNamespace(namespace));
+        operator.register(new DeploymentRolloutReconciler(own, new KubeEvents(own, MovableClock.INSTANCE),
+                new SimpleMeterRegistry(), MovableClock.INSTANCE, new Workloads(own)), c -> c.settingNamespace(namespace));
         operator.start();
         try {
             Thread.sleep(Duration.ofSeconds(3).toMillis());

@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonDiff;
+import io.fabric8.zjsonpatch.JsonPatchException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -27,6 +28,10 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     private final Discovery discovery = new Discovery();
     /** Injected status conflicts still to answer, by "namespace/name"; guarded by itself. */
     private final Map<String, Integer> statusConflicts = new HashMap<>();
+    /** In {@link #landBeforeNextJsonPatch}: instead of landing anything, the API server refuses the patch. */
+    static final String FAIL = "fail";
+    /** JSON patches to apply just before the next JSON patch of a resource, by its path; guarded by itself. */
+    private final Map<String, String> landingFirst = new HashMap<>();
     private volatile Consumer<RecordedRequest> listener = request -> {
     };
 
@@ -80,7 +85,31 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     public MockResponse handlePatch(RecordedRequest request) {
         String contentType = request.getHeader("Content-Type");
         if (contentType == null || !contentType.contains("merge-patch")) {
-            return super.handlePatch(request);
+            try {
+                String first;
+                synchronized (landingFirst) {
+                    first = landingFirst.remove(request.getPath().split("\\?")[0]);
+                }
+                if (FAIL.equals(first)) {
+                    // Not a 5xx: the client would retry that itself and the operator would never see it.
+                    return new MockResponse().setResponseCode(403).setHeader("Content-Type", "application/json")
+                            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                                    + "\"status\":\"Failure\",\"message\":\"the operator may not patch this"
+                                    + " Deployment\",\"reason\":\"Forbidden\",\"code\":403}");
+                }
+                if (first != null) {
+                    super.handlePatch(new RecordedRequest(request.getRequestLine(), request.method(),
+                            request.getPath(), request.getHeaders(),
+                            new Buffer(first.getBytes(StandardCharsets.UTF_8))));
+                }
+                return super.handlePatch(request);
+            } catch (JsonPatchException e) {
+                // A failed "test" operation: the API server refuses the whole JSON patch with 422 Unprocessable.
+                return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":"
+                                + "\"Failure\",\"message\":\"" + e.getMessage().replace("\"", "'")
+                                + "\",\"reason\":\"Invalid\",\"code\":422}");
+            }
         }
         String path = request.getPath();
         String resourcePath = path.split("\\?")[0].replaceAll("/status$", "");
@@ -101,6 +130,16 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
             return new MockResponse().setResponseCode(422)
                     .setBody(("{\"kind\":\"Status\",\"message\":\"" + e.getMessage() + "\"}")
                             .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Applies {@code jsonPatch} to the object at {@code path} just before the next JSON patch of it is served: another
+     * writer (a rollout, a person) that gets there first, at the worst moment.
+     */
+    void landBeforeNextJsonPatch(String path, String jsonPatch) {
+        synchronized (landingFirst) {
+            landingFirst.put(path, jsonPatch);
         }
     }
 

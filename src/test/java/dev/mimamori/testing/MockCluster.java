@@ -93,6 +93,17 @@ public final class MockCluster implements AutoCloseable {
         dispatcher.conflictOnStatusPatch(namespace, name, times);
     }
 
+    /** A change to the Deployment namespace/name that lands just before the next JSON patch of it (see the dispatcher). */
+    public void landBeforeNextDeploymentPatch(String namespace, String name, String jsonPatch) {
+        dispatcher.landBeforeNextJsonPatch("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name,
+                jsonPatch);
+    }
+
+    /** The next JSON patch of the Deployment namespace/name is refused (403), as before a missing permission is fixed. */
+    public void failNextDeploymentPatch(String namespace, String name) {
+        landBeforeNextDeploymentPatch(namespace, name, MergePatchingCrudDispatcher.FAIL);
+    }
+
     /** Conflicts from {@link #conflictOnStatusPatch} not answered yet. */
     public int pendingStatusConflicts() {
         return dispatcher.pendingStatusConflicts();

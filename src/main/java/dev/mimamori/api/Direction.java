@@ -1,4 +1,4 @@
-package dev.mimamori.gate;
+package dev.mimamori.api;
 
 /** Which way a metric moves when the service gets worse. */
 public enum Direction {

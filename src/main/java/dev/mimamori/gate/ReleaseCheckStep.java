@@ -1,0 +1,372 @@
+package dev.mimamori.gate;
+
+import dev.mimamori.api.ActionStatus;
+import dev.mimamori.api.OnFailure;
+import dev.mimamori.api.OnInconclusive;
+import dev.mimamori.api.ReleaseCheckPhase;
+import dev.mimamori.api.ReleaseCheckStatus;
+import dev.mimamori.api.ReleaseInfo;
+import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.status.Conditions;
+import dev.mimamori.status.Reason;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The ReleaseCheck state machine as one pure function: Pending (warm-up) -> Analyzing -> Passed | Failed |
+ * Inconclusive, each acted on once, or Error, or Superseded. A step that needs something only the reconciler can get
+ * (the gate metrics, Datadog's series, the action's result) says so with an {@link Action}; the reconciler gets it
+ * and calls again with the answer added to the same observations, from the same previous status.
+ */
+public final class ReleaseCheckStep {
+    static final Duration RETRY = Duration.ofSeconds(30);
+    /** A verdict is acted on in the next look, once it is stored: a restart in between cannot lose or repeat it. */
+    static final Duration ACT_AFTER_STORING = Duration.ofMillis(200);
+
+    private ReleaseCheckStep() {
+    }
+
+    /** Something the reconciler must do before the step can go on. */
+    public sealed interface Action permits FindGateMetrics, Query, CarryOut {
+    }
+
+    /** The spec's gate metrics, else those of the profile of {@code service}. */
+    public record FindGateMetrics(String service) implements Action {
+    }
+
+    /** One Datadog request with every query. */
+    public record Query(List<String> queries, Instant from, Instant to, Duration interval) implements Action {
+    }
+
+    /** The action recorded with the verdict. */
+    public record CarryOut(ActionPlan plan) implements Action {
+    }
+
+    /** A Kubernetes event on the check; {@code verdict} is set when this look reached one. */
+    public record Notice(boolean warning, String reason, String message, Verdict verdict) {
+    }
+
+    /**
+     * The next status; {@code action} null once nothing more is needed; {@code lookAgainIn} null when only a change
+     * of the check should wake it.
+     */
+    public record Step(ReleaseCheckStatus status, Action action, Duration lookAgainIn, List<Notice> notices) {
+    }
+
+    public static Step next(ReleaseCheckStatus previous, Observations observations, Instant now) {
+        return new Look(previous, observations, now).step();
+    }
+
+    /** What the check compares, in a sentence for the Started event. */
+    static String describe(ReleaseInfo r) {
+        return r.mode.equals(ReleaseResolution.MODE_VERSIONS)
+                ? "comparing " + r.service + " " + r.candidateVersion + " (revision " + r.revision + ") with "
+                        + r.baselineVersion + " (revision " + r.baselineRevision + ") in " + r.env
+                : "comparing " + r.service + " " + r.candidateVersion + " after the rollout with before it, in "
+                        + r.env;
+    }
+
+    /** One look, working on a copy of the previous status. */
+    private static final class Look {
+        private final ReleaseCheckStatus previous;
+        private final ReleaseCheckStatus status;
+        private final Observations obs;
+        private final Instant now;
+        private final List<Notice> notices = new ArrayList<>();
+
+        Look(ReleaseCheckStatus previous, Observations obs, Instant now) {
+            this.previous = previous;
+            this.status = previous == null ? new ReleaseCheckStatus() : Serialization.clone(previous);
+            this.obs = obs;
+            this.now = now;
+        }
+
+        Step step() {
+            if (ReleaseCheckPhase.of(status.phase).finished()) {
+                if (status.action != null && ActionStatus.PENDING.equals(status.action.result)) {
+                    status.observedGeneration = obs.generation();
+                    return act();
+                }
+                return new Step(previous, null, null, List.of());
+            }
+            status.observedGeneration = obs.generation();
+            AnalysisSettings settings;
+            try {
+                settings = AnalysisSettings.of(status.analysis != null ? status.analysis : obs.spec().analysis);
+            } catch (IllegalArgumentException e) {
+                return error(Reason.InvalidSpec, e.getMessage());
+            }
+            if (status.release == null) {
+                Step ended = start(settings);
+                if (ended != null) {
+                    return ended;
+                }
+            }
+            if (status.gateMetrics == null) {
+                Step ended = freeze(settings);
+                if (ended != null) {
+                    return ended;
+                }
+            }
+            Long current = obs.deployment() == null ? null : Revisions.revisionOf(obs.deployment());
+            if (current != null && status.release.revision != null && current > status.release.revision) {
+                return superseded("superseded by revision " + current + " before a verdict; no action taken");
+            }
+            List<ResolvedMetric> metrics;
+            try {
+                metrics = GateMetrics.resolve(status.gateMetrics, settings);
+            } catch (IllegalArgumentException e) {
+                return error(Reason.InvalidSpec, e.getMessage());
+            }
+            return analyse(settings, metrics);
+        }
+
+        /** Resolves what to compare, once; a step that ends the check when it cannot be, else null. */
+        private Step start(AnalysisSettings settings) {
+            Deployment deployment = obs.deployment();
+            String workload = obs.spec().workload.name;
+            if (deployment == null) {
+                return error(Reason.WorkloadNotFound, "Deployment " + workload + " not found in " + obs.namespace());
+            }
+            Long current = Revisions.revisionOf(deployment);
+            if (obs.intendedRevision() != null && current != null && current > obs.intendedRevision()) {
+                return superseded("created for revision " + obs.intendedRevision() + " but revision " + current
+                        + " was already rolling out; no action taken");
+            }
+            ReleaseResolution.Result resolved = ReleaseResolution.resolve(obs.spec(), deployment,
+                    obs.replicaSets());
+            if (resolved.problem() != null) {
+                return error(Reason.ReleaseUnresolved, resolved.problem());
+            }
+            ReleaseInfo release = resolved.release();
+            Instant started = obs.created() != null ? obs.created() : now.truncatedTo(ChronoUnit.SECONDS);
+            Instant rolledOut = rolloutTime(deployment, release.revision);
+            if (rolledOut != null && rolledOut.isAfter(started.plus(settings.warmup()))) {
+                // The candidate window, measured from the check's creation, would mostly hold the older version.
+                return superseded("revision " + release.revision + " was rolled out at " + rolledOut
+                        + ", after this check's candidate window began; create a new ReleaseCheck to judge it");
+            }
+            status.release = release;
+            if (onFailure() == OnFailure.Rollback && release.baselineRevision == null) {
+                return error(Reason.NoPreviousRevision, "onFailure is Rollback but revision " + release.revision
+                        + " of Deployment " + workload + " has no previous revision to return to; set onFailure to"
+                        + " Flag or Pause to check it");
+            }
+            status.startedAt = started.toString();
+            notices.add(new Notice(false, "Started", describe(release), null));
+            return null;
+        }
+
+        /** Fixes the metrics and settings for the rest of the check; a step when it cannot, else null. */
+        private Step freeze(AnalysisSettings settings) {
+            Observations.GateMetricsLookup lookup = obs.gateMetrics();
+            if (lookup == null) {
+                return new Step(status, new FindGateMetrics(status.release.service), null, notices);
+            }
+            if (lookup.problem() != null) {
+                return error(Reason.InvalidSpec, lookup.problem());
+            }
+            try {
+                status.gateMetrics = GateMetrics.freeze(lookup.metrics(), settings);
+            } catch (IllegalArgumentException e) {
+                return error(Reason.InvalidSpec, e.getMessage());
+            }
+            status.analysis = settings.frozen();
+            return null;
+        }
+
+        private Step analyse(AnalysisSettings settings, List<ResolvedMetric> metrics) {
+            AnalysisWindows windows = AnalysisWindows.of(Instant.parse(status.startedAt), settings);
+            Instant firstQuery = windows.firstQueryAt(settings);
+            if (now.isBefore(firstQuery)) {
+                return progress(ReleaseCheckPhase.Pending, Reason.WarmingUp,
+                        "warming up; analysis starts at " + firstQuery, Duration.between(now, firstQuery));
+            }
+            Observations.DatadogReply reply = obs.datadog();
+            if (reply == null) {
+                Instant to = now.isBefore(windows.candidateTo()) ? now : windows.candidateTo();
+                return new Step(status, new Query(queries(metrics), windows.baselineFrom(), to, settings.interval()),
+                        null, notices);
+            }
+            if (reply.failure() != null) {
+                return interrupted(reply.failure(), windows.decideAt().plus(settings.deadline()));
+            }
+            GateAnalysis.Outcome outcome = GateAnalysis.evaluate(metrics, reply.series(), windows, settings, now);
+            status.metrics = MetricRows.of(outcome.results(), metrics);
+            if (outcome.verdict() == null) {
+                Duration untilDue = Duration.between(now, windows.decideAt());
+                return progress(ReleaseCheckPhase.Analyzing, Reason.Analyzing,
+                        "analyzing; verdict due at " + windows.decideAt(),
+                        untilDue.compareTo(settings.interval()) < 0 ? untilDue : settings.interval());
+            }
+            return decide(outcome.verdict(), Verdicts.summary(outcome, metrics),
+                    outcome.early() ? DecidedBy.EarlyFail : DecidedBy.Windows);
+        }
+
+        /** Both versions, every metric, one request. */
+        private List<String> queries(List<ResolvedMetric> metrics) {
+            ReleaseInfo release = status.release;
+            // Without a previous version, the baseline is whatever ran before the rollout: any version.
+            String baselineVersion = release.baselineVersion != null ? release.baselineVersion : "*";
+            List<String> queries = new ArrayList<>();
+            for (ResolvedMetric m : metrics) {
+                queries.add(m.queryFor(release.service, release.env, baselineVersion));
+                queries.add(m.queryFor(release.service, release.env, release.candidateVersion));
+            }
+            return queries;
+        }
+
+        /** Datadog could not be read: retried until the deadline, then the check ends Inconclusive. */
+        private Step interrupted(DatadogException failure, Instant deadline) {
+            if (failure.kind() == DatadogException.Kind.REJECTED) {
+                // A query Datadog refuses will be refused again: end the check instead of retrying.
+                return error(Reason.QueryRejected, "Datadog rejected a gate metric query: " + failure.getMessage());
+            }
+            Reason reason = Reason.of(failure);
+            if (!now.isBefore(deadline)) {
+                return decide(Verdict.Inconclusive, "no data from Datadog by the deadline " + deadline + " ("
+                        + reason + ": " + failure.getMessage() + "): inconclusive", DecidedBy.Deadline);
+            }
+            Duration retry = failure.retryAfter() != null ? failure.retryAfter() : RETRY;
+            Duration untilDeadline = Duration.between(now, deadline);
+            return progress(ReleaseCheckPhase.Analyzing, reason, "analysis paused, will retry until " + deadline
+                    + ": " + failure.getMessage(), retry.compareTo(untilDeadline) < 0 ? retry : untilDeadline);
+        }
+
+        /** The verdict and the action it leads to are stored before anything is done to the Deployment. */
+        private Step decide(Verdict verdict, String summary, DecidedBy decidedBy) {
+            Outcome outcome = Verdicts.treatedAs(verdict, onInconclusive());
+            OnFailure type = Verdicts.actionFor(outcome, onFailure());
+            status.phase = verdict.name();
+            status.verdict = verdict.name();
+            status.decidedBy = decidedBy.name();
+            status.finishedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+            status.message = summary;
+            status.action = new ActionStatus(type.name(), ActionStatus.PENDING, null);
+            status.action.outcome = outcome.word();
+            ready(Conditions.FALSE, Reason.Acting, summary + "; acting: " + type);
+            notices.add(new Notice(verdict != Verdict.Passed, verdict.name(), summary, verdict));
+            return step(ACT_AFTER_STORING);
+        }
+
+        private Step act() {
+            if (obs.actionDone() != null) {
+                return acted(obs.actionDone());
+            }
+            ActionPlan plan = plan();
+            Deployment deployment = obs.deployment();
+            if (deployment == null) {
+                return acted(new ActionPlan.Done(ActionPlan.Result.FAILED,
+                        "Deployment " + plan.workload() + " no longer exists; nothing done"));
+            }
+            if (obs.checkName().equals(annotation(deployment, RolloutActions.CHECK_ANNOTATION))) {
+                // The action landed but its result was not stored (a restart in between): it is not repeated.
+                return acted(new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase()));
+            }
+            Long current = Revisions.revisionOf(deployment);
+            if (!Objects.equals(current, plan.release().revision)) {
+                return acted(new ActionPlan.Done(ActionPlan.Result.SUPERSEDED, RolloutActions.movedOn(plan, current)));
+            }
+            return new Step(status, new CarryOut(plan), null, notices);
+        }
+
+        private Step acted(ActionPlan.Done done) {
+            status.action.message = done.message();
+            status.message = status.message + "; " + done.message();
+            switch (done.result()) {
+                case DONE -> {
+                    status.action.result = ActionStatus.DONE;
+                    Reason reason = DecidedBy.Deadline.name().equals(status.decidedBy) ? Reason.DeadlineExceeded
+                            : Reason.valueOf(status.phase);
+                    ready(Conditions.TRUE, reason, status.message);
+                }
+                case FAILED -> {
+                    status.action.result = ActionStatus.FAILED;
+                    status.phase = ReleaseCheckPhase.Error.name();
+                    ready(Conditions.FALSE, Reason.ActionFailed, status.message);
+                }
+                case SUPERSEDED -> {
+                    status.action.result = ActionStatus.SKIPPED;
+                    status.phase = ReleaseCheckPhase.Superseded.name();
+                    ready(Conditions.TRUE, Reason.Superseded, status.message);
+                    notices.add(new Notice(false, Reason.Superseded.name(), status.message, null));
+                }
+            }
+            return step(null);
+        }
+
+        /** The action exactly as recorded with the verdict. */
+        private ActionPlan plan() {
+            Outcome outcome = status.action.outcome != null ? Outcome.ofWord(status.action.outcome)
+                    // recorded by a version that did not store the outcome
+                    : Verdicts.treatedAs(Verdict.valueOf(status.verdict), onInconclusive());
+            return new ActionPlan(obs.namespace(), obs.checkName(), obs.spec().workload.name,
+                    OnFailure.valueOf(status.action.type), outcome, status.release, status.message);
+        }
+
+        private Step superseded(String message) {
+            status.phase = ReleaseCheckPhase.Superseded.name();
+            status.message = message;
+            status.finishedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+            ready(Conditions.TRUE, Reason.Superseded, message);
+            notices.add(new Notice(false, Reason.Superseded.name(), message, null));
+            return step(null);
+        }
+
+        private Step error(Reason reason, String message) {
+            status.phase = ReleaseCheckPhase.Error.name();
+            status.message = message;
+            status.finishedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+            ready(Conditions.FALSE, reason, message);
+            return step(null);
+        }
+
+        private Step progress(ReleaseCheckPhase phase, Reason reason, String message, Duration wait) {
+            status.phase = phase.name();
+            status.message = message;
+            ready(Conditions.FALSE, reason, message);
+            return step(wait);
+        }
+
+        private void ready(String conditionStatus, Reason reason, String message) {
+            status.conditions = Conditions.with(status.conditions, Conditions.READY, conditionStatus, reason.name(),
+                    message, obs.generation(), now);
+        }
+
+        private Step step(Duration wait) {
+            return new Step(status, null, wait, notices);
+        }
+
+        /** When the ReplicaSet of {@code revision} was created, if known. */
+        private Instant rolloutTime(Deployment deployment, Long revision) {
+            if (revision == null) {
+                return null;
+            }
+            return Revisions.withRevision(Revisions.owned(deployment, obs.replicaSets()), revision)
+                    .map(ReplicaSet::getMetadata).map(m -> m.getCreationTimestamp()).map(Instant::parse)
+                    .orElse(null);
+        }
+
+        private OnFailure onFailure() {
+            return obs.spec().onFailure == null ? OnFailure.Flag : obs.spec().onFailure;
+        }
+
+        private OnInconclusive onInconclusive() {
+            return obs.spec().onInconclusive == null ? OnInconclusive.Flag : obs.spec().onInconclusive;
+        }
+
+        private static String annotation(Deployment deployment, String key) {
+            Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+            return annotations == null ? null : annotations.get(key);
+        }
+    }
+}

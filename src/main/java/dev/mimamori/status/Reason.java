@@ -1,0 +1,70 @@
+package dev.mimamori.status;
+
+import dev.mimamori.datadog.DatadogException;
+
+/**
+ * Every reason mimamori writes into a condition, in one list. They are API: tools and people match on them, so a
+ * reason never changes meaning. {@link Reasons} keeps the String names the monitoring code uses.
+ */
+public enum Reason {
+    // ServiceMonitoring / MonitoringProfile: Ready=True
+    MonitorsInSync,
+    ProfileValid,
+    // Ready=False: the spec or profile needs a fix (no retry until it changes)
+    ProfileNotFound,
+    UnknownParameter,
+    InvalidParameterValue,
+    InvalidTagValue,
+    InvalidTemplate,
+    InvalidQuery,
+    MonitorRejected,
+    /** A tag in the spec or profile uses a key reserved for the operator's ownership tags. */
+    ReservedTag,
+    // Ready=False: one Datadog object could not be brought in line, the others are (status.problems names it)
+    /** Datadog will not delete an object while something refers to it. */
+    DeletionBlocked,
+    /** Datadog refused our key access to one object (restricted roles, a restriction policy). */
+    ObjectForbidden,
+    // TelemetryFound
+    TelemetryFound,
+    TelemetryMissing,
+    TelemetryNotChecked,
+    NoMetricQueries,
+    // Ready=False: Datadog's side (retried)
+    DatadogCredentialsMissing,
+    DatadogForbidden,
+    DatadogRateLimited,
+    DatadogUnavailable,
+    // ReleaseCheck under way: Ready=False
+    WarmingUp,
+    Analyzing,
+    Acting,
+    // ReleaseCheck finished and acted: Ready=True
+    Passed,
+    Failed,
+    Inconclusive,
+    Superseded,
+    /** No data from Datadog by spec.analysis.deadline: the check ended Inconclusive. */
+    DeadlineExceeded,
+    // ReleaseCheck ended in Error: Ready=False, nothing more is tried
+    InvalidSpec,
+    WorkloadNotFound,
+    ReleaseUnresolved,
+    NoPreviousRevision,
+    QueryRejected,
+    ActionFailed,
+    /** An unexpected failure (the Kubernetes API, the operator itself); the reconcile is retried. */
+    ReconcileError;
+
+    /** The reason for a failed Datadog call: the one place that names Datadog's failures. */
+    public static Reason of(DatadogException e) {
+        return switch (e.kind()) {
+            case NOT_CONFIGURED -> DatadogCredentialsMissing;
+            case FORBIDDEN -> DatadogForbidden;
+            case RATE_LIMITED -> DatadogRateLimited;
+            case REJECTED -> MonitorRejected;
+            case REFERENCED -> DeletionBlocked;
+            default -> DatadogUnavailable;
+        };
+    }
+}
