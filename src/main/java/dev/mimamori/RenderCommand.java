@@ -5,10 +5,10 @@ import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.MonitorRequests;
-import dev.mimamori.monitoring.BuiltInProfile;
-import dev.mimamori.monitoring.DesiredSlo;
-import dev.mimamori.monitoring.MonitorRenderer;
-import dev.mimamori.monitoring.Rendering;
+import dev.mimamori.render.BuiltInProfile;
+import dev.mimamori.render.DesiredSlo;
+import dev.mimamori.render.MonitorRenderer;
+import dev.mimamori.render.Rendering;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.io.IOException;

@@ -24,7 +24,7 @@ public class MonitorTemplate {
     @JsonPropertyDescription("Template name, unique in its list; becomes the tag mimamori-monitor:<name>.")
     public String name;
 
-    @JsonPropertyDescription("In a ServiceMonitoring: false drops the profile monitor of this name. Default true.")
+    @JsonPropertyDescription("In a ServiceMonitoring: false drops the profile monitor of this name, true turns on one the profile ships off. In a profile: false ships the template off, for services to turn on. Default true.")
     public Boolean enabled;
 
     @JsonPropertyDescription("Monitor title in Datadog. Placeholders ${service}, ${env}, ${team}, ${params.NAME} allowed. Default: \"[<env>] <service>: <name>\".")

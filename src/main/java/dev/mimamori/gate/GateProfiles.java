@@ -5,7 +5,7 @@ import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
-import dev.mimamori.monitoring.BuiltInProfile;
+import dev.mimamori.render.BuiltInProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 

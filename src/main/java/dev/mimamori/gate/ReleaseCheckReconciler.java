@@ -8,6 +8,7 @@ import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.status.Conditions;
 import dev.mimamori.status.KubeEvents;
 import dev.mimamori.status.Reason;
+import dev.mimamori.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -21,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Runs {@link ReleaseCheckStep}: gathers what a step needs (the Deployment and its ReplicaSets from the rollout
@@ -100,22 +100,11 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
         status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
                 Reason.ReconcileError.name(), "will retry: " + e.getMessage(), check.getMetadata().getGeneration(),
                 clock.instant());
-        if (Objects.equals(Serialization.asJson(check.getStatus()), Serialization.asJson(status))) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
-        }
-        check.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(check);
+        return StatusWriter.writeError(check, status);
     }
 
     private UpdateControl<ReleaseCheck> write(ReleaseCheck check, ReleaseCheckStatus status, Duration wait) {
         Duration next = wait == null || wait.compareTo(pollInterval) <= 0 ? wait : pollInterval;
-        UpdateControl<ReleaseCheck> control;
-        if (Objects.equals(Serialization.asJson(check.getStatus()), Serialization.asJson(status))) {
-            control = UpdateControl.noUpdate();
-        } else {
-            check.setStatus(status);
-            control = UpdateControl.patchStatus(check);
-        }
-        return next == null ? control : control.rescheduleAfter(next);
+        return StatusWriter.write(check, status, next);
     }
 }

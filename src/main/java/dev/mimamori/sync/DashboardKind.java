@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.ManagedDashboard;
-import dev.mimamori.monitoring.DashboardRenderer;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +45,7 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
 
     @Override
     public Optional<Ownership.Owned> ownership(ManagedDashboard actual) {
-        return DashboardRenderer.ownerOf(actual.description())
+        return Ownership.ofDashboard(actual.description())
                 .filter(owner -> owner.cluster().equalsIgnoreCase(cluster))
                 .map(owner -> new Ownership.Owned(owner.profile(), NAME));
     }

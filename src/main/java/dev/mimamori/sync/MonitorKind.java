@@ -6,29 +6,19 @@ import dev.mimamori.datadog.MonitorDefinition;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /** Monitors: listed by the ownership tags (one call per 1,000), oldest first by id. */
-public final class MonitorKind implements ObjectKind<MonitorDefinition, ManagedMonitor> {
+public final class MonitorKind extends TaggedKind<MonitorDefinition, ManagedMonitor> {
     /** The tag naming which of its owner's monitors this is (the template name). */
     public static final String NAME_TAG = "mimamori-monitor";
 
-    private final DatadogApi datadog;
-    private final String cluster;
-
     public MonitorKind(DatadogApi datadog, String cluster) {
-        this.datadog = datadog;
-        this.cluster = cluster;
+        super(datadog, cluster, "monitor", NAME_TAG);
     }
 
     @Override
-    public String noun() {
-        return "monitor";
-    }
-
-    @Override
-    public Optional<Ownership.Owned> ownership(ManagedMonitor actual) {
-        return Ownership.of(actual.definition().tags(), cluster, NAME_TAG);
+    protected List<String> tagsOf(ManagedMonitor actual) {
+        return actual.definition().tags();
     }
 
     @Override

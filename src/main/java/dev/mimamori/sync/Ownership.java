@@ -3,6 +3,8 @@ package dev.mimamori.sync;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place that decides whether a Datadog object is mimamori's, and whose. An object is ours only if it carries
@@ -44,6 +46,31 @@ public final class Ownership {
             return Optional.empty();
         }
         return Optional.of(new Owned(owner, name));
+    }
+
+    /** Which cluster and profile a dashboard belongs to, read from the marker line of its description. */
+    public record DashboardOwner(String cluster, String profile) {
+    }
+
+    private static final Pattern DASHBOARD_MARKER =
+            Pattern.compile("\\[mimamori cluster=(\\S+) profile=(\\S+)]\\s*$");
+
+    /** Dashboards take no free-form tags: this last line of the description says whose a dashboard is. */
+    public static String dashboardMarker(String cluster, String profile) {
+        return "[mimamori cluster=" + cluster + " profile=" + profile + "]";
+    }
+
+    /** The owner a dashboard's description names, if it names exactly one. */
+    public static Optional<DashboardOwner> ofDashboard(String description) {
+        if (description == null) {
+            return Optional.empty();
+        }
+        // Exactly one marker: a description claiming two owners is nobody's.
+        if (description.indexOf("[mimamori ") != description.lastIndexOf("[mimamori ")) {
+            return Optional.empty();
+        }
+        Matcher m = DASHBOARD_MARKER.matcher(description);
+        return m.find() ? Optional.of(new DashboardOwner(m.group(1), m.group(2))) : Optional.empty();
     }
 
     /** The tags without the one that marks an object as managed: what a released object keeps. */

@@ -6,29 +6,19 @@ import dev.mimamori.datadog.SloDefinition;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /** SLOs: Datadog filters the list on one tag (the cluster's); ownership is checked on every object read. */
-public final class SloKind implements ObjectKind<SloDefinition, ManagedSlo> {
+public final class SloKind extends TaggedKind<SloDefinition, ManagedSlo> {
     /** The tag naming which of its owner's SLOs this is. */
     public static final String NAME_TAG = "mimamori-slo";
 
-    private final DatadogApi datadog;
-    private final String cluster;
-
     public SloKind(DatadogApi datadog, String cluster) {
-        this.datadog = datadog;
-        this.cluster = cluster;
+        super(datadog, cluster, "SLO", NAME_TAG);
     }
 
     @Override
-    public String noun() {
-        return "SLO";
-    }
-
-    @Override
-    public Optional<Ownership.Owned> ownership(ManagedSlo actual) {
-        return Ownership.of(actual.definition().tags(), cluster, NAME_TAG);
+    protected List<String> tagsOf(ManagedSlo actual) {
+        return actual.definition().tags();
     }
 
     @Override

@@ -2,9 +2,9 @@ package dev.mimamori.bench;
 
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.ServiceMonitoringSpec;
-import dev.mimamori.monitoring.BuiltInProfile;
-import dev.mimamori.monitoring.MonitorRenderer;
-import dev.mimamori.monitoring.Rendering;
+import dev.mimamori.render.BuiltInProfile;
+import dev.mimamori.render.MonitorRenderer;
+import dev.mimamori.render.Rendering;
 import dev.mimamori.sim.CallLog;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.MockCluster;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.Condition;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.datadog.DatadogException;
-import dev.mimamori.monitoring.DriftCheck;
+import dev.mimamori.servicemonitoring.DriftCheck;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.MockCluster;
 import dev.mimamori.testing.OperatorTestEnvironment;

@@ -1,7 +1,0 @@
-package dev.mimamori.monitoring;
-
-import dev.mimamori.datadog.MonitorDefinition;
-
-/** A monitor as the profile and the ServiceMonitoring want it, under its template name. */
-public record DesiredMonitor(String templateName, MonitorDefinition definition) {
-}

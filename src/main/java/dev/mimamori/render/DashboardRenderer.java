@@ -1,0 +1,107 @@
+package dev.mimamori.render;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mimamori.api.DashboardSpec;
+import dev.mimamori.api.DashboardWidget;
+import dev.mimamori.datadog.DashboardDefinition;
+import dev.mimamori.sync.Ownership;
+import dev.mimamori.status.Reasons;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A profile's dashboard section -> the JSON body of the one dashboard every service of the profile shares. Pure.
+ * Services are told apart by Datadog's template variables ($service, $env, $version), never by our placeholders.
+ */
+public final class DashboardRenderer {
+    /** The template variables every unified dashboard has; each ServiceMonitoring's link presets them. */
+    static final List<String> TEMPLATE_VARIABLES = List.of("service", "env", "version");
+    static final String DEFAULT_MARKERS = "$service $env";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private DashboardRenderer() {
+    }
+
+    /** The dashboard a profile wants, empty when it wants none; throws {@link RenderException} on a bad section. */
+    static Optional<DashboardDefinition> render(String profileName, DashboardSpec spec, String clusterName) {
+        if (spec == null || !spec.isEnabled()) {
+            return Optional.empty();
+        }
+        ObjectNode body = NODES.objectNode();
+        body.put("title", spec.title != null ? spec.title
+                : "Service performance: " + profileName + " (" + clusterName + ")");
+        body.put("description", description(spec.description, profileName, clusterName));
+        body.put("layout_type", "ordered");
+        ArrayNode variables = body.putArray("template_variables");
+        for (String name : TEMPLATE_VARIABLES) {
+            variables.addObject().put("name", name).put("prefix", name).put("default", "*");
+        }
+        String markers = spec.deployMarkers != null ? spec.deployMarkers : DEFAULT_MARKERS;
+        ArrayNode widgets = body.putArray("widgets");
+        List<DashboardWidget> declared = spec.widgets == null ? List.of() : spec.widgets;
+        if (declared.isEmpty()) {
+            throw new RenderException(Reasons.INVALID_TEMPLATE, "the dashboard has no widgets");
+        }
+        for (DashboardWidget w : declared) {
+            widgets.addObject().set("definition", widget(w, markers, clusterName));
+        }
+        return Optional.of(new DashboardDefinition(body));
+    }
+
+    private static ObjectNode widget(DashboardWidget w, String markers, String clusterName) {
+        String where = "dashboard widget \"" + w.title + "\"";
+        ObjectNode d = NODES.objectNode();
+        switch (w.kind()) {
+            case timeseries -> {
+                d.put("type", "timeseries").put("title", w.title).put("show_legend", true);
+                ArrayNode requests = d.putArray("requests");
+                for (String q : queries(w, where)) {
+                    requests.addObject().put("q", q).put("display_type", "line");
+                }
+                if (!markers.isBlank()) {
+                    d.putArray("events").addObject().put("q", markers);
+                }
+            }
+            case value -> {
+                d.put("type", "query_value").put("title", w.title).put("autoscale", true).put("precision", 2);
+                d.putArray("requests").addObject().put("q", queries(w, where).get(0)).put("aggregator", "avg");
+            }
+            case monitors -> d.put("type", "manage_status").put("title", w.title)
+                    .put("query", "tag:\"" + Ownership.CLUSTER + ":" + clusterName + "\" $service $env")
+                    .put("summary_type", "monitors").put("display_format", "countsAndList")
+                    .put("color_preference", "text").put("hide_zero_counts", true).put("sort", "status,asc");
+            case note -> {
+                if (w.text == null || w.text.isBlank()) {
+                    throw new RenderException(Reasons.INVALID_TEMPLATE, where + " is a note without text");
+                }
+                d.put("type", "note").put("content", w.text);
+            }
+        }
+        return d;
+    }
+
+    private static List<String> queries(DashboardWidget w, String where) {
+        if (w.queries == null || w.queries.isEmpty()) {
+            throw new RenderException(Reasons.INVALID_TEMPLATE, where + " needs at least one query");
+        }
+        for (String q : w.queries) {
+            if (q.contains("${")) {
+                throw new RenderException(Reasons.INVALID_TEMPLATE, where + " uses a ${...} placeholder in \"" + q
+                        + "\"; one dashboard serves every service, so use Datadog's template variables $service,"
+                        + " $env and $version");
+            }
+            QuerySyntax.check(q, where);
+        }
+        return w.queries;
+    }
+
+    static String description(String text, String profileName, String clusterName) {
+        String own = "Managed by mimamori from MonitoringProfile \"" + profileName + "\" in cluster \"" + clusterName
+                + "\": edits made here are reverted. Pick a service with the template variables.\n"
+                + Ownership.dashboardMarker(clusterName, profileName);
+        return text == null || text.isBlank() ? own : text.strip() + "\n\n" + own;
+    }
+}

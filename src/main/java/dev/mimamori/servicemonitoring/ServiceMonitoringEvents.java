@@ -1,0 +1,90 @@
+package dev.mimamori.servicemonitoring;
+
+import dev.mimamori.api.ServiceMonitoring;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The one way background work (drift, telemetry, orphan collection) reaches ServiceMonitorings: it publishes which
+ * resources to wake, the reconciler subscribes by registering {@link #source()}. Answers who exists from the
+ * reconciler's informer cache once that cache is attached; before that, nobody is known and nothing is woken.
+ */
+@ApplicationScoped
+public class ServiceMonitoringEvents {
+    private final SimpleInboundEventSource<ServiceMonitoring> source = new SimpleInboundEventSource<>("datadog-changes");
+    private volatile IndexedResourceCache<ServiceMonitoring> cache;
+    /** Owners whose deletion Datadog refuses until someone removes a reference: retried at every drift check. */
+    private final Set<String> blockedDeletions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    SimpleInboundEventSource<ServiceMonitoring> source() {
+        return source;
+    }
+
+    void attach(IndexedResourceCache<ServiceMonitoring> primaryCache) {
+        this.cache = primaryCache;
+    }
+
+    public boolean isAttached() {
+        return cache != null;
+    }
+
+    /** Wakes these owners ({@code namespace/name}): what they have in Datadog changed. */
+    public void wake(Set<String> owners) {
+        for (String owner : owners) {
+            int slash = owner.indexOf('/');
+            if (slash > 0) {
+                source.propagateEvent(new ResourceID(owner.substring(slash + 1), owner.substring(0, slash)));
+            }
+        }
+    }
+
+    void deletionBlocked(String owner) {
+        blockedDeletions.add(owner);
+    }
+
+    void deletionDone(String owner) {
+        blockedDeletions.remove(owner);
+    }
+
+    /**
+     * Wakes the owners whose deletion was blocked: whatever referred to their objects may be gone now, and nothing
+     * in our lists would show it.
+     */
+    public Set<String> wakeBlockedDeletions() {
+        Set<String> owners = Set.copyOf(blockedDeletions);
+        wake(owners);
+        return owners;
+    }
+
+    /** Wakes the ServiceMonitorings using these profiles (their shared dashboard changed). */
+    public void wakeUsersOf(Set<String> profiles) {
+        IndexedResourceCache<ServiceMonitoring> current = cache;
+        if (current == null || profiles.isEmpty()) {
+            return;
+        }
+        current.list(sm -> sm.getSpec() != null && profiles.contains(sm.getSpec().profileName()))
+                .forEach(sm -> source.propagateEvent(ResourceID.fromResource(sm)));
+    }
+
+    /** The owner keys of every ServiceMonitoring in the cluster, leaving or not. */
+    public Set<String> owners() {
+        IndexedResourceCache<ServiceMonitoring> current = cache;
+        return current == null ? Set.of() : current.list().map(ServiceMonitoring::ownerKey).collect(Collectors.toSet());
+    }
+
+    /** Profiles used by ServiceMonitorings that are not being deleted, leaving out the one with {@code leavingUid}. */
+    public Set<String> profilesInUse(String leavingUid) {
+        IndexedResourceCache<ServiceMonitoring> current = cache;
+        if (current == null) {
+            return Set.of();
+        }
+        return current.list(sm -> sm.getSpec() != null && sm.getMetadata().getDeletionTimestamp() == null
+                        && (leavingUid == null || !sm.getMetadata().getUid().equals(leavingUid)))
+                .map(sm -> sm.getSpec().profileName()).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,272 @@
+package dev.mimamori.servicemonitoring;
+
+import dev.mimamori.render.BuiltInProfile;
+import dev.mimamori.render.MonitorRenderer;
+import dev.mimamori.render.Rendering;
+import dev.mimamori.render.TelemetryMetrics;
+
+import dev.mimamori.api.DashboardStatus;
+import dev.mimamori.api.DeletionPolicy;
+import dev.mimamori.api.MonitoringProfile;
+import dev.mimamori.api.MonitoringProfileSpec;
+import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.config.MimamoriConfig;
+import dev.mimamori.datadog.DatadogApi;
+import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.datadog.RateLimitBudget;
+import dev.mimamori.status.KubeEvents;
+import dev.mimamori.status.Reasons;
+import dev.mimamori.status.StatusWriter;
+import dev.mimamori.sync.ObjectProblem;
+import dev.mimamori.sync.SyncRun;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps one service's monitors, SLOs and dashboard link in Datadog equal to what its profile and spec render to. It
+ * renders, hands the result to {@link ServiceSync}, tells what happened and writes status; it computes nothing
+ * itself. Background checks wake it through {@link ServiceMonitoringEvents}.
+ */
+@ControllerConfiguration(name = "servicemonitoring")
+public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring>, Cleaner<ServiceMonitoring> {
+    private static final Logger LOG = Logger.getLogger(ServiceMonitoringReconciler.class);
+    static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
+    /** Keys missing or refused: retried at most 5 minutes later (jitter included), so a fixed key is picked up. */
+    static final Duration KEY_PROBLEM_RETRY = Duration.ofSeconds(285);
+    static final Duration DASHBOARD_BUSY_RETRY = Duration.ofSeconds(2);
+    /** A deletion Datadog refuses until someone removes a reference: looked at again every minute or so. */
+    static final Duration BLOCKED_DELETION_RETRY = Duration.ofSeconds(57);
+
+    private final MimamoriConfig config;
+    private final ServiceSync sync;
+    private final TelemetryCheck telemetry;
+    private final DatadogApi datadog;
+    private final ServiceMonitoringEvents wakeUps;
+    private final KubeEvents events;
+    private final MeterRegistry registry;
+    private final Clock clock;
+
+    public ServiceMonitoringReconciler(MimamoriConfig config, ServiceSync sync, TelemetryCheck telemetry,
+            DatadogApi datadog, ServiceMonitoringEvents wakeUps, KubeEvents events, MeterRegistry registry,
+            Clock clock) {
+        this.config = config;
+        this.sync = sync;
+        this.telemetry = telemetry;
+        this.datadog = datadog;
+        this.wakeUps = wakeUps;
+        this.events = events;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, ServiceMonitoring>> prepareEventSources(EventSourceContext<ServiceMonitoring> context) {
+        wakeUps.attach(context.getPrimaryCache());
+        var profiles = InformerEventSourceConfiguration.from(MonitoringProfile.class, ServiceMonitoring.class)
+                .withName("profiles")
+                .withSecondaryToPrimaryMapper(profile -> context.getPrimaryCache()
+                        .list(sm -> sm.getSpec() != null
+                                && sm.getSpec().profileName().equals(profile.getMetadata().getName()))
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .<ServiceMonitoring>withPrimaryToSecondaryMapper(sm -> sm.getSpec() == null ? Set.of()
+                        : Set.of(new ResourceID(sm.getSpec().profileName())))
+                .build();
+        return List.of(new InformerEventSource<>(profiles, context), wakeUps.source());
+    }
+
+    @Override
+    public UpdateControl<ServiceMonitoring> reconcile(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
+        registry.counter("mimamori.reconciles", "kind", "ServiceMonitoring").increment();
+        if (sm.getSpec() == null) {
+            return fail(sm, Reasons.INVALID_TEMPLATE, "spec is missing: a ServiceMonitoring needs at least service "
+                    + "and env", null);
+        }
+        MonitoringProfileSpec profile = profileFor(sm, context);
+        if (profile == null) {
+            return fail(sm, Reasons.PROFILE_NOT_FOUND, "MonitoringProfile \"" + sm.getSpec().profileName()
+                    + "\" does not exist; create it or set spec.profile to an existing one", null);
+        }
+        Rendering rendering = MonitorRenderer.render(profile, sm.getSpec(), sm.ownerKey(), config.clusterName());
+        if (!rendering.ok()) {
+            return fail(sm, rendering.problem().reason(), rendering.problem().message(), null);
+        }
+        String owner = sm.ownerKey();
+        ServiceSync.Outcome outcome = sync.sync(owner, rendering);
+        // Told before anything else can fail: these writes happened either way.
+        announce(sm, outcome.report());
+        if (outcome.failure() != null) {
+            return failOnDatadog(sm, outcome.failure());
+        }
+        ServiceSync.DashboardOutcome dashboard = sync.dashboard(sm.getSpec().profileName(), rendering.dashboard());
+        if (dashboard.report() != null) {
+            announce(sm, dashboard.report());
+        }
+        if (dashboard.failure() != null) {
+            return failOnDatadog(sm, dashboard.failure());
+        }
+        sync.deleteUnusedDashboards(sm.getSpec().profileName(), null);
+        List<ObjectProblem> problems = new ArrayList<>(outcome.report().problems());
+        if (dashboard.report() != null) {
+            problems.addAll(dashboard.report().problems());
+        }
+        TelemetryCheck.Result seen = telemetry.resultFor(owner, new TelemetryCheck.Probe(sm.getSpec().service,
+                sm.getSpec().env, TelemetryMetrics.in(queries(rendering, outcome))));
+        var synced = new ServiceMonitoringStatusBuilder.Synced(outcome, dashboardStatus(sm, dashboard.id()), seen,
+                problems);
+        // Another reconcile is creating the shared dashboard: look again shortly for its link, without waiting.
+        Duration again = dashboard.busy() && dashboard.id() == null && rendering.dashboard().isPresent()
+                ? RateLimitBudget.withJitter(DASHBOARD_BUSY_RETRY) : null;
+        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.synced(sm, synced, clock.instant()), again);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<ServiceMonitoring> updateErrorStatus(ServiceMonitoring sm,
+            Context<ServiceMonitoring> context, Exception e) {
+        LOG.warnf("%s: reconcile failed, retried by the operator: %s", sm.ownerKey(), e.toString());
+        return StatusWriter.writeError(sm, ServiceMonitoringStatusBuilder.failed(sm, Reasons.RECONCILE_ERROR,
+                "unexpected error, retried: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), clock.instant()));
+    }
+
+    private DashboardStatus dashboardStatus(ServiceMonitoring sm, String id) {
+        if (id == null) {
+            return null;
+        }
+        return new DashboardStatus(id, datadog.dashboardUrl(id,
+                Map.of("service", sm.getSpec().service, "env", sm.getSpec().env)));
+    }
+
+    private static List<String> queries(Rendering rendering, ServiceSync.Outcome outcome) {
+        List<String> queries = new ArrayList<>();
+        rendering.monitors().forEach(m -> queries.add(m.definition().query()));
+        outcome.slos().forEach(s -> {
+            queries.add(s.desired().definition().numerator());
+            queries.add(s.desired().definition().denominator());
+        });
+        return queries;
+    }
+
+    @Override
+    public DeleteControl cleanup(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
+        String owner = sm.ownerKey();
+        telemetry.forget(owner);
+        try {
+            if (sm.getSpec() != null && sm.getSpec().effectiveDeletionPolicy() == DeletionPolicy.Orphan) {
+                int released = sync.release(owner);
+                events.record(sm, KubeEvents.NORMAL, "MonitorsOrphaned", "deletionPolicy is Orphan: " + released
+                        + " monitors and SLOs stay in Datadog, no longer managed");
+            } else {
+                SyncRun.Report removed = sync.remove(owner);
+                announce(sm, removed);
+                if (!removed.problems().isEmpty()) {
+                    return blocked(sm, context, removed.problems());
+                }
+            }
+            sync.deleteUnusedDashboards(null, sm.getMetadata().getUid());
+            wakeUps.deletionDone(owner);
+            return DeleteControl.defaultDelete();
+        } catch (DatadogException e) {
+            events.record(sm, KubeEvents.WARNING, Reasons.of(e),
+                    "cannot delete the monitors yet, the finalizer stays until it succeeds: " + e.getMessage());
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryDelay(e).toMillis());
+        }
+    }
+
+    /** The finalizer stays; the status and a Warning say which objects block it and how to unblock them. */
+    private DeleteControl blocked(ServiceMonitoring sm, Context<ServiceMonitoring> context,
+            List<ObjectProblem> problems) {
+        wakeUps.deletionBlocked(sm.ownerKey());
+        var status = ServiceMonitoringStatusBuilder.deletionBlocked(sm, problems, clock.instant());
+        String message = status.conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst()
+                .map(c -> c.getMessage()).orElse("");
+        boolean changed = !Serialization.asJson(sm.getStatus()).equals(Serialization.asJson(status));
+        if (changed) {
+            // A deletion returns no status of its own, so the reason is written here, once per change.
+            events.record(sm, KubeEvents.WARNING, Reasons.DELETION_BLOCKED, message);
+            sm.setStatus(status);
+            context.getClient().resource(sm).patchStatus();
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(
+                RateLimitBudget.withJitter(BLOCKED_DELETION_RETRY).toMillis());
+    }
+
+    private MonitoringProfileSpec profileFor(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
+        var found = context.getSecondaryResource(MonitoringProfile.class);
+        if (found.isPresent()) {
+            MonitoringProfile profile = found.get();
+            return profile.getSpec() == null ? new MonitoringProfileSpec() : profile.getSpec();
+        }
+        return BuiltInProfile.NAME.equals(sm.getSpec().profileName()) ? BuiltInProfile.spec() : null;
+    }
+
+    /** One Normal event per kind of object and change, one Warning listing the objects Datadog would not change. */
+    private void announce(ServiceMonitoring sm, SyncRun.Report report) {
+        announce(sm, "Created", "created in Datadog", report.created());
+        announce(sm, "Updated", "updated in Datadog", report.updated());
+        announce(sm, "Deleted", "deleted from Datadog", report.deleted());
+        if (!report.problems().isEmpty()) {
+            events.record(sm, KubeEvents.WARNING, Reasons.of(report.problems().get(0).problem()),
+                    report.problems().stream().map(ObjectProblem::describe).collect(Collectors.joining("; ")));
+        }
+        if (report.changedAnything()) {
+            LOG.infof("%s: created %s, updated %s, deleted %s", sm.ownerKey(), report.created(), report.updated(),
+                    report.deleted());
+        }
+    }
+
+    private void announce(ServiceMonitoring sm, String verb, String what, List<SyncRun.Named> changed) {
+        changed.stream().collect(Collectors.groupingBy(SyncRun.Named::kind, java.util.TreeMap::new,
+                Collectors.mapping(SyncRun.Named::name, Collectors.toList()))).forEach((kind, names) -> {
+                    String plural = switch (kind) {
+                        case "monitor" -> "Monitors";
+                        case "SLO" -> "Slos";
+                        default -> Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
+                    };
+                    events.record(sm, KubeEvents.NORMAL, plural + verb, kind + "s " + what + ": " + names);
+                });
+    }
+
+    private UpdateControl<ServiceMonitoring> failOnDatadog(ServiceMonitoring sm, DatadogException e) {
+        return fail(sm, Reasons.of(e), e.getMessage(), retryDelay(e));
+    }
+
+    private UpdateControl<ServiceMonitoring> fail(ServiceMonitoring sm, String reason, String message,
+            Duration retry) {
+        if (!reason.equals(ServiceMonitoringStatusBuilder.readyReason(sm.getStatus()))) {
+            events.record(sm, KubeEvents.WARNING, reason, message);
+            LOG.warnf("%s: %s: %s", sm.ownerKey(), reason, message);
+        }
+        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.failed(sm, reason, message, clock.instant()),
+                retry);
+    }
+
+    /** Transient failures come back after the rate-limit reset or a short pause; key problems after a longer one. */
+    static Duration retryDelay(DatadogException e) {
+        if (e.retryAfter() != null) {
+            return e.retryAfter();
+        }
+        // Jittered, so that many resources failing together do not come back together.
+        return RateLimitBudget.withJitter(e.isTransient() ? TRANSIENT_RETRY : KEY_PROBLEM_RETRY);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.mimamori.servicemonitoring;
+
+import dev.mimamori.render.DesiredMonitor;
+import dev.mimamori.render.DesiredSlo;
+import dev.mimamori.render.Rendering;
+
+import dev.mimamori.datadog.DashboardDefinition;
+import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.sync.DashboardKind;
+import dev.mimamori.sync.Desired;
+import dev.mimamori.sync.Inventories;
+import dev.mimamori.sync.Inventory;
+import dev.mimamori.sync.SyncRun;
+import dev.mimamori.sync.SyncedObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one ServiceMonitoring has in Datadog, made equal to what it renders to: its SLOs, its monitors (the burn-rate
+ * alerts included, which need the SLOs' ids), and its profile's shared dashboard. The order between kinds is
+ * declared here once; the sync engine runs it and isolates failures per object.
+ */
+@ApplicationScoped
+public class ServiceSync {
+    private static final Logger LOG = Logger.getLogger(ServiceSync.class);
+
+    private final Inventories inventories;
+    private final ServiceMonitoringEvents events;
+
+    public ServiceSync(Inventories inventories, ServiceMonitoringEvents events) {
+        this.inventories = inventories;
+        this.events = events;
+    }
+
+    /**
+     * What a sync did. {@code failure} is set when a failure that concerns every object stopped it; what was done
+     * before stands and is in {@code report}.
+     */
+    public record Outcome(int monitorsWanted, List<SyncedObject> monitors, List<SyncedSlo> slos,
+            SyncRun.Report report, DatadogException failure) {
+    }
+
+    /** An SLO in Datadog and the definition it was made from. */
+    public record SyncedSlo(DesiredSlo desired, SyncedObject object) {
+    }
+
+    /**
+     * The profile's dashboard: its id (null when there is none) and the change made this time, if any. {@code busy}
+     * when another reconcile was syncing it: the id is what was known then.
+     */
+    public record DashboardOutcome(String id, SyncRun.Report report, DatadogException failure, boolean busy) {
+    }
+
+    public Outcome sync(String owner, Rendering rendering) {
+        SyncRun run = new SyncRun(owner);
+        List<SyncedSlo> slos = new ArrayList<>();
+        List<SyncedObject> monitors = new ArrayList<>();
+        List<DesiredMonitor> wanted = new ArrayList<>(rendering.monitors());
+        try {
+            Map<String, DesiredSlo> sloByName = new HashMap<>();
+            rendering.slos().forEach(s -> sloByName.put(s.templateName(), s));
+            for (SyncedObject slo : run.upsert(inventories.slos(), rendering.slos().stream()
+                    .map(s -> new Desired<>(s.templateName(), s.definition())).toList())) {
+                DesiredSlo desired = sloByName.get(slo.name());
+                slos.add(new SyncedSlo(desired, slo));
+                wanted.addAll(desired.alertMonitors(slo.id()));
+            }
+            monitors.addAll(run.upsert(inventories.monitors(), monitorsToWant(wanted)));
+            run.finish();
+            return new Outcome(wanted.size(), monitors, slos, run.report(), null);
+        } catch (DatadogException e) {
+            return new Outcome(wanted.size(), monitors, slos, run.report(), e);
+        }
+    }
+
+    /** Deletes every monitor and SLO of the owner, burn-rate alerts before the SLOs they watch. */
+    public SyncRun.Report remove(String owner) {
+        SyncRun run = new SyncRun(owner);
+        run.removeAll(inventories.slos());
+        run.removeAll(inventories.monitors());
+        run.finish();
+        return run.report();
+    }
+
+    /**
+     * Leaves the owner's monitors and SLOs in Datadog but no longer manages them (deletionPolicy Orphan): each is
+     * released, so neither this cluster's orphan collection nor a later resource of the same name touches it.
+     */
+    public int release(String owner) {
+        int released = 0;
+        released += release(inventories.monitors(), owner);
+        released += release(inventories.slos(), owner);
+        return released;
+    }
+
+    private static <D, A> int release(Inventory<D, A> inventory, String owner) {
+        List<A> objects = inventory.of(owner);
+        for (A object : objects) {
+            inventory.kind().release(object);
+            inventory.recordDeleted(owner, inventory.kind().id(object));
+        }
+        return objects.size();
+    }
+
+    /**
+     * Makes the profile's shared dashboard exist and look as wanted (an empty {@code wanted} removes it). When
+     * another reconcile is already syncing it, this one does not wait: it links what is known, and is woken when the
+     * other one changes the dashboard.
+     */
+    public DashboardOutcome dashboard(String profile, Optional<DashboardDefinition> wanted) {
+        Optional<AutoCloseable> claim = inventories.dashboards().tryClaim(profile);
+        if (claim.isEmpty()) {
+            return new DashboardOutcome(knownDashboard(profile), null, null, true);
+        }
+        SyncRun run = new SyncRun(profile);
+        try (AutoCloseable ignored = claim.get()) {
+            List<SyncedObject> synced = run.upsert(inventories.dashboards(),
+                    wanted.map(d -> List.of(new Desired<>(DashboardKind.NAME, d))).orElse(List.of()));
+            run.finish();
+            SyncRun.Report report = run.report();
+            if (report.changedAnything()) {
+                events.wakeUsersOf(Set.of(profile));
+            }
+            return new DashboardOutcome(synced.isEmpty() ? null : synced.get(0).id(), report, null, false);
+        } catch (DatadogException e) {
+            return new DashboardOutcome(knownDashboard(profile), run.report(), e, false);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Deletes the dashboards of profiles no ServiceMonitoring uses any more; returns those profiles. Nothing is
+     * deleted before the ServiceMonitoring cache is known.
+     */
+    public Set<String> deleteUnusedDashboards(String profileOfCaller, String leavingUid) {
+        if (!events.isAttached() || !inventories.dashboards().isLoaded()) {
+            return Set.of();
+        }
+        Set<String> owners = inventories.dashboards().owners();
+        if (profileOfCaller != null && owners.stream().allMatch(profileOfCaller::equals)) {
+            // Every reconcile asks; the only dashboard is the caller's own, in use by the caller: nothing to scan.
+            return Set.of();
+        }
+        Set<String> inUse = events.profilesInUse(leavingUid);
+        Set<String> deleted = new java.util.HashSet<>();
+        for (String profile : owners) {
+            if (!inUse.contains(profile)) {
+                DashboardOutcome outcome = dashboard(profile, Optional.empty());
+                if (outcome.report() != null && !outcome.report().deleted().isEmpty()) {
+                    LOG.infof("deleted the dashboard of profile %s: no ServiceMonitoring uses it", profile);
+                    deleted.add(profile);
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private String knownDashboard(String profile) {
+        var dashboards = inventories.dashboards();
+        if (!dashboards.isLoaded()) {
+            return null;
+        }
+        return dashboards.of(profile).stream().map(d -> dashboards.kind().id(d)).sorted().findFirst().orElse(null);
+    }
+
+    private static List<Desired<dev.mimamori.datadog.MonitorDefinition>> monitorsToWant(List<DesiredMonitor> wanted) {
+        return wanted.stream().map(m -> new Desired<>(m.templateName(), m.definition())).toList();
+    }
+}

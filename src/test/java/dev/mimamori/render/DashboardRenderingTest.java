@@ -1,0 +1,95 @@
+package dev.mimamori.render;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mimamori.api.DashboardSpec;
+import dev.mimamori.api.DashboardWidget;
+import dev.mimamori.datadog.DashboardDefinition;
+import dev.mimamori.sync.Ownership;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DashboardRenderingTest {
+
+    static DashboardDefinition builtIn() {
+        return DashboardRenderer.render("default", BuiltInProfile.spec().dashboard, "eu-1").orElseThrow();
+    }
+
+    @Test
+    void theBuiltInDashboardShowsTheUnifiedIndicatorsForAnyServiceThroughTemplateVariables() {
+        ObjectNode body = builtIn().body();
+        assertThat(body.path("title").asText()).isEqualTo("Service performance: default (eu-1)");
+        assertThat(body.path("layout_type").asText()).isEqualTo("ordered");
+        List<String> variables = new ArrayList<>();
+        body.path("template_variables").forEach(v -> variables.add(v.path("name").asText()));
+        assertThat(variables).containsExactly("service", "env", "version");
+        List<String> titles = new ArrayList<>();
+        List<String> queries = new ArrayList<>();
+        body.path("widgets").forEach(w -> {
+            titles.add(w.path("definition").path("title").asText());
+            w.path("definition").path("requests").forEach(r -> queries.add(r.path("q").asText()));
+        });
+        assertThat(titles).contains("Latency p50 / p95 / p99 (ms)", "Error rate by version (%)",
+                "Requests per second by version", "CPU throttling (% of periods)", "Pod restarts",
+                "Monitors of this service");
+        assertThat(queries).allSatisfy(q -> assertThat(q).contains("$service", "$env").doesNotContain("${"));
+        assertThat(String.join(" ", queries)).contains("p50:", "p95:", "p99:", "by {version}",
+                "kubernetes.memory.limits", "kubernetes.cpu.cfs.throttled.periods");
+        JsonNode latency = body.path("widgets").get(0).path("definition");
+        assertThat(latency.path("events").get(0).path("q").asText()).isEqualTo("$service $env");
+        JsonNode monitors = body.path("widgets").get(body.path("widgets").size() - 1).path("definition");
+        assertThat(monitors.path("type").asText()).isEqualTo("manage_status");
+        assertThat(monitors.path("query").asText()).contains("mimamori-cluster:eu-1", "$service");
+    }
+
+    @Test
+    void theDescriptionCarriesTheOwnerSoTheDashboardIsFoundAfterARestart() {
+        DashboardDefinition d = builtIn();
+        assertThat(Ownership.ofDashboard(d.description()))
+                .contains(new Ownership.DashboardOwner("eu-1", "default"));
+        assertThat(Ownership.ofDashboard("a dashboard somebody made")).isEmpty();
+        assertThat(Ownership.ofDashboard(null)).isEmpty();
+    }
+
+    @Test
+    void aDisabledOrMissingSectionMeansNoDashboard() {
+        DashboardSpec off = new DashboardSpec();
+        off.enabled = false;
+        assertThat(DashboardRenderer.render("p", off, "c")).isEmpty();
+        assertThat(DashboardRenderer.render("p", null, "c")).isEmpty();
+    }
+
+    @Test
+    void perServicePlaceholdersAreRefusedBecauseTheDashboardIsShared() {
+        DashboardSpec spec = new DashboardSpec();
+        DashboardWidget w = new DashboardWidget();
+        w.title = "latency";
+        w.queries = List.of("avg:trace.http.request{service:${service}}");
+        spec.widgets = List.of(w);
+        assertThatThrownBy(() -> DashboardRenderer.render("p", spec, "c"))
+                .hasMessageContaining("dashboard widget \"latency\"").hasMessageContaining("$service");
+    }
+
+    @Test
+    void aDashboardReadBackWithDatadogsAdditionsStillMatchesButAnEditDoesNot() throws Exception {
+        DashboardDefinition wanted = builtIn();
+        ObjectNode stored = wanted.body().deepCopy();
+        stored.put("id", "abc-def-ghi").put("author_handle", "someone@example.com");
+        ((ObjectNode) stored.path("widgets").get(0)).put("id", 1234);
+        assertThat(wanted.isSatisfiedBy(stored)).isTrue();
+
+        ObjectNode edited = stored.deepCopy();
+        ((ObjectNode) edited.path("widgets").get(0).path("definition")).put("title", "changed in the UI");
+        assertThat(wanted.isSatisfiedBy(edited)).isFalse();
+        ObjectNode widgetRemoved = stored.deepCopy();
+        widgetRemoved.withArray("widgets").remove(1);
+        assertThat(wanted.isSatisfiedBy(widgetRemoved)).isFalse();
+        assertThat(wanted.isSatisfiedBy(new ObjectMapper().readTree("{}"))).isFalse();
+    }
+}
