@@ -116,6 +116,22 @@ class ObjectProblemsOperatorTest {
         assertThat(templates("slo-blocked/api")).doesNotContain("slo-availability-fast-burn",
                 "slo-availability-slow-burn");
         assertThat(datadog.slo(availability)).isNotNull();
+
+        client.resource(get("slo-blocked", "api")).delete();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Condition condition = ready(get("slo-blocked", "api"));
+            assertThat(condition).isNotNull();
+            assertThat(condition.getReason()).isEqualTo("DeletionBlocked");
+            assertThat(condition.getMessage()).contains("SLO availability", "SLO latency", dashboard);
+        });
+        // Every monitor went, burn-rate alerts included; only the two SLOs Datadog refused remain.
+        assertThat(monitorsOf("slo-blocked/api")).isEmpty();
+        datadog.deleteDashboard(dashboard);
+        datadog.unrestrictSlo(latency);
+        driftCheck.run();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("slo-blocked", "api") == null);
+        assertThat(datadog.slo(availability)).isNull();
+        assertThat(datadog.slo(latency)).isNull();
     }
 
     @Test

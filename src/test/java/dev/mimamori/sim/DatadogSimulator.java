@@ -492,7 +492,12 @@ public final class DatadogSimulator implements AutoCloseable {
      * still work, updates and deletes answer 403.
      */
     public void restrictSlo(String id) {
-        slos.restrict(id);
+        slos.restrict(id, true);
+    }
+
+    /** Lifts the restriction policy {@link #restrictSlo} put on an SLO. */
+    public void unrestrictSlo(String id) {
+        slos.restrict(id, false);
     }
 
     public List<ObjectNode> events() {

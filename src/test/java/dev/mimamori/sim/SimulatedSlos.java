@@ -50,8 +50,12 @@ final class SimulatedSlos {
     /** SLOs under a restriction policy that gives the simulator's key no editing role. */
     private final java.util.Set<String> restricted = new java.util.HashSet<>();
 
-    synchronized void restrict(String id) {
-        restricted.add(id);
+    synchronized void restrict(String id, boolean on) {
+        if (on) {
+            restricted.add(id);
+        } else {
+            restricted.remove(id);
+        }
     }
 
     private void refuseIfRestricted(String id) {
