@@ -38,9 +38,12 @@ public final class MonitorRenderer {
             Placeholders placeholders = new Placeholders(spec.service, spec.env, spec.team,
                     parameters(profile, spec));
             List<DesiredMonitor> result = new ArrayList<>();
-            for (MonitorTemplate template : MonitorTemplates.merge(profile.monitors, spec.monitors)) {
-                result.add(new DesiredMonitor(template.name,
-                        definition(template, spec, placeholders, ownerKey, clusterName)));
+            List<MonitorTemplate> merged = MonitorTemplates.merge(profile.monitors, spec.monitors);
+            for (MonitorTemplate template : merged) {
+                if (!isComposite(template) || keepComposite(template, merged, profile.monitors)) {
+                    result.add(new DesiredMonitor(template.name,
+                            definition(template, spec, placeholders, ownerKey, clusterName)));
+                }
             }
             List<DesiredSlo> slos = SloRenderer.render(profile.slos, spec, placeholders, ownerKey, clusterName,
                     serviceTags(spec));
@@ -159,6 +162,41 @@ public final class MonitorRenderer {
         }
         return new MonitorDefinition(title, t.type, query, message, t.priority, tags,
                 thresholds(t.thresholds, fill, where), settings(t.options));
+    }
+
+    static boolean isComposite(MonitorTemplate t) {
+        return CompositeExpression.TYPE.equals(t.type);
+    }
+
+    /**
+     * A composite is kept when every monitor it combines is rendered too. One whose member this service dropped
+     * goes with it; one that names a monitor nobody declared, or another composite, is a template error.
+     */
+    private static boolean keepComposite(MonitorTemplate composite, List<MonitorTemplate> merged,
+            List<MonitorTemplate> profileMonitors) {
+        String where = "composite monitor \"" + composite.name + "\"";
+        java.util.Set<String> members;
+        try {
+            members = CompositeExpression.members(composite.query);
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(Reasons.INVALID_TEMPLATE, where + ": " + e.getMessage());
+        }
+        for (String member : members) {
+            MonitorTemplate found = merged.stream().filter(t -> t.name.equals(member)).findFirst().orElse(null);
+            if (found != null && isComposite(found)) {
+                throw new RenderException(Reasons.INVALID_TEMPLATE, where + " combines \"" + member
+                        + "\", another composite; combine single-signal monitors only");
+            }
+            if (found == null) {
+                boolean dropped = profileMonitors != null && profileMonitors.stream().anyMatch(t -> t.name.equals(member));
+                if (dropped) {
+                    return false;
+                }
+                throw new RenderException(Reasons.INVALID_TEMPLATE, where + " combines \"" + member
+                        + "\", which is not a monitor of this profile or service");
+            }
+        }
+        return true;
     }
 
     /** The tags every monitor and SLO of the service carries besides the ownership tags. */

@@ -6,6 +6,8 @@ import dev.mimamori.render.Rendering;
 
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.datadog.MonitorDefinition;
+import dev.mimamori.render.CompositeExpression;
 import dev.mimamori.sync.DashboardKind;
 import dev.mimamori.sync.Desired;
 import dev.mimamori.sync.Inventories;
@@ -72,7 +74,11 @@ public class ServiceSync {
                 slos.add(new SyncedSlo(desired, slo));
                 wanted.addAll(desired.alertMonitors(slo.id()));
             }
-            monitors.addAll(run.upsert(inventories.monitors(), monitorsToWant(wanted)));
+            List<DesiredMonitor> singles = wanted.stream().filter(m -> !isComposite(m.definition())).toList();
+            List<SyncedObject> members = run.upsert(inventories.monitors(), monitorsToWant(singles),
+                    m -> !isComposite(m.definition()));
+            monitors.addAll(members);
+            monitors.addAll(syncComposites(run, wanted, members));
             run.finish();
             return new Outcome(wanted.size(), monitors, slos, run.report(), null);
         } catch (DatadogException e) {
@@ -169,6 +175,37 @@ public class ServiceSync {
             return null;
         }
         return dashboards.of(profile).stream().map(d -> dashboards.kind().id(d)).sorted().findFirst().orElse(null);
+    }
+
+    /**
+     * Composites after their members, with the members' ids in the query. A composite whose member is not in
+     * Datadog yet (refused, or failed this time) is left as it is, neither created nor deleted, until it is.
+     */
+    private List<SyncedObject> syncComposites(SyncRun run, List<DesiredMonitor> wanted, List<SyncedObject> members) {
+        Map<String, String> ids = new HashMap<>();
+        members.forEach(m -> ids.put(m.name(), m.id()));
+        List<Desired<MonitorDefinition>> ready = new ArrayList<>();
+        Set<String> waiting = new java.util.HashSet<>();
+        for (DesiredMonitor c : wanted) {
+            MonitorDefinition d = c.definition();
+            if (!isComposite(d)) {
+                continue;
+            }
+            if (!ids.keySet().containsAll(CompositeExpression.members(d.query()))) {
+                waiting.add(c.templateName());
+                continue;
+            }
+            ready.add(new Desired<>(c.templateName(), new MonitorDefinition(d.name(), d.type(),
+                    CompositeExpression.withIds(d.query(), ids), d.message(), d.priority(), d.tags(), d.thresholds(),
+                    d.settings())));
+        }
+        var kind = inventories.monitors().kind();
+        return run.upsert(inventories.monitors(), ready, m -> isComposite(m.definition())
+                && !kind.ownership(m).map(o -> waiting.contains(o.name())).orElse(false));
+    }
+
+    private static boolean isComposite(MonitorDefinition d) {
+        return CompositeExpression.TYPE.equals(d.type());
     }
 
     private static List<Desired<dev.mimamori.datadog.MonitorDefinition>> monitorsToWant(List<DesiredMonitor> wanted) {

@@ -7,9 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One sync of one owner's objects across kinds. Kinds are upserted in the order the caller names them (an SLO
- * before the burn-rate monitors that need its id, members before the composites that name them); deletes wait until
- * {@link #finish()} and run in the reverse order, so what refers to an object is always gone before the object.
+ * One sync of one owner's objects across kinds. Kinds (or steps of one kind) are upserted in the order the caller
+ * names them (an SLO before the burn-rate monitors that need its id, members before the composites that name them);
+ * deletes wait until {@link #finish()} and run in the reverse order, so what refers to an object is always gone
+ * before the object.
  *
  * <p>Failures are isolated per object: a refused, referenced or forbidden object becomes an {@link ObjectProblem}
  * and the rest still runs. A failure that concerns every object (rate limit, outage, keys) is thrown; whatever was
@@ -54,8 +55,17 @@ public final class SyncRun {
      * Returns every desired object that exists in Datadog, by name.
      */
     public <D, A> List<SyncedObject> upsert(Inventory<D, A> inventory, List<Desired<D>> desired) {
+        return upsert(inventory, desired, a -> true);
+    }
+
+    /**
+     * As {@link #upsert(Inventory, List)}, over only the owner's objects in {@code scope}: one kind synced in steps
+     * (members before the composites that name them) keeps each step's plan to its own objects.
+     */
+    public <D, A> List<SyncedObject> upsert(Inventory<D, A> inventory, List<Desired<D>> desired,
+            java.util.function.Predicate<A> scope) {
         ObjectKind<D, A> kind = inventory.kind();
-        SyncPlan<D, A> plan = SyncPlan.between(kind, desired, inventory.of(owner));
+        SyncPlan<D, A> plan = SyncPlan.between(kind, desired, inventory.of(owner).stream().filter(scope).toList());
         List<SyncedObject> synced = new ArrayList<>();
         for (SyncPlan.Change<D, A> kept : plan.unchanged()) {
             synced.add(synced(kind, kept.desired().name(), kept.current()));

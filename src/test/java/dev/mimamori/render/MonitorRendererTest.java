@@ -197,6 +197,54 @@ class MonitorRendererTest {
                 .contains("not a number");
     }
 
+    static MonitorTemplate disabled(String name) {
+        MonitorTemplate t = new MonitorTemplate();
+        t.name = name;
+        t.enabled = false;
+        return t;
+    }
+
+    static MonitorTemplate composite(String name, String expression) {
+        MonitorTemplate t = new MonitorTemplate();
+        t.name = name;
+        t.type = "composite";
+        t.query = expression;
+        t.message = "look at the node first";
+        return t;
+    }
+
+    @Test
+    void aCompositeIsRenderedOverItsMembersNamesAndGoesWhenAServiceDropsAMember() {
+        MonitoringProfileSpec profile = io.fabric8.kubernetes.client.utils.Serialization.clone(BuiltInProfile.spec());
+        profile.monitors.add(composite("slow-and-throttled", "latency-p95 && cpu-throttling"));
+        Rendering r = MonitorRenderer.render(profile, spec("checkout", "prod"), "shop/checkout", "eu-1");
+        assertThat(r.ok()).isTrue();
+        MonitorDefinition c = monitor(r, "slow-and-throttled");
+        assertThat(c.type()).isEqualTo("composite");
+        assertThat(c.query()).isEqualTo("latency-p95 && cpu-throttling");
+        assertThat(c.tags()).contains("mimamori-monitor:slow-and-throttled", "service:checkout");
+
+        ServiceMonitoringSpec dropping = spec("checkout", "prod");
+        dropping.monitors = List.of(disabled("cpu-throttling"));
+        assertThat(MonitorRenderer.render(profile, dropping, "shop/checkout", "eu-1").monitors())
+                .extracting(DesiredMonitor::templateName).doesNotContain("slow-and-throttled", "cpu-throttling");
+    }
+
+    @Test
+    void aCompositeOverAnUnknownMonitorOrAnotherCompositeIsATemplateError() {
+        MonitoringProfileSpec unknown = io.fabric8.kubernetes.client.utils.Serialization.clone(BuiltInProfile.spec());
+        unknown.monitors.add(composite("odd", "latency-p95 && no-such-monitor"));
+        Rendering r = MonitorRenderer.render(unknown, spec("checkout", "prod"), "shop/checkout", "eu-1");
+        assertThat(r.problem().reason()).isEqualTo("InvalidTemplate");
+        assertThat(r.problem().message()).contains("no-such-monitor");
+
+        MonitoringProfileSpec nested = io.fabric8.kubernetes.client.utils.Serialization.clone(BuiltInProfile.spec());
+        nested.monitors.add(composite("a", "latency-p95 && error-rate"));
+        nested.monitors.add(composite("b", "a && cpu-throttling"));
+        assertThat(MonitorRenderer.render(nested, spec("checkout", "prod"), "shop/checkout", "eu-1").problem()
+                .message()).contains("another composite");
+    }
+
     @Test
     void aNewMonitorWithoutQueryIsRefused() {
         ServiceMonitoringSpec spec = spec("checkout", "prod");

@@ -75,6 +75,7 @@ final class SimulatedMonitors {
     synchronized ObjectNode create(ObjectNode request) {
         ObjectNode fields = writable(request);
         MonitorValidator.check(fields, true, slos);
+        checkCompositeMembers(fields, -1);
         long id = nextId++;
         ObjectNode stored = template(id, now.get());
         stored.setAll(fields);
@@ -94,6 +95,7 @@ final class SimulatedMonitors {
         merged.setAll(writable(request));
         // A replaced options object is checked as sent, before Datadog's defaults are refilled.
         MonitorValidator.check(merged, false, slos);
+        checkCompositeMembers(merged, id);
         completeDefaults(merged);
         touch(merged);
         monitors.put(id, merged);
@@ -133,6 +135,27 @@ final class SimulatedMonitors {
         }
         monitors.remove(id);
         return id;
+    }
+
+    /**
+     * A composite combines monitors that exist, by id, with only ids, && || ! and parentheses; Datadog refuses a
+     * composite naming a monitor it does not have.
+     */
+    private void checkCompositeMembers(ObjectNode monitor, long self) {
+        if (!"composite".equals(monitor.path("type").asText())) {
+            return;
+        }
+        String query = monitor.path("query").asText("");
+        if (!query.matches("[0-9&|!() ]+")) {
+            throw ApiError.badRequest("The value provided for parameter 'query' is invalid: a composite query "
+                    + "combines monitor ids with &&, || and !");
+        }
+        for (long member : compositeMembers(monitor)) {
+            if (member == self || !monitors.containsKey(member)) {
+                throw ApiError.badRequest("The value provided for parameter 'query' is invalid: monitor " + member
+                        + " does not exist");
+            }
+        }
     }
 
     /** The monitor ids a composite monitor's query combines, e.g. {@code 12 && !34}. */
