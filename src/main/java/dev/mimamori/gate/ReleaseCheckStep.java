@@ -268,7 +268,8 @@ public final class ReleaseCheckStep {
                 return acted(new ActionPlan.Done(ActionPlan.Result.FAILED,
                         "Deployment " + plan.workload() + " no longer exists; nothing done"));
             }
-            if (obs.checkName().equals(annotation(deployment, RolloutActions.CHECK_ANNOTATION))) {
+            if (RolloutActions.mark(obs.checkName(), plan.release().revision)
+                    .equals(annotation(deployment, RolloutActions.CHECK_ANNOTATION))) {
                 // The action landed but its result was not stored (a restart in between): it is not repeated.
                 return acted(new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase()));
             }

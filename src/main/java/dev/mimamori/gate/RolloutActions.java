@@ -32,6 +32,14 @@ public class RolloutActions {
     public static final String OPT_OUT = "disabled";
     public static final String SUMMARY_ANNOTATION = "mimamori.dev/release-check-summary";
     public static final String CHECK_ANNOTATION = "mimamori.dev/release-check-name";
+
+    /**
+     * What the action writes to say which check acted on which revision: the name alone would let a check created
+     * again under the same name (as pipelines do) take an older check's action for its own and skip it.
+     */
+    public static String mark(String checkName, Long revision) {
+        return checkName + "@" + revision;
+    }
     public static final String ROLLED_BACK_BY = "mimamori.dev/rolled-back-by";
     private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
@@ -77,7 +85,8 @@ public class RolloutActions {
             patch.add(Map.of("op", "add", "path", annotationPath(RESULT_ANNOTATION), "value", plan.outcome().word()));
         }
         patch.add(Map.of("op", "add", "path", annotationPath(SUMMARY_ANNOTATION), "value", plan.summary()));
-        patch.add(Map.of("op", "add", "path", annotationPath(CHECK_ANNOTATION), "value", plan.checkName()));
+        patch.add(Map.of("op", "add", "path", annotationPath(CHECK_ANNOTATION), "value",
+                mark(plan.checkName(), plan.release().revision)));
         ActionPlan.Done refused = apply(plan, deployment, patch);
         if (refused != null) {
             return refused;
@@ -106,7 +115,8 @@ public class RolloutActions {
                         "Deployment " + plan.workload() + " no longer exists; nothing done");
             }
             Map<String, String> annotations = live.getMetadata().getAnnotations();
-            if (annotations != null && plan.checkName().equals(annotations.get(CHECK_ANNOTATION))) {
+            if (annotations != null && mark(plan.checkName(), plan.release().revision)
+                    .equals(annotations.get(CHECK_ANNOTATION))) {
                 return new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase());
             }
             Long revision = Revisions.revisionOf(live);

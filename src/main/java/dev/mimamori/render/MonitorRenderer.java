@@ -47,6 +47,7 @@ public final class MonitorRenderer {
             }
             List<DesiredSlo> slos = SloRenderer.render(profile.slos, spec, placeholders, ownerKey, clusterName,
                     serviceTags(spec));
+            checkNamesUnique(result, slos);
             return Rendering.of(result, slos,
                     DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName), gate(profile, spec));
         } catch (RenderException e) {
@@ -162,6 +163,33 @@ public final class MonitorRenderer {
         }
         return new MonitorDefinition(title, t.type, query, message, t.priority, tags,
                 thresholds(t.thresholds, fill, where), settings(t.options));
+    }
+
+    /**
+     * Every monitor of a service has its own name, whatever its case (Datadog lower-cases tags): a template named
+     * like an SLO's burn-rate alert, or two differing only in case, would make every sync create one and delete the
+     * other.
+     */
+    private static void checkNamesUnique(List<DesiredMonitor> monitors, List<DesiredSlo> slos) {
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (DesiredMonitor m : monitors) {
+            String previous = seen.put(m.templateName().toLowerCase(java.util.Locale.ROOT), "monitor \""
+                    + m.templateName() + "\"");
+            if (previous != null) {
+                throw new RenderException(Reasons.INVALID_TEMPLATE, "monitor \"" + m.templateName()
+                        + "\" has the same name as " + previous + " (names are compared without case); rename one");
+            }
+        }
+        for (DesiredSlo slo : slos) {
+            for (BurnRateAlert alert : slo.alerts()) {
+                String taken = seen.get(alert.templateName().toLowerCase(java.util.Locale.ROOT));
+                if (taken != null) {
+                    throw new RenderException(Reasons.INVALID_TEMPLATE, taken + " is named like the burn-rate "
+                            + "alert of SLO \"" + slo.templateName() + "\"; monitor names starting with slo- are "
+                            + "best avoided");
+                }
+            }
+        }
     }
 
     static boolean isComposite(MonitorTemplate t) {

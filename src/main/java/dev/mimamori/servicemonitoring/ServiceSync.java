@@ -106,13 +106,28 @@ public class ServiceSync {
         return released;
     }
 
+    /**
+     * Releases each object on its own: one already gone counts as released, one Datadog will not let us change is
+     * left as it is (and logged), and neither stops the others. A failure that concerns every object is thrown.
+     */
     private static <D, A> int release(Inventory<D, A> inventory, String owner) {
-        List<A> objects = inventory.of(owner);
-        for (A object : objects) {
-            inventory.kind().release(object);
+        int released = 0;
+        for (A object : inventory.of(owner)) {
+            try {
+                inventory.kind().release(object);
+                released++;
+            } catch (DatadogException e) {
+                if (e.isTransient()) {
+                    throw e;
+                }
+                if (e.kind() != DatadogException.Kind.NOT_FOUND) {
+                    LOG.warnf("%s: could not release %s %s, it stays as it is: %s", owner, inventory.kind().noun(),
+                            inventory.kind().id(object), e.getMessage());
+                }
+            }
             inventory.recordDeleted(owner, inventory.kind().id(object));
         }
-        return objects.size();
+        return released;
     }
 
     /**
@@ -160,6 +175,11 @@ public class ServiceSync {
         for (String profile : owners) {
             if (!inUse.contains(profile)) {
                 DashboardOutcome outcome = dashboard(profile, Optional.empty());
+                if (outcome.failure() != null || (outcome.report() != null && !outcome.report().problems().isEmpty())) {
+                    LOG.warnf("could not delete the dashboard of profile %s, which no ServiceMonitoring uses: %s",
+                            profile, outcome.failure() != null ? outcome.failure().getMessage()
+                                    : outcome.report().problems());
+                }
                 if (outcome.report() != null && !outcome.report().deleted().isEmpty()) {
                     LOG.infof("deleted the dashboard of profile %s: no ServiceMonitoring uses it", profile);
                     deleted.add(profile);

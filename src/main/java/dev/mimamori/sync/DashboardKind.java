@@ -3,6 +3,7 @@ package dev.mimamori.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogApi;
+import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.ManagedDashboard;
 
 import java.util.ArrayList;
@@ -55,9 +56,15 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
         return actual.id();
     }
 
+    /**
+     * The copy to keep is the one we wrote (the one every status links to), then the first created; Datadog's ids
+     * are random, so a clone made later can sort before the original.
+     */
     @Override
     public Comparator<ManagedDashboard> oldestFirst() {
-        return Comparator.comparing(ManagedDashboard::id);
+        return Comparator.<ManagedDashboard, Boolean>comparing(d -> !written.containsKey(d.id()))
+                .thenComparing(d -> d.stored() == null ? "~" : d.stored().path("created_at").asText("~"))
+                .thenComparing(ManagedDashboard::id);
     }
 
     @Override
@@ -85,11 +92,22 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
                 ours.add(known);
                 continue;
             }
-            datadog.readDashboard(summary.id()).ifPresent(whole -> {
-                ManagedDashboard read = new ManagedDashboard(summary.id(), summary.title(), summary.description(),
-                        summary.url(), summary.modifiedAt(), whole);
-                lastSeen.put(read.id(), read);
-                ours.add(read);
+            Optional<JsonNode> whole;
+            try {
+                whole = datadog.readDashboard(summary.id());
+            } catch (DatadogException e) {
+                if (e.isTransient()) {
+                    throw e;
+                }
+                // One dashboard we may not read hides no other: it stays known, and its own sync says why.
+                ours.add(summary);
+                continue;
+            }
+            whole.ifPresent(read -> {
+                ManagedDashboard seen = new ManagedDashboard(summary.id(), summary.title(), summary.description(),
+                        summary.url(), summary.modifiedAt(), read);
+                lastSeen.put(seen.id(), seen);
+                ours.add(seen);
             });
         }
         return ours;

@@ -29,7 +29,13 @@ public final class Ownership {
 
     /** The tags that make an object ours: the order is irrelevant to Datadog, but stable for comparisons. */
     public static List<String> tags(String cluster, String owner, String nameKey, String name) {
-        return List.of(MANAGED_BY_US, CLUSTER + ":" + cluster, OWNER + ":" + owner, nameKey + ":" + name);
+        return List.of(MANAGED_BY_US, CLUSTER + ":" + lower(cluster), OWNER + ":" + lower(owner),
+                nameKey + ":" + lower(name));
+    }
+
+    /** Datadog stores tags lower-cased: so are ours when written, and names are compared that way. */
+    public static String lower(String value) {
+        return value == null ? null : value.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Who owns an object with these tags in {@code cluster}, if it is strictly ours. */
@@ -45,15 +51,14 @@ public final class Ownership {
                 || name == null || name.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Owned(owner, name));
+        return Optional.of(new Owned(lower(owner), lower(name)));
     }
 
     /** Which cluster and profile a dashboard belongs to, read from the marker line of its description. */
     public record DashboardOwner(String cluster, String profile) {
     }
 
-    private static final Pattern DASHBOARD_MARKER =
-            Pattern.compile("\\[mimamori cluster=(\\S+) profile=(\\S+)]\\s*$");
+    private static final Pattern DASHBOARD_MARKER = Pattern.compile("\\[mimamori cluster=(\\S+) profile=(\\S+)]");
 
     /** Dashboards take no free-form tags: this last line of the description says whose a dashboard is. */
     public static String dashboardMarker(String cluster, String profile) {
@@ -65,12 +70,14 @@ public final class Ownership {
         if (description == null) {
             return Optional.empty();
         }
-        // Exactly one marker: a description claiming two owners is nobody's.
-        if (description.indexOf("[mimamori ") != description.lastIndexOf("[mimamori ")) {
+        // Exactly one marker, as the last line: a description claiming two owners is nobody's.
+        Matcher m = DASHBOARD_MARKER.matcher(description);
+        if (!m.find()) {
             return Optional.empty();
         }
-        Matcher m = DASHBOARD_MARKER.matcher(description);
-        return m.find() ? Optional.of(new DashboardOwner(m.group(1), m.group(2))) : Optional.empty();
+        DashboardOwner owner = new DashboardOwner(m.group(1), m.group(2));
+        boolean last = description.substring(m.end()).isBlank();
+        return !last || m.find() ? Optional.empty() : Optional.of(owner);
     }
 
     /** The tags without the one that marks an object as managed: what a released object keeps. */

@@ -414,7 +414,7 @@ class ReleaseCheckStepTest {
         ReleaseCheckStatus failed = decidedFailed(OnFailure.Rollback);
         deployment = deployment(3);
         deployment.getMetadata().setAnnotations(Map.of(Revisions.REVISION, "3",
-                RolloutActions.CHECK_ANNOTATION, "checkout-check"));
+                RolloutActions.CHECK_ANNOTATION, RolloutActions.mark("checkout-check", 2L)));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(failed, observations(), at(20));
         assertThat(step.action()).isNull();
         assertThat(step.status().phase).isEqualTo("Failed");
