@@ -26,7 +26,8 @@ public record SyncPlan<D, A>(List<Desired<D>> creates, List<Change<D, A>> update
         List<Change<D, A>> unchanged = new ArrayList<>();
         List<A> deletes = new ArrayList<>();
         for (Desired<D> d : desired) {
-            List<A> existing = byName.remove(d.name());
+            // Datadog lower-cases the name tag an object is matched by.
+            List<A> existing = byName.remove(Ownership.stored(d.name()));
             if (existing == null || existing.isEmpty()) {
                 creates.add(d);
                 continue;

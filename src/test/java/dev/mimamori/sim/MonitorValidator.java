@@ -1,6 +1,7 @@
 package dev.mimamori.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
@@ -9,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -51,7 +53,7 @@ final class MonitorValidator {
     private static final Pattern QUERY_THRESHOLD =
             Pattern.compile("(>=|<=|>|<)\\s*(-?\\d+(?:\\.\\d+)?)\\s*$");
 
-    private static final Pattern TAG = Pattern.compile("[a-z][a-z0-9_\\-:./]*");
+    private static final Pattern INVALID_TAG_CHARACTER = Pattern.compile("[^\\p{L}\\p{N}_\\-:./]");
     private static final int MAX_TAG_LENGTH = 200;
 
     private MonitorValidator() {
@@ -130,7 +132,7 @@ final class MonitorValidator {
                 checkThresholds(query, monitor.get("options"), errors);
             }
         }
-        checkTags(monitor.get("tags"), errors);
+        normalizeTags(monitor, errors);
         JsonNode options = monitor.get("options");
         if (options != null && !options.isNull() && !options.isObject()) {
             errors.add("The value provided for parameter 'options' is invalid: not an object");
@@ -262,8 +264,12 @@ final class MonitorValidator {
         return "h".equals(m.group(2)) ? n * 60 : n;
     }
 
-    /** Tag problems, in the words Datadog uses; shared by monitors and SLOs. */
-    static void checkTags(JsonNode tags, List<String> errors) {
+    /**
+     * Stores tags as Datadog does (docs "Getting started with tags", Defining tags): lower-cased, characters other than
+     * letters, digits and _-:./ turned into underscores, cut at 200 characters. Shared by monitors and SLOs.
+     */
+    static void normalizeTags(ObjectNode holder, List<String> errors) {
+        JsonNode tags = holder.get("tags");
         if (tags == null || tags.isNull()) {
             return;
         }
@@ -271,14 +277,21 @@ final class MonitorValidator {
             errors.add("The value provided for parameter 'tags' is invalid: not a list");
             return;
         }
+        ArrayNode stored = holder.arrayNode();
         for (JsonNode tag : tags) {
-            String value = tag.isTextual() ? tag.asText() : null;
-            if (value == null || value.length() > MAX_TAG_LENGTH || !TAG.matcher(value).matches()) {
-                errors.add("Invalid tag '" + tag.asText() + "': a tag starts with a lowercase letter, "
-                        + "has only lowercase letters, digits and _-:./, and at most "
-                        + MAX_TAG_LENGTH + " characters");
+            if (!tag.isTextual() || tag.asText().isBlank()) {
+                errors.add("The value provided for parameter 'tags' is invalid: " + tag + " is not a tag");
+                continue;
             }
+            stored.add(storedTag(tag.asText()));
         }
+        holder.set("tags", stored);
+    }
+
+    /** One tag as Datadog keeps it. */
+    static String storedTag(String tag) {
+        String lower = INVALID_TAG_CHARACTER.matcher(tag.toLowerCase(Locale.ROOT)).replaceAll("_");
+        return lower.length() > MAX_TAG_LENGTH ? lower.substring(0, MAX_TAG_LENGTH) : lower;
     }
 
     /** True when (), [] and {} pair up; text between double quotes is skipped. */

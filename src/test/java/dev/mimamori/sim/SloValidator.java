@@ -60,7 +60,7 @@ final class SloValidator {
         } else if ("time_slice".equals(type)) {
             checkTimeSlice(slo.get("sli_specification"), errors);
         }
-        MonitorValidator.checkTags(slo.get("tags"), errors);
+        MonitorValidator.normalizeTags(slo, errors);
         if (!errors.isEmpty()) {
             throw new ApiError(400, errors);
         }
