@@ -70,7 +70,7 @@ public final class DashboardRenderer {
                 d.putArray("requests").addObject().put("q", queries(w, where).get(0)).put("aggregator", "avg");
             }
             case monitors -> d.put("type", "manage_status").put("title", w.title)
-                    .put("query", "tag:\"" + Ownership.CLUSTER + ":" + clusterName + "\" $service $env")
+                    .put("query", "tag:\"" + Ownership.clusterTag(clusterName) + "\" $service $env")
                     .put("summary_type", "monitors").put("display_format", "countsAndList")
                     .put("color_preference", "text").put("hide_zero_counts", true).put("sort", "status,asc");
             case note -> {

@@ -65,8 +65,17 @@ public final class Ownership {
 
     /** The tags that make an object ours, lower-cased as Datadog stores them so a read-back compares equal. */
     public static List<String> tags(String cluster, String owner, String nameKey, String name) {
-        return List.of(MANAGED_BY_US, CLUSTER + ":" + stored(cluster), OWNER + ":" + stored(owner),
-                nameKey + ":" + stored(name));
+        return List.of(MANAGED_BY_US, clusterTag(cluster), ownerTag(owner), nameKey + ":" + stored(name));
+    }
+
+    /** The cluster tag as Datadog stores it, for list filters. */
+    public static String clusterTag(String cluster) {
+        return CLUSTER + ":" + stored(cluster);
+    }
+
+    /** The owner tag as Datadog stores it, for list filters. */
+    public static String ownerTag(String owner) {
+        return OWNER + ":" + stored(owner);
     }
 
     /** A tag value as Datadog keeps it: the name an object is matched by after a read-back. */
