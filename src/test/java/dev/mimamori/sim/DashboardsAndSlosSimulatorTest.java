@@ -413,7 +413,7 @@ class DashboardsAndSlosSimulatorTest {
                 .getResponseBody()).contains("does not match that used in the query");
         Monitor tooFast = burnRateMonitor(sloId, 2000);
         assertThat(catchThrowableOfType(ApiException.class, () -> monitorsApi.createMonitor(tooFast))
-                .getResponseBody()).contains("exceeds the maximum burn rate (1000)");
+                .getResponseBody()).contains("Alert threshold (2000.0) must be in range 0 to 1000.0 for burn rate alerts");
         Monitor badWindows = burnRateMonitor(sloId, 14.4).query(
                 "burn_rate(\"" + sloId + "\").over(\"30d\").long_window(\"5m\").short_window(\"1h\") > 14.4");
         assertThat(catchThrowableOfType(ApiException.class, () -> monitorsApi.createMonitor(badWindows))

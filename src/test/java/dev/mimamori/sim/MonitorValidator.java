@@ -46,6 +46,7 @@ final class MonitorValidator {
             Pattern.compile("^\\s*(?:burn_rate|error_budget)\\(\"([^\"]*)\"\\)");
     private static final Pattern WINDOW = Pattern.compile("^([1-9]\\d*)([mh])$");
     private static final Set<String> SLO_TIMEFRAMES = Set.of("7d", "30d", "90d");
+    private static final int MIN_LONG_WINDOW_MINUTES = 60;
     private static final int MAX_LONG_WINDOW_MINUTES = 48 * 60;
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
@@ -221,14 +222,11 @@ final class MonitorValidator {
                 errors.add(invalid + "burn rate windows are a whole number of minutes or hours, "
                         + "such as \"1h\" and \"5m\"; got long_window(\"" + parts.group(3)
                         + "\") and short_window(\"" + parts.group(4) + "\")");
-            } else if (longWindow > MAX_LONG_WINDOW_MINUTES) {
-                errors.add(invalid + "the long window (" + parts.group(3) + ") must be at most 48h");
+            } else if (longWindow < MIN_LONG_WINDOW_MINUTES || longWindow > MAX_LONG_WINDOW_MINUTES) {
+                errors.add(invalid + "the long window (" + parts.group(3) + ") must be between 1h and 48h");
             } else if (shortWindow >= longWindow) {
                 errors.add(invalid + "the short window (" + parts.group(4)
                         + ") must be shorter than the long window (" + parts.group(3) + ")");
-            }
-            if (threshold.value().signum() <= 0) {
-                errors.add(invalid + "the burn rate threshold must be greater than 0");
             }
         } else if (threshold.value().signum() <= 0 || threshold.value().compareTo(HUNDRED) > 0) {
             errors.add(invalid + "the error budget threshold is a percentage of the budget consumed, "
@@ -246,13 +244,18 @@ final class MonitorValidator {
             // Consuming the whole budget at once is the fastest burn there is: 1 / (1 - target).
             BigDecimal max = BigDecimal.ONE.divide(BigDecimal.ONE.subtract(
                     target.movePointLeft(2)), MathContext.DECIMAL64);
-            if (threshold.value().compareTo(max) > 0) {
-                errors.add(invalid + "the burn rate threshold (" + threshold.value().toPlainString()
-                        + ") exceeds the maximum burn rate (" + max.stripTrailingZeros().toPlainString()
-                        + ") of an SLO with a " + target.stripTrailingZeros().toPlainString()
-                        + "% target");
+            if (threshold.value().signum() <= 0 || threshold.value().compareTo(max) > 0) {
+                // Datadog's words, quoted in terraform-provider-datadog#1093.
+                errors.add("Alert threshold (" + threshold.value().toPlainString() + ") must be in range 0 to "
+                        + python(max) + " for burn rate alerts (max threshold = 1/1-slo target).");
             }
         }
+    }
+
+    /** A float as Python prints it: at least one decimal, no trailing zeros beyond it. */
+    private static String python(BigDecimal value) {
+        BigDecimal rounded = value.round(new MathContext(12)).stripTrailingZeros();
+        return rounded.scale() <= 0 ? rounded.setScale(1).toPlainString() : rounded.toPlainString();
     }
 
     private static Integer windowMinutes(String window) {
