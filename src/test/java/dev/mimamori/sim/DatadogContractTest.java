@@ -154,6 +154,44 @@ class DatadogContractTest {
         assertThat(stored.get(1).asText()).isEqualTo("team:payments");
     }
 
+    private static String dashboard(String variables, String request) {
+        return "{\"title\":\"t\",\"layout_type\":\"ordered\",\"template_variables\":" + variables
+                + ",\"widgets\":[{\"definition\":{\"type\":\"timeseries\",\"requests\":[" + request + "]}}]}";
+    }
+
+    @Test
+    void templateVariablesAreRefusedInTheWordsDatadogAnswered() throws Exception {
+        String q = "{\"q\":\"avg:cpu{*}\"}";
+        assertThat(post("/api/v1/dashboard", dashboard("[{\"name\":\"env\",\"default\":\"prod\",\"defaults\":[\"prod\"]}]",
+                q))).isEqualTo("400 {\"errors\":[\"'template_variables' is invalid\"]}");
+        assertThat(post("/api/v1/dashboard", dashboard("[{\"name\":\"env\",\"defaults\":[\"\"]}]", q)))
+                .isEqualTo("400 {\"errors\":[\"Minimum length of parameter 'defaults' should be 1\"]}");
+    }
+
+    @Test
+    void deprecatedLegacyRequestsAreStillAcceptedAndEchoedAsSent() throws Exception {
+        // Datadog deprecates q, widget events and default, but its API still takes them (client cassettes).
+        String legacy = "{\"title\":\"t\",\"layout_type\":\"ordered\",\"template_variables\":[{\"name\":\"env\","
+                + "\"default\":\"prod\"}],\"widgets\":[{\"definition\":{\"type\":\"timeseries\",\"requests\":"
+                + "[{\"q\":\"avg:cpu{$env}\",\"display_type\":\"line\"}],\"events\":[{\"q\":\"$env\"}]}}]}";
+        String answer = post("/api/v1/dashboard", legacy);
+        assertThat(answer).startsWith("200 ");
+        JsonNode widget = JSON.readTree(answer.substring(4)).path("widgets").get(0);
+        assertThat(widget.path("id").canConvertToLong()).isTrue();
+        assertThat(widget.path("definition")).isEqualTo(JSON.readTree(legacy).path("widgets").get(0).path("definition"));
+
+        String formula = "{\"response_format\":\"timeseries\",\"display_type\":\"line\",\"queries\":[{\"data_source\":"
+                + "\"metrics\",\"name\":\"q0\",\"query\":\"avg:cpu{$env}\"}],\"formulas\":[{\"formula\":\"q0 * 100\"}]}";
+        String overlay = "{\"response_format\":\"timeseries\",\"display_type\":\"overlay\",\"queries\":[{\"data_source\":"
+                + "\"events\",\"name\":\"deploys\",\"search\":{\"query\":\"$env\"},\"compute\":{\"aggregation\":"
+                + "\"count\"}}],\"formulas\":[{\"formula\":\"deploys\"}]}";
+        String current = dashboard("[{\"name\":\"env\",\"defaults\":[\"*\"]}]", formula + "," + overlay);
+        answer = post("/api/v1/dashboard", current);
+        assertThat(answer).startsWith("200 ");
+        assertThat(JSON.readTree(answer.substring(4)).path("widgets").get(0).path("definition"))
+                .isEqualTo(JSON.readTree(current).path("widgets").get(0).path("definition"));
+    }
+
     private static String post(String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(sim.url() + path))
                 .header("DD-API-KEY", sim.apiKey())
