@@ -8,6 +8,7 @@ import dev.mimamori.datadog.MonitorRequests;
 import dev.mimamori.render.BuiltInProfile;
 import dev.mimamori.render.DesiredSlo;
 import dev.mimamori.render.MonitorRenderer;
+import dev.mimamori.sync.Ownership;
 import dev.mimamori.render.Rendering;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -66,7 +67,7 @@ public final class RenderCommand {
         }
         MonitoringProfileSpec profile = profileFor(sm, profileFile);
         String namespace = sm.getMetadata().getNamespace() == null ? "default" : sm.getMetadata().getNamespace();
-        Rendering rendering = MonitorRenderer.render(profile, sm.getSpec(), namespace + "/" + sm.getMetadata().getName(),
+        Rendering rendering = MonitorRenderer.render(profile, sm.getSpec(), Ownership.ownerKey(namespace, sm.getMetadata().getName()),
                 cluster);
         if (!rendering.ok()) {
             throw new InvalidInput(file + ": " + rendering.problem().reason() + ": " + rendering.problem().message());

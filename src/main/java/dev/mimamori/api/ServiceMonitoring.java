@@ -1,5 +1,7 @@
 package dev.mimamori.api;
 
+import dev.mimamori.sync.Ownership;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -24,9 +26,9 @@ public class ServiceMonitoring extends CustomResource<ServiceMonitoringSpec, Ser
     public static final String GROUP = "mimamori.dev";
     public static final String VERSION = "v1alpha1";
 
-    /** {@code namespace/name}: the owner key carried by every monitor this resource manages. */
+    /** {@code namespace/name} (shortened when too long for a tag): the owner key every monitor it manages carries. */
     public String ownerKey() {
-        return getMetadata().getNamespace() + "/" + getMetadata().getName();
+        return Ownership.ownerKey(getMetadata().getNamespace(), getMetadata().getName());
     }
 
     @Override

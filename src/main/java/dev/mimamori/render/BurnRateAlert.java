@@ -5,6 +5,7 @@ import dev.mimamori.datadog.MonitorSettings;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -15,18 +16,22 @@ import java.util.TreeMap;
 public record BurnRateAlert(String templateName, String timeframe, String longWindow, String shortWindow,
         double factor, String title, String message, int priority, List<String> tags) {
 
-    /** Share of the whole budget the fast pair lets burn in its long window (1h), and the slow pair in 6h. */
-    static final double FAST_BUDGET_SHARE = 0.02;
-    static final double SLOW_BUDGET_SHARE = 0.05;
+    /** One alert pair of Datadog's table: the factor that spends {@code budgetShare} of the budget in the long window. */
+    record Pair(String longWindow, String shortWindow, double factor, String budgetShare, String span) {
+    }
+
+    /** A fast pair (pages) and a slow pair (tickets) for one SLO window. */
+    record Pairs(Pair fast, Pair slow) {
+    }
 
     /**
-     * The burn-rate factor that spends {@code budgetShare} of the budget in {@code windowHours}: for a 30-day SLO,
-     * 2% in 1h is 14.4 and 5% in 6h is 6, the pairs of the Google SRE workbook; other windows scale the same way.
+     * Datadog's recommended burn rates per SLO window (docs: service_level_objectives/burn_rate.md, "Examples"):
+     * factor = SLO window in hours x budget share / long window in hours.
      */
-    static double factor(String timeframe, double budgetShare, double windowHours) {
-        double hours = Integer.parseInt(timeframe.substring(0, timeframe.length() - 1)) * 24.0;
-        return Math.round(budgetShare * hours / windowHours * 100.0) / 100.0;
-    }
+    static final Map<String, Pairs> RECOMMENDED = Map.of(
+            "7d", new Pairs(new Pair("1h", "5m", 16.8, "10%", "an hour"), new Pair("6h", "30m", 5.6, "20%", "six hours")),
+            "30d", new Pairs(new Pair("1h", "5m", 14.4, "2%", "an hour"), new Pair("6h", "30m", 6, "5%", "six hours")),
+            "90d", new Pairs(new Pair("1h", "5m", 21.6, "1%", "an hour"), new Pair("6h", "30m", 10.8, "3%", "six hours")));
 
     /** The highest burn rate an SLO can ever show: every event bad. */
     static double maxBurnRate(double targetPercent) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.DashboardSpec;
 import dev.mimamori.api.DashboardWidget;
 import dev.mimamori.datadog.DashboardDefinition;
+import dev.mimamori.datadog.MetricFormula;
 import dev.mimamori.sync.Ownership;
 import dev.mimamori.status.Reasons;
 
@@ -37,7 +38,8 @@ public final class DashboardRenderer {
         body.put("layout_type", "ordered");
         ArrayNode variables = body.putArray("template_variables");
         for (String name : TEMPLATE_VARIABLES) {
-            variables.addObject().put("name", name).put("prefix", name).put("default", "*");
+            // "defaults" (a list) replaces the deprecated "default" in Datadog's dashboard schema.
+            variables.addObject().put("name", name).put("prefix", name).putArray("defaults").add("*");
         }
         String markers = spec.deployMarkers != null ? spec.deployMarkers : DEFAULT_MARKERS;
         ArrayNode widgets = body.putArray("widgets");
@@ -58,19 +60,17 @@ public final class DashboardRenderer {
             case timeseries -> {
                 d.put("type", "timeseries").put("title", w.title).put("show_legend", true);
                 ArrayNode requests = d.putArray("requests");
-                for (String q : queries(w, where)) {
-                    requests.addObject().put("q", q).put("display_type", "line");
-                }
+                requests.add(formulaRequest("timeseries", queries(w, where), null, where).put("display_type", "line"));
                 if (!markers.isBlank()) {
-                    d.putArray("events").addObject().put("q", markers);
+                    requests.add(deployMarkers(markers));
                 }
             }
             case value -> {
                 d.put("type", "query_value").put("title", w.title).put("autoscale", true).put("precision", 2);
-                d.putArray("requests").addObject().put("q", queries(w, where).get(0)).put("aggregator", "avg");
+                d.putArray("requests").add(formulaRequest("scalar", queries(w, where).subList(0, 1), "avg", where));
             }
             case monitors -> d.put("type", "manage_status").put("title", w.title)
-                    .put("query", "tag:\"" + Ownership.CLUSTER + ":" + clusterName + "\" $service $env")
+                    .put("query", "tag:\"" + Ownership.clusterTag(clusterName) + "\" $service $env")
                     .put("summary_type", "monitors").put("display_format", "countsAndList")
                     .put("color_preference", "text").put("hide_zero_counts", true).put("sort", "status,asc");
             case note -> {
@@ -81,6 +81,46 @@ public final class DashboardRenderer {
             }
         }
         return d;
+    }
+
+    /**
+     * A request in Datadog's formula form (legacy "q" requests are deprecated): each expression split by
+     * {@link MetricFormula} into single-metric queries, one formula per expression, in the widget's order.
+     */
+    private static ObjectNode formulaRequest(String responseFormat, List<String> expressions, String aggregator,
+            String where) {
+        ObjectNode request = NODES.objectNode().put("response_format", responseFormat);
+        ArrayNode queries = request.putArray("queries");
+        ArrayNode formulas = request.putArray("formulas");
+        for (String expression : expressions) {
+            MetricFormula compiled;
+            try {
+                compiled = MetricFormula.compile(expression, queries.size());
+            } catch (MetricFormula.UntranslatableQuery e) {
+                throw new RenderException(Reasons.INVALID_TEMPLATE, where + ": \"" + expression + "\" cannot be shown "
+                        + "as Datadog metric queries and a formula: " + e.getMessage());
+            }
+            for (MetricFormula.NamedQuery q : compiled.queries()) {
+                ObjectNode query = queries.addObject().put("data_source", "metrics").put("name", q.name())
+                        .put("query", q.query());
+                if (aggregator != null) {
+                    query.put("aggregator", aggregator);
+                }
+            }
+            formulas.addObject().put("formula", compiled.formula());
+        }
+        return request;
+    }
+
+    /** Deploy markers as an event overlay, which replaces the deprecated widget-level "events". */
+    private static ObjectNode deployMarkers(String search) {
+        ObjectNode request = NODES.objectNode().put("response_format", "timeseries").put("display_type", "overlay");
+        ObjectNode events = request.putArray("queries").addObject().put("data_source", "events")
+                .put("name", "deploys");
+        events.putObject("search").put("query", search);
+        events.putObject("compute").put("aggregation", "count");
+        request.putArray("formulas").addObject().put("formula", "deploys");
+        return request;
     }
 
     private static List<String> queries(DashboardWidget w, String where) {

@@ -10,6 +10,7 @@ import dev.mimamori.sync.SloKind;
 import dev.mimamori.datadog.SloDefinition;
 import dev.mimamori.status.Reasons;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.function.Function;
 /** Profile SLO templates + a ServiceMonitoring's overrides -> the SLOs and burn-rate alerts wanted. Pure. */
 final class SloRenderer {
     static final String DEFAULT_TIMEFRAME = "30d";
+    static final int MAX_DECIMALS = 3;
 
     private SloRenderer() {
     }
@@ -66,8 +68,8 @@ final class SloRenderer {
     private static List<BurnRateAlert> burnRateAlerts(String name, String sloTitle, String timeframe, double target,
             ServiceMonitoringSpec spec, String ownerKey, String clusterName, List<String> serviceTags,
             String where) {
-        double fast = BurnRateAlert.factor(timeframe, BurnRateAlert.FAST_BUDGET_SHARE, 1);
-        double slow = BurnRateAlert.factor(timeframe, BurnRateAlert.SLOW_BUDGET_SHARE, 6);
+        BurnRateAlert.Pairs pairs = BurnRateAlert.RECOMMENDED.get(timeframe);
+        double fast = pairs.fast().factor();
         double ceiling = BurnRateAlert.maxBurnRate(target);
         if (fast >= ceiling) {
             throw new RenderException(Reasons.INVALID_TEMPLATE, String.format(Locale.ROOT,
@@ -77,25 +79,26 @@ final class SloRenderer {
         }
         String notify = spec.notify == null || spec.notify.isEmpty() ? "" : "\n\n" + String.join(" ", spec.notify);
         return List.of(
-                alert(name, "fast-burn", timeframe, "1h", "5m", fast, 1, sloTitle, "2%", "an hour", notify, ownerKey,
-                        clusterName, serviceTags),
-                alert(name, "slow-burn", timeframe, "6h", "30m", slow, 2, sloTitle, "5%", "six hours", notify,
-                        ownerKey, clusterName, serviceTags));
+                alert(name, "fast-burn", timeframe, pairs.fast(), 1, sloTitle, notify, ownerKey, clusterName,
+                        serviceTags),
+                alert(name, "slow-burn", timeframe, pairs.slow(), 2, sloTitle, notify, ownerKey, clusterName,
+                        serviceTags));
     }
 
-    private static BurnRateAlert alert(String name, String speed, String timeframe, String longWindow,
-            String shortWindow, double factor, int priority, String sloTitle, String share, String span,
-            String notify, String ownerKey, String clusterName, List<String> serviceTags) {
+    private static BurnRateAlert alert(String name, String speed, String timeframe, BurnRateAlert.Pair pair,
+            int priority, String sloTitle, String notify, String ownerKey, String clusterName,
+            List<String> serviceTags) {
         String templateName = "slo-" + name + "-" + speed;
+        double factor = pair.factor();
         String title = sloTitle + ": error budget burning " + BurnRateAlert.number(factor) + "x";
         String message = "{{#is_alert}}" + sloTitle + " is burning its " + timeframe + " error budget "
-                + BurnRateAlert.number(factor) + " times faster than the objective allows: at this pace " + share
-                + " of the budget is gone in " + span + ".{{/is_alert}}\n"
+                + BurnRateAlert.number(factor) + " times faster than the objective allows: at this pace "
+                + pair.budgetShare() + " of the budget is gone in " + pair.span() + ".{{/is_alert}}\n"
                 + "{{#is_recovery}}" + sloTitle + " is back within its error budget pace.{{/is_recovery}}" + notify;
         List<String> tags = new ArrayList<>(Ownership.tags(clusterName, ownerKey, MonitorKind.NAME_TAG, templateName));
         tags.addAll(serviceTags);
-        return new BurnRateAlert(templateName, timeframe, longWindow, shortWindow, factor, title, message, priority,
-                tags);
+        return new BurnRateAlert(templateName, timeframe, pair.longWindow(), pair.shortWindow(), factor, title,
+                message, priority, tags);
     }
 
     private static double percent(String raw, String where, String field) {
@@ -112,6 +115,12 @@ final class SloRenderer {
         if (!(value > 0 && value < 100)) {
             throw new RenderException(Reasons.INVALID_TEMPLATE,
                     where + ": " + field + " " + raw + " must be a percentage above 0 and below 100");
+        }
+        // Datadog takes at most 3 decimals on a metric SLO's target and warning (docs: SLOs, metric.md).
+        if (new BigDecimal(raw.trim()).stripTrailingZeros().scale() > MAX_DECIMALS) {
+            throw new RenderException(Reasons.INVALID_TEMPLATE, where + ": " + field + " " + raw.trim()
+                    + " has more than " + MAX_DECIMALS + " decimals; Datadog takes at most " + MAX_DECIMALS
+                    + " on an SLO target, such as 99.995");
         }
         return value;
     }

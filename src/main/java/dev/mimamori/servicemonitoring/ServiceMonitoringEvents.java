@@ -1,11 +1,13 @@
 package dev.mimamori.servicemonitoring;
 
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.sync.Ownership;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -33,12 +35,17 @@ public class ServiceMonitoringEvents {
         return cache != null;
     }
 
-    /** Wakes these owners ({@code namespace/name}): what they have in Datadog changed. */
+    /** Wakes these owners (owner keys, see {@link ServiceMonitoring#ownerKey()}): what they have in Datadog changed. */
     public void wake(Set<String> owners) {
+        IndexedResourceCache<ServiceMonitoring> current = cache;
         for (String owner : owners) {
-            int slash = owner.indexOf('/');
-            if (slash > 0) {
-                source.propagateEvent(new ResourceID(owner.substring(slash + 1), owner.substring(0, slash)));
+            Optional<Ownership.ResourceName> plain = Ownership.resourceOf(owner);
+            if (plain.isPresent()) {
+                source.propagateEvent(new ResourceID(plain.get().name(), plain.get().namespace()));
+            } else if (current != null) {
+                // A shortened key names no resource by itself: the resource whose key it is does.
+                current.list(sm -> owner.equals(sm.ownerKey()))
+                        .forEach(sm -> source.propagateEvent(ResourceID.fromResource(sm)));
             }
         }
     }

@@ -38,13 +38,13 @@ public final class MonitorKind extends TaggedKind<MonitorDefinition, ManagedMoni
 
     @Override
     public List<ManagedMonitor> listAll() {
-        return datadog.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":" + Ownership.lower(cluster)));
+        return datadog.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.clusterTag(cluster)));
     }
 
     @Override
     public List<ManagedMonitor> listOwner(String owner) {
-        return datadog.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":" + Ownership.lower(cluster),
-                Ownership.OWNER + ":" + Ownership.lower(owner)));
+        return datadog.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.clusterTag(cluster),
+                Ownership.ownerTag(owner)));
     }
 
     @Override

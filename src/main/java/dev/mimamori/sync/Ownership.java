@@ -1,7 +1,12 @@
 package dev.mimamori.sync;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,15 +32,55 @@ public final class Ownership {
     private Ownership() {
     }
 
-    /** The tags that make an object ours: the order is irrelevant to Datadog, but stable for comparisons. */
-    public static List<String> tags(String cluster, String owner, String nameKey, String name) {
-        return List.of(MANAGED_BY_US, CLUSTER + ":" + lower(cluster), OWNER + ":" + lower(owner),
-                nameKey + ":" + lower(name));
+    /** Datadog cuts tags at 200 characters (and lower-cases them): an owner tag's value must fit in the rest. */
+    static final int MAX_TAG_LENGTH = 200;
+    static final int MAX_OWNER_LENGTH = MAX_TAG_LENGTH - OWNER.length() - 1;
+    private static final int HASH_LENGTH = 16;
+
+    /**
+     * The owner key of a namespaced resource: {@code namespace/name}, or, when that would not fit in a tag,
+     * {@code namespace/<start of name>_<hash>}. Kubernetes names never hold "_", so the two forms cannot collide.
+     */
+    public static String ownerKey(String namespace, String name) {
+        String plain = namespace + "/" + name;
+        if (plain.length() <= MAX_OWNER_LENGTH) {
+            return plain;
+        }
+        String hash = sha256Hex(plain).substring(0, HASH_LENGTH);
+        return plain.substring(0, MAX_OWNER_LENGTH - HASH_LENGTH - 1) + "_" + hash;
     }
 
-    /** Datadog stores tags lower-cased: so are ours when written, and names are compared that way. */
-    public static String lower(String value) {
-        return value == null ? null : value.toLowerCase(java.util.Locale.ROOT);
+    /** A namespaced resource's namespace and name. */
+    public record ResourceName(String namespace, String name) {
+    }
+
+    /** The resource a plain owner key names; empty for a shortened key, which only its resource can match. */
+    public static Optional<ResourceName> resourceOf(String ownerKey) {
+        int slash = ownerKey.indexOf('/');
+        if (slash <= 0 || ownerKey.indexOf('_') >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResourceName(ownerKey.substring(0, slash), ownerKey.substring(slash + 1)));
+    }
+
+    /** The tags that make an object ours, lower-cased as Datadog stores them so a read-back compares equal. */
+    public static List<String> tags(String cluster, String owner, String nameKey, String name) {
+        return List.of(MANAGED_BY_US, clusterTag(cluster), ownerTag(owner), nameKey + ":" + stored(name));
+    }
+
+    /** The cluster tag as Datadog stores it, for list filters. */
+    public static String clusterTag(String cluster) {
+        return CLUSTER + ":" + stored(cluster);
+    }
+
+    /** The owner tag as Datadog stores it, for list filters. */
+    public static String ownerTag(String owner) {
+        return OWNER + ":" + stored(owner);
+    }
+
+    /** A tag value as Datadog keeps it: the name an object is matched by after a read-back. */
+    public static String stored(String value) {
+        return value.toLowerCase(Locale.ROOT);
     }
 
     /** Who owns an object with these tags in {@code cluster}, if it is strictly ours. */
@@ -51,7 +96,7 @@ public final class Ownership {
                 || name == null || name.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Owned(lower(owner), lower(name)));
+        return Optional.of(new Owned(stored(owner), stored(name)));
     }
 
     /** Which cluster and profile a dashboard belongs to, read from the marker line of its description. */
@@ -92,6 +137,15 @@ public final class Ownership {
         }
         String key = tag.contains(":") ? tag.substring(0, tag.indexOf(':')) : tag;
         return key.equals(MANAGED_BY) || key.startsWith(RESERVED_PREFIX);
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** The value of the one tag with this key, or null when there is none or more than one. */

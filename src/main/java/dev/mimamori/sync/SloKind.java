@@ -38,12 +38,12 @@ public final class SloKind extends TaggedKind<SloDefinition, ManagedSlo> {
 
     @Override
     public List<ManagedSlo> listAll() {
-        return datadog.listSlos(Ownership.CLUSTER + ":" + Ownership.lower(cluster));
+        return datadog.listSlos(Ownership.clusterTag(cluster));
     }
 
     @Override
     public List<ManagedSlo> listOwner(String owner) {
-        return datadog.listSlos(Ownership.OWNER + ":" + Ownership.lower(owner));
+        return datadog.listSlos(Ownership.ownerTag(owner));
     }
 
     @Override

@@ -20,13 +20,14 @@ public record SyncPlan<D, A>(List<Desired<D>> creates, List<Change<D, A>> update
     public static <D, A> SyncPlan<D, A> between(ObjectKind<D, A> kind, List<Desired<D>> desired, List<A> actual) {
         Map<String, List<A>> byName = new HashMap<>();
         actual.stream().sorted(kind.oldestFirst()).forEach(a -> kind.ownership(a).ifPresent(owned ->
-                byName.computeIfAbsent(Ownership.lower(owned.name()), k -> new ArrayList<>()).add(a)));
+                byName.computeIfAbsent(Ownership.stored(owned.name()), k -> new ArrayList<>()).add(a)));
         List<Desired<D>> creates = new ArrayList<>();
         List<Change<D, A>> updates = new ArrayList<>();
         List<Change<D, A>> unchanged = new ArrayList<>();
         List<A> deletes = new ArrayList<>();
         for (Desired<D> d : desired) {
-            List<A> existing = byName.remove(Ownership.lower(d.name()));
+            // Datadog lower-cases the name tag an object is matched by.
+            List<A> existing = byName.remove(Ownership.stored(d.name()));
             if (existing == null || existing.isEmpty()) {
                 creates.add(d);
                 continue;

@@ -33,7 +33,11 @@ class DashboardRenderingTest {
         List<String> queries = new ArrayList<>();
         body.path("widgets").forEach(w -> {
             titles.add(w.path("definition").path("title").asText());
-            w.path("definition").path("requests").forEach(r -> queries.add(r.path("q").asText()));
+            w.path("definition").path("requests").forEach(r -> r.path("queries").forEach(q -> {
+                if (q.path("data_source").asText().equals("metrics")) {
+                    queries.add(q.path("query").asText());
+                }
+            }));
         });
         assertThat(titles).contains("Latency p50 / p95 / p99 (ms)", "Error rate by version (%)",
                 "Requests per second by version", "CPU throttling (% of periods)", "Pod restarts",
@@ -42,10 +46,32 @@ class DashboardRenderingTest {
         assertThat(String.join(" ", queries)).contains("p50:", "p95:", "p99:", "by {version}",
                 "kubernetes.memory.limits", "kubernetes.cpu.cfs.throttled.periods");
         JsonNode latency = body.path("widgets").get(0).path("definition");
-        assertThat(latency.path("events").get(0).path("q").asText()).isEqualTo("$service $env");
+        assertThat(latency.has("events")).isFalse();
+        JsonNode overlay = latency.path("requests").get(1);
+        assertThat(overlay.path("display_type").asText()).isEqualTo("overlay");
+        assertThat(overlay.path("queries").get(0).path("data_source").asText()).isEqualTo("events");
+        assertThat(overlay.path("queries").get(0).path("search").path("query").asText()).isEqualTo("$service $env");
         JsonNode monitors = body.path("widgets").get(body.path("widgets").size() - 1).path("definition");
         assertThat(monitors.path("type").asText()).isEqualTo("manage_status");
         assertThat(monitors.path("query").asText()).contains("mimamori-cluster:eu-1", "$service");
+    }
+
+    @Test
+    void requestsAreInDatadogsFormulaFormWithExpressionsSplitIntoMetricQueries() {
+        JsonNode errorRate = builtIn().body().path("widgets").get(2).path("definition");
+        JsonNode request = errorRate.path("requests").get(0);
+        assertThat(request.has("q")).isFalse();
+        assertThat(request.path("response_format").asText()).isEqualTo("timeseries");
+        assertThat(request.path("queries").get(0).path("query").asText())
+                .isEqualTo("sum:trace.http.request.errors{$service,$env,$version} by {version}.as_count()");
+        assertThat(request.path("queries").get(1).path("name").asText()).isEqualTo("q1");
+        assertThat(request.path("formulas").get(0).path("formula").asText()).isEqualTo("q0 / q1 * 100");
+        JsonNode latency = builtIn().body().path("widgets").get(0).path("definition").path("requests").get(0);
+        assertThat(latency.path("formulas")).extracting(f -> f.path("formula").asText())
+                .containsExactly("q0 * 1000", "q1 * 1000", "q2 * 1000");
+        JsonNode variable = builtIn().body().path("template_variables").get(0);
+        assertThat(variable.has("default")).isFalse();
+        assertThat(variable.path("defaults").get(0).asText()).isEqualTo("*");
     }
 
     @Test

@@ -48,6 +48,14 @@ class MonitorRendererTest {
     }
 
     @Test
+    void theTrafficDropMonitorAlertsWhenAllTrafficStops() {
+        // No requests means no points: only the no-data alert sees a total outage.
+        MonitorDefinition d = monitor(render(spec("checkout", "prod")), "traffic-drop");
+        assertThat(d.settings().notifyNoData()).isTrue();
+        assertThat(d.settings().noDataTimeframe()).isEqualTo(60);
+    }
+
+    @Test
     void everyMonitorCarriesTheOwnershipAndServiceTags() {
         ServiceMonitoringSpec spec = spec("checkout", "prod");
         spec.team = "payments";

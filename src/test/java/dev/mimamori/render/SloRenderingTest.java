@@ -65,12 +65,32 @@ class SloRenderingTest {
     }
 
     @Test
-    void burnRateFactorsScaleWithTheWindow() {
-        assertThat(BurnRateAlert.factor("30d", BurnRateAlert.FAST_BUDGET_SHARE, 1)).isEqualTo(14.4);
-        assertThat(BurnRateAlert.factor("30d", BurnRateAlert.SLOW_BUDGET_SHARE, 6)).isEqualTo(6.0);
-        assertThat(BurnRateAlert.factor("7d", BurnRateAlert.FAST_BUDGET_SHARE, 1)).isEqualTo(3.36);
-        assertThat(BurnRateAlert.factor("7d", BurnRateAlert.SLOW_BUDGET_SHARE, 6)).isEqualTo(1.4);
-        assertThat(BurnRateAlert.factor("90d", BurnRateAlert.FAST_BUDGET_SHARE, 1)).isEqualTo(43.2);
+    void burnRateFactorsAreDatadogsRecommendedOnesForEachSloWindow() {
+        for (String[] row : new String[][] {{"7d", "16.8", "5.6"}, {"30d", "14.4", "6"}, {"90d", "21.6", "10.8"}}) {
+            ServiceMonitoringSpec spec = spec("checkout", "prod");
+            SloTemplate window = override("availability");
+            window.timeframe = row[0];
+            spec.slos = List.of(window);
+            List<DesiredMonitor> alerts = slo(render(spec), "availability").alertMonitors("x");
+            assertThat(alerts.get(0).definition().query()).as(row[0])
+                    .isEqualTo("burn_rate(\"x\").over(\"" + row[0] + "\").long_window(\"1h\").short_window(\"5m\") > "
+                            + row[1]);
+            assertThat(alerts.get(1).definition().query()).as(row[0])
+                    .isEqualTo("burn_rate(\"x\").over(\"" + row[0] + "\").long_window(\"6h\").short_window(\"30m\") > "
+                            + row[2]);
+        }
+    }
+
+    @Test
+    void aTargetWithMoreThanThreeDecimalsIsRefusedBeforeDatadogSeesIt() {
+        ServiceMonitoringSpec spec = spec("checkout", "prod");
+        spec.parameters = Map.of("availabilityTarget", "99.9995");
+        Rendering r = render(spec);
+        assertThat(r.problem().reason()).isEqualTo("InvalidTemplate");
+        assertThat(r.problem().message()).contains("SLO \"availability\"", "target 99.9995",
+                "more than 3 decimals");
+        spec.parameters = Map.of("availabilityTarget", "99.995");
+        assertThat(render(spec).ok()).isTrue();
     }
 
     @Test
@@ -96,7 +116,7 @@ class SloRenderingTest {
         assertThat(availability.target()).isEqualTo(99.95);
         assertThat(availability.timeframe()).isEqualTo("7d");
         assertThat(availability.numerator()).contains("trace.http.request.hits{service:checkout,env:prod}");
-        assertThat(slo(r, "availability").alertMonitors("x").get(0).definition().query()).endsWith("> 3.36");
+        assertThat(slo(r, "availability").alertMonitors("x").get(0).definition().query()).endsWith("> 16.8");
         assertThat(slo(r, "checkout-success").definition().numerator())
                 .isEqualTo("sum:checkout.completed{service:checkout}.as_count()");
         assertThat(slo(r, "checkout-success").alerts()).isEmpty();

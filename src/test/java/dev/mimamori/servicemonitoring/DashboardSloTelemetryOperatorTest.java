@@ -72,8 +72,11 @@ class DashboardSloTelemetryOperatorTest {
                     + "?tpl_var_env=prod&tpl_var_service=" + sm.getSpec().service);
         });
         ObjectNode stored = datadog.dashboard(id);
-        assertThat(stored.path("widgets").get(0).path("definition").path("requests").get(0).path("q").asText())
+        JsonNode request = stored.path("widgets").get(0).path("definition").path("requests").get(0);
+        assertThat(request.path("response_format").asText()).isEqualTo("timeseries");
+        assertThat(request.path("queries").get(0).path("query").asText())
                 .isEqualTo("p95:trace.http.request{$service,$env,$version} by {version}");
+        assertThat(request.has("q")).isFalse();
         assertThat(stored.path("template_variables").toString()).contains("\"service\"", "\"env\"", "\"version\"");
 
         // Somebody retitles a widget in the Datadog UI: the next drift check puts it back, with one write.

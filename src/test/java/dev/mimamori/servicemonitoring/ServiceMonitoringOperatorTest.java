@@ -156,6 +156,30 @@ class ServiceMonitoringOperatorTest {
     }
 
     @Test
+    void aServiceMonitoringWithA250CharacterNameIsFoundBackThroughItsShortOwnerTag() {
+        Resources.namespace(client, "long-names");
+        String name = "checkout-" + "x".repeat(241);
+        client.resource(Resources.serviceMonitoring("long-names", name, "checkout", "prod")).create();
+        ServiceMonitoring ready = awaitReady("long-names", name);
+        List<JsonNode> monitors = monitorsOf(ready.ownerKey());
+        assertThat(templateNames(monitors)).isEqualTo(new TreeSet<>(DEFAULT_MONITORS));
+        assertThat(monitors).allSatisfy(m -> assertThat(tags(m)).allSatisfy(t -> assertThat(t).hasSizeLessThanOrEqualTo(200)));
+        long id = byTemplate(monitors, "latency-p95").path("id").asLong();
+        String query = byTemplate(monitors, "latency-p95").path("query").asText();
+        long writes = datadog.writeCalls();
+
+        datadog.editMonitor(id, m -> m.put("message", "edited in the UI"));
+        Set<String> woken = driftCheck.run();
+
+        // The drift check finds the shortened owner and wakes the resource it stands for; nothing else is rewritten.
+        assertThat(woken).containsExactly(ready.ownerKey());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(datadog.monitor(id).path("message")
+                .asText()).isNotEqualTo("edited in the UI"));
+        assertThat(datadog.monitor(id).path("query").asText()).isEqualTo(query);
+        assertThat(datadog.writeCalls() - writes).isEqualTo(1);
+    }
+
+    @Test
     void aMonitorDeletedInDatadogIsRecreatedByTheNextDriftCheck() {
         Resources.namespace(client, "recreate");
         client.resource(Resources.serviceMonitoring("recreate", "cart", "cart", "prod")).create();

@@ -413,9 +413,9 @@ class DashboardsAndSlosSimulatorTest {
                 .getResponseBody()).contains("does not match that used in the query");
         Monitor tooFast = burnRateMonitor(sloId, 2000);
         assertThat(catchThrowableOfType(ApiException.class, () -> monitorsApi.createMonitor(tooFast))
-                .getResponseBody()).contains("exceeds the maximum burn rate (1000)");
+                .getResponseBody()).contains("Alert threshold (2000.0) must be in range 0 to 1000.0 for burn rate alerts");
         Monitor badWindows = burnRateMonitor(sloId, 14.4).query(
-                "burn_rate(\"" + sloId + "\").over(\"30d\").long_window(\"5m\").short_window(\"1h\") > 14.4");
+                "burn_rate(\"" + sloId + "\").over(\"30d\").long_window(\"1h\").short_window(\"2h\") > 14.4");
         assertThat(catchThrowableOfType(ApiException.class, () -> monitorsApi.createMonitor(badWindows))
                 .getResponseBody()).contains("must be shorter than the long window");
         Monitor budget = new Monitor().name("Budget").type(MonitorType.SLO_ALERT).message("m")

@@ -1,6 +1,7 @@
 package dev.mimamori.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
@@ -9,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -44,6 +46,7 @@ final class MonitorValidator {
             Pattern.compile("^\\s*(?:burn_rate|error_budget)\\(\"([^\"]*)\"\\)");
     private static final Pattern WINDOW = Pattern.compile("^([1-9]\\d*)([mh])$");
     private static final Set<String> SLO_TIMEFRAMES = Set.of("7d", "30d", "90d");
+    private static final int MIN_LONG_WINDOW_MINUTES = 60;
     private static final int MAX_LONG_WINDOW_MINUTES = 48 * 60;
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
@@ -51,7 +54,7 @@ final class MonitorValidator {
     private static final Pattern QUERY_THRESHOLD =
             Pattern.compile("(>=|<=|>|<)\\s*(-?\\d+(?:\\.\\d+)?)\\s*$");
 
-    private static final Pattern TAG = Pattern.compile("[a-z][a-z0-9_\\-:./]*");
+    private static final Pattern INVALID_TAG_CHARACTER = Pattern.compile("[^\\p{L}\\p{N}_\\-:./]");
     private static final int MAX_TAG_LENGTH = 200;
 
     private MonitorValidator() {
@@ -130,7 +133,7 @@ final class MonitorValidator {
                 checkThresholds(query, monitor.get("options"), errors);
             }
         }
-        checkTags(monitor.get("tags"), errors);
+        normalizeTags(monitor, errors);
         JsonNode options = monitor.get("options");
         if (options != null && !options.isNull() && !options.isObject()) {
             errors.add("The value provided for parameter 'options' is invalid: not an object");
@@ -219,14 +222,11 @@ final class MonitorValidator {
                 errors.add(invalid + "burn rate windows are a whole number of minutes or hours, "
                         + "such as \"1h\" and \"5m\"; got long_window(\"" + parts.group(3)
                         + "\") and short_window(\"" + parts.group(4) + "\")");
-            } else if (longWindow > MAX_LONG_WINDOW_MINUTES) {
-                errors.add(invalid + "the long window (" + parts.group(3) + ") must be at most 48h");
+            } else if (longWindow < MIN_LONG_WINDOW_MINUTES || longWindow > MAX_LONG_WINDOW_MINUTES) {
+                errors.add(invalid + "the long window (" + parts.group(3) + ") must be between 1h and 48h");
             } else if (shortWindow >= longWindow) {
                 errors.add(invalid + "the short window (" + parts.group(4)
                         + ") must be shorter than the long window (" + parts.group(3) + ")");
-            }
-            if (threshold.value().signum() <= 0) {
-                errors.add(invalid + "the burn rate threshold must be greater than 0");
             }
         } else if (threshold.value().signum() <= 0 || threshold.value().compareTo(HUNDRED) > 0) {
             errors.add(invalid + "the error budget threshold is a percentage of the budget consumed, "
@@ -244,13 +244,18 @@ final class MonitorValidator {
             // Consuming the whole budget at once is the fastest burn there is: 1 / (1 - target).
             BigDecimal max = BigDecimal.ONE.divide(BigDecimal.ONE.subtract(
                     target.movePointLeft(2)), MathContext.DECIMAL64);
-            if (threshold.value().compareTo(max) > 0) {
-                errors.add(invalid + "the burn rate threshold (" + threshold.value().toPlainString()
-                        + ") exceeds the maximum burn rate (" + max.stripTrailingZeros().toPlainString()
-                        + ") of an SLO with a " + target.stripTrailingZeros().toPlainString()
-                        + "% target");
+            if (threshold.value().signum() <= 0 || threshold.value().compareTo(max) > 0) {
+                // Datadog's words, quoted in terraform-provider-datadog#1093.
+                errors.add("Alert threshold (" + threshold.value().toPlainString() + ") must be in range 0 to "
+                        + python(max) + " for burn rate alerts (max threshold = 1/1-slo target).");
             }
         }
+    }
+
+    /** A float as Python prints it: at least one decimal, no trailing zeros beyond it. */
+    private static String python(BigDecimal value) {
+        BigDecimal rounded = value.round(new MathContext(12)).stripTrailingZeros();
+        return rounded.scale() <= 0 ? rounded.setScale(1).toPlainString() : rounded.toPlainString();
     }
 
     private static Integer windowMinutes(String window) {
@@ -262,8 +267,12 @@ final class MonitorValidator {
         return "h".equals(m.group(2)) ? n * 60 : n;
     }
 
-    /** Tag problems, in the words Datadog uses; shared by monitors and SLOs. */
-    static void checkTags(JsonNode tags, List<String> errors) {
+    /**
+     * Stores tags as Datadog does (docs "Getting started with tags", Defining tags): lower-cased, characters other than
+     * letters, digits and _-:./ turned into underscores, cut at 200 characters. Shared by monitors and SLOs.
+     */
+    static void normalizeTags(ObjectNode holder, List<String> errors) {
+        JsonNode tags = holder.get("tags");
         if (tags == null || tags.isNull()) {
             return;
         }
@@ -271,14 +280,21 @@ final class MonitorValidator {
             errors.add("The value provided for parameter 'tags' is invalid: not a list");
             return;
         }
+        ArrayNode stored = holder.arrayNode();
         for (JsonNode tag : tags) {
-            String value = tag.isTextual() ? tag.asText() : null;
-            if (value == null || value.length() > MAX_TAG_LENGTH || !TAG.matcher(value).matches()) {
-                errors.add("Invalid tag '" + tag.asText() + "': a tag starts with a lowercase letter, "
-                        + "has only lowercase letters, digits and _-:./, and at most "
-                        + MAX_TAG_LENGTH + " characters");
+            if (!tag.isTextual() || tag.asText().isBlank()) {
+                errors.add("The value provided for parameter 'tags' is invalid: " + tag + " is not a tag");
+                continue;
             }
+            stored.add(storedTag(tag.asText()));
         }
+        holder.set("tags", stored);
+    }
+
+    /** One tag as Datadog keeps it. */
+    static String storedTag(String tag) {
+        String lower = INVALID_TAG_CHARACTER.matcher(tag.toLowerCase(Locale.ROOT)).replaceAll("_");
+        return lower.length() > MAX_TAG_LENGTH ? lower.substring(0, MAX_TAG_LENGTH) : lower;
     }
 
     /** True when (), [] and {} pair up; text between double quotes is skipped. */

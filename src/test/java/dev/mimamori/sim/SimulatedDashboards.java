@@ -1,5 +1,6 @@
 package dev.mimamori.sim;
 
+import com.datadog.api.client.v1.model.Dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -60,6 +61,7 @@ final class SimulatedDashboards {
 
     synchronized ObjectNode create(ObjectNode request) {
         DashboardValidator.check(request);
+        ClientModels.refuseUnparsable(request, Dashboard.class);
         String id = newId();
         Instant created = now.get();
         ObjectNode stored = build(id, writable(request), created, created);
@@ -83,6 +85,7 @@ final class SimulatedDashboards {
     synchronized ObjectNode update(String id, ObjectNode request) {
         // Datadog checks the body before it looks the dashboard up.
         DashboardValidator.check(request);
+        ClientModels.refuseUnparsable(request, Dashboard.class);
         ObjectNode previous = require(id);
         refuseIfRestricted(previous);
         ObjectNode stored = build(id, writable(request), createdAt(previous), next(previous));

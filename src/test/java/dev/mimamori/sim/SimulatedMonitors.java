@@ -1,5 +1,6 @@
 package dev.mimamori.sim;
 
+import com.datadog.api.client.v1.model.Monitor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,6 +76,7 @@ final class SimulatedMonitors {
     synchronized ObjectNode create(ObjectNode request) {
         ObjectNode fields = writable(request);
         MonitorValidator.check(fields, true, slos);
+        ClientModels.refuseUnparsable(fields, Monitor.class);
         checkCompositeMembers(fields, -1);
         long id = nextId++;
         ObjectNode stored = template(id, now.get());
@@ -95,6 +97,7 @@ final class SimulatedMonitors {
         merged.setAll(writable(request));
         // A replaced options object is checked as sent, before Datadog's defaults are refilled.
         MonitorValidator.check(merged, false, slos);
+        ClientModels.refuseUnparsable(merged, Monitor.class);
         checkCompositeMembers(merged, id);
         completeDefaults(merged);
         touch(merged);
@@ -182,7 +185,9 @@ final class SimulatedMonitors {
 
     /** Validates a new definition without storing it. */
     synchronized void validate(ObjectNode request) {
-        MonitorValidator.check(writable(request), true, slos);
+        ObjectNode fields = writable(request);
+        MonitorValidator.check(fields, true, slos);
+        ClientModels.refuseUnparsable(fields, Monitor.class);
     }
 
     /** Validates an update of an existing monitor without applying it. */
@@ -190,6 +195,7 @@ final class SimulatedMonitors {
         ObjectNode merged = require(id).deepCopy();
         merged.setAll(writable(request));
         MonitorValidator.check(merged, false, slos);
+        ClientModels.refuseUnparsable(merged, Monitor.class);
     }
 
     /**

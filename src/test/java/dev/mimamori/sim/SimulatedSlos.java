@@ -1,5 +1,7 @@
 package dev.mimamori.sim;
 
+import com.datadog.api.client.v1.model.ServiceLevelObjective;
+import com.datadog.api.client.v1.model.ServiceLevelObjectiveRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -87,6 +89,7 @@ final class SimulatedSlos {
 
     synchronized ObjectNode create(ObjectNode request) {
         SloValidator.check(request, id -> monitors.find(id) != null);
+        ClientModels.refuseUnparsable(request, ServiceLevelObjectiveRequest.class);
         String id = newId();
         long created = now.get().getEpochSecond();
         ObjectNode stored = build(id, request, created, created);
@@ -103,6 +106,7 @@ final class SimulatedSlos {
         ObjectNode previous = require(id);
         refuseIfRestricted(id);
         SloValidator.check(request, monitorId -> monitors.find(monitorId) != null);
+        ClientModels.refuseUnparsable(request, ServiceLevelObjective.class);
         ObjectNode stored = build(id, request, previous.path("created_at").asLong(), next(previous));
         store(stored);
         return stored.deepCopy();

@@ -52,7 +52,7 @@ final class SloValidator {
             errors.add(INVALID + "type must be one of " + String.join(", ", TYPES) + ", got '"
                     + type + "'");
         }
-        checkThresholds(slo, errors);
+        checkThresholds(slo, type, errors);
         if ("metric".equals(type)) {
             checkMetricQuery(slo.get("query"), errors);
         } else if ("monitor".equals(type)) {
@@ -60,13 +60,13 @@ final class SloValidator {
         } else if ("time_slice".equals(type)) {
             checkTimeSlice(slo.get("sli_specification"), errors);
         }
-        MonitorValidator.checkTags(slo.get("tags"), errors);
+        MonitorValidator.normalizeTags(slo, errors);
         if (!errors.isEmpty()) {
             throw new ApiError(400, errors);
         }
     }
 
-    private static void checkThresholds(ObjectNode slo, List<String> errors) {
+    private static void checkThresholds(ObjectNode slo, String type, List<String> errors) {
         JsonNode thresholds = slo.get("thresholds");
         if (thresholds == null || !thresholds.isArray() || thresholds.isEmpty()) {
             errors.add(INVALID + "must specify at least one threshold");
@@ -100,6 +100,8 @@ final class SloValidator {
             } else if (target.signum() <= 0 || target.compareTo(HUNDRED) >= 0) {
                 errors.add(INVALID + where + ": target " + plain(target)
                         + " must be greater than 0 and less than 100");
+            } else {
+                checkPrecision(type, timeframe, where, "target", target, errors);
             }
             JsonNode warningNode = t.get("warning");
             if (warningNode != null && !warningNode.isNull()) {
@@ -111,10 +113,25 @@ final class SloValidator {
                     errors.add(INVALID + where + ": warning " + plain(warning)
                             + " must be greater than the target"
                             + (target == null ? "" : " " + plain(target)) + " and less than 100");
+                } else {
+                    checkPrecision(type, timeframe, where, "warning", warning, errors);
                 }
             }
         }
         checkPrimaryTimeframe(slo, thresholds, errors);
+    }
+
+    /**
+     * Datadog's docs ("Set your SLO targets"): metric-based targets take up to 3 decimals, monitor-based ones up to 2
+     * over 7d and 30d and 3 over 90d. The exact error text is unpublished.
+     */
+    private static void checkPrecision(String type, String timeframe, String where, String field, BigDecimal value,
+            List<String> errors) {
+        int max = "monitor".equals(type) && !"90d".equals(timeframe) ? 2 : 3;
+        if (value.stripTrailingZeros().scale() > max) {
+            errors.add(INVALID + where + ": " + field + " " + plain(value) + " has more than " + max
+                    + " decimal places");
+        }
     }
 
     /** Top-level timeframe and targets, when sent, must repeat one of the thresholds. */

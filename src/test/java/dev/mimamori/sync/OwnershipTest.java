@@ -55,4 +55,33 @@ class OwnershipTest {
         assertThat(Ownership.isReserved("tier:critical")).isFalse();
         assertThat(Ownership.isReserved("managed:yes")).isFalse();
     }
+
+    @Test
+    void aLongOwnerGetsAShortStableKeyThatFitsInADatadogTag() {
+        String name = "a".repeat(250);
+        String key = Ownership.ownerKey("team-payments", name);
+        List<String> tags = Ownership.tags("c1", key, "mimamori-monitor", "latency");
+
+        assertThat(tags).allSatisfy(tag -> assertThat(tag.length()).isLessThanOrEqualTo(200));
+        assertThat(Ownership.ownerKey("team-payments", name)).isEqualTo(key);
+        assertThat(key).startsWith("team-payments/aaa").contains("_");
+        // Two long names that share their first 170 characters still get different keys.
+        assertThat(Ownership.ownerKey("team-payments", name.substring(1) + "b")).isNotEqualTo(key);
+        assertThat(Ownership.of(tags, "c1", "mimamori-monitor")).map(Ownership.Owned::owner).contains(key);
+        assertThat(Ownership.resourceOf(key)).isEmpty();
+    }
+
+    @Test
+    void aShortOwnerKeyIsNamespaceSlashNameAndNamesItsResource() {
+        assertThat(Ownership.ownerKey("shop", "checkout")).isEqualTo("shop/checkout");
+        assertThat(Ownership.resourceOf("shop/checkout"))
+                .contains(new Ownership.ResourceName("shop", "checkout"));
+    }
+
+    @Test
+    void ownershipTagsAreLowerCaseAsDatadogStoresThem() {
+        assertThat(Ownership.tags("Prod-EU", "ns/a", "mimamori-monitor", "Latency"))
+                .containsExactly("managed-by:mimamori", "mimamori-cluster:prod-eu", "mimamori-owner:ns/a",
+                        "mimamori-monitor:latency");
+    }
 }

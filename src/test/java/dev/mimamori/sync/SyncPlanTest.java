@@ -35,6 +35,14 @@ class SyncPlanTest {
     }
 
     @Test
+    void aTemplateNameWithCapitalsMatchesTheLowerCaseNameTagDatadogKeeps() {
+        var plan = SyncPlan.between(monitors, List.of(wanted("ns/a", "Latency", "q1")),
+                List.of(actual(1, "ns/a", "latency", "q1")));
+        assertThat(plan.creates()).isEmpty();
+        assertThat(plan.deletes()).isEmpty();
+    }
+
+    @Test
     void createsMissingUpdatesChangedDeletesRemoved() {
         var plan = SyncPlan.between(monitors, List.of(wanted("ns/a", "a", "q1-new"), wanted("ns/a", "c", "q3")),
                 List.of(actual(1, "ns/a", "a", "q1"), actual(2, "ns/a", "b", "q2")));
