@@ -439,6 +439,7 @@ public class DatadogClient implements DatadogApi {
         } catch (RuntimeException e) {
             // Timeouts, refused connections and unreadable bodies surface from Jersey as runtime exceptions.
             count(endpoint, 0);
+            budget.noAnswer(endpoint);
             throw DatadogErrors.translate(endpoint, 0, null, null, e);
         }
     }
