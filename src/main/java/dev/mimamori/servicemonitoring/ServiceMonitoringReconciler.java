@@ -187,8 +187,10 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             wakeUps.deletionDone(owner);
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
-            events.record(sm, KubeEvents.WARNING, Reasons.of(e),
-                    "cannot delete the monitors yet, the finalizer stays until it succeeds: " + e.getMessage());
+            if (e.kind() != DatadogException.Kind.RATE_LIMITED) {
+                events.record(sm, KubeEvents.WARNING, Reasons.of(e),
+                        "cannot delete the monitors yet, the finalizer stays until it succeeds: " + e.getMessage());
+            }
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryDelay(e).toMillis());
         }
     }
@@ -248,7 +250,25 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     }
 
     private UpdateControl<ServiceMonitoring> failOnDatadog(ServiceMonitoring sm, DatadogException e) {
+        if (e.kind() == DatadogException.Kind.RATE_LIMITED) {
+            return queued(sm, e);
+        }
         return fail(sm, Reasons.of(e), e.getMessage(), retryDelay(e));
+    }
+
+    /**
+     * Waiting for a rate-limit window is pacing, not failure: Ready=False Queued, and one Normal event when the
+     * resource starts waiting, not a Warning at every window.
+     */
+    private UpdateControl<ServiceMonitoring> queued(ServiceMonitoring sm, DatadogException e) {
+        Duration retry = retryDelay(e);
+        if (!Reasons.QUEUED.equals(ServiceMonitoringStatusBuilder.readyReason(sm.getStatus()))) {
+            events.record(sm, KubeEvents.NORMAL, Reasons.QUEUED, "waiting for Datadog's rate limit; the changes "
+                    + "not made yet follow when its window resets (" + e.getMessage() + ")");
+            LOG.infof("%s: %s: %s", sm.ownerKey(), Reasons.QUEUED, e.getMessage());
+        }
+        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.queued(sm, e.getMessage(), retry,
+                clock.instant()), retry);
     }
 
     private UpdateControl<ServiceMonitoring> fail(ServiceMonitoring sm, String reason, String message,

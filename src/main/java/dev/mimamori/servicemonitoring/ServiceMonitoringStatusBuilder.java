@@ -123,6 +123,18 @@ final class ServiceMonitoringStatusBuilder {
         return status;
     }
 
+    /**
+     * Waiting for Datadog's rate limit (pacing, not a failure): what was already written stays listed and the rest
+     * follows when the window resets.
+     */
+    static ServiceMonitoringStatus queued(ServiceMonitoring sm, String why, java.time.Duration retry, Instant now) {
+        ServiceMonitoringStatus status = base(sm);
+        status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE, Reasons.QUEUED,
+                "queued behind Datadog's rate limit, nothing is wrong: the remaining changes are made in about "
+                        + Math.max(1, retry.toSeconds()) + " s (" + why + ")", generation(sm), now);
+        return status;
+    }
+
     /** A failure: the monitors, SLOs and links last known stay listed, since they still exist in Datadog. */
     static ServiceMonitoringStatus failed(ServiceMonitoring sm, String reason, String message, Instant now) {
         ServiceMonitoringStatus status = base(sm);

@@ -30,6 +30,8 @@ public enum Reason {
     TelemetryMissing,
     TelemetryNotChecked,
     NoMetricQueries,
+    /** Waiting for a Datadog rate-limit window (pacing, e.g. during a large first sync); continues by itself. */
+    Queued,
     // Ready=False: Datadog's side (retried)
     DatadogCredentialsMissing,
     DatadogForbidden,

@@ -25,6 +25,7 @@ public final class Reasons {
     public static final String DATADOG_CREDENTIALS_MISSING = Reason.DatadogCredentialsMissing.name();
     public static final String DATADOG_FORBIDDEN = Reason.DatadogForbidden.name();
     public static final String DATADOG_RATE_LIMITED = Reason.DatadogRateLimited.name();
+    public static final String QUEUED = Reason.Queued.name();
     public static final String DATADOG_UNAVAILABLE = Reason.DatadogUnavailable.name();
 
     private Reasons() {
