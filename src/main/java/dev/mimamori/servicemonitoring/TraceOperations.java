@@ -15,10 +15,13 @@ public final class TraceOperations {
     /** Ambiguous: Go's net/http server span, and every other tracer's HTTP client span. */
     static final String HTTP_REQUEST = "http.request";
 
-    /** Entry (server) span names of Datadog's tracers, default naming schema v0, and v1's http.server.request. */
+    /**
+     * Entry (server) span names of Datadog's tracers, default naming schema v0, and v1's http.server.request; as
+     * metric names spell them (Datadog turns a '-' of a span name into '_', e.g. undertow-http.request).
+     */
     static final List<String> SERVER_OPERATIONS = List.of(
-            "servlet.request", "netty.request", "undertow-http.request", "akka-http.request", "pekko-http.request",
-            "spray-http.request", "restlet-http.request", "finatra.request", "grpc.server",
+            "servlet.request", "netty.request", "undertow_http.request", "akka_http.request", "pekko_http.request",
+            "spray_http.request", "restlet_http.request", "finatra.request", "grpc.server",
             "django.request", "flask.request", "fastapi.request", "asgi.request", "wsgi.request", "aiohttp.request",
             "tornado.request", "falcon.request",
             "rack.request", "sinatra.request",
