@@ -4,13 +4,14 @@
 -- Healthy      Ready is True: every monitor template of the profile renders.
 -- Progressing  no status yet, a status older than the spec (observedGeneration < generation),
 --              no Ready condition, or Ready False for a Datadog problem the operator retries
---              on its own (DatadogRateLimited, DatadogUnavailable).
+--              on its own (Queued, DatadogRateLimited, DatadogUnavailable).
 -- Degraded     any other Ready False: a person has to fix the spec, the profile or the keys.
 --
 -- Plain Lua 5.1 with the base library only: Argo CD does not open the string library for
 -- custom health checks.
 
 local transientReasons = {
+  Queued = true,
   DatadogRateLimited = true,
   DatadogUnavailable = true
 }

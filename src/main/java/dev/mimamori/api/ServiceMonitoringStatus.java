@@ -31,4 +31,7 @@ public class ServiceMonitoringStatus {
 
     @JsonPropertyDescription("Whether Datadog receives the metrics this service's monitors and SLOs depend on.")
     public TelemetryStatus telemetry;
+
+    @JsonPropertyDescription("The span operation the trace metrics are read from (profiles with a traceOperation parameter): configured, detected in Datadog, and the one in use.")
+    public TraceOperationStatus traceOperation;
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything mimamori asks of Datadog, in its own words. One implementation talks HTTP through the official client;
@@ -64,8 +65,8 @@ public interface DatadogApi {
     String dashboardUrl(String id, Map<String, String> presets);
 
     /**
-     * One request: for each query, whether Datadog has any data for it between {@code from} and {@code to}, in
-     * order.
+     * One request of queries grouped by one tag ({@code avg:m{env:prod} by {service}}): for each query, the values of
+     * {@code groupTag} whose group had any data between {@code from} and {@code to}. Every query is in the answer.
      */
-    List<Boolean> hasData(List<String> queries, Instant from, Instant to);
+    Map<String, Set<String>> groupsWithData(List<String> queries, String groupTag, Instant from, Instant to);
 }

@@ -25,7 +25,6 @@ import com.datadog.api.client.v1.model.DashboardSummary;
 import com.datadog.api.client.v1.model.DashboardSummaryDefinition;
 import com.datadog.api.client.v1.model.SLOListResponse;
 import com.datadog.api.client.v1.model.ServiceLevelObjective;
-import com.datadog.api.client.v2.model.DataScalarColumn;
 import com.datadog.api.client.v2.model.MetricsAggregator;
 import com.datadog.api.client.v2.model.MetricsScalarQuery;
 import com.datadog.api.client.v2.model.QueryFormula;
@@ -52,7 +51,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The one implementation of {@link DatadogApi}: the official client over HTTP, with timeouts and a rate budget. */
@@ -378,34 +379,25 @@ public class DatadogClient implements DatadogApi {
     }
 
     @Override
-    public List<Boolean> hasData(List<String> queries, Instant from, Instant to) {
+    public Map<String, Set<String>> groupsWithData(List<String> queries, String groupTag, Instant from, Instant to) {
         ScalarFormulaRequestAttributes attributes = new ScalarFormulaRequestAttributes()
                 .from(from.toEpochMilli()).to(to.toEpochMilli());
+        Map<String, String> queryOfName = new LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
+            String name = "q" + i;
+            queryOfName.put(name, queries.get(i));
             attributes.addQueriesItem(new ScalarQuery(new MetricsScalarQuery().dataSource(MetricsDataSource.METRICS)
-                    .name("q" + i).query(queries.get(i)).aggregator(MetricsAggregator.AVG)));
-            attributes.addFormulasItem(new QueryFormula().formula("q" + i));
+                    .name(name).query(queries.get(i)).aggregator(MetricsAggregator.AVG)));
+            attributes.addFormulasItem(new QueryFormula().formula(name));
         }
         ScalarFormulaQueryRequest request = new ScalarFormulaQueryRequest(
                 new ScalarFormulaRequest(attributes, ScalarFormulaRequestType.SCALAR_REQUEST));
         ScalarFormulaQueryResponse response = call(QUERY_SCALAR, () -> metrics.queryScalarDataWithHttpInfo(request));
-        List<DataScalarColumn> columns = new ArrayList<>();
-        if (response != null && response.getData() != null && response.getData().getAttributes() != null
-                && response.getData().getAttributes().getColumns() != null) {
-            for (ScalarColumn column : response.getData().getAttributes().getColumns()) {
-                if (column.getActualInstance() instanceof DataScalarColumn data) {
-                    columns.add(data);
-                }
-            }
-        }
-        List<Boolean> result = new ArrayList<>();
-        for (int i = 0; i < queries.size(); i++) {
-            // One number column per formula, in order; no values (or only nulls) means no data.
-            List<Double> values = i < columns.size() && columns.get(i).getValues() != null
-                    ? columns.get(i).getValues() : List.of();
-            result.add(values.stream().anyMatch(v -> v != null && !v.isNaN()));
-        }
-        return result;
+        List<ScalarColumn> columns = response == null || response.getData() == null
+                || response.getData().getAttributes() == null
+                || response.getData().getAttributes().getColumns() == null ? List.of()
+                : response.getData().getAttributes().getColumns();
+        return ScalarGroups.withData(columns, groupTag, queryOfName);
     }
 
     @FunctionalInterface
@@ -439,6 +431,7 @@ public class DatadogClient implements DatadogApi {
         } catch (RuntimeException e) {
             // Timeouts, refused connections and unreadable bodies surface from Jersey as runtime exceptions.
             count(endpoint, 0);
+            budget.noAnswer(endpoint);
             throw DatadogErrors.translate(endpoint, 0, null, null, e);
         }
     }

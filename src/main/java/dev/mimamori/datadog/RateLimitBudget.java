@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,10 +22,16 @@ public class RateLimitBudget {
     static final Duration MAX_UNKNOWN_RESET = Duration.ofMinutes(1);
     /** Reset headers are whole seconds; waiting a little past them keeps us out of the window that is ending. */
     static final Duration RESET_MARGIN = Duration.ofMillis(250);
+    /** How soon a call held back behind an endpoint's first call looks again: that answer is usually back by then. */
+    static final Duration FIRST_ANSWER_WAIT = Duration.ofSeconds(1);
 
     private final Clock clock;
     private final Map<String, String> limitOfEndpoint = new ConcurrentHashMap<>();
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    /** Endpoints Datadog has answered at least once, so their limit's name and window are known. */
+    private final Set<String> answered = ConcurrentHashMap.newKeySet();
+    /** Endpoints whose first call is in flight: until it is answered, no other call to them is sent. */
+    private final Set<String> probing = ConcurrentHashMap.newKeySet();
 
     /** What we know of one named limit; guarded by its own monitor. */
     private static final class Window {
@@ -46,9 +53,14 @@ public class RateLimitBudget {
 
     /**
      * Takes one call from the endpoint's window. Throws RATE_LIMITED, without calling Datadog, while the window is
-     * known to be spent.
+     * known to be spent, and while the endpoint's first call is unanswered: its limit's name and window are unknown
+     * until then, and a second call could land in a window the first one finds spent.
      */
     public void acquire(String endpoint) {
+        if (!answered.contains(endpoint) && !probing.add(endpoint)) {
+            throw new DatadogException(DatadogException.Kind.RATE_LIMITED, "waiting for Datadog's first answer on "
+                    + endpoint + ", which tells its rate limit", withJitter(FIRST_ANSWER_WAIT));
+        }
         Window w = windows.computeIfAbsent(limitName(endpoint), k -> new Window());
         synchronized (w) {
             Instant now = clock.instant();
@@ -75,6 +87,8 @@ public class RateLimitBudget {
 
     /** Reads the headers of any answer; returns how long to wait when the window is spent, else null. */
     public Duration record(String endpoint, int status, Map<String, List<String>> headers) {
+        answered.add(endpoint);
+        probing.remove(endpoint);
         String name = text(headers, "X-RateLimit-Name");
         if (name != null && !name.isBlank()) {
             limitOfEndpoint.put(endpoint, name);
@@ -92,7 +106,10 @@ public class RateLimitBudget {
             if (period != null) {
                 w.period = period;
             }
-            if (reset != null) {
+            if (reset != null && status == 429) {
+                // A refusal is the truth about the window that refused: it ends when Datadog says, whatever we thought.
+                w.resetsAt = now.plusSeconds(Math.max(0, reset)).plus(RESET_MARGIN);
+            } else if (reset != null) {
                 Instant resetsAt = now.plusSeconds(Math.max(0, reset)).plus(RESET_MARGIN);
                 if (w.resetsAt == null) {
                     // The first we hear of this limit: the header's count is the truth.
@@ -123,6 +140,11 @@ public class RateLimitBudget {
             }
             return withJitter(Duration.between(now, w.resetsAt));
         }
+    }
+
+    /** A call that got no answer at all (timeout, refused connection): the endpoint's next call may probe again. */
+    public void noAnswer(String endpoint) {
+        probing.remove(endpoint);
     }
 
     /** Up to a fifth more (at least a quarter second, at most five), so rescheduled work spreads over the window. */

@@ -16,6 +16,27 @@ public final class GateMetrics {
     private GateMetrics() {
     }
 
+    /**
+     * Copies of profile gate metrics with the profile's {@code ${params.NAME}} filled from these parameter values
+     * (e.g. the service's trace operation); {@code ${service}}, {@code ${env}} and {@code ${version}} stay.
+     */
+    public static List<GateMetric> withParameters(List<GateMetric> metrics, java.util.Map<String, String> parameters) {
+        List<GateMetric> filled = new ArrayList<>();
+        for (GateMetric m : metrics) {
+            GateMetric copy = new GateMetric();
+            copy.name = m.name;
+            copy.query = m.query;
+            for (java.util.Map.Entry<String, String> p : parameters.entrySet()) {
+                copy.query = copy.query == null ? null : copy.query.replace("${params." + p.getKey() + "}", p.getValue());
+            }
+            copy.direction = m.direction;
+            copy.maxRegressionPercent = m.maxRegressionPercent;
+            copy.absoluteFloor = m.absoluteFloor;
+            filled.add(copy);
+        }
+        return filled;
+    }
+
     public static List<ResolvedMetric> resolve(List<GateMetric> metrics, AnalysisSettings settings) {
         if (metrics == null || metrics.isEmpty()) {
             throw new IllegalArgumentException("no gate metrics: set spec.metrics or a gate section in the profile");

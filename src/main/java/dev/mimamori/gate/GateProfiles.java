@@ -9,7 +9,10 @@ import dev.mimamori.render.BuiltInProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import dev.mimamori.servicemonitoring.TraceOperations;
 
 /** Finds the gate metrics of a check: its own, else those of its service's profile. */
 @ApplicationScoped
@@ -33,8 +36,9 @@ public class GateProfiles {
         if (check.getSpec().metrics != null && !check.getSpec().metrics.isEmpty()) {
             return check.getSpec().metrics;
         }
+        ServiceMonitoring sm = serviceMonitoring(check.getMetadata().getNamespace(), service);
         String profileName = check.getSpec().profile != null ? check.getSpec().profile
-                : profileOfService(check.getMetadata().getNamespace(), service);
+                : sm != null ? sm.getSpec().profileName() : BuiltInProfile.NAME;
         MonitoringProfile profile = client.resources(MonitoringProfile.class).withName(profileName).get();
         MonitoringProfileSpec spec = profile != null ? profile.getSpec()
                 : BuiltInProfile.NAME.equals(profileName) ? BuiltInProfile.spec() : null;
@@ -45,12 +49,29 @@ public class GateProfiles {
             throw new IllegalArgumentException("MonitoringProfile \"" + profileName
                     + "\" has no gate metrics; add a gate section or set spec.metrics");
         }
-        return spec.gate.metrics;
+        return GateMetrics.withParameters(spec.gate.metrics, parameters(spec, sm));
     }
 
-    private String profileOfService(String namespace, String service) {
+    /** The profile's parameters as the service renders them: its overrides, and the trace operation it uses. */
+    private static Map<String, String> parameters(MonitoringProfileSpec profile, ServiceMonitoring sm) {
+        Map<String, String> values = new HashMap<>(profile.parameters == null ? Map.of() : profile.parameters);
+        if (sm != null && sm.getSpec().parameters != null) {
+            sm.getSpec().parameters.forEach((k, v) -> {
+                if (values.containsKey(k)) {
+                    values.put(k, v);
+                }
+            });
+        }
+        if (sm != null && sm.getStatus() != null && sm.getStatus().traceOperation != null
+                && sm.getStatus().traceOperation.used != null && values.containsKey(TraceOperations.PARAMETER)) {
+            values.put(TraceOperations.PARAMETER, sm.getStatus().traceOperation.used);
+        }
+        return values;
+    }
+
+    private ServiceMonitoring serviceMonitoring(String namespace, String service) {
         return client.resources(ServiceMonitoring.class).inNamespace(namespace).list().getItems().stream()
                 .filter(sm -> sm.getSpec() != null && service.equals(sm.getSpec().service)).findFirst()
-                .map(sm -> sm.getSpec().profileName()).orElse(BuiltInProfile.NAME);
+                .orElse(null);
     }
 }

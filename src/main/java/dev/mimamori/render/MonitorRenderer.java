@@ -35,8 +35,8 @@ public final class MonitorRenderer {
             String clusterName) {
         try {
             checkIdentity(spec);
-            Placeholders placeholders = new Placeholders(spec.service, spec.env, spec.team,
-                    parameters(profile, spec));
+            Map<String, String> parameters = parameters(profile, spec);
+            Placeholders placeholders = new Placeholders(spec.service, spec.env, spec.team, parameters);
             List<DesiredMonitor> result = new ArrayList<>();
             List<MonitorTemplate> merged = MonitorTemplates.merge(profile.monitors, spec.monitors);
             for (MonitorTemplate template : merged) {
@@ -49,7 +49,7 @@ public final class MonitorRenderer {
                     serviceTags(spec));
             checkNamesUnique(result, slos);
             return Rendering.of(result, slos,
-                    DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName), gate(profile, spec));
+                    DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName), gate(profile, spec, parameters));
         } catch (RenderException e) {
             return Rendering.failed(e.reason, e.getMessage());
         }
@@ -59,10 +59,11 @@ public final class MonitorRenderer {
      * The gate metrics this service's ReleaseChecks compare by default (its own, else the profile's), compiled now so
      * that a query Datadog's v2 API cannot take is refused when the resource is applied, not at the next release.
      */
-    private static Map<String, MetricFormula> gate(MonitoringProfileSpec profile, ServiceMonitoringSpec spec) {
+    private static Map<String, MetricFormula> gate(MonitoringProfileSpec profile, ServiceMonitoringSpec spec,
+            Map<String, String> parameters) {
         List<GateMetric> metrics = spec.releaseCheck != null && spec.releaseCheck.metrics != null
                 && !spec.releaseCheck.metrics.isEmpty() ? spec.releaseCheck.metrics
-                : profile.gate == null ? null : profile.gate.metrics;
+                : profile.gate == null ? null : GateMetrics.withParameters(nullToEmpty(profile.gate.metrics), parameters);
         Map<String, MetricFormula> result = new LinkedHashMap<>();
         for (GateMetric metric : nullToEmpty(metrics)) {
             try {

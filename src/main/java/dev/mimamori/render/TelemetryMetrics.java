@@ -26,9 +26,4 @@ public final class TelemetryMetrics {
         }
         return metrics;
     }
-
-    /** The presence query for one metric of one service: any value at all in the window means data arrives. */
-    public static String presenceQuery(String metric, String service, String env) {
-        return "avg:" + metric + "{service:" + service + ",env:" + env + "}";
-    }
 }

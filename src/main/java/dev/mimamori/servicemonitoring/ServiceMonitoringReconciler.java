@@ -10,6 +10,7 @@ import dev.mimamori.api.DeletionPolicy;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
@@ -107,7 +108,9 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             return fail(sm, Reasons.PROFILE_NOT_FOUND, "MonitoringProfile \"" + sm.getSpec().profileName()
                     + "\" does not exist; create it or set spec.profile to an existing one", null);
         }
-        Rendering rendering = MonitorRenderer.render(profile, sm.getSpec(), sm.ownerKey(), config.clusterName());
+        TraceOperations.Choice operation = traceOperation(profile, sm.getSpec());
+        Rendering rendering = MonitorRenderer.render(profile, withOperation(sm.getSpec(), operation), sm.ownerKey(),
+                config.clusterName());
         if (!rendering.ok()) {
             return fail(sm, rendering.problem().reason(), rendering.problem().message(), null);
         }
@@ -133,7 +136,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         TelemetryCheck.Result seen = telemetry.resultFor(owner, new TelemetryCheck.Probe(sm.getSpec().service,
                 sm.getSpec().env, TelemetryMetrics.in(queries(rendering, outcome))));
         var synced = new ServiceMonitoringStatusBuilder.Synced(outcome, dashboardStatus(sm, dashboard.id()), seen,
-                problems);
+                problems, operation);
         // Another reconcile is creating the shared dashboard: look again shortly for its link, without waiting.
         Duration again = dashboard.busy() && dashboard.id() == null && rendering.dashboard().isPresent()
                 ? RateLimitBudget.withJitter(DASHBOARD_BUSY_RETRY) : null;
@@ -147,6 +150,28 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         return StatusWriter.writeError(sm, ServiceMonitoringStatusBuilder.failed(sm, Reasons.RECONCILE_ERROR,
                 "unexpected error, retried: " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()), clock.instant()));
+    }
+
+    /** The trace operation to render with, for profiles that declare the parameter; null for the others. */
+    private TraceOperations.Choice traceOperation(MonitoringProfileSpec profile, ServiceMonitoringSpec spec) {
+        String profileDefault = profile.parameters == null ? null : profile.parameters.get(TraceOperations.PARAMETER);
+        if (profileDefault == null) {
+            return null;
+        }
+        return TraceOperations.choose(profileDefault,
+                spec.parameters == null ? null : spec.parameters.get(TraceOperations.PARAMETER),
+                telemetry.operationsOf(spec.service, spec.env));
+    }
+
+    /** The spec as rendered: a detected operation is filled in as if the service had set it. */
+    private static ServiceMonitoringSpec withOperation(ServiceMonitoringSpec spec, TraceOperations.Choice operation) {
+        if (operation == null || operation.source() != TraceOperations.Source.detected) {
+            return spec;
+        }
+        ServiceMonitoringSpec copy = Serialization.unmarshal(Serialization.asJson(spec), ServiceMonitoringSpec.class);
+        copy.parameters = new java.util.HashMap<>(spec.parameters == null ? Map.of() : spec.parameters);
+        copy.parameters.put(TraceOperations.PARAMETER, operation.used());
+        return copy;
     }
 
     private DashboardStatus dashboardStatus(ServiceMonitoring sm, String id) {
@@ -187,8 +212,10 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             wakeUps.deletionDone(owner);
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
-            events.record(sm, KubeEvents.WARNING, Reasons.of(e),
-                    "cannot delete the monitors yet, the finalizer stays until it succeeds: " + e.getMessage());
+            if (e.kind() != DatadogException.Kind.RATE_LIMITED) {
+                events.record(sm, KubeEvents.WARNING, Reasons.of(e),
+                        "cannot delete the monitors yet, the finalizer stays until it succeeds: " + e.getMessage());
+            }
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryDelay(e).toMillis());
         }
     }
@@ -248,7 +275,25 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     }
 
     private UpdateControl<ServiceMonitoring> failOnDatadog(ServiceMonitoring sm, DatadogException e) {
+        if (e.kind() == DatadogException.Kind.RATE_LIMITED) {
+            return queued(sm, e);
+        }
         return fail(sm, Reasons.of(e), e.getMessage(), retryDelay(e));
+    }
+
+    /**
+     * Waiting for a rate-limit window is pacing, not failure: Ready=False Queued, and one Normal event when the
+     * resource starts waiting, not a Warning at every window.
+     */
+    private UpdateControl<ServiceMonitoring> queued(ServiceMonitoring sm, DatadogException e) {
+        Duration retry = retryDelay(e);
+        if (!Reasons.QUEUED.equals(ServiceMonitoringStatusBuilder.readyReason(sm.getStatus()))) {
+            events.record(sm, KubeEvents.NORMAL, Reasons.QUEUED, "waiting for Datadog's rate limit; the changes "
+                    + "not made yet follow when its window resets (" + e.getMessage() + ")");
+            LOG.infof("%s: %s: %s", sm.ownerKey(), Reasons.QUEUED, e.getMessage());
+        }
+        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.queued(sm, e.getMessage(), retry,
+                clock.instant()), retry);
     }
 
     private UpdateControl<ServiceMonitoring> fail(ServiceMonitoring sm, String reason, String message,

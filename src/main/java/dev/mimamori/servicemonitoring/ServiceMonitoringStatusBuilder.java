@@ -8,6 +8,7 @@ import dev.mimamori.sync.ObjectProblem;
 import dev.mimamori.sync.SyncedObject;
 import dev.mimamori.api.SloStatus;
 import dev.mimamori.api.TelemetryStatus;
+import dev.mimamori.api.TraceOperationStatus;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.ServiceMonitoringStatus;
 import dev.mimamori.status.Conditions;
@@ -27,7 +28,7 @@ final class ServiceMonitoringStatusBuilder {
 
     /** What one reconcile that reached Datadog found, for the status. */
     record Synced(ServiceSync.Outcome sync, DashboardStatus dashboard, TelemetryCheck.Result telemetry,
-            List<ObjectProblem> problems) {
+            List<ObjectProblem> problems, TraceOperations.Choice operation) {
     }
 
     static ServiceMonitoringStatus synced(ServiceMonitoring sm, Synced synced, Instant now) {
@@ -47,7 +48,10 @@ final class ServiceMonitoringStatusBuilder {
         TelemetryCheck.Result telemetry = synced.telemetry();
         status.telemetry = telemetry.checkedAt() == null ? null
                 : new TelemetryStatus(telemetry.missing(), telemetry.checked());
-        status.conditions = telemetryCondition(status.conditions, telemetry, generation(sm), now);
+        TraceOperations.Choice operation = synced.operation();
+        status.traceOperation = operation == null ? null : new TraceOperationStatus(operation.configured(),
+                operation.used(), operation.source().name(), operation.detected());
+        status.conditions = telemetryCondition(status.conditions, telemetry, operation, generation(sm), now);
         List<ObjectProblem> problems = synced.problems();
         status.problems = problems.isEmpty() ? null : problems.stream()
                 .map(p -> new ObjectProblemStatus(p.kind(), p.name(), p.id(), Reasons.of(p.problem()), p.message()))
@@ -81,7 +85,7 @@ final class ServiceMonitoringStatusBuilder {
     }
 
     private static List<Condition> telemetryCondition(List<Condition> conditions, TelemetryCheck.Result telemetry,
-            Long generation, Instant now) {
+            TraceOperations.Choice operation, Long generation, Instant now) {
         if (telemetry.checkedAt() == null) {
             if (telemetry.problemReason() != null) {
                 return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.UNKNOWN,
@@ -99,6 +103,11 @@ final class ServiceMonitoringStatusBuilder {
             return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.TRUE, Reasons.TELEMETRY_FOUND,
                     "Datadog has data from the last hour for all " + telemetry.checked()
                             + " metrics the monitors and SLOs read", generation, now);
+        }
+        if (operation != null && operation.hint() != null) {
+            return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.FALSE,
+                    Reasons.TRACE_OPERATION_MISMATCH, operation.hint() + "; no data in the last hour for "
+                            + String.join(", ", telemetry.missing()), generation, now);
         }
         return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.FALSE, Reasons.TELEMETRY_MISSING,
                 "no data in the last hour for " + telemetry.missing().size() + " of " + telemetry.checked()
@@ -123,6 +132,18 @@ final class ServiceMonitoringStatusBuilder {
         return status;
     }
 
+    /**
+     * Waiting for Datadog's rate limit (pacing, not a failure): what was already written stays listed and the rest
+     * follows when the window resets.
+     */
+    static ServiceMonitoringStatus queued(ServiceMonitoring sm, String why, java.time.Duration retry, Instant now) {
+        ServiceMonitoringStatus status = base(sm);
+        status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE, Reasons.QUEUED,
+                "queued behind Datadog's rate limit, nothing is wrong: the remaining changes are made in about "
+                        + Math.max(1, retry.toSeconds()) + " s (" + why + ")", generation(sm), now);
+        return status;
+    }
+
     /** A failure: the monitors, SLOs and links last known stay listed, since they still exist in Datadog. */
     static ServiceMonitoringStatus failed(ServiceMonitoring sm, String reason, String message, Instant now) {
         ServiceMonitoringStatus status = base(sm);
@@ -141,6 +162,7 @@ final class ServiceMonitoringStatusBuilder {
             status.slos = previous.slos;
             status.dashboard = previous.dashboard;
             status.telemetry = previous.telemetry;
+            status.traceOperation = previous.traceOperation;
             status.problems = previous.problems;
         }
         status.observedGeneration = generation(sm);

@@ -1,7 +1,5 @@
 package dev.mimamori.servicemonitoring;
 
-import dev.mimamori.render.TelemetryMetrics;
-
 import dev.mimamori.config.Leadership;
 import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogApi;
@@ -17,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,29 +24,36 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * Tells whether Datadog receives the metrics each service's monitors and SLOs read: a monitor on a metric that never
- * arrives stays silent forever. Reconciles only register what they need to know; checks run in the background, many
- * services per request, and each service is asked about at most once per {@code telemetry-interval} (or when what
- * it needs changes).
+ * Tells whether Datadog receives the metrics each service's monitors and SLOs read (a monitor on a metric that never
+ * arrives stays silent forever), and which entry span operations each service emits. Reconciles only register what
+ * they need to know; checks run in the background. A round costs one scalar query per distinct metric and env,
+ * grouped by service, whatever the number of services, packed into requests of at most {@value #QUERIES_PER_REQUEST}
+ * queries. A round runs when a service is due (new, changed, or answered a {@code telemetry-interval} ago) and
+ * answers every service, so in steady state there is one round per interval.
  */
 @ApplicationScoped
 public class TelemetryCheck {
     private static final Logger LOG = Logger.getLogger(TelemetryCheck.class);
-    /** Sub-queries per request: services are packed whole into requests of at most this many queries. */
+    /** Sub-queries per request. */
     static final int QUERIES_PER_REQUEST = 50;
     static final Duration LOOKBACK = Duration.ofHours(1);
     /** Below 5 minutes including the tick, so a check Datadog did not answer is retried within 5 minutes. */
     static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(4);
+    static final String GROUP = "service";
 
     private final DatadogApi datadog;
-    private final Leadership leadership;
+    private final BooleanSupplier leading;
     private final Clock clock;
     private final Duration interval;
     private final Duration batchDelay;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final ServiceMonitoringEvents wakeUps;
+    /** By service and env, the looked-for span operations that had data at the last check. */
+    private final Map<Scope, Set<String>> operations = new ConcurrentHashMap<>();
+    private final Consumer<Set<String>> wake;
     private BackgroundTask task;
 
     /** What one service needs: its identity and the metrics its monitors and SLOs read. */
@@ -70,18 +76,28 @@ public class TelemetryCheck {
         }
     }
 
+    private record Scope(String service, String env) {
+    }
+
     /** {@code attemptedAt} is null until the first request for this probe. */
     private record Entry(Probe probe, Result result, Instant attemptedAt) {
     }
 
+    @jakarta.inject.Inject
     public TelemetryCheck(DatadogApi datadog, Clock clock, MimamoriConfig config, Leadership leadership,
             ServiceMonitoringEvents wakeUps) {
-        this.wakeUps = wakeUps;
-        this.leadership = leadership;
+        this(datadog, clock, config.telemetryInterval(), config.telemetryBatchDelay(), leadership::isLeading,
+                wakeUps::wake);
+    }
+
+    TelemetryCheck(DatadogApi datadog, Clock clock, Duration interval, Duration batchDelay, BooleanSupplier leading,
+            Consumer<Set<String>> wake) {
         this.datadog = datadog;
         this.clock = clock;
-        this.interval = config.telemetryInterval();
-        this.batchDelay = config.telemetryBatchDelay();
+        this.interval = interval;
+        this.batchDelay = batchDelay;
+        this.leading = leading;
+        this.wake = wake;
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -101,40 +117,128 @@ public class TelemetryCheck {
         return entry.result();
     }
 
+    /** The looked-for span operations with data for this service at the last check; null before any check. */
+    public Set<String> operationsOf(String service, String env) {
+        return operations.get(new Scope(service, env));
+    }
+
     public void forget(String owner) {
         entries.remove(owner);
     }
 
-    /** Checks every service that is due, packing them into as few requests as allowed; returns the owners whose answer changed. */
+    /** When any service is due, checks all with one grouped query per metric and env; returns the owners woken. */
     public Set<String> run() {
         Instant now = clock.instant();
-        // A snapshot: services registered or forgotten meanwhile are handled at the next run.
-        Map<String, Entry> due = new TreeMap<>();
-        entries.forEach((owner, entry) -> {
-            if (isDue(entry, now)) {
-                due.put(owner, entry);
-            }
-        });
-        Set<String> changed = new HashSet<>();
-        Map<String, Entry> batch = new TreeMap<>();
-        int queries = 0;
-        for (Map.Entry<String, Entry> next : due.entrySet()) {
-            int size = next.getValue().probe().metrics().size();
-            if (!batch.isEmpty() && queries + size > QUERIES_PER_REQUEST) {
-                changed.addAll(check(batch, now));
-                batch.clear();
-                queries = 0;
-            }
-            batch.put(next.getKey(), next.getValue());
-            queries += size;
+        if (entries.values().stream().noneMatch(entry -> isDue(entry, now))) {
+            return Set.of();
         }
-        if (!batch.isEmpty()) {
-            changed.addAll(check(batch, now));
+        // A round costs the same for one service as for all: every service is answered, so their answers age
+        // together and the next round is due an interval later. Services registered meanwhile wait for the next.
+        Map<String, Entry> due = new TreeMap<>(entries);
+        Map<String, Set<String>> metricsByEnv = new TreeMap<>();
+        for (Entry entry : due.values()) {
+            metricsByEnv.computeIfAbsent(entry.probe().env(), e -> new TreeSet<>())
+                    .addAll(queriedMetrics(entry.probe().metrics()));
         }
+        Map<String, Set<String>> reporting = new HashMap<>();
+        DatadogException failure = null;
+        List<String> batch = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Set<String>> env : metricsByEnv.entrySet()) {
+                for (String metric : env.getValue()) {
+                    batch.add(presenceQuery(metric, env.getKey()));
+                    if (batch.size() == QUERIES_PER_REQUEST) {
+                        reporting.putAll(datadog.groupsWithData(batch, GROUP, now.minus(LOOKBACK), now));
+                        batch.clear();
+                    }
+                }
+            }
+            if (!batch.isEmpty()) {
+                reporting.putAll(datadog.groupsWithData(batch, GROUP, now.minus(LOOKBACK), now));
+            }
+        } catch (DatadogException e) {
+            failure = e;
+            LOG.warnf("telemetry check of %d services skipped: %s", due.size(), e.getMessage());
+        }
+        Set<String> changed = failure != null ? record(due, failure, now) : record(due, reporting, now);
         if (!changed.isEmpty()) {
-            wakeUps.wake(changed);
+            wake.accept(changed);
         }
         return changed;
+    }
+
+    /** The presence query of one metric in one env, a row per service: any value at all means data arrives. */
+    static String presenceQuery(String metric, String env) {
+        return "avg:" + metric + "{env:" + env + "} by {" + GROUP + "}";
+    }
+
+    /** Requests one round costs: one query per distinct metric and env, packed; independent of the services. */
+    static int requestsPerRound(Set<String> metrics, int envs) {
+        int queries = queriedMetrics(metrics).size() * envs;
+        return (queries + QUERIES_PER_REQUEST - 1) / QUERIES_PER_REQUEST;
+    }
+
+    /** The metrics asked about in an env: those the services read, and the hits of every looked-for operation. */
+    static Set<String> queriedMetrics(Set<String> metrics) {
+        Set<String> all = new TreeSet<>(metrics);
+        TraceOperations.LOOKED_FOR.forEach(op -> all.add(TraceOperations.hitsMetric(op)));
+        return all;
+    }
+
+    private Set<String> record(Map<String, Entry> due, Map<String, Set<String>> reporting, Instant now) {
+        Set<String> changed = new HashSet<>();
+        Set<Scope> operationsChanged = new HashSet<>();
+        for (Entry entry : due.values()) {
+            Scope scope = new Scope(entry.probe().service(), entry.probe().env());
+            Set<String> seen = new TreeSet<>();
+            for (String op : TraceOperations.LOOKED_FOR) {
+                if (reporting.getOrDefault(presenceQuery(TraceOperations.hitsMetric(op), scope.env()), Set.of())
+                        .contains(scope.service())) {
+                    seen.add(op);
+                }
+            }
+            Set<String> before = operations.put(scope, Set.copyOf(seen));
+            if (!seen.equals(before)) {
+                operationsChanged.add(scope);
+            }
+        }
+        for (Map.Entry<String, Entry> checked : due.entrySet()) {
+            Probe probe = checked.getValue().probe();
+            List<String> missing = new ArrayList<>();
+            for (String metric : new TreeSet<>(probe.metrics())) {
+                if (!reporting.getOrDefault(presenceQuery(metric, probe.env()), Set.of()).contains(probe.service())) {
+                    missing.add(metric);
+                }
+            }
+            Result result = new Result(now, missing, probe.metrics().size(), null, null);
+            if (store(checked.getKey(), checked.getValue(), result, now)
+                    || operationsChanged.contains(new Scope(probe.service(), probe.env()))) {
+                changed.add(checked.getKey());
+            }
+        }
+        return changed;
+    }
+
+    /** Datadog did not answer: each keeps its last answer and records the problem. */
+    private Set<String> record(Map<String, Entry> due, DatadogException failure, Instant now) {
+        Set<String> changed = new HashSet<>();
+        for (Map.Entry<String, Entry> checked : due.entrySet()) {
+            Result previous = checked.getValue().result();
+            Result result = new Result(previous.checkedAt(), previous.missing(), previous.checked(),
+                    Reasons.of(failure), failure.getMessage());
+            if (store(checked.getKey(), checked.getValue(), result, now)) {
+                changed.add(checked.getKey());
+            }
+        }
+        return changed;
+    }
+
+    /** Keeps the answer if the service still asks the same question; true when it tells something new. */
+    private boolean store(String owner, Entry before, Result result, Instant now) {
+        // A newer probe is answered by the next run.
+        Entry after = entries.computeIfPresent(owner, (o, current) ->
+                current.probe().equals(before.probe()) ? new Entry(before.probe(), result, now) : current);
+        return after != null && after.result() == result && !sameAnswer(before.result(), result);
     }
 
     private boolean isDue(Entry entry, Instant now) {
@@ -147,62 +251,13 @@ public class TelemetryCheck {
         return !entry.attemptedAt().plus(wait).isAfter(now);
     }
 
-    /** One request for these owners' metrics; on failure each keeps its last answer and records the problem. */
-    private Set<String> check(Map<String, Entry> batch, Instant now) {
-        List<String> queries = new ArrayList<>();
-        for (Entry entry : batch.values()) {
-            Probe probe = entry.probe();
-            for (String metric : new TreeSet<>(probe.metrics())) {
-                queries.add(TelemetryMetrics.presenceQuery(metric, probe.service(), probe.env()));
-            }
-        }
-        List<Boolean> present = null;
-        DatadogException failure = null;
-        if (!queries.isEmpty()) {
-            try {
-                present = datadog.hasData(queries, now.minus(LOOKBACK), now);
-            } catch (DatadogException e) {
-                failure = e;
-                LOG.warnf("telemetry check of %d services skipped: %s", batch.size(), e.getMessage());
-            }
-        }
-        Set<String> changed = new HashSet<>();
-        int index = 0;
-        for (Map.Entry<String, Entry> checked : batch.entrySet()) {
-            Entry before = checked.getValue();
-            Probe probe = before.probe();
-            List<String> metrics = new ArrayList<>(new TreeSet<>(probe.metrics()));
-            Result result;
-            if (failure != null) {
-                Result previous = before.result();
-                result = new Result(previous.checkedAt(), previous.missing(), previous.checked(), Reasons.of(failure),
-                        failure.getMessage());
-            } else {
-                List<String> missing = new ArrayList<>();
-                for (String metric : metrics) {
-                    if (!Boolean.TRUE.equals(present.get(index++))) {
-                        missing.add(metric);
-                    }
-                }
-                result = new Result(now, missing, metrics.size(), null, null);
-            }
-            // Only if the service still asks the same question: a newer probe is answered by the next run.
-            Entry after = entries.computeIfPresent(checked.getKey(), (owner, current) ->
-                    current.probe().equals(probe) ? new Entry(probe, result, now) : current);
-            if (after != null && after.result() == result && !sameAnswer(before.result(), result)) {
-                changed.add(checked.getKey());
-            }
-        }
-        return changed;
-    }
-
     private static boolean sameAnswer(Result a, Result b) {
         return a.checkedAt() != null && b.checkedAt() != null && a.missing().equals(b.missing())
                 && Objects.equals(a.problemReason(), b.problemReason());
     }
 
     private void runQuietly() {
-        if (!leadership.isLeading()) {
+        if (!leading.getAsBoolean()) {
             return;
         }
         try {

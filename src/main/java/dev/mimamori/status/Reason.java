@@ -28,8 +28,12 @@ public enum Reason {
     // TelemetryFound
     TelemetryFound,
     TelemetryMissing,
+    /** The trace operation in use has no data, another entry operation has: the message names it. */
+    TraceOperationMismatch,
     TelemetryNotChecked,
     NoMetricQueries,
+    /** Waiting for a Datadog rate-limit window (pacing, e.g. during a large first sync); continues by itself. */
+    Queued,
     // Ready=False: Datadog's side (retried)
     DatadogCredentialsMissing,
     DatadogForbidden,

@@ -20,11 +20,13 @@ public final class Reasons {
     public static final String RECONCILE_ERROR = Reason.ReconcileError.name();
     public static final String TELEMETRY_FOUND = Reason.TelemetryFound.name();
     public static final String TELEMETRY_MISSING = Reason.TelemetryMissing.name();
+    public static final String TRACE_OPERATION_MISMATCH = Reason.TraceOperationMismatch.name();
     public static final String TELEMETRY_NOT_CHECKED = Reason.TelemetryNotChecked.name();
     public static final String NO_METRIC_QUERIES = Reason.NoMetricQueries.name();
     public static final String DATADOG_CREDENTIALS_MISSING = Reason.DatadogCredentialsMissing.name();
     public static final String DATADOG_FORBIDDEN = Reason.DatadogForbidden.name();
     public static final String DATADOG_RATE_LIMITED = Reason.DatadogRateLimited.name();
+    public static final String QUEUED = Reason.Queued.name();
     public static final String DATADOG_UNAVAILABLE = Reason.DatadogUnavailable.name();
 
     private Reasons() {

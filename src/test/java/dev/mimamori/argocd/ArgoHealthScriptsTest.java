@@ -42,7 +42,8 @@ class ArgoHealthScriptsTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> ARGO_STATUSES = Set.of("Healthy", "Progressing", "Degraded", "Suspended");
     /** Ready reasons the operator retries by itself; every other Ready=False reason needs a person. */
-    private static final Set<String> TRANSIENT = Set.of(Reasons.DATADOG_RATE_LIMITED, Reasons.DATADOG_UNAVAILABLE);
+    private static final Set<String> TRANSIENT = Set.of(Reasons.QUEUED, Reasons.DATADOG_RATE_LIMITED,
+            Reasons.DATADOG_UNAVAILABLE);
     private static final Set<String> READY_TRUE = Set.of(Reasons.MONITORS_IN_SYNC, Reasons.PROFILE_VALID);
 
     record Health(String status, String message) {

@@ -61,6 +61,33 @@ class DatadogClientTest {
     }
 
     @Test
+    void groupedPresenceQueriesNameEveryServiceWithDataPerMetricInOneRequest() {
+        for (String service : List.of("shop", "legacy", "go-api")) {
+            ObjectNode m = JSON.createObjectNode().put("name", service).put("type", "query alert")
+                    .put("query", "avg(last_5m):avg:x{*} > 1").put("message", "m");
+            m.putArray("tags").add("service:" + service).add("env:prod");
+            sim.putMonitor(m);
+        }
+        sim.emitTraceOperations("shop", "prod", "servlet.request", "http.request");
+        sim.silenceMetrics("legacy", "prod", "kubernetes.");
+        java.time.Instant now = sim.clock().instant();
+        List<String> queries = List.of("avg:trace.servlet.request.hits{env:prod} by {service}",
+                "avg:trace.http.request.hits{env:prod} by {service}",
+                "avg:kubernetes.containers.restarts{env:prod} by {service}",
+                "avg:trace.servlet.request.hits{env:staging} by {service}");
+        int before = sim.callCounts().getOrDefault(DatadogSimulator.QUERY_SCALAR, 0);
+
+        Map<String, java.util.Set<String>> groups = client().groupsWithData(queries, "service",
+                now.minus(Duration.ofHours(1)), now);
+
+        assertThat(sim.callCounts().get(DatadogSimulator.QUERY_SCALAR) - before).isEqualTo(1);
+        assertThat(groups.get(queries.get(0))).containsExactly("shop");
+        assertThat(groups.get(queries.get(1))).containsExactlyInAnyOrder("shop", "legacy", "go-api");
+        assertThat(groups.get(queries.get(2))).containsExactlyInAnyOrder("shop", "go-api");
+        assertThat(groups.get(queries.get(3))).isEmpty();
+    }
+
+    @Test
     void listingReadsEveryManagedMonitorWithOneCallPerThousand() {
         for (int i = 0; i < 2500; i++) {
             ObjectNode m = JSON.createObjectNode().put("name", "m" + i).put("type", "query alert")

@@ -96,6 +96,47 @@ class RateLimitBudgetTest {
     }
 
     @Test
+    void everyRefusalIsWaitedOutToTheResetDatadogAnnouncedNotAWholePeriod() {
+        budget.acquire(CREATE);
+        Duration first = budget.record(CREATE, 429, headers("monitor_write", 5, 0, 2));
+        assertThat(first).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2700));
+        for (int refusal = 0; refusal < 3; refusal++) {
+            clock.set(clock.instant().plus(first));
+            // Our guess of the next window (a period on) is wrong: Datadog still refuses and says 2 s again.
+            budget.acquire(CREATE);
+            Duration again = budget.record(CREATE, 429, headers("monitor_write", 5, 0, 2));
+            assertThat(again).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2700));
+            int attempt = refusal;
+            assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOfSatisfying(DatadogException.class,
+                    e -> assertThat(e.retryAfter()).as("refusal %d", attempt)
+                            .isBetween(Duration.ofSeconds(2), Duration.ofMillis(2700)));
+            first = again;
+        }
+    }
+
+    @Test
+    void aSecondCallWaitsForTheAnswerToTheFirstCallOfAnEndpointWhoseLimitIsNotKnownYet() {
+        budget.acquire(CREATE);
+        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOfSatisfying(DatadogException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DatadogException.Kind.RATE_LIMITED);
+            assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1250));
+        });
+        // Other endpoints probe on their own.
+        budget.acquire(UPDATE);
+        budget.record(CREATE, 200, headers("monitor_write", 5, 4, 8));
+        budget.acquire(CREATE);
+        budget.acquire(CREATE);
+    }
+
+    @Test
+    void aFirstCallThatGotNoAnswerLetsTheNextCallProbeAgain() {
+        budget.acquire(CREATE);
+        budget.noAnswer(CREATE);
+        budget.acquire(CREATE);
+        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+    }
+
+    @Test
     void jitterSpreadsRescheduledWorkByAtMostAFifthAndFiveSeconds() {
         for (int i = 0; i < 200; i++) {
             assertThat(RateLimitBudget.withJitter(Duration.ofSeconds(30)))

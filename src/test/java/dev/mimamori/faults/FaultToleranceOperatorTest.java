@@ -77,11 +77,16 @@ class FaultToleranceOperatorTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 Stream.of("web", "api").map(name -> ready(sms.get("ft-429", name))).toList()).anySatisfy(ready -> {
                     assertThat(ready).isNotNull();
-                    assertThat(ready.getStatus() + " " + ready.getReason()).isEqualTo("False DatadogRateLimited");
+                    assertThat(ready.getStatus() + " " + ready.getReason()).isEqualTo("False Queued");
                     assertThat(ready.getMessage()).containsIgnoringCase("rate limit");
                 }));
 
         sms.awaitExactlyTheDesiredObjects("ft-429", "web", "api");
+        // Waiting for a window is pacing: one Normal event for the wait, never a Warning.
+        for (String name : List.of("web", "api")) {
+            assertThat(sms.warnings("ft-429", name, "DatadogRateLimited")).isEmpty();
+            assertThat(sms.events("ft-429", name, "Normal", "Queued")).hasSizeLessThanOrEqualTo(1);
+        }
         assertThat(answered(DatadogSimulator.CREATE_MONITOR, 429, "ft-429/web")
                 + answered(DatadogSimulator.CREATE_MONITOR, 429, "ft-429/api")).isPositive();
         for (String owner : List.of("ft-429/web", "ft-429/api")) {
@@ -99,7 +104,7 @@ class FaultToleranceOperatorTest {
         datadog.rateLimitNextWithoutHeaders(DatadogSimulator.CREATE_MONITOR, 2);
         client.resource(Resources.serviceMonitoring("ft-429-bare", "web", "web", "prod")).create();
 
-        Condition limited = sms.awaitNotReady("ft-429-bare", "web", "DatadogRateLimited");
+        Condition limited = sms.awaitNotReady("ft-429-bare", "web", "Queued");
         assertThat(limited.getMessage()).containsIgnoringCase("rate limit");
 
         sms.awaitExactlyTheDesiredObjects("ft-429-bare", "web");

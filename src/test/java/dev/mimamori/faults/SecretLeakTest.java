@@ -87,9 +87,9 @@ class SecretLeakTest {
                     () -> datadog.setKeys("rotated-api-key", "rotated-app-key"));
             failingWhileCreated("unauthorized", "DatadogForbidden",
                     () -> datadog.failNext(DatadogSimulator.CREATE_SLO, 5, 401));
-            failingWhileCreated("throttled", "DatadogRateLimited",
+            failingWhileCreated("throttled", "Queued",
                     () -> datadog.rateLimitNext(DatadogSimulator.CREATE_SLO, 50, 1));
-            failingWhileCreated("throttled-bare", "DatadogRateLimited",
+            failingWhileCreated("throttled-bare", "Queued",
                     () -> datadog.rateLimitNextWithoutHeaders(DatadogSimulator.CREATE_SLO, 5));
             failingWhileCreated("unavailable", "DatadogUnavailable",
                     () -> datadog.failNext(DatadogSimulator.CREATE_SLO, 5, 500));
@@ -111,8 +111,8 @@ class SecretLeakTest {
         // The capture saw the error paths, so an empty result below means something.
         String log = String.join("\n", CAPTURE.texts());
         assertThat(log).contains("leak/forbidden: DatadogForbidden", "leak/unauthorized: DatadogForbidden",
-                "leak/throttled: DatadogRateLimited", "leak/unavailable: DatadogUnavailable");
-        assertThat(events).extracting(Event::getReason).contains("DatadogForbidden", "DatadogRateLimited",
+                "leak/throttled: Queued", "leak/unavailable: DatadogUnavailable");
+        assertThat(events).extracting(Event::getReason).contains("DatadogForbidden", "Queued",
                 "DatadogUnavailable", "MonitorRejected", "UnknownParameter");
         assertThat(statuses).anySatisfy(s -> assertThat(s).contains("DatadogForbidden"));
 
@@ -128,7 +128,8 @@ class SecretLeakTest {
         fault.run();
         client.resource(Resources.serviceMonitoring(NAMESPACE, name, name, "prod")).create();
         sms.awaitNotReady(NAMESPACE, name, reason);
-        sms.awaitWarning(NAMESPACE, name, reason);
+        // Waiting for a rate-limit window is told with a Normal event, every failure with a Warning.
+        sms.awaitEvent(NAMESPACE, name, reason.equals("Queued") ? "Normal" : "Warning", reason);
         statuses.add(Serialization.asJson(sms.get(NAMESPACE, name).getStatus()));
         heal();
         sms.nudge(NAMESPACE, name);

@@ -137,17 +137,26 @@ final class ServiceMonitorings {
 
     /** The Warning events recorded on the named resource with this reason. */
     List<Event> warnings(String namespace, String name, String reason) {
+        return events(namespace, name, "Warning", reason);
+    }
+
+    /** The events of this type (Normal, Warning) and reason recorded on the named resource. */
+    List<Event> events(String namespace, String name, String type, String reason) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())
+                .filter(e -> name.equals(e.getInvolvedObject().getName()) && type.equals(e.getType())
                         && reason.equals(e.getReason()))
                 .toList();
     }
 
     Event awaitWarning(String namespace, String name, String reason) {
+        return awaitEvent(namespace, name, "Warning", reason);
+    }
+
+    Event awaitEvent(String namespace, String name, String type, String reason) {
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(warnings(namespace, name, reason))
-                        .as("Warning events %s on %s/%s", reason, namespace, name).isNotEmpty());
-        return warnings(namespace, name, reason).get(0);
+                .untilAsserted(() -> assertThat(events(namespace, name, type, reason))
+                        .as("%s events %s on %s/%s", type, reason, namespace, name).isNotEmpty());
+        return events(namespace, name, type, reason).get(0);
     }
 
     /** The mimamori-monitor tag of every monitor, duplicates kept. */

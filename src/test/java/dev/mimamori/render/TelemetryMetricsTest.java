@@ -29,7 +29,5 @@ class TelemetryMetricsTest {
         r.slos().forEach(s -> queries.add(s.definition().numerator()));
         assertThat(TelemetryMetrics.in(queries)).contains("trace.http.request", "trace.http.request.hits",
                 "trace.http.request.errors", "kubernetes.containers.restarts", "kubernetes.cpu.cfs.periods");
-        assertThat(TelemetryMetrics.presenceQuery("trace.http.request.hits", "checkout", "prod"))
-                .isEqualTo("avg:trace.http.request.hits{service:checkout,env:prod}");
     }
 }

@@ -82,7 +82,7 @@ public final class DatadogSimulator implements AutoCloseable {
     final SimulatedSlos slos = new SimulatedSlos(() -> clock.instant(), monitors, dashboards);
     final SimulatedEvents events = new SimulatedEvents();
     final SimulatedMetrics metrics = new SimulatedMetrics();
-    final SimulatedTelemetry telemetry = new SimulatedTelemetry(metrics);
+    final SimulatedTelemetry telemetry = new SimulatedTelemetry(metrics, this::servicesOfMonitors);
     final Faults faults = new Faults();
     final RateLimits rateLimits = new RateLimits(System::nanoTime);
     final CallLog callLog = new CallLog();
@@ -229,6 +229,38 @@ public final class DatadogSimulator implements AutoCloseable {
     public void silenceMetrics(String service, String env, String... metricPrefixes) {
         telemetry.silence(Objects.requireNonNull(service, "service"), Objects.requireNonNull(env, "env"),
                 metricPrefixes);
+    }
+
+    /**
+     * The service emits spans of these operations only (e.g. {@code servlet.request} for a Java
+     * servlet app), so only their {@code trace.<operation>...} metrics have data; by default a
+     * service emits {@code http.request}.
+     */
+    public void emitTraceOperations(String service, String env, String... operations) {
+        telemetry.emitOperations(Objects.requireNonNull(service, "service"), Objects.requireNonNull(env, "env"),
+                operations);
+    }
+
+    /** The service and env tag pairs of the monitors held: the services that report data by default. */
+    private java.util.Set<String[]> servicesOfMonitors() {
+        java.util.Set<String[]> pairs = new java.util.LinkedHashSet<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ObjectNode monitor : monitors()) {
+            String service = null;
+            String env = null;
+            for (com.fasterxml.jackson.databind.JsonNode tag : monitor.path("tags")) {
+                String t = tag.asText();
+                if (t.startsWith("service:")) {
+                    service = t.substring("service:".length());
+                } else if (t.startsWith("env:")) {
+                    env = t.substring("env:".length());
+                }
+            }
+            if (service != null && env != null && seen.add(service + "\n" + env)) {
+                pairs.add(new String[] {service, env});
+            }
+        }
+        return pairs;
     }
 
     /** Data for this service and env arrives again. */

@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  * Answers v2 scalar queries: whether a metric has data for a scope over a range, and one number
  * when it does. By default every metric has data (1.0, or the aggregate of a matching
  * {@link SimulatedMetrics} script); a test silences metrics of a service and env to make them
- * absent, as when a service stops reporting. Thread-safe.
+ * absent, as when a service stops reporting. Trace metrics ({@code trace.<operation>...}) exist
+ * only for the operations a service emits: {@code http.request} unless a test names others.
+ * Queries grouped {@code by {service}} answer one row per service of the env that has data, with
+ * a group column first, as Datadog's GroupScalarColumn. Thread-safe.
  */
 final class SimulatedTelemetry {
 
@@ -56,12 +59,57 @@ final class SimulatedTelemetry {
     private record Scope(String service, String env) {
     }
 
+    /** The operation a service's trace metrics are named after unless a test names others. */
+    static final String DEFAULT_OPERATION = "http.request";
+    private static final Pattern GROUPED_BY_SERVICE = Pattern.compile("\\s+by\\s*\\{\\s*service\\s*}\\s*$");
+
     private final SimulatedMetrics metrics;
+    /** Services and envs known from elsewhere in the simulator (the tags of its monitors). */
+    private final java.util.function.Supplier<Set<Scope>> knownServices;
     // Metric name prefixes silenced per scope; "" silences every metric.
     private final Map<Scope, Set<String>> silences = new HashMap<>();
+    // The span operations a service emits, when a test said so.
+    private final Map<Scope, Set<String>> operations = new HashMap<>();
 
-    SimulatedTelemetry(SimulatedMetrics metrics) {
+    SimulatedTelemetry(SimulatedMetrics metrics, java.util.function.Supplier<Set<String[]>> knownServices) {
         this.metrics = metrics;
+        this.knownServices = () -> {
+            Set<Scope> known = new LinkedHashSet<>();
+            knownServices.get().forEach(pair -> known.add(new Scope(pair[0], pair[1])));
+            return known;
+        };
+    }
+
+    /** The service emits spans of these operations only, so only their trace metrics have data. */
+    synchronized void emitOperations(String service, String env, String... spanOperations) {
+        operations.put(new Scope(service, env), new LinkedHashSet<>(List.of(spanOperations)));
+    }
+
+    /** Whether a trace metric belongs to an operation the service emits; other metrics always do. */
+    private synchronized boolean emitted(String metric, Scope scope) {
+        if (!metric.startsWith("trace.")) {
+            return true;
+        }
+        for (String operation : operations.getOrDefault(scope, Set.of(DEFAULT_OPERATION))) {
+            String name = "trace." + operation;
+            if (metric.equals(name) || metric.startsWith(name + ".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Scope scopeOf(Set<String> scope) {
+        String service = null;
+        String env = null;
+        for (String term : scope) {
+            if (term.startsWith("service:")) {
+                service = term.substring("service:".length());
+            } else if (term.startsWith("env:")) {
+                env = term.substring("env:".length());
+            }
+        }
+        return new Scope(service, env);
     }
 
     synchronized void silence(String service, String env, String... metricPrefixes) {
@@ -81,6 +129,7 @@ final class SimulatedTelemetry {
 
     synchronized void clear() {
         silences.clear();
+        operations.clear();
     }
 
     private synchronized boolean silenced(String metric, Set<String> scope) {
@@ -139,6 +188,14 @@ final class SimulatedTelemetry {
                 throw ApiError.badRequest("Duplicate query name '" + parsed.name() + "' in queries");
             }
         }
+        long grouped = queries.values().stream().filter(MetricQuery::byService).count();
+        if (grouped > 0 && grouped < queries.size()) {
+            throw ApiError.badRequest("Mixing grouped and ungrouped queries in one request is not "
+                    + "supported by the simulator");
+        }
+        if (grouped > 0) {
+            return groupedByService(queries, attributes.path("formulas"), from, now);
+        }
 
         // Each query is looked up once, however many formulas use it.
         Map<String, Double> values = new HashMap<>();
@@ -172,9 +229,78 @@ final class SimulatedTelemetry {
         return response;
     }
 
-    /** One query of the request: its name, aggregator, metric and scope. */
+    /** One query of the request: its name, aggregator, metric and scope; grouped by service or not. */
     private record MetricQuery(String name, String aggregator, String text, String metric,
-                               Set<String> scope) {
+                               Set<String> scope, boolean byService) {
+    }
+
+    /**
+     * Queries grouped by service: one row per service with data for any of them, the group column
+     * first, then one number column per formula (or query) with a value per row, null where that
+     * query has no data for the row's service.
+     */
+    private ObjectNode groupedByService(Map<String, MetricQuery> queries, JsonNode formulas, long from,
+                                        Instant now) {
+        boolean reported = from <= metrics.cutoff(now);
+        Set<Scope> known = knownServices.get();
+        synchronized (this) {
+            known.addAll(operations.keySet());
+        }
+        Map<String, Set<String>> servicesWithData = new LinkedHashMap<>();
+        java.util.TreeSet<String> rows = new java.util.TreeSet<>();
+        for (MetricQuery q : queries.values()) {
+            Scope wanted = scopeOf(q.scope());
+            Set<String> services = new java.util.TreeSet<>();
+            for (Scope s : known) {
+                if ((wanted.env() == null || wanted.env().equals(s.env()))
+                        && (wanted.service() == null || wanted.service().equals(s.service()))
+                        && reported && emitted(q.metric(), s)
+                        && !silenced(q.metric(), Set.of("service:" + s.service(), "env:" + s.env()))) {
+                    services.add(s.service());
+                }
+            }
+            servicesWithData.put(q.name(), services);
+            rows.addAll(services);
+        }
+        List<String> names = new ArrayList<>();
+        if (formulas.isArray() && !formulas.isEmpty()) {
+            for (JsonNode f : formulas) {
+                String text = f.path("formula").asText("");
+                if (!queries.containsKey(text)) {
+                    throw ApiError.badRequest("Formula '" + text + "' over grouped queries: only a "
+                            + "query name is supported by the simulator");
+                }
+                names.add(text);
+            }
+        } else {
+            names.addAll(queries.keySet());
+        }
+        ArrayNode columns = NODES.arrayNode();
+        ObjectNode group = columns.addObject();
+        group.put("name", "service");
+        group.put("type", "group");
+        ArrayNode groupValues = group.putArray("values");
+        rows.forEach(service -> groupValues.addArray().add(service));
+        for (String name : names) {
+            ObjectNode column = columns.addObject();
+            column.put("name", name);
+            ArrayNode values = column.putArray("values");
+            for (String service : rows) {
+                if (servicesWithData.get(name).contains(service)) {
+                    values.add(1.0);
+                } else {
+                    values.addNull();
+                }
+            }
+            column.put("type", "number");
+            column.putObject("meta").putNull("unit");
+        }
+        ObjectNode response = NODES.objectNode();
+        ObjectNode out = response.putObject("data");
+        out.put("id", "0");
+        out.put("type", "scalar_response");
+        out.putObject("attributes").set("columns", columns);
+        return response;
     }
 
     private static MetricQuery parse(JsonNode q) {
@@ -218,9 +344,14 @@ final class SimulatedTelemetry {
                     + "': unbalanced parentheses, brackets or braces");
         }
         MetricQueryRule.check(text);
+        Matcher byService = GROUPED_BY_SERVICE.matcher(text);
+        boolean grouped = byService.find();
+        if (grouped) {
+            text = text.substring(0, byService.start());
+        }
         if (GROUPED.matcher(text).find()) {
-            throw ApiError.badRequest("Query '" + text + "' is grouped: grouped scalar queries "
-                    + "(by {...}) are not supported by the simulator");
+            throw ApiError.badRequest("Query '" + text + "' is grouped by something other than "
+                    + "service, which the simulator does not support");
         }
         Matcher m = METRIC_QUERY.matcher(text);
         if (!m.find()) {
@@ -236,7 +367,7 @@ final class SimulatedTelemetry {
             }
             scope.add(term);
         }
-        return new MetricQuery(name, aggregator, text, m.group(2), scope);
+        return new MetricQuery(name, aggregator, text, m.group(2), scope, grouped);
     }
 
     /**
@@ -244,7 +375,7 @@ final class SimulatedTelemetry {
      * must treat an empty "values" array and a null entry alike: Datadog sends both for no data.
      */
     private Double value(MetricQuery q, long from, long to, Instant now) {
-        if (silenced(q.metric(), q.scope())) {
+        if (silenced(q.metric(), q.scope()) || !emitted(q.metric(), scopeOf(q.scope()))) {
             return null;
         }
         List<Double> points;

@@ -45,8 +45,8 @@ public final class InMemoryDatadog implements DatadogApi {
     /** Runs inside a list, after it read the objects and before it answers: to interleave writes with a list. */
     public volatile Runnable duringList = () -> {
     };
-    /** Answers for {@link #hasData}: whether a query has data. */
-    public volatile Function<String, Boolean> data = q -> true;
+    /** Answers for {@link #groupsWithData}: the group values with data for a grouped query. */
+    public volatile Function<String, Set<String>> groups = q -> Set.of();
     public final List<List<String>> dataRequests = new ArrayList<>();
 
     /** Every later call {@code operation} on {@code key} (an id, or a name for creates) throws {@code failure}. */
@@ -237,10 +237,13 @@ public final class InMemoryDatadog implements DatadogApi {
     }
 
     @Override
-    public synchronized List<Boolean> hasData(List<String> queries, Instant from, Instant to) {
-        enter("hasData", "");
+    public synchronized Map<String, Set<String>> groupsWithData(List<String> queries, String groupTag, Instant from,
+            Instant to) {
+        enter("groupsWithData", "");
         dataRequests.add(List.copyOf(queries));
-        return queries.stream().map(q -> Boolean.TRUE.equals(data.apply(q))).toList();
+        Map<String, Set<String>> result = new java.util.LinkedHashMap<>();
+        queries.forEach(q -> result.put(q, Set.copyOf(groups.apply(q))));
+        return result;
     }
 
     /** Every monitor id whose tags include all of these. */
