@@ -32,7 +32,7 @@ public final class GateAnalysis {
             double[] candidate = window(series.get(2 * i + 1), windows.candidateFrom(), windows.candidateTo(),
                     settings, now);
             MetricComparison.MetricResult result = MetricComparison.compare(metric.name(), baseline, candidate,
-                    criteria, SerialDependence.varianceInflation(baseline));
+                    criteria, SerialDependence.varianceInflation(baseline, candidate));
             results.add(result);
             beyondDoubt |= MetricComparison.regressedBeyondDoubt(result, criteria);
         }

@@ -48,10 +48,10 @@ class GateAnalysisTest {
     @Test
     void twoMetricsShareTheReleasesAlphaSoOneBorderlineMetricNoLongerFailsTheRelease() {
         // U = 170 of 225 without ties: exact p = 0.0082, below alpha 0.01 but not below 0.01 / 2 metrics.
-        // The baseline alternates low and high, so it shows no serial dependence and the exact test applies.
+        // Both windows alternate low and high, so they show no serial dependence and the exact test applies.
         double[] baseline = {100, 114, 101, 113, 102, 112, 103, 111, 104, 110, 105, 109, 106, 108, 107};
-        double[] candidate = {104.5, 105.5, 106.5, 107.5, 108.5, 109.5, 110.5, 111.5, 112.5, 113.5, 114.5, 115.5,
-            116.5, 117.5, 118.5};
+        double[] candidate = {104.5, 118.5, 105.5, 117.5, 106.5, 116.5, 107.5, 115.5, 108.5, 114.5, 109.5, 113.5,
+            110.5, 112.5, 111.5};
         ResolvedMetric latency = metric("p95 latency");
         ResolvedMetric errors = metric("error rate");
         MetricSeries steadyErrors = aligned(new double[] {1, 2, 1, 3, 2, 1, 2, 3, 1, 2, 3, 2, 1, 2, 1});
