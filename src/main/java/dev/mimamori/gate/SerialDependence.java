@@ -18,6 +18,9 @@ public final class SerialDependence {
     /** Above this the series is close to a random walk and 15 buckets say almost nothing; the factor is capped. */
     static final double MAX_RHO = 0.9;
 
+    /** A window whose spread is below this share of its level is flat: its wobble is rounding, not wander. */
+    static final double FLAT = 1e-9;
+
     private SerialDependence() {
     }
 
@@ -57,6 +60,16 @@ public final class SerialDependence {
             return 0;
         }
         double mean = total / n;
+        double squares = 0;
+        for (double v : window) {
+            if (Double.isFinite(v)) {
+                squares += (v - mean) * (v - mean);
+            }
+        }
+        if (Math.sqrt(squares / n) <= FLAT * Math.abs(mean)) {
+            // A flat series (a constant rate computed as a ratio wobbles in its last digits) has no dependence to show.
+            return 0;
+        }
         int pairs = 0;
         for (int i = 0; i < window.length; i++) {
             if (!Double.isFinite(window[i])) {

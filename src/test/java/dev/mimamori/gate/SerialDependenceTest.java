@@ -36,6 +36,16 @@ class SerialDependenceTest {
     }
 
     @Test
+    void aFlatRateWhoseLastDigitsWobbleIsNotDependent() {
+        double[] flat = new double[15];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = (1.2 + i * 1e-15) / 600;
+        }
+
+        assertThat(SerialDependence.varianceInflation(flat, flat)).isEqualTo(1.0);
+    }
+
+    @Test
     void missingMinutesBreakPairsInsteadOfJoiningDistantMinutes() {
         double[] gappy = {100, Double.NaN, 110, Double.NaN, 100, Double.NaN, 110, Double.NaN, 100, Double.NaN, 110};
 
