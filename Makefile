@@ -4,7 +4,7 @@ JAVA ?= java
 TEST_CP_FILE := target/test-classpath.txt
 APP := target/quarkus-app/quarkus-run.jar
 
-.PHONY: test build demo bench bench-economy reliability render crds clean
+.PHONY: test build demo bench bench-economy reliability render judge crds clean
 
 ## Run every test (unit and integration; the operator against the mock API server and the Datadog simulator).
 test:
@@ -48,6 +48,11 @@ reliability:
 render:
 	@test -f $(APP) || $(MVN) -q package -DskipTests
 	@$(JAVA) -jar $(APP) render -f $(FILE) $(if $(PROFILE),--profile $(PROFILE),)
+
+## Replay the gate on recorded series, one JSON case per line: make judge FILE=examples/judge-cases.jsonl
+judge:
+	@test -f $(APP) || $(MVN) -q package -DskipTests
+	@$(JAVA) -jar $(APP) judge -f $(FILE)
 
 ## Refresh crds/ from the Java types (a test fails while they differ).
 crds:

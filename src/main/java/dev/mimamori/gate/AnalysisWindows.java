@@ -3,17 +3,22 @@ package dev.mimamori.gate;
 import java.time.Instant;
 
 /**
- * The two windows a check compares, fixed by the rollout time: the baseline is the {@code duration} before the
- * rollout, the candidate the {@code duration} after the warm-up. The verdict is due once the candidate window has
- * ended and Datadog's late data has arrived.
+ * The two windows a check compares, fixed by the rollout time and aligned to bucket boundaries (Datadog stamps a
+ * bucket with its start, a multiple of the interval since the epoch): the baseline is the {@code duration} of whole
+ * buckets that ended at or before the rollout, so it never holds a second of the new version; the candidate is the
+ * {@code duration} from the first bucket boundary at or after the end of the warm-up. The verdict is due once the
+ * candidate window has ended and Datadog's late data has arrived.
  */
 public record AnalysisWindows(Instant baselineFrom, Instant baselineTo, Instant candidateFrom, Instant candidateTo,
         Instant decideAt) {
 
     public static AnalysisWindows of(Instant rollout, AnalysisSettings s) {
-        Instant candidateFrom = rollout.plus(s.warmup());
+        long interval = s.interval().toMillis();
+        Instant baselineTo = Instant.ofEpochMilli(Math.floorDiv(rollout.toEpochMilli(), interval) * interval);
+        long warmedUp = rollout.plus(s.warmup()).toEpochMilli();
+        Instant candidateFrom = Instant.ofEpochMilli(-Math.floorDiv(-warmedUp, interval) * interval);
         Instant candidateTo = candidateFrom.plus(s.duration());
-        return new AnalysisWindows(rollout.minus(s.duration()), rollout, candidateFrom, candidateTo,
+        return new AnalysisWindows(baselineTo.minus(s.duration()), baselineTo, candidateFrom, candidateTo,
                 candidateTo.plus(s.dataDelay()));
     }
 

@@ -4,11 +4,13 @@ import dev.mimamori.datadog.MetricSeries;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * One analysis step, pure: series in, per-metric results and (maybe) a verdict out. Two series per metric, baseline
- * then candidate, as queried. Incomplete trailing buckets are dropped first.
+ * then candidate, as queried. Incomplete trailing buckets are dropped first. The reconciler's step function and the
+ * {@code judge} command both call {@link #evaluate}; nothing else decides a verdict.
  */
 public final class GateAnalysis {
 
@@ -25,13 +27,14 @@ public final class GateAnalysis {
         boolean beyondDoubt = false;
         for (int i = 0; i < metrics.size(); i++) {
             ResolvedMetric metric = metrics.get(i);
+            MetricComparison.GateCriteria criteria = perRelease(metric.criteria(), metrics.size());
             double[] baseline = window(series.get(2 * i), windows.baselineFrom(), windows.baselineTo(), settings, now);
             double[] candidate = window(series.get(2 * i + 1), windows.candidateFrom(), windows.candidateTo(),
                     settings, now);
             MetricComparison.MetricResult result = MetricComparison.compare(metric.name(), baseline, candidate,
-                    metric.criteria());
+                    criteria, SerialDependence.varianceInflation(baseline, candidate));
             results.add(result);
-            beyondDoubt |= MetricComparison.regressedBeyondDoubt(result, metric.criteria());
+            beyondDoubt |= MetricComparison.regressedBeyondDoubt(result, criteria);
         }
         if (!now.isBefore(windows.decideAt())) {
             return new Outcome(results, GateVerdicts.combineResults(results), false);
@@ -39,17 +42,34 @@ public final class GateAnalysis {
         return new Outcome(results, beyondDoubt ? Verdict.Failed : null, beyondDoubt);
     }
 
-    /** The complete buckets of a series that start inside [from, to). */
+    /**
+     * A metric's criteria with alpha split evenly over the metrics (Bonferroni): a release fails if any metric does,
+     * so the confidence is a promise about the release, not about each metric.
+     */
+    static MetricComparison.GateCriteria perRelease(MetricComparison.GateCriteria c, int metricCount) {
+        if (metricCount <= 1) {
+            return c;
+        }
+        return new MetricComparison.GateCriteria(c.direction(), c.maxRegressionPercent(), c.absoluteFloor(),
+                1.0 - c.alpha() / metricCount, c.minSamples());
+    }
+
+    /** The complete buckets of a series that start inside [from, to), in order; NaN where a bucket is missing. */
     static double[] window(MetricSeries series, Instant from, Instant to, AnalysisSettings settings, Instant now) {
         Buckets.Series complete = Buckets.dropIncomplete(series.times(), series.values(), now.toEpochMilli(),
                 settings.interval().toMillis(), settings.dataDelay().toMillis());
-        List<Double> values = new ArrayList<>();
+        long interval = settings.interval().toMillis();
+        long first = from.toEpochMilli();
+        int slots = (int) Math.max(0, (to.toEpochMilli() - first + interval - 1) / interval);
+        double[] values = new double[slots];
+        Arrays.fill(values, Double.NaN);
         for (int i = 0; i < complete.size(); i++) {
             long t = complete.timestampsMs()[i];
-            if (t >= from.toEpochMilli() && t < to.toEpochMilli()) {
-                values.add(complete.values()[i]);
+            if (t >= first && t < to.toEpochMilli()) {
+                int slot = (int) ((t - first) / interval);
+                values[slot] = complete.values()[i];
             }
         }
-        return values.stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).toArray();
+        return values;
     }
 }

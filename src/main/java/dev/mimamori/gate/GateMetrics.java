@@ -44,13 +44,18 @@ public final class GateMetrics {
         List<ResolvedMetric> result = new ArrayList<>();
         for (GateMetric m : metrics) {
             check(m);
-            Direction direction = m.direction == null ? Direction.LowerIsBetter : m.direction;
-            double maxRegression = m.maxRegressionPercent != null ? m.maxRegressionPercent
-                    : GateDefaults.LATENCY_MAX_REGRESSION_PERCENT;
-            result.add(new ResolvedMetric(m.name, m.query, new MetricComparison.GateCriteria(direction,
-                    maxRegression, m.absoluteFloor, settings.confidence(), settings.minSamples())));
+            result.add(new ResolvedMetric(m.name, m.query, criteria(m, settings)));
         }
         return result;
+    }
+
+    /** What a metric is judged by, its defaults applied; the {@code judge} command builds its metrics with this. */
+    public static MetricComparison.GateCriteria criteria(GateMetric m, AnalysisSettings settings) {
+        Direction direction = m.direction == null ? Direction.LowerIsBetter : m.direction;
+        double maxRegression = m.maxRegressionPercent != null ? m.maxRegressionPercent
+                : GateDefaults.LATENCY_MAX_REGRESSION_PERCENT;
+        return new MetricComparison.GateCriteria(direction, maxRegression, m.absoluteFloor, settings.confidence(),
+                settings.minSamples());
     }
 
     /**

@@ -87,16 +87,28 @@ public final class MetricComparison {
      * @param conclusiveEarly true when the metric regressed beyond doubt (see
      *                        {@link #regressedBeyondDoubt}), so the gate may fail before its
      *                        analysis window ends
+     * @param regressionPercent how much worse the candidate is, in percent of the better level:
+     *                        the rise for LowerIsBetter, the fall judged as baseline/candidate for
+     *                        HigherIsBetter (halving is +100%, a fall to 0 is infinite); negative
+     *                        for an improvement; null when a side is empty
+     * @param varianceInflation how much the test widened its null distribution for serial
+     *                        dependence (1 = independent buckets, see {@link SerialDependence})
      */
     public record MetricResult(Verdict verdict, String reason, int baselineCount, int candidateCount,
                                Double baselineMean, Double candidateMean,
                                Double baselineMedian, Double candidateMedian,
-                               Double changePercent, Double pValue, boolean conclusiveEarly) {
+                               Double changePercent, Double pValue, boolean conclusiveEarly,
+                               Double regressionPercent, double varianceInflation) {
     }
 
-    /** Same as {@link #compare(String, double[], double[], GateCriteria)} with no metric name. */
+    /** Same as {@link #compare(String, double[], double[], GateCriteria, double)}, no name, independent buckets. */
     public static MetricResult compare(double[] baseline, double[] candidate, GateCriteria criteria) {
-        return compare(null, baseline, candidate, criteria);
+        return compare(null, baseline, candidate, criteria, 1.0);
+    }
+
+    /** Same as {@link #compare(String, double[], double[], GateCriteria, double)} for independent buckets. */
+    public static MetricResult compare(String metric, double[] baseline, double[] candidate, GateCriteria criteria) {
+        return compare(metric, baseline, candidate, criteria, 1.0);
     }
 
     /**
@@ -105,10 +117,15 @@ public final class MetricComparison {
      * @param metric    nullable name that starts the reason, e.g. "p95 latency"
      * @param baseline  values of the baseline (NaN for missing points)
      * @param candidate values of the candidate (NaN for missing points)
+     * @param varianceInflation at least 1: by how much serial dependence widens the test's null
+     *                  distribution ({@link SerialDependence#varianceInflation})
      */
     public static MetricResult compare(String metric, double[] baseline, double[] candidate,
-                                       GateCriteria criteria) {
+                                       GateCriteria criteria, double varianceInflation) {
         Objects.requireNonNull(criteria, "criteria");
+        if (!(varianceInflation >= 1.0) || Double.isInfinite(varianceInflation)) {
+            throw new IllegalArgumentException("varianceInflation must be finite and >= 1: " + varianceInflation);
+        }
         double[] b = finiteValues(Objects.requireNonNull(baseline, "baseline"));
         double[] c = finiteValues(Objects.requireNonNull(candidate, "candidate"));
         String label = metric == null || metric.isBlank() ? "" : metric.trim() + " ";
@@ -118,7 +135,7 @@ public final class MetricComparison {
             String reason = (label.isEmpty() ? "" : label.trim() + ": ") + "no data to compare: " + b.length + " baseline and " + c.length
                     + " candidate points, at least " + min + " needed on each side";
             return new MetricResult(Verdict.Inconclusive, reason, b.length, c.length,
-                    mean(b), mean(c), median(b), median(c), null, null, false);
+                    mean(b), mean(c), median(b), median(c), null, null, false, null, varianceInflation);
         }
 
         double baseMean = mean(b);
@@ -139,6 +156,7 @@ public final class MetricComparison {
         }
         boolean lowerIsBetter = criteria.direction() == Direction.LowerIsBetter;
         double worseDelta = lowerIsBetter ? delta : -delta;
+        double worsePercent = regressionPercent(baseLevel, candLevel, changePercent, worseDelta, lowerIsBetter);
 
         String levels = (byMean ? "mean " : "") + number(baseLevel) + " -> " + number(candLevel);
         String change = label + changeText(changePercent, delta);
@@ -147,19 +165,34 @@ public final class MetricComparison {
             String reason = change + " (" + levels + ") but only " + b.length + " baseline and "
                     + c.length + " candidate points, at least " + min + " needed on each side";
             return new MetricResult(Verdict.Inconclusive, reason, b.length, c.length,
-                    baseMean, candMean, baseMedian, candMedian, changePercent, null, false);
+                    baseMean, candMean, baseMedian, candMedian, changePercent, null, false, worsePercent,
+                    varianceInflation);
+        }
+        double smallestP = MannWhitney.smallestPValue(b.length, c.length, varianceInflation);
+        if (smallestP >= criteria.alpha()) {
+            // Even a candidate worse than every baseline point could not be significant: silence is not a pass.
+            String reason = change + " (" + levels + ") but " + b.length + " baseline and " + c.length
+                    + " candidate points cannot reach p < " + number(criteria.alpha()) + " (the smallest possible p is "
+                    + number(smallestP) + ")";
+            return new MetricResult(Verdict.Inconclusive, reason, b.length, c.length,
+                    baseMean, candMean, baseMedian, candMedian, changePercent, null, false, worsePercent,
+                    varianceInflation);
         }
 
         MannWhitney.Alternative worse = lowerIsBetter
                 ? MannWhitney.Alternative.GREATER : MannWhitney.Alternative.LESS;
-        double p = MannWhitney.test(b, c, worse).pValue();
-        double worsePercent = worsePercent(changePercent, worseDelta, lowerIsBetter);
+        double p = MannWhitney.test(b, c, worse, varianceInflation).pValue();
         boolean significant = p < criteria.alpha();
         boolean beyondAllowed = worsePercent > criteria.maxRegressionPercent();
         boolean aboveFloor = criteria.absoluteFloor() == null || worseDelta > criteria.absoluteFloor();
 
         String head = change + " (" + levels + ", " + pText(p) + ") ";
         String allowed = number(criteria.maxRegressionPercent()) + "% allowed";
+        if (!lowerIsBetter && worseDelta > 0) {
+            // A fall is judged as baseline/candidate; say so, or "-67% beyond the 100% allowed" reads wrong.
+            head += "baseline/candidate " + (Double.isInfinite(worsePercent) ? "unbounded"
+                    : changeText(worsePercent, worseDelta)) + ", ";
+        }
         Verdict verdict;
         String reason;
         if (significant && beyondAllowed && aboveFloor) {
@@ -180,10 +213,12 @@ public final class MetricComparison {
             }
         }
         MetricResult result = new MetricResult(verdict, reason, b.length, c.length,
-                baseMean, candMean, baseMedian, candMedian, changePercent, p, false);
+                baseMean, candMean, baseMedian, candMedian, changePercent, p, false, worsePercent,
+                varianceInflation);
         if (regressedBeyondDoubt(result, criteria)) {
             result = new MetricResult(verdict, reason + "; regressed beyond doubt", b.length, c.length,
-                    baseMean, candMean, baseMedian, candMedian, changePercent, p, true);
+                    baseMean, candMean, baseMedian, candMedian, changePercent, p, true, worsePercent,
+                    varianceInflation);
         }
         return result;
     }
@@ -206,19 +241,27 @@ public final class MetricComparison {
                 || result.candidateCount() < criteria.minSamples()) {
             return false;
         }
-        boolean lowerIsBetter = criteria.direction() == Direction.LowerIsBetter;
-        // A Failed result with no percentage rose from zero: unbounded, so beyond any multiple.
-        double worsePercent = result.changePercent() == null ? Double.POSITIVE_INFINITY
-                : lowerIsBetter ? result.changePercent() : -result.changePercent();
+        double worsePercent = result.regressionPercent();
         return result.pValue() < criteria.alpha() / GateDefaults.EARLY_FAIL_ALPHA_DIVISOR
                 && worsePercent >= GateDefaults.EARLY_FAIL_CHANGE_MULTIPLE * criteria.maxRegressionPercent();
     }
 
-    private static double worsePercent(Double changePercent, double worseDelta, boolean lowerIsBetter) {
+    /**
+     * The regression on a ratio scale, the same both ways: worse/better - 1. For HigherIsBetter a fall is judged as
+     * baseline/candidate, so a fall to half is +100% and a fall to 0 is unbounded, and any allowance can be exceeded.
+     */
+    private static double regressionPercent(double baseLevel, double candLevel, Double changePercent,
+            double worseDelta, boolean lowerIsBetter) {
         if (changePercent == null) {
             return worseDelta > 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         }
-        return lowerIsBetter ? changePercent : -changePercent;
+        if (lowerIsBetter || baseLevel <= 0) {
+            return lowerIsBetter ? changePercent : -changePercent;
+        }
+        if (candLevel <= 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return (baseLevel / candLevel - 1.0) * 100.0;
     }
 
     private static double[] finiteValues(double[] values) {

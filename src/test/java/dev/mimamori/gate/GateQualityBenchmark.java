@@ -1,231 +1,183 @@
 package dev.mimamori.gate;
 
-import dev.mimamori.api.Direction;
-import dev.mimamori.gate.MetricComparison.GateCriteria;
-import dev.mimamori.gate.MetricComparison.MetricResult;
-import dev.mimamori.sim.SeriesScript;
-import dev.mimamori.sim.SeriesScript.Service;
+import org.apache.commons.statistics.distribution.BetaDistribution;
+
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
- * Verdict quality of the gate on simulated series: how often it fails a release that did not
- * change (A/A) and how often it catches a p95 latency regression (A/B), at the defaults of
- * {@link GateDefaults}. Deterministic: the same runs give the same table on every machine.
+ * Verdict quality of the gate per release, at the defaults, with both default metrics (p95 latency and error rate)
+ * judged together through {@link GateReplay}, i.e. the looks and the analysis the reconciler runs: how often a
+ * release that did not change fails (A/A), how often a p95 regression of +10/+20/+50% is caught, and when, under
+ * several models of real traffic. Deterministic: one seed per (model, effect, run).
  *
- * <p>Each run draws {@link GateDefaults#BUCKETS_PER_SIDE} one-minute buckets for the baseline and
- * for the candidate from {@link SeriesScript#MODERATE_TRAFFIC}. The gate is then played as the
- * operator would: the baseline window is complete; the candidate is checked for an early fail
- * after each bucket from minSamples on, and judged in full at the end. A run counts as Failed when
- * either the early check or the final verdict fails it.
+ * <p>Models of the per-minute p95 (log scale, median 200 ms, spread 0.10 as in {@code SeriesScript.MODERATE_TRAFFIC};
+ * 600 requests a minute, 0.5% errors, 2% of minutes missing unless said otherwise):
+ * independent minutes; AR(1) dependence with phi 0.5 and 0.8 running across both windows and the warm-up; a
+ * linear drift of +10% and -10% an hour; p95 computed from the requests of each minute (request latencies log-normal
+ * with spread 0.5, plus a per-minute spread of 0.09) with 600 requests a minute on one side and 60 on the other, both
+ * ways; 30% of minutes missing. Error counts are Poisson with the side's request count.
  *
- * <p>Usage: {@code java -cp <test classpath> dev.mimamori.gate.GateQualityBenchmark [--runs N]}
- * (N at least 1000, default 10000).
+ * <p>Usage: {@code java -cp <test classpath> dev.mimamori.gate.GateQualityBenchmark [--runs N]} (default 10000).
  */
 public final class GateQualityBenchmark {
 
-    private static final long SEED = 20_240_601L;
+    private static final long SEED = 20_261_204L;
     private static final int DEFAULT_RUNS = 10_000;
-    private static final double[] LATENCY_FACTORS = {1.00, 1.10, 1.20, 1.50};
-    private static final double[] ERROR_FACTORS = {1.0, 1.5, 2.0, 3.0};
+    private static final double[] EFFECTS = {1.00, 1.10, 1.20, 1.50};
+    private static final int BUCKETS = GateDefaults.BUCKETS_PER_SIDE;
+    private static final int GAP = (int) GateDefaults.WARMUP.toMinutes();
+    private static final double MEDIAN_MS = 200;
+    private static final double SIGMA = 0.10;
+    private static final double REQUEST_SIGMA = 0.5;
+    private static final double MINUTE_SIGMA = 0.09;
+    private static final double ERROR_RATE = 0.005;
 
     private GateQualityBenchmark() {
     }
 
-    /** Simulated baseline and candidate windows of one scenario, drawn once, judged many ways. */
-    private record Runs(double[][] baseline, double[][] candidate) {
+    /** How one model draws a run: baseline and candidate minutes of both metrics. */
+    record Model(String name, double phi, double trendPerHour, double baselineRequests, double candidateRequests,
+            boolean p95FromRequests, double missing) {
     }
 
-    /** Counts of outcomes over the runs of one scenario. */
-    private record Tally(int runs, int passed, int failed, int inconclusive, int failedEarly) {
-        double rate(int count) {
-            return (double) count / runs;
-        }
-    }
+    static final List<Model> MODELS = List.of(
+            new Model("independent minutes", 0, 0, 600, 600, false, 0.02),
+            new Model("AR(1) phi 0.5", 0.5, 0, 600, 600, false, 0.02),
+            new Model("AR(1) phi 0.8", 0.8, 0, 600, 600, false, 0.02),
+            new Model("trend +10%/h", 0, 0.10, 600, 600, false, 0.02),
+            new Model("trend -10%/h", 0, -0.10, 600, 600, false, 0.02),
+            new Model("traffic 600 -> 60 req/min", 0, 0, 600, 60, true, 0.02),
+            new Model("traffic 60 -> 600 req/min", 0, 0, 60, 600, true, 0.02),
+            new Model("30% missing minutes", 0, 0, 600, 600, false, 0.30));
 
-    private interface Series {
-        double[] draw(SeriesScript script, int buckets, double factor);
+    /** Outcome of one run: the verdict and the minute after the rollout it came at. */
+    private record Run(Verdict verdict, boolean early, int minute) {
     }
 
     public static void main(String[] args) {
         int runs = parseRuns(args);
-        int buckets = GateDefaults.BUCKETS_PER_SIDE;
-        Service service = SeriesScript.MODERATE_TRAFFIC;
-        GateCriteria latency = GateDefaults.latencyCriteria();
-        GateCriteria errors = GateDefaults.errorRateCriteria();
-
-        System.out.printf(Locale.ROOT, "Gate quality benchmark: %d runs per scenario, %d buckets of %d min per side%n",
-                runs, buckets, GateDefaults.INTERVAL.toMinutes());
-        System.out.printf(Locale.ROOT, "Defaults: confidence %s, minSamples %d, latency max regression %s%%, "
-                        + "latency floor %s ms, early fail at p < alpha/%d and change >= %dx allowed%n",
-                GateDefaults.CONFIDENCE, GateDefaults.MIN_SAMPLES,
-                GateDefaults.LATENCY_MAX_REGRESSION_PERCENT, GateDefaults.LATENCY_ABSOLUTE_FLOOR_MS,
-                GateDefaults.EARLY_FAIL_ALPHA_DIVISOR, GateDefaults.EARLY_FAIL_CHANGE_MULTIPLE);
-        System.out.printf(Locale.ROOT, "Service: p95 median %s ms, sigma %s (log scale), %s missing points%n%n",
-                service.p95MedianMs(), service.p95Sigma(), service.missingProbability());
-
-        Series p95 = SeriesScript::p95LatencyMs;
-        System.out.println("1. p95 latency at the defaults");
-        Runs[] latencyRuns = new Runs[LATENCY_FACTORS.length];
-        printHeader();
-        for (int i = 0; i < LATENCY_FACTORS.length; i++) {
-            latencyRuns[i] = simulate(service, p95, LATENCY_FACTORS[i], runs, buckets, seed(1, 0, i));
-            printRow(scenarioName(LATENCY_FACTORS[i]), judge(latencyRuns[i], latency));
-        }
-
-        System.out.println();
-        System.out.println("2. Sensitivity to the noise level, defaults unchanged (Failed rate; inconclusive in brackets)");
-        double[] sigmas = {0.05, 0.10, 0.15};
-        System.out.printf(Locale.ROOT, "%-14s", "p95 sigma");
-        for (double factor : LATENCY_FACTORS) {
-            System.out.printf(Locale.ROOT, "%18s", scenarioName(factor));
-        }
-        System.out.println();
-        for (int s = 0; s < sigmas.length; s++) {
-            System.out.printf(Locale.ROOT, "%-14s", String.format(Locale.ROOT, "%.2f", sigmas[s]));
-            for (int i = 0; i < LATENCY_FACTORS.length; i++) {
-                Runs r = sigmas[s] == service.p95Sigma() ? latencyRuns[i]
-                        : simulate(service.withP95Sigma(sigmas[s]), p95, LATENCY_FACTORS[i], runs, buckets,
-                        seed(2, s, i));
-                Tally t = judge(r, latency);
-                System.out.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%6.2f%% (%.2f%%)",
-                        100 * t.rate(t.failed()), 100 * t.rate(t.inconclusive())));
+        List<ResolvedMetric> metrics = List.of(
+                new ResolvedMetric("p95 latency", "", GateDefaults.latencyCriteria()),
+                new ResolvedMetric("error rate", "", GateDefaults.errorRateCriteria()));
+        AnalysisSettings settings = AnalysisSettings.of(new dev.mimamori.api.AnalysisSpec());
+        long started = System.nanoTime();
+        System.out.printf(Locale.ROOT, "Gate quality per release: %d runs per cell, %d one-minute buckets a side, both"
+                + " default metrics, confidence %s split over them%n%n", runs, BUCKETS, GateDefaults.CONFIDENCE);
+        System.out.println("| model | p95 change | Failed (95% CI) | early | Inconclusive | median minute of a fail |"
+                + " failed by minute 12 |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        for (int m = 0; m < MODELS.size(); m++) {
+            Model model = MODELS.get(m);
+            for (int e = 0; e < EFFECTS.length; e++) {
+                double effect = EFFECTS[e];
+                long seed = SEED + 1_000_000L * m + 10_000_000L * e;
+                Run[] results = IntStream.range(0, runs).parallel()
+                        .mapToObj(i -> once(model, effect, new Random(seed + i), metrics, settings))
+                        .toArray(Run[]::new);
+                print(model.name(), effect, results);
             }
-            System.out.println();
         }
+        System.out.printf(Locale.ROOT, "%nIntervals are 95%% Wilson intervals. 'early' fails came before the window"
+                + " ended; minute 12 = warm-up 2 + half the window + data delay 2 (rounded up). %.0f s.%n",
+                (System.nanoTime() - started) / 1e9);
+    }
 
-        System.out.println();
-        System.out.println("3. Other settings on the same runs (Failed rate, early fails included)");
-        double[] confidences = {0.95, 0.98, 0.99, 0.995};
-        double[] maxRegressions = {5.0, 10.0, 15.0};
-        System.out.printf(Locale.ROOT, "%-12s%-10s", "confidence", "max reg.");
-        for (double factor : LATENCY_FACTORS) {
-            System.out.printf(Locale.ROOT, "%12s", scenarioName(factor));
+    private static Run once(Model model, double effect, Random random, List<ResolvedMetric> metrics,
+            AnalysisSettings settings) {
+        int minutes = 2 * BUCKETS + GAP;
+        double[] latency = new double[minutes];
+        double[] errors = new double[minutes];
+        double dependent = random.nextGaussian();
+        for (int t = 0; t < minutes; t++) {
+            boolean candidate = t >= BUCKETS + GAP;
+            double requests = candidate ? model.candidateRequests() : model.baselineRequests();
+            if (t > 0) {
+                dependent = model.phi() * dependent + Math.sqrt(1 - model.phi() * model.phi()) * random.nextGaussian();
+            }
+            double level = MEDIAN_MS * (candidate ? effect : 1.0) * (1 + model.trendPerHour() * t / 60.0);
+            latency[t] = model.p95FromRequests()
+                    ? level * Math.exp(MINUTE_SIGMA * random.nextGaussian()) * sampledP95Factor(requests, random)
+                    : level * Math.exp(SIGMA * dependent);
+            errors[t] = poisson(requests * ERROR_RATE, random) / requests;
+            if (random.nextDouble() < model.missing()) {
+                latency[t] = Double.NaN;
+            }
+            if (random.nextDouble() < model.missing()) {
+                errors[t] = Double.NaN;
+            }
         }
-        System.out.println();
-        for (double confidence : confidences) {
-            for (double maxRegression : maxRegressions) {
-                GateCriteria criteria = new GateCriteria(Direction.LowerIsBetter, maxRegression,
-                        GateDefaults.LATENCY_ABSOLUTE_FLOOR_MS, confidence, GateDefaults.MIN_SAMPLES);
-                System.out.printf(Locale.ROOT, "%-12s%-10s", confidence, maxRegression + "%");
-                for (Runs r : latencyRuns) {
-                    Tally t = judge(r, criteria);
-                    System.out.printf(Locale.ROOT, "%11.2f%%", 100 * t.rate(t.failed()));
+        GateReplay.Decision d = GateReplay.replay(List.of(
+                new GateReplay.Recorded(metrics.get(0), Arrays.copyOfRange(latency, 0, BUCKETS),
+                        Arrays.copyOfRange(latency, BUCKETS + GAP, minutes)),
+                new GateReplay.Recorded(metrics.get(1), Arrays.copyOfRange(errors, 0, BUCKETS),
+                        Arrays.copyOfRange(errors, BUCKETS + GAP, minutes))), settings);
+        int minute = (int) (settings.warmup().toMinutes() + d.candidateBuckets() + settings.dataDelay().toMinutes());
+        return new Run(d.verdict(), d.early(), minute);
+    }
+
+    /** A minute's sample p95 over its true p95: the ceil(0.95 n)-th of n log-normal request latencies. */
+    private static double sampledP95Factor(double requests, Random random) {
+        int n = (int) requests;
+        int k = (int) Math.ceil(0.95 * n);
+        double u = BetaDistribution.of(k, n + 1 - k).inverseCumulativeProbability(random.nextDouble());
+        return Math.exp(REQUEST_SIGMA * (NORMAL_QUANTILE.applyAsDouble(u) - NORMAL_QUANTILE.applyAsDouble(0.95)));
+    }
+
+    private static final java.util.function.DoubleUnaryOperator NORMAL_QUANTILE =
+            org.apache.commons.statistics.distribution.NormalDistribution.of(0, 1)::inverseCumulativeProbability;
+
+    private static int poisson(double mean, Random random) {
+        double limit = Math.exp(-mean);
+        int count = 0;
+        for (double product = random.nextDouble(); product > limit; product *= random.nextDouble()) {
+            count++;
+        }
+        return count;
+    }
+
+    private static void print(String model, double effect, Run[] runs) {
+        int failed = 0;
+        int early = 0;
+        int inconclusive = 0;
+        int byHalf = 0;
+        List<Integer> failMinutes = new ArrayList<>();
+        for (Run r : runs) {
+            if (r.verdict() == Verdict.Failed) {
+                failed++;
+                failMinutes.add(r.minute());
+                if (r.early()) {
+                    early++;
                 }
-                System.out.println();
+                if (r.minute() <= GAP + (BUCKETS + 1) / 2 + 2) {
+                    byHalf++;
+                }
+            } else if (r.verdict() == Verdict.Inconclusive) {
+                inconclusive++;
             }
         }
-
-        System.out.println();
-        System.out.println("4. Longer analysis windows, other defaults unchanged (Failed rate; inconclusive in brackets)");
-        int[] windows = {buckets, buckets + buckets / 2, 2 * buckets};
-        System.out.printf(Locale.ROOT, "%-14s", "buckets/side");
-        for (double factor : LATENCY_FACTORS) {
-            System.out.printf(Locale.ROOT, "%18s", scenarioName(factor));
-        }
-        System.out.println();
-        for (int w = 0; w < windows.length; w++) {
-            System.out.printf(Locale.ROOT, "%-14d", windows[w]);
-            for (int i = 0; i < LATENCY_FACTORS.length; i++) {
-                Runs r = windows[w] == buckets ? latencyRuns[i]
-                        : simulate(service, p95, LATENCY_FACTORS[i], runs, windows[w], seed(4, w, i));
-                Tally t = judge(r, latency);
-                System.out.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%6.2f%% (%.2f%%)",
-                        100 * t.rate(t.failed()), 100 * t.rate(t.inconclusive())));
-            }
-            System.out.println();
-        }
-
-        System.out.println();
-        System.out.printf(Locale.ROOT, "5. Error rate at the defaults (%s requests per bucket, %s%% errors, "
-                        + "max regression %s%%, floor %s)%n",
-                service.requestsPerBucket(), 100 * service.errorRate(),
-                GateDefaults.ERROR_RATE_MAX_REGRESSION_PERCENT, GateDefaults.ERROR_RATE_ABSOLUTE_FLOOR);
-        printHeader();
-        Series errorRate = SeriesScript::errorRates;
-        for (int i = 0; i < ERROR_FACTORS.length; i++) {
-            Runs r = simulate(service, errorRate, ERROR_FACTORS[i], runs, buckets, seed(5, 0, i));
-            String name = ERROR_FACTORS[i] == 1.0 ? "A/A" : String.format(Locale.ROOT, "A/B x%.1f", ERROR_FACTORS[i]);
-            printRow(name, judge(r, errors));
-        }
-        System.out.println();
-        System.out.println("Rates with a 95% Wilson interval; 'early' is the share of runs failed before the window ended.");
+        failMinutes.sort(Integer::compare);
+        double[] ci = wilson(failed, runs.length);
+        System.out.printf(Locale.ROOT, "| %s | %s | %.2f%% [%.2f, %.2f] | %.2f%% | %.2f%% | %s | %.2f%% |%n", model,
+                effect == 1.0 ? "A/A" : String.format(Locale.ROOT, "+%.0f%%", 100 * (effect - 1)),
+                100.0 * failed / runs.length, 100 * ci[0], 100 * ci[1], 100.0 * early / runs.length,
+                100.0 * inconclusive / runs.length,
+                failMinutes.isEmpty() ? "-" : String.valueOf(failMinutes.get(failMinutes.size() / 2)),
+                100.0 * byHalf / runs.length);
     }
 
     private static int parseRuns(String[] args) {
-        int runs = DEFAULT_RUNS;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--runs") && i + 1 < args.length) {
-                runs = Integer.parseInt(args[++i]);
-            } else {
-                throw new IllegalArgumentException("usage: GateQualityBenchmark [--runs N], got "
-                        + Arrays.toString(args));
-            }
+        if (args.length == 0) {
+            return DEFAULT_RUNS;
         }
-        if (runs < 1000) {
-            throw new IllegalArgumentException("--runs must be at least 1000: " + runs);
+        if (args.length == 2 && args[0].equals("--runs")) {
+            return Integer.parseInt(args[1]);
         }
-        return runs;
-    }
-
-    /** One seed per (table, row, column), so adding a table leaves the others' draws unchanged. */
-    private static long seed(int table, int row, int column) {
-        return SEED + 1_000_000L * table + 1_000L * row + column;
-    }
-
-    private static String scenarioName(double factor) {
-        return factor == 1.0 ? "A/A" : String.format(Locale.ROOT, "A/B +%.0f%%", 100 * (factor - 1));
-    }
-
-    private static Runs simulate(Service service, Series series, double factor, int runs, int buckets, long seed) {
-        SeriesScript script = new SeriesScript(service, seed);
-        double[][] baseline = new double[runs][];
-        double[][] candidate = new double[runs][];
-        for (int i = 0; i < runs; i++) {
-            baseline[i] = series.draw(script, buckets, 1.0);
-            candidate[i] = series.draw(script, buckets, factor);
-        }
-        return new Runs(baseline, candidate);
-    }
-
-    private static Tally judge(Runs runs, GateCriteria criteria) {
-        int passed = 0;
-        int failed = 0;
-        int inconclusive = 0;
-        int failedEarly = 0;
-        for (int i = 0; i < runs.baseline().length; i++) {
-            double[] baseline = runs.baseline()[i];
-            double[] candidate = runs.candidate()[i];
-            boolean early = false;
-            // Early looks after each candidate bucket, before the last one.
-            for (int seen = criteria.minSamples(); seen < candidate.length && !early; seen++) {
-                MetricResult partial = MetricComparison.compare(baseline, Arrays.copyOf(candidate, seen), criteria);
-                early = partial.conclusiveEarly();
-            }
-            if (early) {
-                failed++;
-                failedEarly++;
-                continue;
-            }
-            switch (MetricComparison.compare(baseline, candidate, criteria).verdict()) {
-                case Passed -> passed++;
-                case Failed -> failed++;
-                case Inconclusive -> inconclusive++;
-            }
-        }
-        return new Tally(runs.baseline().length, passed, failed, inconclusive, failedEarly);
-    }
-
-    private static void printHeader() {
-        System.out.printf(Locale.ROOT, "%-12s%10s%26s%10s%16s%10s%n",
-                "scenario", "runs", "Failed (95% CI)", "early", "Inconclusive", "Passed");
-    }
-
-    private static void printRow(String name, Tally t) {
-        double[] ci = wilson(t.failed(), t.runs());
-        System.out.printf(Locale.ROOT, "%-12s%10d%26s%9.2f%%%15.2f%%%9.2f%%%n", name, t.runs(),
-                String.format(Locale.ROOT, "%6.2f%% [%.2f, %.2f]", 100 * t.rate(t.failed()), 100 * ci[0], 100 * ci[1]),
-                100 * t.rate(t.failedEarly()), 100 * t.rate(t.inconclusive()), 100 * t.rate(t.passed()));
+        throw new IllegalArgumentException("usage: GateQualityBenchmark [--runs N], got " + Arrays.toString(args));
     }
 
     /** 95% Wilson score interval for a binomial proportion. */

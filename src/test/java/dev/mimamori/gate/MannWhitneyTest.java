@@ -115,7 +115,6 @@ class MannWhitneyTest {
         Result greater = MannWhitney.test(baseline, candidate, Alternative.GREATER);
         assertFalse(greater.exact());
         assertEquals(24.0, greater.u());
-        assertRelative(1.5734855251382, greater.z());
         assertRelative(0.057803218693659772, greater.pValue());
         assertRelative(0.96067738836963833, MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
         assertRelative(0.11560643738731954, MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());

@@ -122,6 +122,66 @@ class MetricComparisonTest {
     }
 
     @Test
+    void higherIsBetterIsJudgedOnTheRatioSoAFallToZeroFailsWhateverTheAllowance() {
+        // 100% allowed: on a linear scale a fall can never exceed -100%, so nothing could ever fail.
+        GateCriteria throughput = new GateCriteria(Direction.HigherIsBetter, 100, null, 0.99, 8);
+
+        MetricResult toZero = MetricComparison.compare("throughput", series(941, 1, 10), new double[10], throughput);
+        MetricResult toAThird = MetricComparison.compare("throughput", series(900, 1, 10), series(300, 1, 10),
+                throughput);
+        MetricResult toThreeQuarters = MetricComparison.compare("throughput", series(900, 1, 10), series(675, 1, 10),
+                throughput);
+
+        assertEquals(Verdict.Failed, toZero.verdict(), toZero.reason());
+        assertEquals(Double.POSITIVE_INFINITY, toZero.regressionPercent());
+        assertEquals(Verdict.Failed, toAThird.verdict(), toAThird.reason());
+        assertEquals(197.0, toAThird.regressionPercent(), 0.1);
+        assertEquals(Verdict.Passed, toThreeQuarters.verdict(), toThreeQuarters.reason());
+        assertTrue(toThreeQuarters.reason().contains("within the 100% allowed"), toThreeQuarters.reason());
+    }
+
+    @Test
+    void aRiseAndAFallOfTheSameFactorAreTheSameRegression() {
+        GateCriteria latency = new GateCriteria(Direction.LowerIsBetter, 10, null, 0.99, 8);
+        GateCriteria throughput = new GateCriteria(Direction.HigherIsBetter, 10, null, 0.99, 8);
+
+        MetricResult slower = MetricComparison.compare(series(100, 0.1, 10), series(125, 0.125, 10), latency);
+        MetricResult fewer = MetricComparison.compare(series(125, 0.125, 10), series(100, 0.1, 10), throughput);
+
+        assertEquals(slower.regressionPercent(), fewer.regressionPercent(), 1e-9);
+        assertEquals(Verdict.Failed, fewer.verdict());
+    }
+
+    @Test
+    void tooFewPointsToEverBeSignificantAreInconclusiveNeverPassed() {
+        // minSamples 3 is allowed, but 3 against 3 can give p no smaller than 1/C(6,3) = 0.05 > alpha 0.01.
+        GateCriteria three = new GateCriteria(Direction.LowerIsBetter, 10, null, 0.99, 3);
+
+        MetricResult result = MetricComparison.compare("p95 latency", series(200, 1, 3), series(1000, 1, 3), three);
+
+        assertEquals(Verdict.Inconclusive, result.verdict());
+        assertTrue(result.reason().contains("cannot reach p < 0.01 (the smallest possible p is 0.05)"),
+                result.reason());
+        // 5 against 5: 1/C(10,5) = 0.004 is reachable, so the same regression fails.
+        assertEquals(Verdict.Failed,
+                MetricComparison.compare(series(200, 1, 5), series(1000, 1, 5), three).verdict());
+    }
+
+    @Test
+    void dependentBucketsNeedStrongerEvidence() {
+        double[] baseline = series(200, 1, 12);
+        double[] candidate = series(207, 1, 12);
+        GateCriteria small = new GateCriteria(Direction.LowerIsBetter, 2, null, 0.99, 8);
+
+        MetricResult independent = MetricComparison.compare(null, baseline, candidate, small, 1.0);
+        MetricResult dependent = MetricComparison.compare(null, baseline, candidate, small, 3.0);
+
+        assertEquals(Verdict.Failed, independent.verdict(), independent.reason());
+        assertEquals(Verdict.Passed, dependent.verdict(), dependent.reason());
+        assertTrue(dependent.pValue() > independent.pValue());
+    }
+
+    @Test
     void lowerIsBetterPassesOnAnImprovement() {
         MetricResult result = MetricComparison.compare(series(300, 1, 10), series(150, 1, 10), LATENCY);
 

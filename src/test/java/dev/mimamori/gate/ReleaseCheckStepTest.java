@@ -244,7 +244,9 @@ class ReleaseCheckStepTest {
     @Test
     void aRegressionBeyondDoubtFailsEarlyAndRecordsTheActionBeforeActing() {
         spec.onFailure = OnFailure.Pause;
-        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(), withSeries(steady(2.0)), at(14));
+        // Minutes that jump around (no serial dependence), so ten candidate buckets are enough to be sure.
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(),
+                withSeries(series(i -> 100 + i % 5, i -> 200 + (3 * i) % 5)), at(14));
 
         ReleaseCheckStatus status = step.status();
         assertThat(status.phase).isEqualTo("Failed");

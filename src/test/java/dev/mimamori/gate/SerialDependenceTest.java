@@ -1,0 +1,54 @@
+package dev.mimamori.gate;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How much the gate widens its test for minutes that move together. */
+class SerialDependenceTest {
+
+    private static final double[] ALTERNATING = {100, 104, 99, 103, 101, 105, 98, 102, 100, 104, 99, 103, 101, 105, 98};
+
+    @Test
+    void minutesThatJumpAroundNeedNoWidening() {
+        assertThat(SerialDependence.varianceInflation(ALTERNATING, ALTERNATING)).isEqualTo(1.0);
+    }
+
+    @Test
+    void theStepBetweenTheWindowsIsNotMistakenForDependence() {
+        double[] doubled = new double[ALTERNATING.length];
+        for (int i = 0; i < doubled.length; i++) {
+            doubled[i] = 2 * ALTERNATING[i];
+        }
+
+        assertThat(SerialDependence.varianceInflation(ALTERNATING, doubled)).isEqualTo(1.0);
+    }
+
+    @Test
+    void slowWanderWidensTheTestSeveralFold() {
+        double[] wander = new double[15];
+        for (int i = 0; i < wander.length; i++) {
+            wander[i] = 100 + 10 * Math.sin(i / 3.0);
+        }
+
+        assertThat(SerialDependence.lag1(wander, wander)).isGreaterThan(0.7);
+        assertThat(SerialDependence.varianceInflation(wander, wander)).isGreaterThan(5.0);
+    }
+
+    @Test
+    void aFlatRateWhoseLastDigitsWobbleIsNotDependent() {
+        double[] flat = new double[15];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = (1.2 + i * 1e-15) / 600;
+        }
+
+        assertThat(SerialDependence.varianceInflation(flat, flat)).isEqualTo(1.0);
+    }
+
+    @Test
+    void missingMinutesBreakPairsInsteadOfJoiningDistantMinutes() {
+        double[] gappy = {100, Double.NaN, 110, Double.NaN, 100, Double.NaN, 110, Double.NaN, 100, Double.NaN, 110};
+
+        assertThat(SerialDependence.lag1(gappy, gappy)).isZero();
+    }
+}
