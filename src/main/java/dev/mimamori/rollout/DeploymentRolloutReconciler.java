@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
  * (not only spec changes) because the controller writes the new revision in an annotation; the work is a cache
  * lookup unless the revision has no check yet.
  */
-@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false)
+@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false,
+        informer = @Informer(itemStore = ReducedStores.Deployments.class))
 public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private static final Logger LOG = Logger.getLogger(DeploymentRolloutReconciler.class);
 
@@ -59,9 +61,11 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         // A ServiceMonitoring change starts no rollout: cached only, it wakes nothing up.
         monitorings = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ServiceMonitoring.class, Deployment.class).withName("rollout-monitorings")
+                .withItemStore(ReducedStores.gatingMonitorings())
                 .withSecondaryToPrimaryMapper(sm -> Set.of()).build(), context);
         checks = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ReleaseCheck.class, Deployment.class).withName("rollout-checks")
+                .withItemStore(ReducedStores.checkLabels())
                 .withSecondaryToPrimaryMapper(check -> {
                     Map<String, String> labels = check.getMetadata().getLabels();
                     String workload = labels == null ? null : labels.get(RolloutGate.WORKLOAD_LABEL);
@@ -71,6 +75,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         // The controller may create the new ReplicaSet after it bumps the revision: its arrival is a rollout event too.
         replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ReplicaSet.class, Deployment.class).withName("rollout-replicasets")
+                .withItemStore(ReducedStores.replicaSets())
                 .withSecondaryToPrimaryMapper(rs -> rs.getMetadata().getOwnerReferences() == null ? Set.of()
                         : rs.getMetadata().getOwnerReferences().stream()
                                 .filter(o -> "Deployment".equals(o.getKind()))
