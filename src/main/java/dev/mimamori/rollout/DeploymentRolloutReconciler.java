@@ -34,7 +34,8 @@ import java.util.stream.Collectors;
  * lookup unless the revision has no check yet.
  */
 @ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false,
-        informer = @Informer(itemStore = ReducedStores.Deployments.class))
+        informer = @Informer(itemStore = ReducedStores.Deployments.class,
+                informerListLimit = ReducedStores.LIST_PAGE))
 public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private static final Logger LOG = Logger.getLogger(DeploymentRolloutReconciler.class);
 
@@ -75,7 +76,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         // The controller may create the new ReplicaSet after it bumps the revision: its arrival is a rollout event too.
         replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ReplicaSet.class, Deployment.class).withName("rollout-replicasets")
-                .withItemStore(ReducedStores.replicaSets())
+                .withItemStore(ReducedStores.replicaSets()).withInformerListLimit(ReducedStores.LIST_PAGE)
                 .withSecondaryToPrimaryMapper(rs -> rs.getMetadata().getOwnerReferences() == null ? Set.of()
                         : rs.getMetadata().getOwnerReferences().stream()
                                 .filter(o -> "Deployment".equals(o.getKind()))

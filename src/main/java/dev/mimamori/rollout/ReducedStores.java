@@ -19,13 +19,22 @@ public final class ReducedStores {
         "metadata.ownerReferences", "metadata.creationTimestamp", "metadata.deletionTimestamp",
         "metadata.generation" };
 
+    /**
+     * Every workload is parsed in full before it is reduced: the informers list them in pages (the API server honours
+     * the limit) so that a start-up in a large cluster does not hold all of them in full at once.
+     */
+    public static final long LIST_PAGE = 500;
+
+    /** One serializer for the four stores: each would otherwise build its own Jackson caches. */
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
     private ReducedStores() {
     }
 
     /** Deployments: their metadata and the pod template's labels (service, env, version); not the pod spec. */
     public static class Deployments extends ReducedStateItemStore<Deployment> {
         public Deployments() {
-            super(NAME_KEY_STATE, Deployment.class, new KubernetesSerialization(),
+            super(NAME_KEY_STATE, Deployment.class, SERIALIZATION,
                     with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
         }
     }
@@ -36,19 +45,19 @@ public final class ReducedStores {
      */
     public static ReducedStateItemStore<ReplicaSet> replicaSets() {
         return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ReplicaSet.class,
-                new KubernetesSerialization(), with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
+                SERIALIZATION, with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
     }
 
     /** What the rollout controller reads of a ServiceMonitoring: which Deployments it gates and with what. */
     public static ReducedStateItemStore<ServiceMonitoring> gatingMonitorings() {
         return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ServiceMonitoring.class,
-                new KubernetesSerialization(), "spec.service", "spec.env", "spec.profile", "spec.releaseCheck");
+                SERIALIZATION, "spec.service", "spec.env", "spec.profile", "spec.releaseCheck");
     }
 
     /** What the rollout controller reads of a ReleaseCheck: that it exists, and its workload and revision labels. */
     public static ReducedStateItemStore<ReleaseCheck> checkLabels() {
         return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ReleaseCheck.class,
-                new KubernetesSerialization(), "metadata.labels");
+                SERIALIZATION, "metadata.labels");
     }
 
     private static String[] with(String[] fields, String... more) {

@@ -39,7 +39,7 @@ public final class OperatorScaleBenchmark {
         WRITE_PERIOD("BENCH_WRITE_PERIOD", "bench.writePeriod", "10"),
         RESYNC("BENCH_RESYNC_SECONDS", "bench.resyncSeconds", "20"),
         /** The operator's JVM options; the benchmark adds -XX:NativeMemoryTracking=summary for its breakdown. */
-        OPERATOR_JAVA_OPTIONS("BENCH_OPERATOR_JAVA_OPTIONS", "bench.operatorJavaOptions", "-Xmx256m"),
+        OPERATOR_JAVA_OPTIONS("BENCH_OPERATOR_JAVA_OPTIONS", "bench.operatorJavaOptions", DeployedJvm.OPTIONS),
         /** "empty": ServiceMonitorings only; "realistic": also Deployments with their ReplicaSet history. */
         CLUSTERS("BENCH_CLUSTERS", "bench.clusters", "empty,realistic"),
         /** ReplicaSets (revisions) per Deployment in the realistic cluster. */

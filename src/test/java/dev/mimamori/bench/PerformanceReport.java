@@ -55,9 +55,8 @@ final class PerformanceReport {
                 + " fabric8's mock Kubernetes API server and the Datadog simulator, which both run in the"
                 + " benchmark's JVM on the same machine. For each size and cluster the benchmark starts everything"
                 + " afresh, creates the ServiceMonitorings with the built-in profile, waits until every one is"
-                + " Ready=True, counts the Datadog calls of one steady-state resync, takes the operator's memory"
-                + " breakdown, and restarts the operator to see what a restart at that size costs. The *empty* cluster"
-                + " holds only the ServiceMonitorings; the *realistic* one also holds, before the operator starts, a"
+                + " Ready=True, counts the Datadog calls of one steady-state resync, and restarts the operator to"
+                + " see what a restart at that size costs and where its memory goes. The *empty* cluster holds only the ServiceMonitorings; the *realistic* one also holds, before the operator starts, a"
                 + " Deployment per service and a quarter as many unmonitored ones, each with " + settings.revisions()
                 + " revisions of ReplicaSets whose pod templates are the size of a real service's.\n\n");
         setUp(md);
@@ -78,8 +77,9 @@ final class PerformanceReport {
         row(md, "Java", machine.java());
         row(md, "Date", machine.date());
         row(md, "Operator", "`" + settings.jar() + "` (built " + builtAt(settings.jar())
-                + "), " + code(String.join(" ", settings.operatorJavaOptions())) + " plus"
-                + " `-XX:NativeMemoryTracking=summary` for the breakdown, own process; resync interval "
+                + "), " + code(String.join(" ", settings.operatorJavaOptions())) + ", `MALLOC_ARENA_MAX="
+                + ScaleRun.MALLOC_ARENA_MAX + "`, own process; the restarted process also runs with"
+                + " `-XX:NativeMemoryTracking=summary` (a few MiB of its own) for the breakdown; resync interval "
                 + settings.resyncInterval().toSeconds() + " s for the benchmark (default "
                 + human(SteadyCost.DEFAULT_RESYNC) + "), telemetry batch delay 2 s");
         row(md, "Simulated write limit", settings.writeLimit() + " monitor writes per " + settings.writePeriodSeconds()
@@ -178,7 +178,8 @@ final class PerformanceReport {
         if (b == null || b.isEmpty()) {
             return;
         }
-        md.append("Where the memory went in steady state (`jcmd VM.native_memory summary`, committed, ")
+        md.append("Where the memory went in steady state, in the restarted process once it had reconciled every"
+                + " ServiceMonitoring (`jcmd VM.native_memory summary`, committed, ")
                 .append(fmt(b.committedKib() / 1024.0, 1)).append(" MiB in all; RSS is lower where committed pages"
                 + " were never touched):\n\n");
         md.append("| Area | Committed |\n| --- | ---: |\n");
