@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
                 informerListLimit = ReducedStores.LIST_PAGE))
 public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private static final Logger LOG = Logger.getLogger(DeploymentRolloutReconciler.class);
+    private static final String GATING_BY_NAMESPACE = "gating-by-namespace";
 
     private final KubernetesClient client;
     private final KubeEvents events;
@@ -83,6 +84,9 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
                                 .map(o -> new ResourceID(o.getName(), rs.getMetadata().getNamespace()))
                                 .collect(Collectors.toSet()))
                 .build(), context);
+        // Most ServiceMonitorings gate nothing: only those that do are read (and restored from the reduced store).
+        monitorings.addIndexers(Map.of(GATING_BY_NAMESPACE, sm -> RolloutGate.gates(sm)
+                ? List.of(sm.getMetadata().getNamespace()) : List.of()));
         // The gate reads Deployments and ReplicaSets through these caches instead of keeping its own.
         workloads.attach(context.getPrimaryCache(), replicaSets);
         return List.of(monitorings, checks, replicaSets);
@@ -93,7 +97,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         registry.counter("mimamori.reconciles", "kind", "Deployment").increment();
         String namespace = deployment.getMetadata().getNamespace();
         Optional<ServiceMonitoring> gating = RolloutGate.gatingMonitoring(deployment,
-                monitorings.list(namespace, sm -> true).toList());
+                monitorings.byIndex(GATING_BY_NAMESPACE, namespace));
         if (gating.isEmpty()) {
             return UpdateControl.noUpdate();
         }
