@@ -251,10 +251,22 @@ public class DatadogClient implements DatadogApi {
             SLOListResponse page = call(LIST_SLOS, () -> slos.listSLOsWithHttpInfo(params));
             List<ServiceLevelObjective> batch = page == null || page.getData() == null ? List.of() : page.getData();
             batch.forEach(slo -> result.add(SloMapping.fromDatadog(slo)));
-            if (batch.size() < PAGE_SIZE) {
+            if (batch.size() < PAGE_SIZE || offset + batch.size() >= filteredTotal(page)) {
                 return result;
             }
         }
+    }
+
+    /**
+     * The matching count Datadog reports with a paged SLO list; with it a full last page is known to be the last, and
+     * no empty page is asked for. Without it, only a short page ends the list.
+     */
+    private static long filteredTotal(SLOListResponse page) {
+        if (page == null || page.getMetadata() == null || page.getMetadata().getPage() == null
+                || page.getMetadata().getPage().getTotalFilteredCount() == null) {
+            return Long.MAX_VALUE;
+        }
+        return page.getMetadata().getPage().getTotalFilteredCount();
     }
 
     @Override

@@ -133,8 +133,11 @@ public class RolloutActions {
         if (release.baselineRevision == null) {
             return null;
         }
-        ReplicaSet previous = Revisions.withRevision(workloads.replicaSetsOf(deployment), release.baselineRevision)
+        ReplicaSet cached = Revisions.withRevision(workloads.replicaSetsOf(deployment), release.baselineRevision)
                 .orElse(null);
+        // The caches keep no pod specs: the one template a rollback restores is read when it is needed.
+        ReplicaSet previous = cached == null ? null : workloads.replicaSet(deployment.getMetadata().getNamespace(),
+                cached.getMetadata().getName());
         if (previous == null || previous.getSpec() == null || previous.getSpec().getTemplate() == null) {
             return null;
         }

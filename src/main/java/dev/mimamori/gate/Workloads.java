@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Deployments and ReplicaSets as the rollout controller's informers already cache them, so the gate reads them
- * without a request and without a second cache of every Deployment. Until those informers run (start-up, or an
+ * Deployments and ReplicaSets as the rollout controller's informers already cache them (without pod specs, see
+ * rollout/ReducedStores), so the gate reads them without a request and without a second cache of every Deployment. Until those informers run (start-up, or an
  * operator without the rollout controller) reads go to the API server.
  */
 @ApplicationScoped
@@ -46,6 +46,11 @@ public class Workloads {
         List<ReplicaSet> candidates = cached() ? replicaSets.list(namespace, rs -> true).toList()
                 : client.apps().replicaSets().inNamespace(namespace).list().getItems();
         return Revisions.owned(deployment, candidates);
+    }
+
+    /** The ReplicaSet in full, pod template included, from the API server (the cache keeps no pod specs). */
+    public ReplicaSet replicaSet(String namespace, String name) {
+        return client.apps().replicaSets().inNamespace(namespace).withName(name).get();
     }
 
     /** JOSDK starts a controller's primary informer before its other event sources. */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -32,9 +33,12 @@ import java.util.stream.Collectors;
  * (not only spec changes) because the controller writes the new revision in an annotation; the work is a cache
  * lookup unless the revision has no check yet.
  */
-@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false)
+@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false,
+        informer = @Informer(itemStore = ReducedStores.Deployments.class,
+                informerListLimit = ReducedStores.LIST_PAGE))
 public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private static final Logger LOG = Logger.getLogger(DeploymentRolloutReconciler.class);
+    private static final String GATING_BY_NAMESPACE = "gating-by-namespace";
 
     private final KubernetesClient client;
     private final KubeEvents events;
@@ -59,9 +63,11 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         // A ServiceMonitoring change starts no rollout: cached only, it wakes nothing up.
         monitorings = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ServiceMonitoring.class, Deployment.class).withName("rollout-monitorings")
+                .withItemStore(ReducedStores.gatingMonitorings())
                 .withSecondaryToPrimaryMapper(sm -> Set.of()).build(), context);
         checks = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ReleaseCheck.class, Deployment.class).withName("rollout-checks")
+                .withItemStore(ReducedStores.checkLabels())
                 .withSecondaryToPrimaryMapper(check -> {
                     Map<String, String> labels = check.getMetadata().getLabels();
                     String workload = labels == null ? null : labels.get(RolloutGate.WORKLOAD_LABEL);
@@ -71,12 +77,16 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         // The controller may create the new ReplicaSet after it bumps the revision: its arrival is a rollout event too.
         replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ReplicaSet.class, Deployment.class).withName("rollout-replicasets")
+                .withItemStore(ReducedStores.replicaSets()).withInformerListLimit(ReducedStores.LIST_PAGE)
                 .withSecondaryToPrimaryMapper(rs -> rs.getMetadata().getOwnerReferences() == null ? Set.of()
                         : rs.getMetadata().getOwnerReferences().stream()
                                 .filter(o -> "Deployment".equals(o.getKind()))
                                 .map(o -> new ResourceID(o.getName(), rs.getMetadata().getNamespace()))
                                 .collect(Collectors.toSet()))
                 .build(), context);
+        // Most ServiceMonitorings gate nothing: only those that do are read (and restored from the reduced store).
+        monitorings.addIndexers(Map.of(GATING_BY_NAMESPACE, sm -> RolloutGate.gates(sm)
+                ? List.of(sm.getMetadata().getNamespace()) : List.of()));
         // The gate reads Deployments and ReplicaSets through these caches instead of keeping its own.
         workloads.attach(context.getPrimaryCache(), replicaSets);
         return List.of(monitorings, checks, replicaSets);
@@ -87,7 +97,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         registry.counter("mimamori.reconciles", "kind", "Deployment").increment();
         String namespace = deployment.getMetadata().getNamespace();
         Optional<ServiceMonitoring> gating = RolloutGate.gatingMonitoring(deployment,
-                monitorings.list(namespace, sm -> true).toList());
+                monitorings.byIndex(GATING_BY_NAMESPACE, namespace));
         if (gating.isEmpty()) {
             return UpdateControl.noUpdate();
         }

@@ -42,11 +42,15 @@ public final class RolloutGate {
         Map<String, String> labels = deployment.getMetadata().getLabels() == null ? Map.of()
                 : deployment.getMetadata().getLabels();
         return all.stream()
-                .filter(sm -> sm.getSpec() != null && sm.getSpec().releaseCheck != null
-                        && sm.getSpec().releaseCheck.isEnabled())
+                .filter(RolloutGate::gates)
                 .filter(sm -> deployment.getMetadata().getNamespace().equals(sm.getMetadata().getNamespace()))
                 .filter(sm -> matches(selectorOf(sm), labels))
                 .min(Comparator.comparing(sm -> sm.getMetadata().getName()));
+    }
+
+    /** True when the ServiceMonitoring's releaseCheck section is on, so that it may gate Deployments. */
+    public static boolean gates(ServiceMonitoring sm) {
+        return sm.getSpec() != null && sm.getSpec().releaseCheck != null && sm.getSpec().releaseCheck.isEnabled();
     }
 
     /** The check to create for the Deployment's current revision, or empty when there is nothing to gate. */

@@ -38,8 +38,12 @@ public final class OperatorScaleBenchmark {
         WRITE_LIMIT("BENCH_WRITE_LIMIT", "bench.writeLimit", "1200"),
         WRITE_PERIOD("BENCH_WRITE_PERIOD", "bench.writePeriod", "10"),
         RESYNC("BENCH_RESYNC_SECONDS", "bench.resyncSeconds", "20"),
-        /** Extra JVM options for the operator (after -Xmx256m), e.g. -XX:NativeMemoryTracking=summary. */
-        OPERATOR_JAVA_OPTIONS("BENCH_OPERATOR_JAVA_OPTIONS", "bench.operatorJavaOptions", ""),
+        /** The operator's JVM options; the benchmark adds -XX:NativeMemoryTracking=summary for its breakdown. */
+        OPERATOR_JAVA_OPTIONS("BENCH_OPERATOR_JAVA_OPTIONS", "bench.operatorJavaOptions", DeployedJvm.OPTIONS),
+        /** "empty": ServiceMonitorings only; "realistic": also Deployments with their ReplicaSet history. */
+        CLUSTERS("BENCH_CLUSTERS", "bench.clusters", "empty,realistic"),
+        /** ReplicaSets (revisions) per Deployment in the realistic cluster. */
+        REVISIONS("BENCH_REVISIONS", "bench.revisions", "4"),
         WORK("BENCH_WORK", "bench.work", "target/bench"),
         REPORT("BENCH_REPORT", "bench.report", "docs/performance.md");
 
@@ -68,7 +72,8 @@ public final class OperatorScaleBenchmark {
     }
 
     record Settings(List<Integer> sizes, Path jar, List<String> operatorJavaOptions, int writeLimit,
-            int writePeriodSeconds, Duration resyncInterval, Duration resyncMargin, Path work, Path report) {
+            int writePeriodSeconds, Duration resyncInterval, Duration resyncMargin, Path work, Path report,
+            List<String> clusters, int revisions) {
 
         static Settings read() {
             List<Integer> sizes = Arrays.stream(Setting.SIZES.value().split(",")).map(String::trim)
@@ -77,7 +82,9 @@ public final class OperatorScaleBenchmark {
                     .filter(o -> !o.isEmpty()).toList();
             return new Settings(sizes, Path.of(Setting.JAR.value()), javaOptions, Setting.WRITE_LIMIT.intValue(),
                     Setting.WRITE_PERIOD.intValue(), Duration.ofSeconds(Setting.RESYNC.intValue()),
-                    Duration.ofSeconds(10), Path.of(Setting.WORK.value()), Path.of(Setting.REPORT.value()));
+                    Duration.ofSeconds(10), Path.of(Setting.WORK.value()), Path.of(Setting.REPORT.value()),
+                    Arrays.stream(Setting.CLUSTERS.value().split(",")).map(String::trim).filter(c -> !c.isEmpty())
+                            .toList(), Setting.REVISIONS.intValue());
         }
     }
 
@@ -116,19 +123,22 @@ public final class OperatorScaleBenchmark {
         System.out.println("  why: " + whyThisLimit(settings, perService.monitors()));
         List<ScaleResult> results = new ArrayList<>();
         for (int services : settings.sizes()) {
-            System.out.printf("%n== %,d ServiceMonitorings%n", services);
-            long sizeStarted = System.nanoTime();
-            ScaleResult result;
-            try {
-                result = new ScaleRun(settings, services, perService).run();
-            } catch (Exception | Error e) {
-                // One size failing must not hide the others' figures.
-                e.printStackTrace();
-                result = ScaleResult.failed(services, e.toString(), (System.nanoTime() - sizeStarted) / 1e9);
+            for (String cluster : settings.clusters()) {
+                System.out.printf("%n== %,d ServiceMonitorings, %s cluster%n", services, cluster);
+                long sizeStarted = System.nanoTime();
+                ScaleResult result;
+                try {
+                    result = new ScaleRun(settings, services, perService, "realistic".equals(cluster)).run();
+                } catch (Exception | Error e) {
+                    // One size failing must not hide the others' figures.
+                    e.printStackTrace();
+                    result = ScaleResult.failed(services, e.toString(), (System.nanoTime() - sizeStarted) / 1e9)
+                            .withCluster(cluster, null, null, null);
+                }
+                results.add(result);
+                System.out.printf("  [%d-%s] done in %.0f s%s%n", services, cluster, result.wallSeconds(),
+                        result.failure() == null ? "" : " (" + result.failure() + ")");
             }
-            results.add(result);
-            System.out.printf("  [%d] done in %.0f s%s%n", services, result.wallSeconds(),
-                    result.failure() == null ? "" : " (" + result.failure() + ")");
         }
         double total = (System.nanoTime() - started) / 1e9;
         PerformanceReport report = new PerformanceReport(settings, machine(), results, perService, total);

@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged operator (quarkus-run.jar) as its own process, started as the demo starts it (-Xmx256m, settings in the
- * environment), but on a fixed HTTP port so that its Prometheus metrics can be read, and with its pid for /proc.
+ * The packaged operator (quarkus-run.jar) as its own process, started with the JVM options the benchmark is given and
+ * settings in the environment, on a fixed HTTP port so that its Prometheus metrics can be read, and with its pid for
+ * /proc.
  */
 final class PackagedOperator implements AutoCloseable {
     /** USER_HZ, which Linux fixes at 100 on every architecture the benchmark runs on. */
@@ -45,7 +46,7 @@ final class PackagedOperator implements AutoCloseable {
         }
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        List<String> command = new ArrayList<>(List.of(java));
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -50,13 +50,18 @@ final class PerformanceReport {
         md.append("# Performance at scale\n\n");
         md.append("Written by `OperatorScaleBenchmark`, the first step of `make bench`, on ").append(machine.date())
                 .append(". Every figure below is what that run measured; rerun it rather than editing them.\n\n");
-        md.append("The packaged operator runs as its own process (`java -Xmx256m -jar quarkus-run.jar`, as in a pod)"
-                + " against fabric8's mock Kubernetes API server and the Datadog simulator, which both run in the"
-                + " benchmark's JVM on the same machine. For each size the benchmark starts everything afresh,"
-                + " creates the ServiceMonitorings with the built-in profile, waits until every one is Ready=True,"
-                + " and then counts the Datadog calls of one steady-state resync.\n\n");
+        md.append("The packaged operator runs as its own process (`java " + String.join(" ",
+                settings.operatorJavaOptions()) + " -jar quarkus-run.jar`, the JVM options of `deploy/`) against"
+                + " fabric8's mock Kubernetes API server and the Datadog simulator, which both run in the"
+                + " benchmark's JVM on the same machine. For each size and cluster the benchmark starts everything"
+                + " afresh, creates the ServiceMonitorings with the built-in profile, waits until every one is"
+                + " Ready=True, counts the Datadog calls of one steady-state resync, and restarts the operator to"
+                + " see what a restart at that size costs and where its memory goes. The *empty* cluster holds only the ServiceMonitorings; the *realistic* one also holds, before the operator starts, a"
+                + " Deployment per service and a quarter as many unmonitored ones, each with " + settings.revisions()
+                + " revisions of ReplicaSets whose pod templates are the size of a real service's.\n\n");
         setUp(md);
         targets(md);
+        memorySummary(md);
         for (ScaleResult r : results) {
             size(md, r);
         }
@@ -72,8 +77,9 @@ final class PerformanceReport {
         row(md, "Java", machine.java());
         row(md, "Date", machine.date());
         row(md, "Operator", "`" + settings.jar() + "` (built " + builtAt(settings.jar())
-                + "), `-Xmx256m`" + (settings.operatorJavaOptions().isEmpty() ? ""
-                : " " + code(String.join(" ", settings.operatorJavaOptions()))) + ", own process; resync interval "
+                + "), " + code(String.join(" ", settings.operatorJavaOptions())) + ", `MALLOC_ARENA_MAX="
+                + ScaleRun.MALLOC_ARENA_MAX + "`, own process; the restarted process also runs with"
+                + " `-XX:NativeMemoryTracking=summary` (a few MiB of its own) for the breakdown; resync interval "
                 + settings.resyncInterval().toSeconds() + " s for the benchmark (default "
                 + human(SteadyCost.DEFAULT_RESYNC) + "), telemetry batch delay 2 s");
         row(md, "Simulated write limit", settings.writeLimit() + " monitor writes per " + settings.writePeriodSeconds()
@@ -85,7 +91,7 @@ final class PerformanceReport {
         row(md, "Each ServiceMonitoring", "built-in profile: " + perService.monitors()
                 + " monitors (the profile's own and the SLOs' burn-rate alerts), " + perService.slos()
                 + " SLOs and a link to the shared dashboard; spread over 5 namespaces");
-        row(md, "Whole benchmark", fmt(totalSeconds, 0) + " s for sizes " + sizes());
+        row(md, "Whole benchmark", fmt(totalSeconds, 0) + " s for " + sizes());
         md.append('\n');
     }
 
@@ -96,12 +102,12 @@ final class PerformanceReport {
         md.append("| Target | Size | Measured | Met |\n| --- | ---: | --- | --- |\n");
         for (ScaleResult r : results) {
             if (!r.converged() || r.flow() == null) {
-                md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ").append(r.services())
+                md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ").append(sizeLabel(r))
                         .append(" | did not converge: ").append(r.failure()).append(" | no |\n");
                 continue;
             }
             WriteFlow.Figures f = r.flow();
-            md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ").append(r.services())
+            md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ").append(sizeLabel(r))
                     .append(" | ");
             if (f.fullWindows() < MIN_FULL_WINDOWS) {
                 // A flow shorter than a few windows can pack a whole window's allowance into a part of one.
@@ -120,7 +126,7 @@ final class PerformanceReport {
             String target = r.services() == 1000 ? "Steady resync of 1,000 ServiceMonitorings: no writes, <= 1 list"
                     + " call per 1,000 monitors" : "(same rule at this size)";
             if (r.steady() == null || r.steady().driftChecks() == 0) {
-                md.append("| ").append(target).append(" | ").append(r.services()).append(" | not measured | no |\n");
+                md.append("| ").append(target).append(" | ").append(sizeLabel(r)).append(" | not measured | no |\n");
                 continue;
             }
             ScaleResult.SteadyResync s = r.steady();
@@ -128,7 +134,7 @@ final class PerformanceReport {
             double lists = s.listCalls() / checks;
             double allowed = r.wantedMonitors() / (double) MONITORS_PER_LIST_CALL;
             boolean met = s.writes() == 0 && lists <= allowed;
-            md.append("| ").append(target).append(" | ").append(r.services()).append(" | ").append(s.writes())
+            md.append("| ").append(target).append(" | ").append(sizeLabel(r)).append(" | ").append(s.writes())
                     .append(" writes; ").append(fmt(lists, 1)).append(" list calls per resync (")
                     .append(fmt(s.monitorLists() / checks, 1)).append(" monitor pages, ")
                     .append(fmt(s.calls().getOrDefault(DatadogSimulator.LIST_SLOS, 0) / checks, 1))
@@ -138,10 +144,54 @@ final class PerformanceReport {
         for (ScaleResult r : results) {
             double allowed = rssAllowedMib(r.services());
             double rss = r.memory() == null ? Double.NaN : r.memory().peakRssMib();
-            md.append("| Operator RSS <= 256 MiB at 1,000, <= 20 MiB more per further 1,000 | ").append(r.services())
+            md.append("| Operator RSS <= 256 MiB at 1,000, <= 20 MiB more per further 1,000 | ").append(sizeLabel(r))
                     .append(" | peak RSS ").append(fmt(rss, 0)).append(" MiB, allowed ").append(fmt(allowed, 0))
                     .append(" MiB | ").append(yes(rss > 0 && rss <= allowed)).append(" |\n");
         }
+        md.append('\n');
+    }
+
+    private static String sizeLabel(ScaleResult r) {
+        return String.format(Locale.ROOT, "%,d %s", r.services(), r.cluster());
+    }
+
+    /** Peak RSS of every run side by side, and the growth per further 1,000 services within each cluster. */
+    private void memorySummary(StringBuilder md) {
+        md.append("## Memory\n\n");
+        md.append("| Services | Cluster | Peak RSS | Heap used (sampled peak) | Live heap after GC | NMT committed"
+                + " (steady) | Peak RSS after a restart |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (ScaleResult r : results) {
+            OperatorMemory.Figures m = r.memory();
+            md.append("| ").append(String.format(Locale.ROOT, "%,d", r.services())).append(" | ").append(r.cluster())
+                    .append(" | ").append(m == null ? "n/a" : fmt(m.peakRssMib(), 0) + " MiB").append(" | ")
+                    .append(m == null ? "n/a" : fmt(m.peakHeapUsedMib(), 0) + " MiB").append(" | ")
+                    .append(m == null ? "n/a" : fmt(m.peakLiveDataMib(), 0) + " MiB").append(" | ")
+                    .append(r.breakdown() == null ? "n/a" : fmt(r.breakdown().committedKib() / 1024.0, 0) + " MiB")
+                    .append(" | ").append(r.restart() == null ? "n/a" : fmt(r.restart().peakRssMib(), 0) + " MiB")
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** The native memory tracking summary and the top of the heap histogram, in steady state. */
+    private static void breakdown(StringBuilder md, MemoryBreakdown b) {
+        if (b == null || b.isEmpty()) {
+            return;
+        }
+        md.append("Where the memory went in steady state, in the restarted process once it had reconciled every"
+                + " ServiceMonitoring (`jcmd VM.native_memory summary`, committed, ")
+                .append(fmt(b.committedKib() / 1024.0, 1)).append(" MiB in all; RSS is lower where committed pages"
+                + " were never touched):\n\n");
+        md.append("| Area | Committed |\n| --- | ---: |\n");
+        b.areas().stream().filter(a -> a.committedKib() >= 1024).forEach(a -> md.append("| ").append(a.name())
+                .append(" | ").append(fmt(a.committedKib() / 1024.0, 1)).append(" MiB |\n"));
+        md.append("\nThe heap's largest classes after a full collection (`jcmd GC.class_histogram`; ")
+                .append(fmt(b.heapBytes() / 1048576.0, 1)).append(" MiB live in ")
+                .append(String.format(Locale.ROOT, "%,d", b.heapInstances())).append(" objects):\n\n");
+        md.append("| Class | Instances | Size |\n| --- | ---: | ---: |\n");
+        b.topClasses().stream().limit(12).forEach(c -> md.append("| `").append(c.name()).append("` | ")
+                .append(String.format(Locale.ROOT, "%,d", c.instances())).append(" | ")
+                .append(fmt(c.bytes() / 1048576.0, 1)).append(" MiB |\n"));
         md.append('\n');
     }
 
@@ -192,13 +242,20 @@ final class PerformanceReport {
     }
 
     private void size(StringBuilder md, ScaleResult r) {
-        md.append("## ").append(String.format(Locale.ROOT, "%,d", r.services())).append(" ServiceMonitorings\n\n");
+        md.append("## ").append(String.format(Locale.ROOT, "%,d", r.services())).append(" ServiceMonitorings, ")
+                .append(r.cluster()).append(" cluster\n\n");
         if (r.failure() != null) {
             md.append("**The run did not complete:** ").append(r.failure()).append(".\n\n");
         }
         md.append("| Figure | mimamori | One custom resource per monitor (model) |\n| --- | --- | --- |\n");
         row(md, "Time for this size, start-up and shut-down included", fmt(r.wallSeconds(), 0) + " s", "");
         row(md, "Operator start-up (process start to ready)", fmt(r.operatorStartSeconds(), 1) + " s", "");
+        if (r.history() != null) {
+            ClusterHistory.Figures h = r.history();
+            row(md, "Workloads in the cluster before the operator started", h.deployments() + " Deployments, "
+                    + h.replicaSets() + " ReplicaSets, pod templates of " + h.templateBytes() + " bytes of JSON;"
+                    + " created in " + fmt(h.seconds(), 1) + " s", "");
+        }
         row(md, "Creating the ServiceMonitorings", fmt(r.createSeconds(), 1) + " s", "");
         row(md, "First create until all Ready=True", r.readySeconds() == null
                 ? "not reached (" + r.readyCount() + " Ready)" : fmt(r.readySeconds(), 1) + " s", "");
@@ -278,6 +335,16 @@ final class PerformanceReport {
                     + " MiB, live data after GC " + fmt(m.peakLiveDataMib(), 0) + " MiB (" + m.samples()
                     + " samples)", "");
         }
+        if (r.restart() != null) {
+            ScaleResult.Restart x = r.restart();
+            row(md, "Restart in steady state: process start until every ServiceMonitoring was reconciled and Ready",
+                    (x.reconciledSeconds() == null ? "not reached (" + x.failure() + ")"
+                            : fmt(x.reconciledSeconds(), 1) + " s") + " (ready for probes after "
+                            + fmt(x.startSeconds(), 1) + " s); peak RSS of the new process "
+                            + fmt(x.peakRssMib(), 0) + " MiB", "");
+            row(md, "Restart: Datadog calls until then", x.calls().values().stream().mapToInt(Integer::intValue)
+                    .sum() + ", " + x.writes() + " writes: " + byEndpoint(x.calls()), "");
+        }
         ScaleResult.Cpu cpu = r.convergenceCpu();
         if (cpu != null) {
             row(md, "CPU from first create to convergence", "operator " + fmt(cpu.operatorSeconds(), 1) + " s ("
@@ -294,6 +361,7 @@ final class PerformanceReport {
                 .isEmpty() ? "" : "; e.g. " + String.join(" / ", r.sampleWarnings().stream()
                 .map(s -> "`" + s.replace("|", "\\|").replace("`", "'") + "`").toList())), "");
         md.append('\n');
+        breakdown(md, r.breakdown());
         for (String note : notes(r)) {
             md.append("- ").append(note).append('\n');
         }
@@ -323,8 +391,9 @@ final class PerformanceReport {
             if (s.monitorLists() / s.driftChecks() == fullPages + 1 && r.wantedMonitors() % MONITORS_PER_LIST_CALL
                     == 0) {
                 notes.add("The monitor list reads pages of 1,000 until one comes back short; with a multiple of"
-                        + " 1,000 monitors that last page is empty, one call more than monitors / 1,000. The SLO"
-                        + " list pages the same way.");
+                        + " 1,000 monitors that last page is empty, one call more than monitors / 1,000: the monitor list"
+                        + " reports no total to stop at. The SLO list stops at a full last page, which Datadog's"
+                        + " total_filtered_count says is the last.");
             }
         }
         return notes;
@@ -336,6 +405,7 @@ final class PerformanceReport {
         md.append("make bench                        # builds, runs this benchmark for 100, 1000 and 5000, then the"
                 + " other benchmarks\n");
         md.append("BENCH_SIZES=100,1000 make bench   # fewer sizes\n");
+        md.append("BENCH_CLUSTERS=realistic make bench  # only the cluster with Deployments and their history\n");
         md.append("```\n\n");
         md.append("`make bench` builds the operator (`target/quarkus-app`) and runs"
                 + " `dev.mimamori.bench.OperatorScaleBenchmark` first, which rewrites this file. Settings, each as an"
@@ -346,7 +416,8 @@ final class PerformanceReport {
                     .append(" | ").append(code(s.value())).append(" |\n");
         }
         md.append("\nThe operator's log for each size is written to `").append(settings.work())
-                .append("/operator-<size>.log`.\n");
+                .append("/operator-<size>-<cluster>.log` (and `-restart.log`), with the native memory summary and heap"
+                        + " histogram next to it (`-nmt.txt`, `-histogram.txt`).\n");
     }
 
     private static String code(String value) {
@@ -355,7 +426,7 @@ final class PerformanceReport {
 
     private String sizes() {
         List<String> sizes = new ArrayList<>();
-        results.forEach(r -> sizes.add(String.valueOf(r.services())));
+        results.forEach(r -> sizes.add(r.services() + " (" + r.cluster() + ")"));
         return String.join(", ", sizes);
     }
 

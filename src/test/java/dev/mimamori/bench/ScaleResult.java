@@ -32,6 +32,10 @@ import java.util.Map;
  * @param events              Kubernetes Events written while converging, by type and reason
  * @param load                the machine's load while this size ran
  * @param wallSeconds         the whole run for this size, start-up and shut-down included
+ * @param cluster             "empty" (ServiceMonitorings only) or "realistic" (with Deployments and their history)
+ * @param history             the Deployments and ReplicaSets created before the operator started, or null
+ * @param breakdown           where the operator's memory went in steady state (jcmd), or null
+ * @param restart             the operator restarted with every resource in place, or null when not reached
  */
 record ScaleResult(int services, String failure, double operatorStartSeconds, double createSeconds,
         Double readySeconds, int readyCount, Double telemetrySeconds, Map<String, Integer> convergenceCalls,
@@ -40,7 +44,22 @@ record ScaleResult(int services, String failure, double operatorStartSeconds, do
         WriteFlow.Figures flow, SteadyResync steady, OperatorMemory.Figures memory, long logErrors,
         long logWarnings, List<String> sampleWarnings, Cpu convergenceCpu, List<Double> refusedSecondsIntoWindow,
         Map<String, Integer> events, MachineLoad.Figures load,
-        double wallSeconds) {
+        double wallSeconds, String cluster, ClusterHistory.Figures history, MemoryBreakdown breakdown,
+        Restart restart) {
+
+    /**
+     * A restart in steady state: a new operator process while every ServiceMonitoring is Ready and in Datadog.
+     *
+     * @param startSeconds      process start until /q/health/ready answered
+     * @param reconciledSeconds process start until it had reconciled every ServiceMonitoring once, and all were Ready
+     * @param calls             Datadog calls in that time, by endpoint
+     * @param writes            of those, creates, updates and deletes
+     * @param peakRssMib        the new process's peak RSS over that time
+     * @param failure           why it was not measured to the end, or null
+     */
+    record Restart(double startSeconds, Double reconciledSeconds, Map<String, Integer> calls, int writes,
+            double peakRssMib, String failure) {
+    }
 
     /**
      * CPU used while converging: by the operator process, and by the benchmark's JVM (the Datadog simulator, the
@@ -84,14 +103,23 @@ record ScaleResult(int services, String failure, double operatorStartSeconds, do
                 telemetrySeconds, convergenceCalls, convergenceRefused, operator429s, wantedMonitors, monitors,
                 wantedSlos, slos, flow, steady,
                 memory, logErrors, logWarnings, sampleWarnings, convergenceCpu, refusedSecondsIntoWindow, events,
-                machineLoad, seconds);
+                machineLoad, seconds, cluster, history, breakdown, restart);
+    }
+
+    ScaleResult withCluster(String clusterName, ClusterHistory.Figures clusterHistory, MemoryBreakdown memoryBreakdown,
+            Restart restartFigures) {
+        return new ScaleResult(services, failure, operatorStartSeconds, createSeconds, readySeconds, readyCount,
+                telemetrySeconds, convergenceCalls, convergenceRefused, operator429s, wantedMonitors, monitors,
+                wantedSlos, slos, flow, steady, memory, logErrors, logWarnings, sampleWarnings, convergenceCpu,
+                refusedSecondsIntoWindow, events, load, wallSeconds, clusterName, clusterHistory, memoryBreakdown,
+                restartFigures);
     }
 
     /** A size that could not be measured at all. */
     static ScaleResult failed(int services, String failure, double wallSeconds) {
         return new ScaleResult(services, failure, Double.NaN, Double.NaN, null, 0, null, Map.of(), Map.of(),
                 Double.NaN, 0, 0, 0, 0, null, null, null, 0, 0, List.of(), null, List.of(), Map.of(), null,
-                wallSeconds);
+                wallSeconds, null, null, null, null);
     }
 
     boolean converged() {

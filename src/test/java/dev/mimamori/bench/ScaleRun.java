@@ -41,10 +41,13 @@ final class ScaleRun {
     static final String LEASE = "mimamori-leader";
     private static final int NAMESPACES = 5;
     private static final int CREATING_THREADS = 4;
+    /** As deploy/deployment.yaml sets it: fewer glibc malloc arenas, whose unused pages count in the RSS. */
+    static final String MALLOC_ARENA_MAX = "2";
 
     private final OperatorScaleBenchmark.Settings settings;
     private final int services;
     private final PerService perService;
+    private final boolean realistic;
 
     /** What the built-in profile wants in Datadog for one service. */
     record PerService(int monitors, int slos) {
@@ -60,10 +63,19 @@ final class ScaleRun {
         }
     }
 
-    ScaleRun(OperatorScaleBenchmark.Settings settings, int services, PerService perService) {
+    ScaleRun(OperatorScaleBenchmark.Settings settings, int services, PerService perService, boolean realistic) {
         this.settings = settings;
         this.services = services;
         this.perService = perService;
+        this.realistic = realistic;
+    }
+
+    String cluster() {
+        return realistic ? "realistic" : "empty";
+    }
+
+    private String label() {
+        return services + "-" + cluster();
     }
 
     ScaleResult run() throws Exception {
@@ -87,17 +99,91 @@ final class ScaleRun {
             for (int i = 0; i < NAMESPACES; i++) {
                 Resources.namespace(client, namespace(i));
             }
+            ClusterHistory.Figures history = null;
+            if (realistic) {
+                history = ClusterHistory.create(client, services, settings.revisions(), NAMESPACES);
+                say("created %d Deployments and %d ReplicaSets (pod templates of %d bytes) in %.1f s",
+                        history.deployments(), history.replicaSets(), history.templateBytes(), history.seconds());
+            }
             Path kubeconfig = PackagedOperator.writeKubeconfig(work.resolve("kubeconfig-" + services), cluster.url());
             Map<String, String> environment = Map.of("MIMAMORI_DATADOG_URL", datadog.url(), "DD_API_KEY", API_KEY,
                     "DD_APP_KEY", APP_KEY, "MIMAMORI_CLUSTER_NAME", "bench",
                     "MIMAMORI_RESYNC_INTERVAL", settings.resyncInterval().toSeconds() + "s",
-                    "MIMAMORI_TELEMETRY_BATCH_DELAY", "2s");
-            try (PackagedOperator operator = PackagedOperator.start(settings.jar(), settings.operatorJavaOptions(),
-                    kubeconfig, environment, work.resolve("operator-" + services + ".log"));
+                    "MIMAMORI_TELEMETRY_BATCH_DELAY", "2s", "MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+            ScaleResult result;
+            try (PackagedOperator operator = start(kubeconfig, environment, "", false);
                     OperatorMemory memory = new OperatorMemory(operator)) {
                 say("operator pid %d, http port %d, log %s", operator.pid(), operator.httpPort(), operator.log());
-                return measure(client, datadog, operator, memory);
+                result = measure(client, datadog, operator, memory);
             }
+            if (!result.converged() || result.failure() != null) {
+                return result.withCluster(cluster(), history, null, null);
+            }
+            Restarted restarted = restart(client, datadog, kubeconfig, environment, work);
+            return result.withCluster(cluster(), history, restarted.breakdown(), restarted.restart());
+        }
+    }
+
+    /**
+     * Native memory tracking costs a few MiB of its own: the first process, whose peak RSS is the figure, runs
+     * without it; the restarted one, whose steady state is broken down, with it.
+     */
+    private PackagedOperator start(Path kubeconfig, Map<String, String> environment, String suffix,
+            boolean trackNativeMemory) throws java.io.IOException {
+        List<String> options = new ArrayList<>(settings.operatorJavaOptions());
+        if (trackNativeMemory) {
+            options.add("-XX:NativeMemoryTracking=summary");
+        }
+        return PackagedOperator.start(settings.jar(), options, kubeconfig, environment,
+                settings.work().resolve("operator-" + label() + suffix + ".log"));
+    }
+
+    /**
+     * A new operator process with every ServiceMonitoring Ready and its objects in Datadog, as after a node drain or
+     * an upgrade: how long until it has reconciled every one, and what it asked Datadog in that time.
+     */
+    private record Restarted(ScaleResult.Restart restart, MemoryBreakdown breakdown) {
+    }
+
+    private Restarted restart(KubernetesClient client, DatadogSimulator datadog, Path kubeconfig,
+            Map<String, String> environment, Path work) throws Exception {
+        datadog.resetCounts();
+        long t0 = System.nanoTime();
+        try (PackagedOperator operator = start(kubeconfig, environment, "-restart", true);
+                OperatorMemory memory = new OperatorMemory(operator)) {
+            boolean started = operator.awaitReady(Duration.ofSeconds(120));
+            double startSeconds = seconds(t0);
+            String failure = started ? null : "not ready within 120 s";
+            Double reconciledSeconds = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(120, services / 10)).toNanos();
+            while (failure == null && reconciledSeconds == null) {
+                String metrics = operator.metrics();
+                double reconciled = metrics == null ? 0
+                        : Prometheus.sum(metrics, "mimamori_reconciles_total", "kind=\"ServiceMonitoring\"");
+                if (reconciled >= services) {
+                    int ready = (int) client.resources(ServiceMonitoring.class).inAnyNamespace().list().getItems()
+                            .stream().filter(ReadinessWatch::isReady).count();
+                    if (ready == services) {
+                        reconciledSeconds = seconds(t0);
+                    }
+                } else if (System.nanoTime() > deadline) {
+                    failure = "timed out with " + (long) reconciled + " of " + services + " reconciled";
+                } else if (!operator.isAlive()) {
+                    failure = "the operator exited (code " + operator.exitCode() + ")";
+                }
+                Thread.sleep(250);
+            }
+            // Calls still in flight for the last reconciles are part of the restart.
+            awaitQuietLists(datadog, Duration.ofSeconds(3), Duration.ofSeconds(30));
+            say("restart: ready after %.1f s, every ServiceMonitoring reconciled and Ready after %s s; Datadog calls %s",
+                    startSeconds, reconciledSeconds == null ? "-" : String.format("%.1f", reconciledSeconds),
+                    datadog.callCounts());
+            ScaleResult.Restart restart = new ScaleResult.Restart(startSeconds, reconciledSeconds,
+                    datadog.callCounts(), datadog.writeCalls(), memory.figures().peakRssMib(), failure);
+            // After the figures: the histogram's full collection must not lower what was measured.
+            MemoryBreakdown breakdown = failure == null
+                    ? MemoryBreakdown.of(operator.pid(), work.resolve("operator-" + label())) : null;
+            return new Restarted(restart, breakdown);
         }
     }
 
@@ -162,7 +248,8 @@ final class ScaleRun {
                 readyCount, convergence.telemetrySeconds(), calls, refused, operator429s, wanted(perService.monitors()), monitors,
                 wanted(perService.slos()), slos, writes, steady, memory.figures(),
                 log.errors(), log.warnings(), log.samples(),
-                new ScaleResult.Cpu(convergenceWall, operatorCpu, harnessCpu), refusedAt, events, null, 0);
+                new ScaleResult.Cpu(convergenceWall, operatorCpu, harnessCpu), refusedAt, events, null, 0, null, null, null,
+                null);
     }
 
     /** How the wait for convergence ended: seconds from the first create, or why it gave up. */
@@ -210,7 +297,7 @@ final class ScaleRun {
         LogSummary log = LogSummary.of(operator.logLines());
         return new ScaleResult(services, failure, startSeconds, 0, null, 0, null, Map.of(), Map.of(), Double.NaN,
                 wanted(perService.monitors()), 0, wanted(perService.slos()), 0, null, null, memory.figures(),
-                log.errors(), log.warnings(), log.samples(), null, List.of(), Map.of(), null, 0);
+                log.errors(), log.warnings(), log.samples(), null, List.of(), Map.of(), null, 0, null, null, null, null);
     }
 
     private void create(KubernetesClient client) throws Exception {
@@ -372,7 +459,7 @@ final class ScaleRun {
     }
 
     private void say(String format, Object... args) {
-        System.out.println("  [" + services + "] " + String.format(format, args));
+        System.out.println("  [" + label() + "] " + String.format(format, args));
     }
 
     /** ERROR and WARN lines of the operator's log, with a few distinct ones to show. */

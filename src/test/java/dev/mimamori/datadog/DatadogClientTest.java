@@ -107,6 +107,21 @@ class DatadogClientTest {
     }
 
     @Test
+    void aFullLastSloPageEndsTheListWithoutAskingForAnEmptyOne() {
+        DatadogClient client = client();
+        for (int i = 0; i < DatadogClient.PAGE_SIZE; i++) {
+            client.createSlo(new SloDefinition("slo " + i, "", List.of("mimamori-cluster:c1"), "30d", 99.9, null,
+                    "sum:good{*}.as_count()", "sum:all{*}.as_count()"));
+        }
+        sim.resetCounts();
+
+        List<ManagedSlo> listed = client.listSlos("mimamori-cluster:c1");
+
+        assertThat(listed).hasSize(DatadogClient.PAGE_SIZE);
+        assertThat(sim.calls(DatadogSimulator.LIST_SLOS)).isEqualTo(1);
+    }
+
+    @Test
     void whatWeCreateReadsBackAsSatisfyingWhatWeAskedDespiteDatadogDefaults() {
         DatadogClient client = client();
         MonitorDefinition wanted = definition("ns/a", "latency", 400);
