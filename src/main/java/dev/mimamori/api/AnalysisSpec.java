@@ -1,5 +1,6 @@
 package dev.mimamori.api;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -9,24 +10,30 @@ import io.fabric8.generator.annotation.Pattern;
 /** When and how much to measure. Empty fields take the defaults documented in docs/gate.md. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AnalysisSpec {
-    public static final String DURATION_PATTERN = "^([0-9]+(s|m|h))+$";
+    /** Up to three parts such as 1h30m10s, each of at most 7 digits, so no duration can overflow. */
+    public static final String DURATION_PATTERN = "^([0-9]{1,7}(s|m|h)){1,3}$";
 
+    @Size(max = 24)
     @Pattern(DURATION_PATTERN)
     @JsonPropertyDescription("Time after the rollout during which nothing is measured (default 2m).")
     public String warmup;
 
+    @Size(max = 24)
     @Pattern(DURATION_PATTERN)
     @JsonPropertyDescription("Length of the window measured on each side (default 15m).")
     public String duration;
 
+    @Size(max = 24)
     @Pattern(DURATION_PATTERN)
     @JsonPropertyDescription("Bucket length of the compared series, one sample per bucket (default 1m).")
     public String interval;
 
+    @Size(max = 24)
     @Pattern(DURATION_PATTERN)
     @JsonPropertyDescription("How late Datadog's data arrives: buckets younger than this are not used yet (default 2m).")
     public String dataDelay;
 
+    @Size(max = 24)
     @Pattern(DURATION_PATTERN)
     @JsonPropertyDescription("How long after the verdict is due a check that cannot get data from Datadog keeps trying (an outage, a key without the metrics scope); then it ends Inconclusive with reason DeadlineExceeded and onInconclusive decides (default 30m, at most 24h).")
     public String deadline;

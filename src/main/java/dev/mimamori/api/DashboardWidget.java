@@ -33,7 +33,7 @@ public class DashboardWidget {
 
     @Size(max = 10)
     @JsonPropertyDescription("Metric queries for timeseries and value widgets, using $service, $env and $version.")
-    public List<String> queries;
+    public List<@Size(max = 2000) String> queries;
 
     @Size(max = 2000)
     @JsonPropertyDescription("Markdown text of a note widget.")

@@ -1,5 +1,6 @@
 package dev.mimamori.api;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
@@ -9,10 +10,12 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GateMetric {
     @Required
+    @Size(max = 100)
     @JsonPropertyDescription("Name shown in the status and the verdict message, e.g. \"p95 latency (ms)\".")
     public String name;
 
     @Required
+    @Size(max = 2000)
     @JsonPropertyDescription("Datadog metric query with ${service}, ${env} and ${version}, e.g. p95:trace.http.request{service:${service},env:${env},version:${version}} * 1000.")
     public String query;
 

@@ -27,15 +27,19 @@ public class MonitorTemplate {
     @JsonPropertyDescription("In a ServiceMonitoring: false drops the profile monitor of this name, true turns on one the profile ships off. In a profile: false ships the template off, for services to turn on. Default true.")
     public Boolean enabled;
 
+    @Size(max = 500)
     @JsonPropertyDescription("Monitor title in Datadog. Placeholders ${service}, ${env}, ${team}, ${params.NAME} allowed. Default: \"[<env>] <service>: <name>\".")
     public String title;
 
+    @Size(max = 50)
     @JsonPropertyDescription("Datadog monitor type, e.g. \"query alert\", \"metric alert\", \"service check\", \"event-v2 alert\".")
     public String type;
 
+    @Size(max = 5000)
     @JsonPropertyDescription("Datadog monitor query with placeholders ${service}, ${env}, ${team}, ${params.NAME}.")
     public String query;
 
+    @Size(max = 10000)
     @JsonPropertyDescription("Notification message. Placeholders are replaced; Datadog's own {{...}} template variables pass through untouched.")
     public String message;
 
@@ -47,7 +51,7 @@ public class MonitorTemplate {
     @Size(max = 50)
     @ValidationRule(value = "self.all(t, !(t == 'managed-by' || t.startsWith('managed-by:') || t.startsWith('mimamori-')))", message = "tag keys managed-by and mimamori-* are reserved for the operator's ownership tags")
     @JsonPropertyDescription("Extra tags for this monitor (key:value), lowercase. The keys managed-by and mimamori-* are reserved.")
-    public List<String> tags;
+    public List<@Size(max = 200) String> tags;
 
     @JsonPropertyDescription("Alert and warning thresholds.")
     public MonitorThresholds thresholds;

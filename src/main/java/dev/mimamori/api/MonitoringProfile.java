@@ -1,5 +1,6 @@
 package dev.mimamori.api;
 
+import io.fabric8.generator.annotation.Required;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class MonitoringProfile extends CustomResource<MonitoringProfileSpec, MonitoringProfileStatus> {
 
     @Override
+    @Required
     @JsonPropertyDescription("The standard: parameters with defaults, monitor templates and the release gate.")
     public MonitoringProfileSpec getSpec() {
         return super.getSpec();

@@ -1,5 +1,6 @@
 package dev.mimamori.api;
 
+import io.fabric8.generator.annotation.Required;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -23,6 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class ReleaseCheck extends CustomResource<ReleaseCheckSpec, ReleaseCheckStatus> implements Namespaced {
 
     @Override
+    @Required
     @JsonPropertyDescription("Which Deployment to check, against what, and what to do with the verdict.")
     public ReleaseCheckSpec getSpec() {
         return super.getSpec();

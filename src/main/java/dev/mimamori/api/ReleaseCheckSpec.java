@@ -16,22 +16,28 @@ public class ReleaseCheckSpec {
     @JsonPropertyDescription("The Deployment whose latest rollout is checked.")
     public WorkloadRef workload;
 
+    @Size(max = 100)
     @Pattern(TagRules.TAG_VALUE)
     @JsonPropertyDescription("Datadog service tag; default: the workload's tags.datadoghq.com/service label.")
     public String service;
 
+    @Size(max = 100)
     @Pattern(TagRules.TAG_VALUE)
     @JsonPropertyDescription("Datadog env tag; default: the workload's tags.datadoghq.com/env label.")
     public String env;
 
+    @Size(max = 128)
     @Pattern(TagRules.VERSION)
     @JsonPropertyDescription("Version under test; default: the pod template's tags.datadoghq.com/version label.")
     public String candidateVersion;
 
+    @Size(max = 128)
     @Pattern(TagRules.VERSION)
     @JsonPropertyDescription("Version compared against; default: the version label of the previous ReplicaSet revision. Without one, the window before the rollout is the baseline.")
     public String baselineVersion;
 
+    @Size(max = 63)
+    @Pattern(TagRules.PROFILE_NAME)
     @JsonPropertyDescription("Profile whose gate metrics are used when metrics is empty; default: the profile of the namespace's ServiceMonitoring for this service, else `default`.")
     public String profile;
 

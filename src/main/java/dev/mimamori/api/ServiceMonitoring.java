@@ -2,6 +2,7 @@ package dev.mimamori.api;
 
 import dev.mimamori.sync.Ownership;
 
+import io.fabric8.generator.annotation.Required;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -32,6 +33,7 @@ public class ServiceMonitoring extends CustomResource<ServiceMonitoringSpec, Ser
     }
 
     @Override
+    @Required
     @JsonPropertyDescription("What to monitor: the service, its environment and team, and changes to the profile's standard.")
     public ServiceMonitoringSpec getSpec() {
         return super.getSpec();

@@ -22,6 +22,7 @@ public class SloTemplate {
     @JsonPropertyDescription("In a ServiceMonitoring: false drops the profile SLO of this name. Default true.")
     public Boolean enabled;
 
+    @Size(max = 500)
     @JsonPropertyDescription("SLO title in Datadog. Placeholders allowed. Default: \"[<env>] <service>: <name>\".")
     public String title;
 
@@ -29,19 +30,24 @@ public class SloTemplate {
     @JsonPropertyDescription("What the SLO promises, for people reading it in Datadog. Placeholders allowed.")
     public String description;
 
+    @Size(max = 100)
     @JsonPropertyDescription("Target in percent, e.g. \"99.9\" or \"${params.availabilityTarget}\".")
     public String target;
 
+    @Size(max = 100)
     @JsonPropertyDescription("Optional warning level in percent, above the target.")
     public String warning;
 
+    @Size(max = 3)
     @Pattern("^(7d|30d|90d)$")
     @JsonPropertyDescription("Rolling time window: 7d, 30d (default) or 90d. Burn-rate alert factors are scaled to it.")
     public String timeframe;
 
+    @Size(max = 5000)
     @JsonPropertyDescription("Query counting good events (numerator), e.g. requests that did not fail. Placeholders allowed.")
     public String good;
 
+    @Size(max = 5000)
     @JsonPropertyDescription("Query counting all events (denominator). Placeholders allowed.")
     public String total;
 

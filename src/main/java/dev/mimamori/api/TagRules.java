@@ -15,6 +15,13 @@ public final class TagRules {
     public static final String HANDLE = "^@[A-Za-z0-9_./@-]{1,199}$";
     /** A template or parameter name: a readable identifier. */
     public static final String NAME = "^[a-zA-Z][a-zA-Z0-9-]{0,62}$";
+    /**
+     * A Kubernetes object name (DNS-1123 subdomain), for names the operator puts into API request paths: a
+     * Deployment's name. Length is bounded separately (253).
+     */
+    public static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    /** A MonitoringProfile's name as a reference: a DNS-1123 label of at most 63 characters. */
+    public static final String PROFILE_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
     /** A parameter value: a number or a tag-like word; no braces, quotes, commas or spaces, so no query injection. */
     public static final String PARAMETER_VALUE = "^[A-Za-z0-9_.:/-]{1,100}$";
 
@@ -35,6 +42,14 @@ public final class TagRules {
 
     public static boolean isHandle(String value) {
         return value != null && value.matches(HANDLE);
+    }
+
+    public static boolean isObjectName(String value) {
+        return value != null && value.length() <= 253 && value.matches(OBJECT_NAME);
+    }
+
+    public static boolean isProfileName(String value) {
+        return value != null && value.matches(PROFILE_NAME);
     }
 
     public static boolean isParameterValue(String value) {

@@ -1,5 +1,6 @@
 package dev.mimamori.api;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -8,11 +9,14 @@ import io.fabric8.generator.annotation.Required;
 /** The workload a ReleaseCheck watches, in the check's own namespace. */
 public class WorkloadRef {
     @Default("Deployment")
+    @Size(max = 10)
     @Pattern("^Deployment$")
     @JsonPropertyDescription("Kind of the workload; only Deployment is supported.")
     public String kind = "Deployment";
 
     @Required
+    @Size(max = 253)
+    @Pattern(TagRules.OBJECT_NAME)
     @JsonPropertyDescription("Name of the workload in the same namespace.")
     public String name;
 }

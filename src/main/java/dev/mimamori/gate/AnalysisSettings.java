@@ -10,19 +10,27 @@ public record AnalysisSettings(Duration warmup, Duration duration, Duration inte
 
     public static AnalysisSettings of(AnalysisSpec spec) {
         AnalysisSpec s = spec == null ? new AnalysisSpec() : spec;
-        Duration interval = Durations.parse(s.interval, GateDefaults.INTERVAL);
+        Duration interval = duration("interval", s.interval, GateDefaults.INTERVAL);
         if (interval.toSeconds() < 10) {
             throw new IllegalArgumentException("analysis.interval must be at least 10s");
         }
-        Duration deadline = Durations.parse(s.deadline, GateDefaults.DEADLINE);
+        Duration deadline = duration("deadline", s.deadline, GateDefaults.DEADLINE);
         if (deadline.compareTo(GateDefaults.MAX_DEADLINE) > 0) {
             throw new IllegalArgumentException("analysis.deadline must be at most 24h");
         }
-        return new AnalysisSettings(Durations.parse(s.warmup, GateDefaults.WARMUP),
-                Durations.parse(s.duration, GateDefaults.DURATION), interval,
-                Durations.parse(s.dataDelay, GateDefaults.DATA_LATENESS),
+        return new AnalysisSettings(duration("warmup", s.warmup, GateDefaults.WARMUP),
+                duration("duration", s.duration, GateDefaults.DURATION), interval,
+                duration("dataDelay", s.dataDelay, GateDefaults.DATA_LATENESS),
                 s.confidence == null ? GateDefaults.CONFIDENCE : s.confidence,
                 s.minSamples == null ? GateDefaults.MIN_SAMPLES : s.minSamples, deadline);
+    }
+
+    private static Duration duration(String field, String text, Duration fallback) {
+        try {
+            return Durations.parse(text, fallback);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("analysis." + field + ": " + e.getMessage(), e);
+        }
     }
 
     /** These settings written out in full, as status.analysis keeps them. */

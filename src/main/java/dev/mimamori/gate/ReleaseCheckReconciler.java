@@ -55,8 +55,11 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
     public UpdateControl<ReleaseCheck> reconcile(ReleaseCheck check, Context<ReleaseCheck> context) {
         registry.counter("mimamori.reconciles", "kind", "ReleaseCheck").increment();
         Instant now = clock.instant();
-        Deployment deployment = workloads.deployment(check.getMetadata().getNamespace(),
-                check.getSpec().workload.name).orElse(null);
+        String workload = check.getSpec() == null || check.getSpec().workload == null ? null
+                : check.getSpec().workload.name;
+        // a check without a workload still gets a step, which answers it with Ready=False InvalidSpec
+        Deployment deployment = workload == null ? null
+                : workloads.deployment(check.getMetadata().getNamespace(), workload).orElse(null);
         Observations observations = Observations.of(check, deployment,
                 deployment == null ? List.of() : workloads.replicaSetsOf(deployment));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(check.getStatus(), observations, now);

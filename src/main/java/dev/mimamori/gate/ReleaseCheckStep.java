@@ -1,5 +1,7 @@
 package dev.mimamori.gate;
 
+import dev.mimamori.api.TagRules;
+import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ActionStatus;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
@@ -99,6 +101,10 @@ public final class ReleaseCheckStep {
                 return new Step(previous, null, null, List.of());
             }
             status.observedGeneration = obs.generation();
+            String invalid = specProblem(obs.spec());
+            if (invalid != null) {
+                return error(Reason.InvalidSpec, invalid);
+            }
             AnalysisSettings settings;
             try {
                 settings = AnalysisSettings.of(status.analysis != null ? status.analysis : obs.spec().analysis);
@@ -128,6 +134,29 @@ public final class ReleaseCheckStep {
                 return error(Reason.InvalidSpec, e.getMessage());
             }
             return analyse(settings, metrics);
+        }
+
+        /** What the API server's schema should have refused, checked again because the operator acts on it. */
+        private static String specProblem(ReleaseCheckSpec spec) {
+            if (spec == null) {
+                return "spec is missing: a ReleaseCheck needs at least spec.workload.name";
+            }
+            if (spec.workload == null || spec.workload.name == null || spec.workload.name.isEmpty()) {
+                return "spec.workload.name is missing: name the Deployment to check";
+            }
+            if (!TagRules.isObjectName(spec.workload.name)) {
+                return "spec.workload.name \"" + shorten(spec.workload.name) + "\" is not a Kubernetes object name"
+                        + " (lowercase letters, digits, - and ., at most 253 characters)";
+            }
+            if (spec.profile != null && !TagRules.isProfileName(spec.profile)) {
+                return "spec.profile \"" + shorten(spec.profile) + "\" is not a MonitoringProfile name"
+                        + " (lowercase letters, digits and -, at most 63 characters)";
+            }
+            return null;
+        }
+
+        private static String shorten(String text) {
+            return text.length() > 80 ? text.substring(0, 80) + "..." : text;
         }
 
         /** Resolves what to compare, once; a step that ends the check when it cannot be, else null. */

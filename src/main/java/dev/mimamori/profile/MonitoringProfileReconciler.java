@@ -8,6 +8,7 @@ import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.MonitoringProfileStatus;
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.status.Conditions;
+import dev.mimamori.status.Reason;
 import dev.mimamori.status.Reasons;
 import dev.mimamori.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -37,7 +38,14 @@ public class MonitoringProfileReconciler implements Reconciler<MonitoringProfile
     @Override
     public UpdateControl<MonitoringProfile> reconcile(MonitoringProfile profile, Context<MonitoringProfile> context) {
         registry.counter("mimamori.reconciles", "kind", "MonitoringProfile").increment();
-        MonitoringProfileSpec spec = profile.getSpec() == null ? new MonitoringProfileSpec() : profile.getSpec();
+        if (profile.getSpec() == null) {
+            MonitoringProfileStatus status = base(profile);
+            status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
+                    Reason.InvalidSpec.name(), "spec is missing: a MonitoringProfile needs a spec, even an empty one"
+                            + " ({})", status.observedGeneration, clock.instant());
+            return StatusWriter.write(profile, status, null);
+        }
+        MonitoringProfileSpec spec = profile.getSpec();
         Rendering trial = MonitorRenderer.render(spec, sampleService(), "validation/sample", "validation");
         MonitoringProfileStatus status = base(profile);
         status.monitorCount = spec.monitors == null ? 0 : spec.monitors.size();

@@ -10,9 +10,11 @@ import dev.mimamori.api.TagRules;
 import dev.mimamori.datadog.MetricFormula;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.MonitorSettings;
+import dev.mimamori.gate.AnalysisSettings;
 import dev.mimamori.gate.GateMetrics;
 import dev.mimamori.sync.MonitorKind;
 import dev.mimamori.sync.Ownership;
+import dev.mimamori.status.Reason;
 import dev.mimamori.status.Reasons;
 
 import java.util.ArrayList;
@@ -86,6 +88,17 @@ public final class MonitorRenderer {
             if (!TagRules.isTag(tag)) {
                 throw new RenderException(Reasons.INVALID_TAG_VALUE, "tag \"" + tag
                         + "\" is not a valid Datadog tag (lowercase, starts with a letter; letters, digits, _ . : / -)");
+            }
+        }
+        if (spec.profile != null && !TagRules.isProfileName(spec.profile)) {
+            throw new RenderException(Reason.InvalidSpec.name(), "spec.profile \"" + spec.profile
+                    + "\" is not a MonitoringProfile name (lowercase letters, digits and -, at most 63 characters)");
+        }
+        if (spec.releaseCheck != null) {
+            try {
+                AnalysisSettings.of(spec.releaseCheck.analysis);
+            } catch (IllegalArgumentException e) {
+                throw new RenderException(Reason.InvalidSpec.name(), "spec.releaseCheck." + e.getMessage());
             }
         }
         for (String handle : nullToEmpty(spec.notify)) {

@@ -116,7 +116,14 @@ public final class RolloutGate {
         if (created == null) {
             return true;
         }
-        AnalysisSettings settings = AnalysisSettings.of(template.analysis);
+        AnalysisSettings settings;
+        try {
+            settings = AnalysisSettings.of(template.analysis);
+        } catch (IllegalArgumentException e) {
+            // the check still gets created and ends InvalidSpec with this message where the team sees it;
+            // throwing here would retry the Deployment's reconcile for ever
+            return true;
+        }
         Duration window = settings.warmup().plus(settings.duration());
         return Instant.parse(created).plus(window).isAfter(now);
     }

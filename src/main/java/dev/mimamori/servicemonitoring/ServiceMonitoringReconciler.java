@@ -16,6 +16,7 @@ import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.RateLimitBudget;
 import dev.mimamori.status.KubeEvents;
+import dev.mimamori.status.Reason;
 import dev.mimamori.status.Reasons;
 import dev.mimamori.status.StatusWriter;
 import dev.mimamori.sync.ObjectProblem;
@@ -100,7 +101,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     public UpdateControl<ServiceMonitoring> reconcile(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
         registry.counter("mimamori.reconciles", "kind", "ServiceMonitoring").increment();
         if (sm.getSpec() == null) {
-            return fail(sm, Reasons.INVALID_TEMPLATE, "spec is missing: a ServiceMonitoring needs at least service "
+            return fail(sm, Reason.InvalidSpec.name(), "spec is missing: a ServiceMonitoring needs at least service "
                     + "and env", null);
         }
         MonitoringProfileSpec profile = profileFor(sm, context);

@@ -191,6 +191,28 @@ class ReleaseCheckStepTest {
     }
 
     @Test
+    void aCheckWithoutSpecOrWithAnOverflowingDurationEndsInvalidInsteadOfThrowing() {
+        spec = null;
+        ReleaseCheckStatus specless = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        assertThat(specless.phase).isEqualTo("Error");
+        assertThat(ready(specless)).isEqualTo("InvalidSpec");
+        assertThat(specless.message).isEqualTo("spec is missing: a ReleaseCheck needs at least spec.workload.name");
+
+        spec = spec();
+        spec.workload.name = "../../secrets/x";
+        ReleaseCheckStatus badName = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        assertThat(ready(badName)).isEqualTo("InvalidSpec");
+        assertThat(badName.message).contains("is not a Kubernetes object name");
+
+        spec = spec();
+        spec.analysis = new AnalysisSpec();
+        spec.analysis.duration = "9223372036854775807h";
+        ReleaseCheckStatus overflow = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        assertThat(ready(overflow)).isEqualTo("InvalidSpec");
+        assertThat(overflow.message).contains("analysis.duration", "longer than 168h");
+    }
+
+    @Test
     void rollbackWithoutAPreviousRevisionIsRefusedAtTheStart() {
         spec.onFailure = OnFailure.Rollback;
         replicaSets = List.of(replicaSet(2, "1.1.0", T0.minusSeconds(10)));

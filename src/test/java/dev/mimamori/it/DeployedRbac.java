@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  */
 final class DeployedRbac {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
 
     /** One rule, where it came from, and the namespace it is limited to (null: everywhere). */
     record Rule(String source, String namespace, List<String> apiGroups, List<String> resources, List<String> verbs,
@@ -58,11 +59,15 @@ final class DeployedRbac {
     final String serviceAccount;
     final String serviceAccountNamespace;
     final List<Rule> rules;
+    /** Rules of ClusterRoles aggregated into a built-in role, by that role ("edit", "view", ...). */
+    final Map<String, List<Rule>> aggregated;
 
-    private DeployedRbac(String serviceAccount, String serviceAccountNamespace, List<Rule> rules) {
+    private DeployedRbac(String serviceAccount, String serviceAccountNamespace, List<Rule> rules,
+            Map<String, List<Rule>> aggregated) {
         this.serviceAccount = serviceAccount;
         this.serviceAccountNamespace = serviceAccountNamespace;
         this.rules = rules;
+        this.aggregated = aggregated;
     }
 
     static DeployedRbac read(Path deployDirectory) throws IOException {
@@ -132,7 +137,21 @@ final class DeployedRbac {
                         strings(rule.path("resourceNames")), strings(rule.path("nonResourceURLs"))));
             }
         }
-        return new DeployedRbac(account, accountNamespace, rules);
+        Map<String, List<Rule>> aggregated = new HashMap<>();
+        for (Map.Entry<String, JsonNode> role : roles.entrySet()) {
+            role.getValue().path("metadata").path("labels").fields().forEachRemaining(label -> {
+                if (label.getKey().startsWith(AGGREGATE_TO) && label.getValue().asText().equals("true")) {
+                    for (JsonNode rule : role.getValue().path("rules")) {
+                        aggregated.computeIfAbsent(label.getKey().substring(AGGREGATE_TO.length()),
+                                x -> new ArrayList<>()).add(new Rule(role.getKey(), null,
+                                strings(rule.path("apiGroups")), strings(rule.path("resources")),
+                                strings(rule.path("verbs")), strings(rule.path("resourceNames")),
+                                strings(rule.path("nonResourceURLs"))));
+                    }
+                }
+            });
+        }
+        return new DeployedRbac(account, accountNamespace, rules, aggregated);
     }
 
     private static boolean bindsServiceAccount(JsonNode binding, String account, String accountNamespace,
@@ -155,6 +174,20 @@ final class DeployedRbac {
 
     boolean allows(ApiRequest request) {
         return rules.stream().anyMatch(rule -> rule.allows(request));
+    }
+
+    /**
+     * Whether deploy/ adds {@code request} to a built-in role, following Kubernetes' own aggregation: view's rules
+     * reach edit and admin, edit's reach admin.
+     */
+    boolean builtInRoleAllows(String role, ApiRequest request) {
+        List<String> sources = switch (role) {
+            case "admin" -> List.of("admin", "edit", "view");
+            case "edit" -> List.of("edit", "view");
+            default -> List.of(role);
+        };
+        return sources.stream().flatMap(r -> aggregated.getOrDefault(r, List.of()).stream())
+                .anyMatch(rule -> rule.allows(request));
     }
 
     List<Grant> grants() {

@@ -1,5 +1,6 @@
 package dev.mimamori.render;
 
+import dev.mimamori.api.AnalysisSpec;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.MonitorThresholds;
@@ -170,6 +171,22 @@ class MonitorRendererTest {
         ServiceMonitoringSpec spec = spec("checkout", "prod");
         spec.parameters = Map.of("latencyP95Ms", "400} OR avg:x{*");
         assertThat(render(spec).problem().reason()).isEqualTo("InvalidParameterValue");
+    }
+
+    @Test
+    void aReleaseCheckDurationTooLongToRepresentAndAProfileNameOutsideDns1123AreRefused() {
+        ServiceMonitoringSpec spec = spec("checkout", "prod");
+        spec.releaseCheck = new ReleaseCheckTemplate();
+        spec.releaseCheck.analysis = new AnalysisSpec();
+        spec.releaseCheck.analysis.warmup = "9223372036854775807h";
+        Rendering overflow = render(spec);
+        assertThat(overflow.problem().reason()).isEqualTo("InvalidSpec");
+        assertThat(overflow.problem().message())
+                .startsWith("spec.releaseCheck.analysis.warmup: \"9223372036854775807h\" is longer than 168h");
+
+        ServiceMonitoringSpec badProfile = spec("checkout", "prod");
+        badProfile.profile = "Default/../x";
+        assertThat(render(badProfile).problem().message()).contains("is not a MonitoringProfile name");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mimamori.rollout;
 
+import dev.mimamori.api.AnalysisSpec;
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ReleaseCheckTemplate;
 import dev.mimamori.api.ServiceMonitoring;
@@ -54,6 +55,20 @@ class RolloutGateTest {
         assertThat(check.get().getMetadata().getName()).isEqualTo("api-4");
         assertThat(check.get().getMetadata().getLabels()).containsEntry("mimamori.dev/revision", "4");
         assertThat(check.get().getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("uid-1");
+    }
+
+    @Test
+    void aTemplateWithAnOverflowingDurationStillGetsItsCheckInsteadOfFailingTheReconcile() {
+        ServiceMonitoring gating = gating("api", "api");
+        gating.getSpec().releaseCheck.analysis = new AnalysisSpec();
+        gating.getSpec().releaseCheck.analysis.warmup = "9223372036854775807h";
+        Deployment d = deployment(4, Map.of("tags.datadoghq.com/service", "api"), Map.of());
+
+        Optional<ReleaseCheck> check = RolloutGate.checkFor(d, gating, List.of(rs(4, NOW.minusSeconds(30))), NOW);
+
+        // the check ends InvalidSpec with a message naming analysis.warmup (ReleaseCheckStepTest)
+        assertThat(check).isPresent();
+        assertThat(check.get().getSpec().analysis.warmup).isEqualTo("9223372036854775807h");
     }
 
     @Test

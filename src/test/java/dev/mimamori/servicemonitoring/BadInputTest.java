@@ -4,12 +4,14 @@ import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.GateSpec;
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.MonitoringProfile;
+import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.OperatorTestEnvironment;
 import dev.mimamori.testing.Resources;
 import dev.mimamori.api.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -177,6 +179,35 @@ class BadInputTest {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(readyStatus("mixed", "good")).isEqualTo("True"));
         assertThat(monitorsOf("mixed/good")).hasSize(10);
+    }
+
+    @Test
+    void aResourceWithoutSpecOfEachKindIsNotReadyWithAReasonInsteadOfRetryingForEver() {
+        Resources.namespace(client, "no-spec");
+        ServiceMonitoring sm = Resources.serviceMonitoring("no-spec", "api", "api", "prod");
+        sm.setSpec(null);
+        client.resource(sm).create();
+        MonitoringProfile profile = Resources.profile("no-spec-profile", Map.of());
+        profile.setSpec(null);
+        client.resource(profile).create();
+        ReleaseCheck check = new ReleaseCheck();
+        check.setMetadata(new ObjectMetaBuilder().withNamespace("no-spec").withName("check").build());
+        client.resource(check).create();
+
+        assertThat(awaitNotReady("no-spec", "api", "InvalidSpec").getMessage()).startsWith("spec is missing");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            MonitoringProfile read = client.resources(MonitoringProfile.class).withName("no-spec-profile").get();
+            assertThat(read.getStatus()).isNotNull();
+            Condition ready = ready(read.getStatus().conditions);
+            assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+            assertThat(ready.getMessage()).startsWith("spec is missing");
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ReleaseCheck read = client.resources(ReleaseCheck.class).inNamespace("no-spec").withName("check").get();
+            assertThat(read.getStatus()).isNotNull();
+            assertThat(read.getStatus().phase).isEqualTo("Error");
+            assertThat(ready(read.getStatus().conditions).getReason()).isEqualTo("InvalidSpec");
+        });
     }
 
     ServiceMonitoring get(String namespace, String name) {
