@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 
 import java.util.List;
 
@@ -15,7 +14,7 @@ public class TenantPolicySpec {
     public List<String> namespaces;
 
     @JsonPropertyDescription("Namespaces this policy applies to, by label (in addition to spec.namespaces).")
-    public LabelSelector namespaceSelector;
+    public NamespaceSelector namespaceSelector;
 
     @Size(max = 100)
     @JsonPropertyDescription("Services the namespace may claim (spec.service, the gate's service). Patterns: * matches any run of characters; ${namespace} is the namespace's name, ${label.KEY} the value of its label KEY. Unset: the operator's default (${namespace} and ${namespace}-*).")

@@ -1,9 +1,8 @@
 package dev.mimamori.tenancy;
 
+import dev.mimamori.api.NamespaceSelector;
 import dev.mimamori.api.TenantPolicy;
 import dev.mimamori.api.TenantPolicySpec;
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -106,19 +105,19 @@ public record TenantRules(String source, List<String> services, List<String> env
     }
 
     /** Kubernetes label selector semantics: every matchLabels entry and every expression must hold. */
-    static boolean matches(LabelSelector selector, Map<String, String> labels) {
-        if (selector.getMatchLabels() != null) {
-            for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+    static boolean matches(NamespaceSelector selector, Map<String, String> labels) {
+        if (selector.matchLabels != null) {
+            for (Map.Entry<String, String> e : selector.matchLabels.entrySet()) {
                 if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
                     return false;
                 }
             }
         }
-        if (selector.getMatchExpressions() != null) {
-            for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
-                String value = labels.get(r.getKey());
-                List<String> values = r.getValues() == null ? List.of() : r.getValues();
-                boolean holds = switch (r.getOperator()) {
+        if (selector.matchExpressions != null) {
+            for (NamespaceSelector.Requirement r : selector.matchExpressions) {
+                String value = labels.get(r.key);
+                List<String> values = r.values == null ? List.of() : r.values;
+                boolean holds = switch (r.operator) {
                     case "In" -> value != null && values.contains(value);
                     case "NotIn" -> value == null || !values.contains(value);
                     case "Exists" -> value != null;

@@ -1,8 +1,8 @@
 package dev.mimamori.tenancy;
 
+import dev.mimamori.api.NamespaceSelector;
 import dev.mimamori.api.TenantPolicy;
 import dev.mimamori.api.TenantPolicySpec;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +43,12 @@ class TenantRulesTest {
     @Test
     void aPolicySelectsByNameOrLabelFillsPlaceholdersAndTheFirstByNameWinsAnOverlap() {
         TenantPolicySpec byLabel = new TenantPolicySpec();
-        byLabel.namespaceSelector = new LabelSelectorBuilder().withMatchLabels(Map.of("tenant", "payments")).build();
+        byLabel.namespaceSelector = new NamespaceSelector();
+        byLabel.namespaceSelector.matchLabels = Map.of("tenant", "payments");
+        NamespaceSelector.Requirement notFrozen = new NamespaceSelector.Requirement();
+        notFrozen.key = "frozen";
+        notFrozen.operator = "DoesNotExist";
+        byLabel.namespaceSelector.matchExpressions = List.of(notFrozen);
         byLabel.services = List.of("${label.tenant}-*");
         byLabel.notify = List.of("@pagerduty-${label.tenant}");
         TenantPolicySpec byName = new TenantPolicySpec();
@@ -61,6 +66,9 @@ class TenantRulesTest {
         assertThat(rules.allowsHandle("@pagerduty-shop")).isFalse();
         assertThat(rules.allowsTeam("pay-prod")).as("unset teams: the default").isTrue();
         assertThat(other.source()).as("the selector does not match").isEqualTo("the default policy");
+        assertThat(TenantRules.forNamespace("pay-old", Map.of("tenant", "payments", "frozen", "yes"),
+                List.of(policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED).source())
+                .as("an expression does not hold").isEqualTo("the default policy");
     }
 
     @Test
