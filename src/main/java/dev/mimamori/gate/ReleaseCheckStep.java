@@ -1,6 +1,7 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.ActionStatus;
+import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
 import dev.mimamori.api.ReleaseCheckPhase;
@@ -185,6 +186,12 @@ public final class ReleaseCheckStep {
             if (lookup.problem() != null) {
                 return error(Reason.InvalidSpec, lookup.problem());
             }
+            List<GateMetric> frozen;
+            try {
+                frozen = GateMetrics.freeze(lookup.metrics(), settings);
+            } catch (IllegalArgumentException e) {
+                return error(Reason.InvalidSpec, e.getMessage());
+            }
             if (obs.spec().metrics != null && !obs.spec().metrics.isEmpty()) {
                 PolicyCheck.Violation scope = PolicyCheck.gateMetrics(obs.tenancy().rules(), obs.namespace(),
                         obs.spec().metrics, status.release.service, status.release.env);
@@ -192,11 +199,7 @@ public final class ReleaseCheckStep {
                     return refused(scope);
                 }
             }
-            try {
-                status.gateMetrics = GateMetrics.freeze(lookup.metrics(), settings);
-            } catch (IllegalArgumentException e) {
-                return error(Reason.InvalidSpec, e.getMessage());
-            }
+            status.gateMetrics = frozen;
             status.analysis = settings.frozen();
             return null;
         }
