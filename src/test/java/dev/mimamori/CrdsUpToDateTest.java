@@ -33,7 +33,7 @@ class CrdsUpToDateTest {
         }
         assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly(
                 "monitoringprofiles.mimamori.dev-v1.yml", "releasechecks.mimamori.dev-v1.yml",
-                "servicemonitorings.mimamori.dev-v1.yml");
+                "servicemonitorings.mimamori.dev-v1.yml", "tenantpolicies.mimamori.dev-v1.yml");
         for (Path file : files) {
             Path committed = Path.of("crds").resolve(file.getFileName());
             assertThat(committed).as("crds/%s exists (run `make crds`)", file.getFileName()).exists();

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -58,5 +59,21 @@ public interface MimamoriConfig {
 
         @WithDefault("30s")
         Duration readTimeout();
+    }
+
+    Tenancy tenancy();
+
+    /**
+     * The rules for a namespace no TenantPolicy selects. Unset, each is the safe default of
+     * {@code dev.mimamori.tenancy.TenantRules}; a cluster with a single tenant may widen them (e.g. services=*).
+     */
+    interface Tenancy {
+        Optional<List<String>> defaultServices();
+
+        Optional<List<String>> defaultTeams();
+
+        Optional<List<String>> defaultEnvs();
+
+        Optional<List<String>> defaultNotify();
     }
 }

@@ -8,6 +8,9 @@ import dev.mimamori.datadog.MetricSeries;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 
+import dev.mimamori.tenancy.PolicyCheck;
+import dev.mimamori.tenancy.TenantRules;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +22,14 @@ import java.util.Map;
  */
 public record Observations(ReleaseCheckSpec spec, String namespace, String checkName, Long generation,
         Instant created, Long intendedRevision, Deployment deployment, List<ReplicaSet> replicaSets,
-        GateMetricsLookup gateMetrics, DatadogReply datadog, ActionPlan.Done actionDone) {
+        Tenancy tenancy, GateMetricsLookup gateMetrics, DatadogReply datadog, ActionPlan.Done actionDone) {
+
+    /**
+     * The namespace's rules and, when the namespace already runs as many unfinished checks as it may, the
+     * violation that refuses this one.
+     */
+    public record Tenancy(TenantRules rules, PolicyCheck.Violation quota) {
+    }
 
     /** The profile's or spec's gate metrics, or why there are none. */
     public record GateMetricsLookup(List<GateMetric> metrics, String problem) {
@@ -30,28 +40,29 @@ public record Observations(ReleaseCheckSpec spec, String namespace, String check
     }
 
     /** The first observations of a look: the check itself and what the caches hold. */
-    public static Observations of(ReleaseCheck check, Deployment deployment, List<ReplicaSet> replicaSets) {
+    public static Observations of(ReleaseCheck check, Deployment deployment, List<ReplicaSet> replicaSets,
+            Tenancy tenancy) {
         String created = check.getMetadata().getCreationTimestamp();
         Map<String, String> labels = check.getMetadata().getLabels();
         String revision = labels == null ? null : labels.get(Revisions.CHECK_REVISION_LABEL);
         return new Observations(check.getSpec(), check.getMetadata().getNamespace(), check.getMetadata().getName(),
                 check.getMetadata().getGeneration(), created == null ? null : Instant.parse(created), parse(revision),
-                deployment, replicaSets, null, null, null);
+                deployment, replicaSets, tenancy, null, null, null);
     }
 
     public Observations withGateMetrics(GateMetricsLookup lookup) {
         return new Observations(spec, namespace, checkName, generation, created, intendedRevision, deployment,
-                replicaSets, lookup, datadog, actionDone);
+                replicaSets, tenancy, lookup, datadog, actionDone);
     }
 
     public Observations withDatadog(DatadogReply reply) {
         return new Observations(spec, namespace, checkName, generation, created, intendedRevision, deployment,
-                replicaSets, gateMetrics, reply, actionDone);
+                replicaSets, tenancy, gateMetrics, reply, actionDone);
     }
 
     public Observations withActionDone(ActionPlan.Done done) {
         return new Observations(spec, namespace, checkName, generation, created, intendedRevision, deployment,
-                replicaSets, gateMetrics, datadog, done);
+                replicaSets, tenancy, gateMetrics, datadog, done);
     }
 
     private static Long parse(String revision) {

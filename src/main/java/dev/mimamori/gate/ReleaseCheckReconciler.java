@@ -1,6 +1,7 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.ReleaseCheck;
+import dev.mimamori.api.ReleaseCheckPhase;
 import dev.mimamori.api.ReleaseCheckStatus;
 import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogApi;
@@ -9,6 +10,9 @@ import dev.mimamori.status.Conditions;
 import dev.mimamori.status.KubeEvents;
 import dev.mimamori.status.Reason;
 import dev.mimamori.status.StatusWriter;
+import dev.mimamori.tenancy.PolicyCheck;
+import dev.mimamori.tenancy.TenantPolicies;
+import dev.mimamori.tenancy.TenantRules;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -38,9 +42,12 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Duration pollInterval;
+    private final TenantPolicies policies;
 
     public ReleaseCheckReconciler(DatadogApi datadog, RolloutActions actions, GateProfiles profiles,
-            Workloads workloads, KubeEvents events, MeterRegistry registry, Clock clock, MimamoriConfig config) {
+            Workloads workloads, KubeEvents events, MeterRegistry registry, Clock clock, MimamoriConfig config,
+            TenantPolicies policies) {
+        this.policies = policies;
         this.datadog = datadog;
         this.actions = actions;
         this.profiles = profiles;
@@ -61,7 +68,7 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
         Deployment deployment = workload == null ? null
                 : workloads.deployment(check.getMetadata().getNamespace(), workload).orElse(null);
         Observations observations = Observations.of(check, deployment,
-                deployment == null ? List.of() : workloads.replicaSetsOf(deployment));
+                deployment == null ? List.of() : workloads.replicaSetsOf(deployment), tenancy(check, context));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(check.getStatus(), observations, now);
         while (step.action() != null) {
             observations = answer(check, step.action(), observations);
@@ -75,6 +82,22 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
                     notice.message());
         }
         return write(check, step.status(), step.lookAgainIn());
+    }
+
+    /** The namespace's rules, and the quota violation when older unfinished checks already fill its share. */
+    private Observations.Tenancy tenancy(ReleaseCheck check, Context<ReleaseCheck> context) {
+        String namespace = check.getMetadata().getNamespace();
+        TenantRules rules = policies.rulesFor(namespace);
+        PolicyCheck.Violation quota = null;
+        if (rules.maxReleaseChecks() != null && (check.getStatus() == null || check.getStatus().release == null)) {
+            List<ReleaseCheck> running = context.getPrimaryCache().list(namespace)
+                    .filter(c -> c.getStatus() != null && c.getStatus().release != null
+                            && !ReleaseCheckPhase.of(c.getStatus().phase).finished())
+                    .toList();
+            quota = PolicyCheck.count(rules, "maxReleaseChecks", rules.maxReleaseChecks(), running, check,
+                    "unfinished ReleaseChecks");
+        }
+        return new Observations.Tenancy(rules, quota);
     }
 
     /** The observations with the answer to what the step asked for. */

@@ -3,6 +3,7 @@ package dev.mimamori.gate;
 import dev.mimamori.api.TagRules;
 import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ActionStatus;
+import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
 import dev.mimamori.api.ReleaseCheckPhase;
@@ -11,6 +12,7 @@ import dev.mimamori.api.ReleaseInfo;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.status.Conditions;
 import dev.mimamori.status.Reason;
+import dev.mimamori.tenancy.PolicyCheck;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -184,6 +186,15 @@ public final class ReleaseCheckStep {
                 return superseded("revision " + release.revision + " was rolled out at " + rolledOut
                         + ", after this check's candidate window began; create a new ReleaseCheck to judge it");
             }
+            if (obs.tenancy().quota() != null) {
+                return refused(obs.tenancy().quota());
+            }
+            PolicyCheck.Violation claim = PolicyCheck.identity(obs.tenancy().rules(), obs.namespace(),
+                    release.service, release.env);
+            if (claim != null) {
+                // Neither Datadog nor the Deployment is touched for a service the namespace may not claim.
+                return refused(claim);
+            }
             status.release = release;
             if (onFailure() == OnFailure.Rollback && release.baselineRevision == null) {
                 return error(Reason.NoPreviousRevision, "onFailure is Rollback but revision " + release.revision
@@ -204,11 +215,20 @@ public final class ReleaseCheckStep {
             if (lookup.problem() != null) {
                 return error(Reason.InvalidSpec, lookup.problem());
             }
+            List<GateMetric> frozen;
             try {
-                status.gateMetrics = GateMetrics.freeze(lookup.metrics(), settings);
+                frozen = GateMetrics.freeze(lookup.metrics(), settings);
             } catch (IllegalArgumentException e) {
                 return error(Reason.InvalidSpec, e.getMessage());
             }
+            if (obs.spec().metrics != null && !obs.spec().metrics.isEmpty()) {
+                PolicyCheck.Violation scope = PolicyCheck.gateMetrics(obs.tenancy().rules(), obs.namespace(),
+                        obs.spec().metrics, status.release.service, status.release.env);
+                if (scope != null) {
+                    return refused(scope);
+                }
+            }
+            status.gateMetrics = frozen;
             status.analysis = settings.frozen();
             return null;
         }
@@ -350,6 +370,12 @@ public final class ReleaseCheckStep {
             ready(Conditions.TRUE, Reason.Superseded, message);
             notices.add(new Notice(false, Reason.Superseded.name(), message, null));
             return step(null);
+        }
+
+        /** The check breaks its namespace's policy: it ends in Error and a Warning names the rule. */
+        private Step refused(PolicyCheck.Violation violation) {
+            notices.add(new Notice(true, Reason.PolicyViolation.name(), violation.describe(), null));
+            return error(Reason.PolicyViolation, violation.describe());
         }
 
         private Step error(Reason reason, String message) {

@@ -21,6 +21,9 @@ import dev.mimamori.status.Reasons;
 import dev.mimamori.status.StatusWriter;
 import dev.mimamori.sync.ObjectProblem;
 import dev.mimamori.sync.SyncRun;
+import dev.mimamori.tenancy.PolicyCheck;
+import dev.mimamori.tenancy.TenantPolicies;
+import dev.mimamori.tenancy.TenantRules;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -68,10 +71,12 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private final KubeEvents events;
     private final MeterRegistry registry;
     private final Clock clock;
+    private final TenantPolicies policies;
 
     public ServiceMonitoringReconciler(MimamoriConfig config, ServiceSync sync, TelemetryCheck telemetry,
             DatadogApi datadog, ServiceMonitoringEvents wakeUps, KubeEvents events, MeterRegistry registry,
-            Clock clock) {
+            Clock clock, TenantPolicies policies) {
+        this.policies = policies;
         this.config = config;
         this.sync = sync;
         this.telemetry = telemetry;
@@ -114,6 +119,11 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                 config.clusterName());
         if (!rendering.ok()) {
             return fail(sm, rendering.problem().reason(), rendering.problem().message(), null);
+        }
+        PolicyCheck.Violation violation = violation(sm, rendering, context);
+        if (violation != null) {
+            // Nothing is written: what is in Datadog from before stays until the spec is fixed or deleted.
+            return fail(sm, Reasons.POLICY_VIOLATION, violation.describe(), null);
         }
         String owner = sm.ownerKey();
         ServiceSync.Outcome outcome = sync.sync(owner, rendering);
@@ -173,6 +183,18 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         copy.parameters = new java.util.HashMap<>(spec.parameters == null ? Map.of() : spec.parameters);
         copy.parameters.put(TraceOperations.PARAMETER, operation.used());
         return copy;
+    }
+
+    private PolicyCheck.Violation violation(ServiceMonitoring sm, Rendering rendering,
+            Context<ServiceMonitoring> context) {
+        String namespace = sm.getMetadata().getNamespace();
+        TenantRules rules = policies.rulesFor(namespace);
+        PolicyCheck.Violation violation = PolicyCheck.serviceMonitoring(rules, namespace, sm.getSpec(), rendering);
+        if (violation != null || rules.maxServiceMonitorings() == null) {
+            return violation;
+        }
+        return PolicyCheck.count(rules, "maxServiceMonitorings", rules.maxServiceMonitorings(),
+                context.getPrimaryCache().list(namespace).toList(), sm, "ServiceMonitorings");
     }
 
     private DashboardStatus dashboardStatus(ServiceMonitoring sm, String id) {

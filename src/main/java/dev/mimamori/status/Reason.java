@@ -20,6 +20,14 @@ public enum Reason {
     MonitorRejected,
     /** A tag in the spec or profile uses a key reserved for the operator's ownership tags. */
     ReservedTag,
+    /**
+     * The resource breaks its namespace's TenantPolicy (or the default policy); the message names the rule. Nothing
+     * is written to Datadog or to a Deployment. Also ends a ReleaseCheck in Error.
+     */
+    PolicyViolation,
+    // TenantPolicy
+    PolicyValid,
+    InvalidPolicy,
     // Ready=False: one Datadog object could not be brought in line, the others are (status.problems names it)
     /** Datadog will not delete an object while something refers to it. */
     DeletionBlocked,

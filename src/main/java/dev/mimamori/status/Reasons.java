@@ -15,6 +15,7 @@ public final class Reasons {
     public static final String INVALID_QUERY = Reason.InvalidQuery.name();
     public static final String MONITOR_REJECTED = Reason.MonitorRejected.name();
     public static final String RESERVED_TAG = Reason.ReservedTag.name();
+    public static final String POLICY_VIOLATION = Reason.PolicyViolation.name();
     public static final String DELETION_BLOCKED = Reason.DeletionBlocked.name();
     public static final String OBJECT_FORBIDDEN = Reason.ObjectForbidden.name();
     public static final String RECONCILE_ERROR = Reason.ReconcileError.name();

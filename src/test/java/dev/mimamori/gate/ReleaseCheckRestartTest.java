@@ -10,6 +10,7 @@ import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.sim.SeriesScript;
 import dev.mimamori.status.KubeEvents;
+import dev.mimamori.tenancy.TenantPolicies;
 import dev.mimamori.testing.MovableClock;
 import dev.mimamori.testing.OperatorTestEnvironment;
 import dev.mimamori.testing.Rollouts;
@@ -66,7 +67,7 @@ class ReleaseCheckRestartTest {
         Workloads workloads = new Workloads(own);
         ReleaseCheckReconciler reconciler = new ReleaseCheckReconciler(datadogApi,
                 new RolloutActions(own, datadogApi, events, workloads), new GateProfiles(own), workloads, events,
-                new SimpleMeterRegistry(), MovableClock.INSTANCE, config);
+                new SimpleMeterRegistry(), MovableClock.INSTANCE, config, new TenantPolicies(own, config));
         Operator operator = new Operator(o -> o.withKubernetesClient(own).withCloseClientOnStop(true)
                 .withUseSSAToPatchPrimaryResource(false));
         operator.register(reconciler, c -> c.withLabelSelector(STANDALONE));

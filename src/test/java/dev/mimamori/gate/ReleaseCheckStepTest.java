@@ -11,6 +11,8 @@ import dev.mimamori.api.WorkloadRef;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.MetricSeries;
 import dev.mimamori.status.Conditions;
+import dev.mimamori.tenancy.PolicyCheck;
+import dev.mimamori.tenancy.TenantRules;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -41,6 +43,10 @@ class ReleaseCheckStepTest {
     List<ReplicaSet> replicaSets = List.of(replicaSet(1, "1.0.0", T0.minus(Duration.ofHours(3))),
             replicaSet(2, "1.1.0", T0.minusSeconds(10)));
     Long intendedRevision = null;
+    /** Namespace shop's rules: its own services, one env, and the quota left. */
+    TenantRules rules = new TenantRules("TenantPolicy \"shop\"", List.of("checkout", "shop-*"), List.of("prod"),
+            List.of("shop"), List.of("@slack-shop"), true, null, null, 1);
+    PolicyCheck.Violation quota = null;
 
     static ReleaseCheckSpec spec() {
         ReleaseCheckSpec spec = new ReleaseCheckSpec();
@@ -77,7 +83,11 @@ class ReleaseCheckStepTest {
 
     Observations observations() {
         return new Observations(spec, "shop", "checkout-check", 1L, T0, intendedRevision, deployment, replicaSets,
-                new Observations.GateMetricsLookup(List.of(latency()), null), null, null);
+                tenancy(), new Observations.GateMetricsLookup(List.of(latency()), null), null, null);
+    }
+
+    Observations.Tenancy tenancy() {
+        return new Observations.Tenancy(rules, quota);
     }
 
     /** One series per version, a point a minute from the baseline's start to T0+17m. */
@@ -133,7 +143,7 @@ class ReleaseCheckStepTest {
     @Test
     void theFirstLookResolvesTheReleaseAsksForTheMetricsOnceAndWarmsUp() {
         Observations withoutMetrics = new Observations(spec, "shop", "checkout-check", 1L, T0, null, deployment,
-                replicaSets, null, null, null);
+                replicaSets, tenancy(), null, null, null);
 
         ReleaseCheckStep.Step ask = ReleaseCheckStep.next(null, withoutMetrics, at(1));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, observations(), at(1));
@@ -456,7 +466,7 @@ class ReleaseCheckStepTest {
         spec.onFailure = OnFailure.Rollback;
 
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(done, new Observations(spec, "shop", "checkout-check", 2L,
-                T0, null, deployment, replicaSets, null, null, null), at(90));
+                T0, null, deployment, replicaSets, tenancy(), null, null, null), at(90));
 
         assertThat(Serialization.asJson(step.status())).isEqualTo(before);
         assertThat(step.action()).isNull();
@@ -472,7 +482,7 @@ class ReleaseCheckStepTest {
         GateMetric other = latency();
         other.name = "edited";
         Observations edited = new Observations(spec, "shop", "checkout-check", 2L, T0, null, deployment,
-                replicaSets, new Observations.GateMetricsLookup(List.of(other), null),
+                replicaSets, tenancy(), new Observations.GateMetricsLookup(List.of(other), null),
                 new Observations.DatadogReply(steady(1.0), null), null);
 
         ReleaseCheckStatus status = ReleaseCheckStep.next(previous, edited, at(20)).status();
@@ -499,5 +509,49 @@ class ReleaseCheckStepTest {
         }
         assertThat(status.verdict).isEqualTo("Inconclusive");
         assertThat(looks.get(looks.size() - 1)).isEqualTo(at(49));
+    }
+
+    @Test
+    void aCheckOfAServiceTheNamespaceMayNotClaimEndsInErrorBeforeAnyQuery() {
+        spec.service = "payments";
+
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, observations(), at(8));
+
+        assertThat(step.status().phase).isEqualTo("Error");
+        assertThat(ready(step.status())).isEqualTo("PolicyViolation");
+        assertThat(Conditions.find(step.status().conditions, Conditions.READY).getMessage())
+                .contains("service \"payments\"", "TenantPolicy \"shop\" services");
+        assertThat(step.action()).as("no Datadog query, no action on the Deployment").isNull();
+        assertThat(step.status().release).as("nothing resolved, so no Datadog event can name it").isNull();
+        assertThat(step.notices()).extracting(ReleaseCheckStep.Notice::reason).containsExactly("PolicyViolation");
+    }
+
+    @Test
+    void aGateMetricReachingAnotherServiceEndsInErrorBeforeAnyQuery() {
+        GateMetric wide = latency();
+        wide.query = "avg:trace.http.request{service:${service},env:${env},version:${version}}"
+                + " / avg:trace.http.request{service:payments,env:prod}";
+        spec.metrics = List.of(wide);
+        Observations obs = observations().withGateMetrics(new Observations.GateMetricsLookup(List.of(wide), null));
+
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, obs, at(8));
+
+        assertThat(ready(step.status())).isEqualTo("PolicyViolation");
+        assertThat(step.status().gateMetrics).as("nothing frozen").isNull();
+        assertThat(step.status().metrics).as("no values in status").isNullOrEmpty();
+        assertThat(step.action()).isNull();
+    }
+
+    @Test
+    void aCheckBeyondTheNamespaceQuotaEndsInErrorButOneStartedBeforeTheQuotaFilledGoesOn() {
+        ReleaseCheckStatus running = analyzing();
+        quota = new PolicyCheck.Violation("TenantPolicy \"shop\" maxReleaseChecks",
+                "namespace shop already holds 1 unfinished ReleaseChecks, the most allowed is 1");
+
+        ReleaseCheckStep.Step refused = ReleaseCheckStep.next(null, withSeries(steady(1.0)), at(8));
+        ReleaseCheckStep.Step goesOn = ReleaseCheckStep.next(running, withSeries(steady(1.0)), at(9));
+
+        assertThat(ready(refused.status())).isEqualTo("PolicyViolation");
+        assertThat(goesOn.status().phase).isEqualTo("Analyzing");
     }
 }

@@ -3,6 +3,7 @@ package dev.mimamori.testing;
 import dev.mimamori.config.MimamoriConfig;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Configuration for code under test outside Quarkus (plain unit tests, benchmarks): cluster c1, the given Datadog. */
@@ -35,6 +36,28 @@ public record TestConfig(String url, String apiKey, String appKey, Duration read
     @Override
     public Duration orphanGracePeriod() {
         return Duration.ofHours(1);
+    }
+
+    /** The shipped defaults of dev.mimamori.tenancy.TenantRules. */
+    @Override
+    public Tenancy tenancy() {
+        return new Tenancy() {
+            public Optional<List<String>> defaultServices() {
+                return Optional.empty();
+            }
+
+            public Optional<List<String>> defaultTeams() {
+                return Optional.empty();
+            }
+
+            public Optional<List<String>> defaultEnvs() {
+                return Optional.empty();
+            }
+
+            public Optional<List<String>> defaultNotify() {
+                return Optional.empty();
+            }
+        };
     }
 
     @Override

@@ -1,0 +1,198 @@
+package dev.mimamori.tenancy;
+
+import dev.mimamori.api.NamespaceSelector;
+import dev.mimamori.api.TenantPolicy;
+import dev.mimamori.api.TenantPolicySpec;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What one namespace may do, with its policy's placeholders filled: the policy that selects it, else the operator's
+ * default. Pure. Patterns match whole values; {@code *} matches any run of characters.
+ *
+ * @param source the rule's origin for messages: {@code TenantPolicy "<name>"} or {@code the default policy}
+ */
+public record TenantRules(String source, List<String> services, List<String> envs, List<String> teams,
+        List<String> handles, boolean customQueries, Integer maxServiceMonitorings, Integer maxMonitors,
+        Integer maxReleaseChecks) {
+
+    public static final List<String> DEFAULT_SERVICES = List.of("${namespace}", "${namespace}-*");
+    public static final List<String> DEFAULT_TEAMS = List.of("${namespace}", "${namespace}-*");
+    public static final List<String> DEFAULT_ENVS = List.of("*");
+    /** Chat channels only: paging (PagerDuty, Opsgenie), e-mail and webhooks need a policy that names them. */
+    public static final List<String> DEFAULT_NOTIFY = List.of("@slack-*", "@teams-*");
+    public static final String DEFAULT_SOURCE = "the default policy";
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+    private static final Pattern VALUE_PATTERN = Pattern.compile("^[a-z0-9_./*-]{1,100}$");
+    private static final Pattern HANDLE_PATTERN = Pattern.compile("^@[A-Za-z0-9_./@*-]{1,199}$");
+
+    /** The operator's defaults, where a deployment may widen them for a cluster with a single tenant. */
+    public record Defaults(List<String> services, List<String> teams, List<String> envs, List<String> handles) {
+        public static final Defaults SHIPPED = new Defaults(DEFAULT_SERVICES, DEFAULT_TEAMS, DEFAULT_ENVS,
+                DEFAULT_NOTIFY);
+    }
+
+    /** The rules of the policy selecting {@code namespace} (the first by name when several do), else the defaults. */
+    public static TenantRules forNamespace(String namespace, Map<String, String> labels, List<TenantPolicy> policies,
+            Defaults defaults) {
+        Map<String, String> nsLabels = labels == null ? Map.of() : labels;
+        Optional<TenantPolicy> chosen = policies.stream().filter(p -> p.getSpec() != null)
+                .filter(p -> selects(p.getSpec(), namespace, nsLabels))
+                .min(Comparator.comparing(p -> p.getMetadata().getName()));
+        if (chosen.isEmpty()) {
+            return new TenantRules(DEFAULT_SOURCE, fill(defaults.services(), namespace, nsLabels),
+                    fill(defaults.envs(), namespace, nsLabels), fill(defaults.teams(), namespace, nsLabels),
+                    fill(defaults.handles(), namespace, nsLabels), true, null, null, null);
+        }
+        TenantPolicy policy = chosen.get();
+        TenantPolicySpec spec = policy.getSpec();
+        String source = "TenantPolicy \"" + policy.getMetadata().getName() + "\"";
+        if (!problems(spec).isEmpty()) {
+            // A malformed policy must not fall back to something wider than its author meant: it allows nothing.
+            return new TenantRules(source + " (malformed, allows nothing)", List.of(), List.of(), List.of(),
+                    List.of(), false, 0, 0, 0);
+        }
+        return new TenantRules(source, fill(or(spec.services, defaults.services()), namespace, nsLabels),
+                fill(or(spec.envs, defaults.envs()), namespace, nsLabels),
+                fill(or(spec.teams, defaults.teams()), namespace, nsLabels),
+                fill(or(spec.notify, defaults.handles()), namespace, nsLabels),
+                spec.customQueries == null || spec.customQueries, spec.maxServiceMonitorings, spec.maxMonitors,
+                spec.maxReleaseChecks);
+    }
+
+    /** Why the policy cannot be applied as written; empty when it can. */
+    public static List<String> problems(TenantPolicySpec spec) {
+        List<String> problems = new ArrayList<>();
+        checkPatterns(problems, "services", spec.services, VALUE_PATTERN);
+        checkPatterns(problems, "envs", spec.envs, VALUE_PATTERN);
+        checkPatterns(problems, "teams", spec.teams, VALUE_PATTERN);
+        checkPatterns(problems, "notify", spec.notify, HANDLE_PATTERN);
+        if ((spec.namespaces == null || spec.namespaces.isEmpty()) && spec.namespaceSelector == null) {
+            problems.add("selects no namespace: set spec.namespaces or spec.namespaceSelector");
+        }
+        return problems;
+    }
+
+    public boolean allowsService(String service) {
+        return matchesAny(services, service);
+    }
+
+    public boolean allowsEnv(String env) {
+        return matchesAny(envs, env);
+    }
+
+    public boolean allowsTeam(String team) {
+        return matchesAny(teams, team);
+    }
+
+    public boolean allowsHandle(String handle) {
+        return matchesAny(handles, handle);
+    }
+
+    private static boolean selects(TenantPolicySpec spec, String namespace, Map<String, String> labels) {
+        if (spec.namespaces != null && spec.namespaces.contains(namespace)) {
+            return true;
+        }
+        return spec.namespaceSelector != null && matches(spec.namespaceSelector, labels);
+    }
+
+    /** Kubernetes label selector semantics: every matchLabels entry and every expression must hold. */
+    static boolean matches(NamespaceSelector selector, Map<String, String> labels) {
+        if (selector.matchLabels != null) {
+            for (Map.Entry<String, String> e : selector.matchLabels.entrySet()) {
+                if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
+                    return false;
+                }
+            }
+        }
+        if (selector.matchExpressions != null) {
+            for (NamespaceSelector.Requirement r : selector.matchExpressions) {
+                String value = labels.get(r.key);
+                List<String> values = r.values == null ? List.of() : r.values;
+                boolean holds = switch (r.operator) {
+                    case "In" -> value != null && values.contains(value);
+                    case "NotIn" -> value == null || !values.contains(value);
+                    case "Exists" -> value != null;
+                    case "DoesNotExist" -> value == null;
+                    default -> false;
+                };
+                if (!holds) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void checkPatterns(List<String> problems, String field, List<String> patterns, Pattern valid) {
+        if (patterns == null) {
+            return;
+        }
+        for (String pattern : patterns) {
+            Matcher m = PLACEHOLDER.matcher(pattern);
+            while (m.find()) {
+                String name = m.group(1);
+                if (!name.equals("namespace") && !name.startsWith("label.")) {
+                    problems.add("spec." + field + " pattern \"" + pattern + "\" uses ${" + name
+                            + "}; known: ${namespace}, ${label.KEY}");
+                }
+            }
+            if (!valid.matcher(PLACEHOLDER.matcher(pattern).replaceAll("x")).matches()) {
+                problems.add("spec." + field + " pattern \"" + pattern + "\" is not a valid "
+                        + (field.equals("notify") ? "handle pattern (starts with @)" : "tag value pattern"));
+            }
+        }
+    }
+
+    /** Placeholders filled; a pattern naming a label the namespace does not carry matches nothing and is dropped. */
+    private static List<String> fill(List<String> patterns, String namespace, Map<String, String> labels) {
+        List<String> filled = new ArrayList<>();
+        for (String pattern : patterns) {
+            Matcher m = PLACEHOLDER.matcher(pattern);
+            StringBuilder out = new StringBuilder();
+            boolean known = true;
+            while (m.find()) {
+                String name = m.group(1);
+                String value = name.equals("namespace") ? namespace
+                        : name.startsWith("label.") ? labels.get(name.substring("label.".length())) : null;
+                if (value == null) {
+                    known = false;
+                    break;
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(value));
+            }
+            if (known) {
+                m.appendTail(out);
+                filled.add(out.toString());
+            }
+        }
+        return List.copyOf(filled);
+    }
+
+    private static boolean matchesAny(List<String> patterns, String value) {
+        return value != null && patterns.stream().anyMatch(p -> glob(p).matcher(value).matches());
+    }
+
+    private static Pattern glob(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : pattern.split("\\*", -1)) {
+            if (!regex.isEmpty()) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    private static List<String> or(List<String> value, List<String> fallback) {
+        return value != null ? value : fallback;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.mimamori.tenancy;
+
+import dev.mimamori.api.NamespaceSelector;
+import dev.mimamori.api.TenantPolicy;
+import dev.mimamori.api.TenantPolicySpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TenantRulesTest {
+
+    static TenantPolicy policy(String name, TenantPolicySpec spec) {
+        TenantPolicy p = new TenantPolicy();
+        p.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        p.setSpec(spec);
+        return p;
+    }
+
+    @Test
+    void withoutAPolicyANamespaceClaimsOnlyServicesNamedAfterItAndNotifiesOnlyChatChannels() {
+        TenantRules rules = TenantRules.forNamespace("shop", Map.of(), List.of(), TenantRules.Defaults.SHIPPED);
+
+        assertThat(rules.source()).isEqualTo("the default policy");
+        assertThat(rules.allowsService("shop")).isTrue();
+        assertThat(rules.allowsService("shop-cart")).isTrue();
+        assertThat(rules.allowsService("payments")).isFalse();
+        assertThat(rules.allowsService("shopping")).as("a prefix is not enough").isFalse();
+        assertThat(rules.allowsTeam("payments")).isFalse();
+        assertThat(rules.allowsEnv("prod")).isTrue();
+        assertThat(rules.allowsHandle("@slack-shop-alerts")).isTrue();
+        assertThat(rules.allowsHandle("@teams-shop")).isTrue();
+        assertThat(rules.allowsHandle("@pagerduty-payments")).isFalse();
+        assertThat(rules.allowsHandle("@opsgenie-sre")).isFalse();
+        assertThat(rules.allowsHandle("@webhook-exfil")).isFalse();
+        assertThat(rules.allowsHandle("@someone@example.com")).isFalse();
+        assertThat(rules.customQueries()).isTrue();
+    }
+
+    @Test
+    void aPolicySelectsByNameOrLabelFillsPlaceholdersAndTheFirstByNameWinsAnOverlap() {
+        TenantPolicySpec byLabel = new TenantPolicySpec();
+        byLabel.namespaceSelector = new NamespaceSelector();
+        byLabel.namespaceSelector.matchLabels = Map.of("tenant", "payments");
+        NamespaceSelector.Requirement notFrozen = new NamespaceSelector.Requirement();
+        notFrozen.key = "frozen";
+        notFrozen.operator = "DoesNotExist";
+        byLabel.namespaceSelector.matchExpressions = List.of(notFrozen);
+        byLabel.services = List.of("${label.tenant}-*");
+        byLabel.notify = List.of("@pagerduty-${label.tenant}");
+        TenantPolicySpec byName = new TenantPolicySpec();
+        byName.namespaces = List.of("pay-prod");
+        byName.services = List.of("nothing");
+
+        TenantRules rules = TenantRules.forNamespace("pay-prod", Map.of("tenant", "payments"),
+                List.of(policy("b-by-name", byName), policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED);
+        TenantRules other = TenantRules.forNamespace("shop", Map.of("tenant", "shop"),
+                List.of(policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED);
+
+        assertThat(rules.source()).isEqualTo("TenantPolicy \"a-by-label\"");
+        assertThat(rules.allowsService("payments-api")).isTrue();
+        assertThat(rules.allowsHandle("@pagerduty-payments")).isTrue();
+        assertThat(rules.allowsHandle("@pagerduty-shop")).isFalse();
+        assertThat(rules.allowsTeam("pay-prod")).as("unset teams: the default").isTrue();
+        assertThat(other.source()).as("the selector does not match").isEqualTo("the default policy");
+        assertThat(TenantRules.forNamespace("pay-old", Map.of("tenant", "payments", "frozen", "yes"),
+                List.of(policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED).source())
+                .as("an expression does not hold").isEqualTo("the default policy");
+    }
+
+    @Test
+    void aMalformedPolicyAllowsNothingRatherThanFallingBackToTheDefault() {
+        TenantPolicySpec spec = new TenantPolicySpec();
+        spec.namespaces = List.of("shop");
+        spec.services = List.of("Shop Services");
+        spec.notify = List.of("pagerduty-shop", "@slack-${team}");
+
+        TenantRules rules = TenantRules.forNamespace("shop", Map.of(), List.of(policy("shop", spec)),
+                TenantRules.Defaults.SHIPPED);
+
+        assertThat(TenantRules.problems(spec)).hasSize(3);
+        assertThat(rules.allowsService("shop")).isFalse();
+        assertThat(rules.allowsHandle("@slack-shop")).isFalse();
+        assertThat(rules.customQueries()).isFalse();
+    }
+
+    @Test
+    void aPolicySelectingNoNamespaceIsReported() {
+        assertThat(TenantRules.problems(new TenantPolicySpec())).singleElement().asString()
+                .contains("selects no namespace");
+    }
+}
