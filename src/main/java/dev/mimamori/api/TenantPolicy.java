@@ -24,6 +24,7 @@ public class TenantPolicy extends CustomResource<TenantPolicySpec, TenantPolicyS
 
     @Override
     @JsonPropertyDescription("Which namespaces the policy applies to and what they may do.")
+    @io.fabric8.generator.annotation.Required
     public TenantPolicySpec getSpec() {
         return super.getSpec();
     }

@@ -11,26 +11,26 @@ import java.util.List;
 public class TenantPolicySpec {
     @Size(max = 500)
     @JsonPropertyDescription("Namespaces this policy applies to, by name. A namespace selected by several policies gets the one whose name sorts first.")
-    public List<String> namespaces;
+    public List<@Size(max = 63) String> namespaces;
 
     @JsonPropertyDescription("Namespaces this policy applies to, by label (in addition to spec.namespaces).")
     public NamespaceSelector namespaceSelector;
 
     @Size(max = 100)
     @JsonPropertyDescription("Services the namespace may claim (spec.service, the gate's service). Patterns: * matches any run of characters; ${namespace} is the namespace's name, ${label.KEY} the value of its label KEY. Unset: the operator's default (${namespace} and ${namespace}-*).")
-    public List<String> services;
+    public List<@Size(max = 200) String> services;
 
     @Size(max = 100)
     @JsonPropertyDescription("Envs the namespace may claim, as patterns. Unset: any env.")
-    public List<String> envs;
+    public List<@Size(max = 200) String> envs;
 
     @Size(max = 100)
     @JsonPropertyDescription("Teams (spec.team) the namespace may claim, as patterns. Unset: the operator's default (${namespace} and ${namespace}-*).")
-    public List<String> teams;
+    public List<@Size(max = 200) String> teams;
 
     @Size(max = 100)
     @JsonPropertyDescription("Notification handles the namespace may use in spec.notify and in messages it writes, as patterns, e.g. @slack-payments-*, @pagerduty-payments. Unset: the operator's default (@slack-* and @teams-*).")
-    public List<String> notify;
+    public List<@Size(max = 200) String> notify;
 
     @JsonPropertyDescription("Whether the namespace may write its own monitor, SLO and gate metric queries (always confined to its own service and env). Default true.")
     public Boolean customQueries;
