@@ -4,7 +4,7 @@ JAVA ?= java
 TEST_CP_FILE := target/test-classpath.txt
 APP := target/quarkus-app/quarkus-run.jar
 
-.PHONY: test build demo bench bench-economy reliability render judge crds clean
+.PHONY: test build demo bench bench-economy reliability render judge crds clean format
 
 ## Run every test (unit and integration; the operator against the mock API server and the Datadog simulator).
 test:
@@ -53,6 +53,10 @@ render:
 judge:
 	@test -f $(APP) || $(MVN) -q package -DskipTests
 	@$(JAVA) -jar $(APP) judge -f $(FILE)
+
+## Format the code as the build does (palantir-java-format through Spotless; every build runs it too).
+format:
+	$(MVN) -q spotless:apply
 
 ## Refresh crds/ from the Java types (a test fails while they differ).
 crds:

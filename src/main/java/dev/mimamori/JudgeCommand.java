@@ -14,7 +14,6 @@ import dev.mimamori.gate.GateMetrics;
 import dev.mimamori.gate.GateReplay;
 import dev.mimamori.gate.MetricComparison;
 import dev.mimamori.gate.ResolvedMetric;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,12 +35,11 @@ public final class JudgeCommand {
     static final String USAGE = "usage: judge -f cases.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> CASE_FIELDS = Set.of("id", "bucket", "analysis", "metrics");
-    private static final Set<String> METRIC_FIELDS = Set.of("name", "direction", "maxRegressionPercent",
-            "absoluteFloor", "baseline", "candidate");
+    private static final Set<String> METRIC_FIELDS =
+            Set.of("name", "direction", "maxRegressionPercent", "absoluteFloor", "baseline", "candidate");
     private static final Set<String> ANALYSIS_FIELDS = Set.of("warmup", "dataDelay", "confidence", "minSamples");
 
-    private JudgeCommand() {
-    }
+    private JudgeCommand() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
@@ -57,7 +55,8 @@ public final class JudgeCommand {
             } catch (NoSuchFileException e) {
                 throw new InvalidCase("cannot read " + file + ": no such file");
             } catch (IOException e) {
-                throw new InvalidCase("cannot read " + file + ": " + e.getClass().getSimpleName());
+                throw new InvalidCase(
+                        "cannot read " + file + ": " + e.getClass().getSimpleName());
             }
             return 0;
         } catch (InvalidCase e) {
@@ -156,8 +155,8 @@ public final class JudgeCommand {
             try {
                 m.direction = Direction.valueOf(direction);
             } catch (IllegalArgumentException e) {
-                throw new InvalidCase(at + ": field direction: LowerIsBetter or HigherIsBetter, not \"" + direction
-                        + "\"");
+                throw new InvalidCase(
+                        at + ": field direction: LowerIsBetter or HigherIsBetter, not \"" + direction + "\"");
             }
         }
         m.maxRegressionPercent = number(node, "maxRegressionPercent", at);
@@ -168,15 +167,15 @@ public final class JudgeCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidCase(at + ": " + e.getMessage());
         }
-        return new GateReplay.Recorded(new ResolvedMetric(m.name, "", criteria), series(node, "baseline", at),
-                series(node, "candidate", at));
+        return new GateReplay.Recorded(
+                new ResolvedMetric(m.name, "", criteria), series(node, "baseline", at), series(node, "candidate", at));
     }
 
     private static double[] series(JsonNode node, String field, String at) {
         JsonNode values = node.get(field);
         if (values == null || !values.isArray()) {
-            throw new InvalidCase(at + ": field " + field + ": an array of numbers (null for a missing bucket) is"
-                    + " required");
+            throw new InvalidCase(
+                    at + ": field " + field + ": an array of numbers (null for a missing bucket) is" + " required");
         }
         double[] series = new double[values.size()];
         for (int i = 0; i < series.length; i++) {
@@ -198,8 +197,13 @@ public final class JudgeCommand {
         line.put("verdict", decision.verdict().name());
         line.put("decidedBy", decision.early() ? "EarlyFail" : "Windows");
         line.put("decidedAtBucket", decision.candidateBuckets());
-        line.put("decidedAtMinute", settings.warmup().plus(settings.interval().multipliedBy(
-                decision.candidateBuckets())).plus(settings.dataDelay()).toSeconds() / 60.0);
+        line.put(
+                "decidedAtMinute",
+                settings.warmup()
+                                .plus(settings.interval().multipliedBy(decision.candidateBuckets()))
+                                .plus(settings.dataDelay())
+                                .toSeconds()
+                        / 60.0);
         ArrayNode results = line.putArray("metrics");
         for (MetricComparison.MetricResult r : decision.results()) {
             ObjectNode m = results.addObject();
@@ -231,8 +235,8 @@ public final class JudgeCommand {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw new InvalidCase(at + ": unknown field " + name + " (known: " + String.join(", ",
-                        known.stream().sorted().toList()) + ")");
+                throw new InvalidCase(at + ": unknown field " + name + " (known: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }

@@ -11,8 +11,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class Main {
 
-    Main() {
-    }
+    Main() {}
 
     public static void main(String... args) {
         if (args.length > 0 && "render".equals(args[0])) {

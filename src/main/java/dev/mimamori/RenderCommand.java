@@ -8,10 +8,9 @@ import dev.mimamori.datadog.MonitorRequests;
 import dev.mimamori.render.BuiltInProfile;
 import dev.mimamori.render.DesiredSlo;
 import dev.mimamori.render.MonitorRenderer;
-import dev.mimamori.sync.Ownership;
 import dev.mimamori.render.Rendering;
+import dev.mimamori.sync.Ownership;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -28,8 +27,7 @@ import java.util.Map;
 public final class RenderCommand {
     static final String USAGE = "usage: render -f servicemonitoring.yaml [--profile profile.yaml] [--cluster NAME]";
 
-    private RenderCommand() {
-    }
+    private RenderCommand() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
@@ -66,19 +64,30 @@ public final class RenderCommand {
             throw new InvalidInput(file + ": ServiceMonitoring has no spec");
         }
         MonitoringProfileSpec profile = profileFor(sm, profileFile);
-        String namespace = sm.getMetadata().getNamespace() == null ? "default" : sm.getMetadata().getNamespace();
-        Rendering rendering = MonitorRenderer.render(profile, sm.getSpec(), Ownership.ownerKey(namespace, sm.getMetadata().getName()),
+        String namespace = sm.getMetadata().getNamespace() == null
+                ? "default"
+                : sm.getMetadata().getNamespace();
+        Rendering rendering = MonitorRenderer.render(
+                profile,
+                sm.getSpec(),
+                Ownership.ownerKey(namespace, sm.getMetadata().getName()),
                 cluster);
         if (!rendering.ok()) {
-            throw new InvalidInput(file + ": " + rendering.problem().reason() + ": " + rendering.problem().message());
+            throw new InvalidInput(file + ": " + rendering.problem().reason() + ": "
+                    + rendering.problem().message());
         }
         List<MonitorDefinition> monitors = new ArrayList<>();
         rendering.monitors().forEach(m -> monitors.add(m.definition()));
         // Burn-rate monitors name their SLO by id, which only Datadog can give; shown as a marked stand-in.
-        rendering.slos().forEach(s -> s.alertMonitors("<id of SLO " + s.templateName() + ">")
-                .forEach(m -> monitors.add(m.definition())));
-        return MonitorRequests.asJson(monitors, rendering.slos().stream().map(DesiredSlo::definition).toList(),
-                rendering.dashboard(), rendering.gate());
+        rendering
+                .slos()
+                .forEach(s -> s.alertMonitors("<id of SLO " + s.templateName() + ">")
+                        .forEach(m -> monitors.add(m.definition())));
+        return MonitorRequests.asJson(
+                monitors,
+                rendering.slos().stream().map(DesiredSlo::definition).toList(),
+                rendering.dashboard(),
+                rendering.gate());
     }
 
     private static MonitoringProfileSpec profileFor(ServiceMonitoring sm, String profileFile) {
@@ -92,8 +101,8 @@ public final class RenderCommand {
             return profile.getSpec() == null ? new MonitoringProfileSpec() : profile.getSpec();
         }
         if (!BuiltInProfile.NAME.equals(wanted)) {
-            throw new InvalidInput("the ServiceMonitoring uses profile \"" + wanted
-                    + "\"; pass its file with --profile");
+            throw new InvalidInput(
+                    "the ServiceMonitoring uses profile \"" + wanted + "\"; pass its file with --profile");
         }
         return BuiltInProfile.spec();
     }
@@ -112,8 +121,8 @@ public final class RenderCommand {
             throw new InvalidInput(file + " is not valid YAML: " + firstLine(e.getMessage()));
         }
         if (raw == null || !kind.equals(raw.get("kind"))) {
-            throw new InvalidInput(file + " is not a " + kind + " (kind: " + (raw == null ? null : raw.get("kind"))
-                    + ")");
+            throw new InvalidInput(
+                    file + " is not a " + kind + " (kind: " + (raw == null ? null : raw.get("kind")) + ")");
         }
         try {
             T parsed = Serialization.unmarshal(text, type);

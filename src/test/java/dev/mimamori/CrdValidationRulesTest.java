@@ -1,5 +1,7 @@
 package dev.mimamori;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
@@ -11,8 +13,6 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The x-kubernetes-validations rules of crds/, compiled with CEL (as the API server does when the CRD is applied) and
@@ -32,8 +31,7 @@ class CrdValidationRulesTest {
     /** The API server refuses a CRD whose rule's estimated cost exceeds this (StaticEstimatedCostLimit). */
     static final long API_SERVER_RULE_COST_LIMIT = 10_000_000L;
 
-    record Rule(String crd, String path, JsonNode schema, String expression, String message, long enclosingItems) {
-    }
+    record Rule(String crd, String path, JsonNode schema, String expression, String message, long enclosingItems) {}
 
     static final List<Rule> RULES = collectRules();
 
@@ -46,16 +44,20 @@ class CrdValidationRulesTest {
     void everyRuleCompilesToABooleanAgainstItsSchema() {
         for (Rule rule : RULES) {
             CelValidationResult result = cel(rule).compile(rule.expression());
-            assertThat(result.hasError()).as("%s %s: %s\n%s", rule.crd(), rule.path(), rule.expression(),
-                    result.getErrorString()).isFalse();
+            assertThat(result.hasError())
+                    .as("%s %s: %s\n%s", rule.crd(), rule.path(), rule.expression(), result.getErrorString())
+                    .isFalse();
         }
     }
 
     @Test
     void everyRuleStaysWithinTheApiServersCostLimit() {
         for (Rule rule : RULES) {
-            long cost = rule.enclosingItems() * size(rule.schema()) * (rule.expression().contains("oldSelf") ? 2 : 1);
-            assertThat(cost).as("worst-case cost of %s %s", rule.crd(), rule.path())
+            long cost = rule.enclosingItems()
+                    * size(rule.schema())
+                    * (rule.expression().contains("oldSelf") ? 2 : 1);
+            assertThat(cost)
+                    .as("worst-case cost of %s %s", rule.crd(), rule.path())
                     .isLessThan(API_SERVER_RULE_COST_LIMIT);
         }
     }
@@ -64,41 +66,68 @@ class CrdValidationRulesTest {
     void everyStringListAndMapInEverySpecIsBounded() throws IOException {
         for (Map.Entry<String, JsonNode> crd : crds().entrySet()) {
             List<String> unbounded = new ArrayList<>();
-            collectUnbounded(crd.getValue().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec"), "spec",
-                    unbounded);
-            assertThat(unbounded).as("fields without maxLength, maxItems or maxProperties in %s", crd.getKey())
+            collectUnbounded(
+                    crd.getValue().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec"), "spec", unbounded);
+            assertThat(unbounded)
+                    .as("fields without maxLength, maxItems or maxProperties in %s", crd.getKey())
                     .isEmpty();
-            assertThat(crd.getValue().at("/spec/versions/0/schema/openAPIV3Schema/required").toString())
-                    .as("%s requires spec", crd.getKey()).contains("\"spec\"");
+            assertThat(crd.getValue()
+                            .at("/spec/versions/0/schema/openAPIV3Schema/required")
+                            .toString())
+                    .as("%s requires spec", crd.getKey())
+                    .contains("\"spec\"");
         }
     }
 
     @Test
     void reservedTagKeysAreRefusedInAServiceMonitoringsTagsAndItsMonitorTemplates() {
-        Map<String, Object> good = Map.of("service", "checkout", "env", "prod", "tags", List.of("team:shop"),
-                "monitors", List.of(Map.of("name", "latency", "tags", List.of("tier:1"))));
+        Map<String, Object> good = Map.of(
+                "service",
+                "checkout",
+                "env",
+                "prod",
+                "tags",
+                List.of("team:shop"),
+                "monitors",
+                List.of(Map.of("name", "latency", "tags", List.of("tier:1"))));
         assertThat(violations("servicemonitorings", good, null)).isEmpty();
 
-        for (String reserved : List.of("mimamori-owner:x", "mimamori-cluster:other", "managed-by:mimamori",
-                "managed-by")) {
+        for (String reserved :
+                List.of("mimamori-owner:x", "mimamori-cluster:other", "managed-by:mimamori", "managed-by")) {
             Map<String, Object> onService = Map.of("service", "checkout", "env", "prod", "tags", List.of(reserved));
-            assertThat(violations("servicemonitorings", onService, null)).as(reserved)
+            assertThat(violations("servicemonitorings", onService, null))
+                    .as(reserved)
                     .containsExactly("spec.tags: tag keys managed-by and mimamori-* are reserved for the operator's"
                             + " ownership tags");
-            Map<String, Object> onMonitor = Map.of("service", "checkout", "env", "prod",
-                    "monitors", List.of(Map.of("name", "latency", "tags", List.of("tier:1", reserved))));
-            assertThat(violations("servicemonitorings", onMonitor, null)).as(reserved)
+            Map<String, Object> onMonitor = Map.of(
+                    "service",
+                    "checkout",
+                    "env",
+                    "prod",
+                    "monitors",
+                    List.of(Map.of("name", "latency", "tags", List.of("tier:1", reserved))));
+            assertThat(violations("servicemonitorings", onMonitor, null))
+                    .as(reserved)
                     .containsExactly("spec.monitors[].tags: tag keys managed-by and mimamori-* are reserved for the"
                             + " operator's ownership tags");
         }
-        assertThat(violations("servicemonitorings", Map.of("service", "checkout", "env", "prod",
-                "tags", List.of("managed-by-team:x", "owner:mimamori-x")), null)).isEmpty();
+        assertThat(violations(
+                        "servicemonitorings",
+                        Map.of(
+                                "service",
+                                "checkout",
+                                "env",
+                                "prod",
+                                "tags",
+                                List.of("managed-by-team:x", "owner:mimamori-x")),
+                        null))
+                .isEmpty();
     }
 
     @Test
     void reservedTagKeysAreRefusedInAProfilesMonitorTemplates() {
-        Map<String, Object> bad = Map.of("monitors", List.of(Map.of("name", "latency",
-                "tags", List.of("mimamori-owner:shop/checkout"))));
+        Map<String, Object> bad =
+                Map.of("monitors", List.of(Map.of("name", "latency", "tags", List.of("mimamori-owner:shop/checkout"))));
         assertThat(violations("monitoringprofiles", bad, null)).hasSize(1);
         Map<String, Object> good = Map.of("monitors", List.of(Map.of("name", "latency", "tags", List.of("tier:1"))));
         assertThat(violations("monitoringprofiles", good, null)).isEmpty();
@@ -109,8 +138,11 @@ class CrdValidationRulesTest {
         Map<String, Object> checkout = Map.of("workload", Map.of("kind", "Deployment", "name", "checkout"));
         Map<String, Object> payments = Map.of("workload", Map.of("kind", "Deployment", "name", "payments"));
         assertThat(violations("releasechecks", checkout, null)).isEmpty();
-        assertThat(violations("releasechecks", Map.of("workload", Map.of("kind", "Deployment", "name", "checkout"),
-                "onFailure", "Rollback"), checkout)).isEmpty();
+        assertThat(violations(
+                        "releasechecks",
+                        Map.of("workload", Map.of("kind", "Deployment", "name", "checkout"), "onFailure", "Rollback"),
+                        checkout))
+                .isEmpty();
         assertThat(violations("releasechecks", payments, checkout))
                 .containsExactly("spec: spec.workload cannot change; create a new ReleaseCheck");
     }
@@ -180,8 +212,12 @@ class CrdValidationRulesTest {
 
     static Cel cel(Rule rule) {
         CelType self = celType(rule.schema());
-        return CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                .addVar("self", self).addVar("oldSelf", self).setResultType(SimpleType.BOOL).build();
+        return CelFactory.standardCelBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addVar("self", self)
+                .addVar("oldSelf", self)
+                .setResultType(SimpleType.BOOL)
+                .build();
     }
 
     /** The CEL type the API server gives a value of this schema (objects as maps of their fields). */
@@ -192,8 +228,12 @@ class CrdValidationRulesTest {
             case "number" -> SimpleType.DOUBLE;
             case "boolean" -> SimpleType.BOOL;
             case "array" -> ListType.create(celType(schema.path("items")));
-            case "object" -> MapType.create(SimpleType.STRING, schema.has("additionalProperties")
-                    ? celType(schema.path("additionalProperties")) : SimpleType.DYN);
+            case "object" ->
+                MapType.create(
+                        SimpleType.STRING,
+                        schema.has("additionalProperties")
+                                ? celType(schema.path("additionalProperties"))
+                                : SimpleType.DYN);
             default -> SimpleType.DYN;
         };
     }
@@ -234,7 +274,8 @@ class CrdValidationRulesTest {
             }
             collectUnbounded(schema.path("additionalProperties"), path + "{}", unbounded);
         }
-        schema.path("properties").fields()
+        schema.path("properties")
+                .fields()
                 .forEachRemaining(f -> collectUnbounded(f.getValue(), path + "." + f.getKey(), unbounded));
     }
 
@@ -242,8 +283,12 @@ class CrdValidationRulesTest {
         try {
             List<Rule> rules = new ArrayList<>();
             for (Map.Entry<String, JsonNode> crd : crds().entrySet()) {
-                collectRules(crd.getKey(), crd.getValue().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec"),
-                        "spec", 1, rules);
+                collectRules(
+                        crd.getKey(),
+                        crd.getValue().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec"),
+                        "spec",
+                        1,
+                        rules);
             }
             return rules;
         } catch (IOException e) {
@@ -253,23 +298,33 @@ class CrdValidationRulesTest {
 
     static void collectRules(String crd, JsonNode schema, String path, long enclosingItems, List<Rule> rules) {
         for (JsonNode rule : iterable(schema.path("x-kubernetes-validations").elements())) {
-            rules.add(new Rule(crd, path, schema, rule.path("rule").asText(), rule.path("message").asText(),
+            rules.add(new Rule(
+                    crd,
+                    path,
+                    schema,
+                    rule.path("rule").asText(),
+                    rule.path("message").asText(),
                     enclosingItems));
         }
         if (schema.has("items")) {
-            collectRules(crd, schema.path("items"), path + "[]",
-                    enclosingItems * schema.path("maxItems").asLong(1_000_000), rules);
+            collectRules(
+                    crd,
+                    schema.path("items"),
+                    path + "[]",
+                    enclosingItems * schema.path("maxItems").asLong(1_000_000),
+                    rules);
         }
-        schema.path("properties").fields().forEachRemaining(
-                f -> collectRules(crd, f.getValue(), path + "." + f.getKey(), enclosingItems, rules));
+        schema.path("properties")
+                .fields()
+                .forEachRemaining(f -> collectRules(crd, f.getValue(), path + "." + f.getKey(), enclosingItems, rules));
     }
 
     static Map<String, JsonNode> crds() throws IOException {
         Map<String, JsonNode> crds = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(Path.of("crds"))) {
             for (Path file : files.sorted().toList()) {
-                crds.put(file.getFileName().toString(),
-                        Serialization.unmarshal(Files.readString(file), JsonNode.class));
+                crds.put(
+                        file.getFileName().toString(), Serialization.unmarshal(Files.readString(file), JsonNode.class));
             }
         }
         return crds;

@@ -1,20 +1,19 @@
 package dev.mimamori;
 
-import dev.mimamori.testing.OperatorTestEnvironment;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mimamori.testing.OperatorTestEnvironment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * crds/ is what users install; the build generates the CRDs from the Java types (during the Quarkus augmentation
@@ -29,15 +28,22 @@ class CrdsUpToDateTest {
         Path generated = Path.of("target/kubernetes");
         List<Path> files;
         try (Stream<Path> list = Files.list(generated)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(".mimamori.dev-v1.yml")).sorted().toList();
+            files = list.filter(p -> p.getFileName().toString().endsWith(".mimamori.dev-v1.yml"))
+                    .sorted()
+                    .toList();
         }
-        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly(
-                "monitoringprofiles.mimamori.dev-v1.yml", "releasechecks.mimamori.dev-v1.yml",
-                "servicemonitorings.mimamori.dev-v1.yml", "tenantpolicies.mimamori.dev-v1.yml");
+        assertThat(files)
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly(
+                        "monitoringprofiles.mimamori.dev-v1.yml", "releasechecks.mimamori.dev-v1.yml",
+                        "servicemonitorings.mimamori.dev-v1.yml", "tenantpolicies.mimamori.dev-v1.yml");
         for (Path file : files) {
             Path committed = Path.of("crds").resolve(file.getFileName());
-            assertThat(committed).as("crds/%s exists (run `make crds`)", file.getFileName()).exists();
-            assertThat(Files.readString(committed)).as("crds/%s is stale: run `make crds`", file.getFileName())
+            assertThat(committed)
+                    .as("crds/%s exists (run `make crds`)", file.getFileName())
+                    .exists();
+            assertThat(Files.readString(committed))
+                    .as("crds/%s is stale: run `make crds`", file.getFileName())
                     .isEqualTo(Files.readString(file));
         }
     }
@@ -50,7 +56,9 @@ class CrdsUpToDateTest {
                 JsonNode crd = Serialization.unmarshal(Files.readString(file), JsonNode.class);
                 List<String> undescribed = new ArrayList<>();
                 collectUndescribed(crd.at("/spec/versions/0/schema/openAPIV3Schema"), "", undescribed);
-                assertThat(undescribed).as("fields without a description in %s", file).isEmpty();
+                assertThat(undescribed)
+                        .as("fields without a description in %s", file)
+                        .isEmpty();
             }
         }
     }
@@ -71,8 +79,9 @@ class CrdsUpToDateTest {
         try (Stream<Path> list = Files.list(Path.of("crds"))) {
             for (Path file : list.toList()) {
                 String crd = Files.readString(file);
-                assertThat(crd).as(file.toString()).contains("status: {}", "additionalPrinterColumns:",
-                        "shortNames:", "- \"mimamori\"");
+                assertThat(crd)
+                        .as(file.toString())
+                        .contains("status: {}", "additionalPrinterColumns:", "shortNames:", "- \"mimamori\"");
             }
         }
     }

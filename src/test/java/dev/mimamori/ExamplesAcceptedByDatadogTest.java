@@ -1,5 +1,7 @@
 package dev.mimamori;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
@@ -14,16 +16,13 @@ import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.TestConfig;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every example, rendered as the operator renders it, is accepted by the simulator's Datadog rules. */
 class ExamplesAcceptedByDatadogTest {
@@ -33,7 +32,8 @@ class ExamplesAcceptedByDatadogTest {
     @BeforeAll
     static void start() {
         sim = new DatadogSimulator().start();
-        datadog = new DatadogClient(new TestConfig(sim.url(), "test-api-key", "test-app-key", Duration.ofSeconds(5)),
+        datadog = new DatadogClient(
+                new TestConfig(sim.url(), "test-api-key", "test-app-key", Duration.ofSeconds(5)),
                 new SimpleMeterRegistry());
     }
 
@@ -68,8 +68,11 @@ class ExamplesAcceptedByDatadogTest {
     void theBuiltInProfileExamples() throws Exception {
         for (String file : new String[] {"examples/servicemonitoring.yaml", "examples/servicemonitoring-full.yaml"}) {
             ServiceMonitoring sm = read(file, ServiceMonitoring.class);
-            createAll(MonitorRenderer.render(BuiltInProfile.spec(), sm.getSpec(), "examples/" + sm.getMetadata()
-                    .getName(), "Eu-1"));
+            createAll(MonitorRenderer.render(
+                    BuiltInProfile.spec(),
+                    sm.getSpec(),
+                    "examples/" + sm.getMetadata().getName(),
+                    "Eu-1"));
         }
         assertThat(sim.monitors()).isNotEmpty();
         assertThat(sim.slos()).isNotEmpty();
@@ -78,7 +81,8 @@ class ExamplesAcceptedByDatadogTest {
 
     @Test
     void theExampleProfile() throws Exception {
-        MonitoringProfileSpec profile = read("examples/monitoringprofile.yaml", MonitoringProfile.class).getSpec();
+        MonitoringProfileSpec profile =
+                read("examples/monitoringprofile.yaml", MonitoringProfile.class).getSpec();
         ServiceMonitoring sm = read("examples/servicemonitoring.yaml", ServiceMonitoring.class);
         createAll(MonitorRenderer.render(profile, sm.getSpec(), "examples/checkout", "eu-1"));
         assertThat(sim.monitors()).isNotEmpty();

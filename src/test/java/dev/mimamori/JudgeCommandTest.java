@@ -1,10 +1,9 @@
 package dev.mimamori;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The judge command as a person replaying past releases uses it: a verdict line per case, one clear line for bad input. */
 class JudgeCommandTest {
@@ -22,13 +21,14 @@ class JudgeCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, List<JsonNode> verdicts, String err) {
-    }
+    record Run(int code, List<JsonNode> verdicts, String err) {}
 
     static Run judge(String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = JudgeCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = JudgeCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         List<JsonNode> verdicts = new ArrayList<>();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
@@ -45,9 +45,13 @@ class JudgeCommandTest {
 
         assertThat(run.err()).isEmpty();
         assertThat(run.code()).isZero();
-        assertThat(run.verdicts()).extracting(v -> v.path("id").asText() + " " + v.path("verdict").asText())
-                .containsExactly("checkout-1.4.2-unchanged Passed", "checkout-1.4.3-slow Failed",
-                        "search-2.0.0-gaps Inconclusive", "ingest-3.1.0-throughput Failed");
+        assertThat(run.verdicts())
+                .extracting(v -> v.path("id").asText() + " " + v.path("verdict").asText())
+                .containsExactly(
+                        "checkout-1.4.2-unchanged Passed",
+                        "checkout-1.4.3-slow Failed",
+                        "search-2.0.0-gaps Inconclusive",
+                        "ingest-3.1.0-throughput Failed");
         JsonNode slow = run.verdicts().get(1);
         assertThat(slow.path("decidedBy").asText()).isEqualTo("EarlyFail");
         assertThat(slow.path("decidedAtBucket").asInt()).isLessThan(15);
@@ -56,8 +60,19 @@ class JudgeCommandTest {
         JsonNode unchanged = run.verdicts().get(0);
         assertThat(unchanged.path("decidedAtBucket").asInt()).isEqualTo(15);
         assertThat(unchanged.path("decidedAtMinute").asDouble()).isEqualTo(19.0);
-        assertThat(run.verdicts().get(2).path("metrics").get(0).path("candidateCount").asInt()).isEqualTo(7);
-        assertThat(run.verdicts().get(3).path("metrics").get(0).path("regressionPercent").asText())
+        assertThat(run.verdicts()
+                        .get(2)
+                        .path("metrics")
+                        .get(0)
+                        .path("candidateCount")
+                        .asInt())
+                .isEqualTo(7);
+        assertThat(run.verdicts()
+                        .get(3)
+                        .path("metrics")
+                        .get(0)
+                        .path("regressionPercent")
+                        .asText())
                 .isEqualTo("Infinity");
     }
 
@@ -73,31 +88,33 @@ class JudgeCommandTest {
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.verdicts()).hasSize(1);
-        assertThat(run.err()).isEqualTo("judge: case tuesday: metrics[0]: field baseline[1]: a number or null, not"
-                + " \"x\"\n");
+        assertThat(run.err())
+                .isEqualTo("judge: case tuesday: metrics[0]: field baseline[1]: a number or null, not" + " \"x\"\n");
     }
 
     @Test
     void everyKindOfBadInputGetsItsOwnMessage() throws Exception {
-        assertThat(judgeLine("{\"metrics\":[]}")).isEqualTo("judge: " + dir.resolve("c.jsonl")
-                + " line 1: field id: a non-empty string is required\n");
+        assertThat(judgeLine("{\"metrics\":[]}"))
+                .isEqualTo("judge: " + dir.resolve("c.jsonl") + " line 1: field id: a non-empty string is required\n");
         assertThat(judgeLine("{\"id\":\"a\"}")).endsWith("case a: field metrics: a non-empty array is required\n");
         assertThat(judgeLine("{\"id\":\"a\",\"metrics\":[{\"name\":\"p\",\"baseline\":[1]}]}"))
                 .endsWith("case a: metrics[0]: field candidate: an array of numbers (null for a missing bucket) is"
                         + " required\n");
         assertThat(judgeLine("{\"id\":\"a\",\"metrics\":[{\"name\":\"p\",\"direction\":\"Up\",\"baseline\":[1],"
-                + "\"candidate\":[1]}]}")).endsWith("case a: metrics[0]: field direction: LowerIsBetter or"
-                + " HigherIsBetter, not \"Up\"\n");
+                        + "\"candidate\":[1]}]}"))
+                .endsWith("case a: metrics[0]: field direction: LowerIsBetter or" + " HigherIsBetter, not \"Up\"\n");
         assertThat(judgeLine("{\"id\":\"a\",\"analysis\":{\"confidence\":1.5},\"metrics\":[{\"name\":\"p\","
-                + "\"baseline\":[1],\"candidate\":[1]}]}"))
+                        + "\"baseline\":[1],\"candidate\":[1]}]}"))
                 .endsWith("case a: field analysis.confidence: between 0 and 1, not 1.5\n");
         assertThat(judgeLine("{\"id\":\"a\",\"duration\":\"15m\",\"metrics\":[]}"))
                 .startsWith("judge: case a: unknown field duration");
         assertThat(judgeLine("{\"id\":\"a\",\"bucket\":\"5s\",\"metrics\":[{\"name\":\"p\",\"baseline\":[1],"
-                + "\"candidate\":[1]}]}")).endsWith("case a: field bucket: at least 10s, not 5s\n");
+                        + "\"candidate\":[1]}]}"))
+                .endsWith("case a: field bucket: at least 10s, not 5s\n");
         assertThat(judgeLine("not json")).contains("line 1: not a JSON object");
         assertThat(judge("judge").err()).isEqualTo("judge: " + JudgeCommand.USAGE + "\n");
-        assertThat(judge("judge", "-f", dir.resolve("missing.jsonl").toString()).err()).endsWith("no such file\n");
+        assertThat(judge("judge", "-f", dir.resolve("missing.jsonl").toString()).err())
+                .endsWith("no such file\n");
     }
 
     private String judgeLine(String line) throws Exception {

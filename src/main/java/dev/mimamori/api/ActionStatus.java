@@ -13,15 +13,19 @@ public class ActionStatus {
 
     @JsonPropertyDescription("Flag, Pause or Rollback (a passed check is flagged: annotated and announced).")
     public String type;
-    @JsonPropertyDescription("passed, failed or inconclusive: the verdict after onInconclusive, fixed with the verdict; the Deployment's mimamori.dev/release-check annotation gets this value.")
+
+    @JsonPropertyDescription(
+            "passed, failed or inconclusive: the verdict after onInconclusive, fixed with the verdict; the Deployment's mimamori.dev/release-check annotation gets this value.")
     public String outcome;
-    @JsonPropertyDescription("Pending, Done, Failed, or Skipped when a newer rollout had replaced the judged revision before the action.")
+
+    @JsonPropertyDescription(
+            "Pending, Done, Failed, or Skipped when a newer rollout had replaced the judged revision before the action.")
     public String result;
+
     @JsonPropertyDescription("What was done, e.g. \"rolled back to revision 6\".")
     public String message;
 
-    public ActionStatus() {
-    }
+    public ActionStatus() {}
 
     public ActionStatus(String type, String result, String message) {
         this.type = type;

@@ -1,11 +1,11 @@
 package dev.mimamori.api;
 
-import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** When and how much to measure. Empty fields take the defaults documented in docs/gate.md. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,12 +30,14 @@ public class AnalysisSpec {
 
     @Size(max = 24)
     @Pattern(DURATION_PATTERN)
-    @JsonPropertyDescription("How late Datadog's data arrives: buckets younger than this are not used yet (default 2m).")
+    @JsonPropertyDescription(
+            "How late Datadog's data arrives: buckets younger than this are not used yet (default 2m).")
     public String dataDelay;
 
     @Size(max = 24)
     @Pattern(DURATION_PATTERN)
-    @JsonPropertyDescription("How long after the verdict is due a check that cannot get data from Datadog keeps trying (an outage, a key without the metrics scope); then it ends Inconclusive with reason DeadlineExceeded and onInconclusive decides (default 30m, at most 24h).")
+    @JsonPropertyDescription(
+            "How long after the verdict is due a check that cannot get data from Datadog keeps trying (an outage, a key without the metrics scope); then it ends Inconclusive with reason DeadlineExceeded and onInconclusive decides (default 30m, at most 24h).")
     public String deadline;
 
     @Min(0.5)
@@ -44,6 +46,7 @@ public class AnalysisSpec {
     public Double confidence;
 
     @Min(3)
-    @JsonPropertyDescription("Fewest samples on each side for a verdict; with fewer the check is Inconclusive (default 8).")
+    @JsonPropertyDescription(
+            "Fewest samples on each side for a verdict; with fewer the check is Inconclusive (default 8).")
     public Integer minSamples;
 }

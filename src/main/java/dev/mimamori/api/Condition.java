@@ -2,7 +2,6 @@ package dev.mimamori.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import java.util.Objects;
 
 /** A status condition in Kubernetes API conventions, described field by field for `kubectl explain`. */
@@ -10,21 +9,31 @@ import java.util.Objects;
 public class Condition {
     @JsonPropertyDescription("Condition type; Ready is the one every tool reads.")
     private String type;
+
     @JsonPropertyDescription("True, False or Unknown.")
     private String status;
-    @JsonPropertyDescription("Why, as a stable CamelCase word documented in the README (e.g. MonitorsInSync, ProfileNotFound).")
+
+    @JsonPropertyDescription(
+            "Why, as a stable CamelCase word documented in the README (e.g. MonitorsInSync, ProfileNotFound).")
     private String reason;
+
     @JsonPropertyDescription("What happened, in a sentence for people.")
     private String message;
+
     @JsonPropertyDescription("The metadata.generation the condition was computed from.")
     private Long observedGeneration;
+
     @JsonPropertyDescription("When the status last changed (not when it was last checked).")
     private String lastTransitionTime;
 
-    public Condition() {
-    }
+    public Condition() {}
 
-    public Condition(String type, String status, String reason, String message, Long observedGeneration,
+    public Condition(
+            String type,
+            String status,
+            String reason,
+            String message,
+            Long observedGeneration,
             String lastTransitionTime) {
         this.type = type;
         this.status = status;
@@ -84,8 +93,11 @@ public class Condition {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Condition c && Objects.equals(type, c.type) && Objects.equals(status, c.status)
-                && Objects.equals(reason, c.reason) && Objects.equals(message, c.message)
+        return o instanceof Condition c
+                && Objects.equals(type, c.type)
+                && Objects.equals(status, c.status)
+                && Objects.equals(reason, c.reason)
+                && Objects.equals(message, c.message)
                 && Objects.equals(observedGeneration, c.observedGeneration)
                 && Objects.equals(lastTransitionTime, c.lastTransitionTime);
     }

@@ -3,7 +3,6 @@ package dev.mimamori.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
-
 import java.util.List;
 
 /**
@@ -21,15 +20,18 @@ public class DashboardSpec {
     public String title;
 
     @Size(max = 2000)
-    @JsonPropertyDescription("Text shown under the title in Datadog. The operator adds a line saying it manages the dashboard.")
+    @JsonPropertyDescription(
+            "Text shown under the title in Datadog. The operator adds a line saying it manages the dashboard.")
     public String description;
 
     @Size(max = 500)
-    @JsonPropertyDescription("Datadog event query drawn as markers on every timeseries widget, so a change lines up with the deploy that caused it. Template variables such as $service and $env are allowed. Default: \"$service $env\".")
+    @JsonPropertyDescription(
+            "Datadog event query drawn as markers on every timeseries widget, so a change lines up with the deploy that caused it. Template variables such as $service and $env are allowed. Default: \"$service $env\".")
     public String deployMarkers;
 
     @Size(max = 40)
-    @JsonPropertyDescription("The widgets, in order. Queries use Datadog's template variables $service, $env and $version (e.g. avg:trace.http.request.hits{$service,$env} by {version}); ${...} placeholders are not allowed, because one dashboard serves every service.")
+    @JsonPropertyDescription(
+            "The widgets, in order. Queries use Datadog's template variables $service, $env and $version (e.g. avg:trace.http.request.hits{$service,$env} by {version}); ${...} placeholders are not allowed, because one dashboard serves every service.")
     public List<DashboardWidget> widgets;
 
     public boolean isEnabled() {

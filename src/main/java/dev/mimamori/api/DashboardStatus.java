@@ -8,11 +8,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public class DashboardStatus {
     @JsonPropertyDescription("Datadog dashboard id, shared by every service of the profile in this cluster.")
     public String id;
+
     @JsonPropertyDescription("Link that opens the dashboard preset to this service and env.")
     public String url;
 
-    public DashboardStatus() {
-    }
+    public DashboardStatus() {}
 
     public DashboardStatus(String id, String url) {
         this.id = id;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-
 import java.util.List;
 
 /** One widget of the unified dashboard. */
@@ -28,7 +27,8 @@ public class DashboardWidget {
     @JsonPropertyDescription("Widget title.")
     public String title;
 
-    @JsonPropertyDescription("timeseries (default), value, monitors (the service's mimamori monitors and their states) or note.")
+    @JsonPropertyDescription(
+            "timeseries (default), value, monitors (the service's mimamori monitors and their states) or note.")
     public Kind type;
 
     @Size(max = 10)

@@ -1,10 +1,10 @@
 package dev.mimamori.api;
 
-import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** One metric the gate compares between the baseline and the candidate version. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,7 +16,8 @@ public class GateMetric {
 
     @Required
     @Size(max = 2000)
-    @JsonPropertyDescription("Datadog metric query with ${service}, ${env} and ${version}, e.g. p95:trace.http.request{service:${service},env:${env},version:${version}} * 1000.")
+    @JsonPropertyDescription(
+            "Datadog metric query with ${service}, ${env} and ${version}, e.g. p95:trace.http.request{service:${service},env:${env},version:${version}} * 1000.")
     public String query;
 
     @JsonPropertyDescription("LowerIsBetter (latency, errors; default) or HigherIsBetter (throughput, success rate).")
@@ -27,6 +28,7 @@ public class GateMetric {
     public Double maxRegressionPercent;
 
     @Min(0)
-    @JsonPropertyDescription("Absolute change below which a difference is ignored, in the metric's unit (e.g. 2 for 2 ms).")
+    @JsonPropertyDescription(
+            "Absolute change below which a difference is ignored, in the metric's unit (e.g. 2 for 2 ms).")
     public Double absoluteFloor;
 }

@@ -3,7 +3,6 @@ package dev.mimamori.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
-
 import java.util.List;
 
 /** A profile's standard release gate: the metrics every ReleaseCheck of its services compares by default. */

@@ -8,13 +8,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public class MonitorStatus {
     @JsonPropertyDescription("Template name (the mimamori-monitor tag).")
     public String name;
+
     @JsonPropertyDescription("Datadog monitor id.")
     public Long id;
+
     @JsonPropertyDescription("Link to the monitor in Datadog.")
     public String url;
 
-    public MonitorStatus() {
-    }
+    public MonitorStatus() {}
 
     public MonitorStatus(String name, Long id, String url) {
         this.name = name;

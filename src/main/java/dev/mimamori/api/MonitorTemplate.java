@@ -8,7 +8,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-
 import java.util.List;
 
 /**
@@ -24,15 +23,18 @@ public class MonitorTemplate {
     @JsonPropertyDescription("Template name, unique in its list; becomes the tag mimamori-monitor:<name>.")
     public String name;
 
-    @JsonPropertyDescription("In a ServiceMonitoring: false drops the profile monitor of this name, true turns on one the profile ships off. In a profile: false ships the template off, for services to turn on. Default true.")
+    @JsonPropertyDescription(
+            "In a ServiceMonitoring: false drops the profile monitor of this name, true turns on one the profile ships off. In a profile: false ships the template off, for services to turn on. Default true.")
     public Boolean enabled;
 
     @Size(max = 500)
-    @JsonPropertyDescription("Monitor title in Datadog. Placeholders ${service}, ${env}, ${team}, ${params.NAME} allowed. Default: \"[<env>] <service>: <name>\".")
+    @JsonPropertyDescription(
+            "Monitor title in Datadog. Placeholders ${service}, ${env}, ${team}, ${params.NAME} allowed. Default: \"[<env>] <service>: <name>\".")
     public String title;
 
     @Size(max = 50)
-    @JsonPropertyDescription("Datadog monitor type, e.g. \"query alert\", \"metric alert\", \"service check\", \"event-v2 alert\".")
+    @JsonPropertyDescription(
+            "Datadog monitor type, e.g. \"query alert\", \"metric alert\", \"service check\", \"event-v2 alert\".")
     public String type;
 
     @Size(max = 5000)
@@ -40,7 +42,8 @@ public class MonitorTemplate {
     public String query;
 
     @Size(max = 10000)
-    @JsonPropertyDescription("Notification message. Placeholders are replaced; Datadog's own {{...}} template variables pass through untouched.")
+    @JsonPropertyDescription(
+            "Notification message. Placeholders are replaced; Datadog's own {{...}} template variables pass through untouched.")
     public String message;
 
     @Min(1)
@@ -49,8 +52,11 @@ public class MonitorTemplate {
     public Integer priority;
 
     @Size(max = 50)
-    @ValidationRule(value = "self.all(t, !(t == 'managed-by' || t.startsWith('managed-by:') || t.startsWith('mimamori-')))", message = "tag keys managed-by and mimamori-* are reserved for the operator's ownership tags")
-    @JsonPropertyDescription("Extra tags for this monitor (key:value), lowercase. The keys managed-by and mimamori-* are reserved.")
+    @ValidationRule(
+            value = "self.all(t, !(t == 'managed-by' || t.startsWith('managed-by:') || t.startsWith('mimamori-')))",
+            message = "tag keys managed-by and mimamori-* are reserved for the operator's ownership tags")
+    @JsonPropertyDescription(
+            "Extra tags for this monitor (key:value), lowercase. The keys managed-by and mimamori-* are reserved.")
     public List<@Size(max = 200) String> tags;
 
     @JsonPropertyDescription("Alert and warning thresholds.")

@@ -1,10 +1,9 @@
 package dev.mimamori.api;
 
-import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Size;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,17 +18,20 @@ public class MonitoringProfileSpec {
     public String description;
 
     @Size(max = 100)
-    @JsonPropertyDescription("Parameters with their default values, used in templates as ${params.NAME}; a ServiceMonitoring may override them.")
+    @JsonPropertyDescription(
+            "Parameters with their default values, used in templates as ${params.NAME}; a ServiceMonitoring may override them.")
     public Map<String, @Size(max = 100) String> parameters = new LinkedHashMap<>();
 
     @Size(max = 100)
     @JsonPropertyDescription("The standard monitors, each a named template.")
     public List<MonitorTemplate> monitors = new ArrayList<>();
 
-    @JsonPropertyDescription("The release gate: metrics every ReleaseCheck of this profile's services compares by default.")
+    @JsonPropertyDescription(
+            "The release gate: metrics every ReleaseCheck of this profile's services compares by default.")
     public GateSpec gate;
 
-    @JsonPropertyDescription("The unified performance dashboard, one per profile and cluster, shared by every service of the profile.")
+    @JsonPropertyDescription(
+            "The unified performance dashboard, one per profile and cluster, shared by every service of the profile.")
     public DashboardSpec dashboard;
 
     @Size(max = 10)

@@ -2,7 +2,6 @@ package dev.mimamori.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import java.util.ArrayList;
 import java.util.List;
 

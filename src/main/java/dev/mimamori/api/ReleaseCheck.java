@@ -1,8 +1,8 @@
 package dev.mimamori.api;
 
-import io.fabric8.generator.annotation.Required;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -15,12 +15,25 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ServiceMonitoring.VERSION)
 @ShortNames("rchk")
 @Categories("mimamori")
-@AdditionalPrinterColumn(name = "Workload", jsonPath = ".spec.workload.name", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Candidate", jsonPath = ".status.release.candidateVersion", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Workload",
+        jsonPath = ".spec.workload.name",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Candidate",
+        jsonPath = ".status.release.candidateVersion",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Verdict", jsonPath = ".status.verdict", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Message",
+        jsonPath = ".status.message",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class ReleaseCheck extends CustomResource<ReleaseCheckSpec, ReleaseCheckStatus> implements Namespaced {
 
     @Override

@@ -6,11 +6,12 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.workload == oldSelf.workload", message = "spec.workload cannot change; create a new ReleaseCheck")
+@ValidationRule(
+        value = "self.workload == oldSelf.workload",
+        message = "spec.workload cannot change; create a new ReleaseCheck")
 public class ReleaseCheckSpec {
     @Required
     @JsonPropertyDescription("The Deployment whose latest rollout is checked.")
@@ -33,19 +34,22 @@ public class ReleaseCheckSpec {
 
     @Size(max = 128)
     @Pattern(TagRules.VERSION)
-    @JsonPropertyDescription("Version compared against; default: the version label of the previous ReplicaSet revision. Without one, the window before the rollout is the baseline.")
+    @JsonPropertyDescription(
+            "Version compared against; default: the version label of the previous ReplicaSet revision. Without one, the window before the rollout is the baseline.")
     public String baselineVersion;
 
     @Size(max = 63)
     @Pattern(TagRules.PROFILE_NAME)
-    @JsonPropertyDescription("Profile whose gate metrics are used when metrics is empty; default: the profile of the namespace's ServiceMonitoring for this service, else `default`.")
+    @JsonPropertyDescription(
+            "Profile whose gate metrics are used when metrics is empty; default: the profile of the namespace's ServiceMonitoring for this service, else `default`.")
     public String profile;
 
     @JsonPropertyDescription("When and how much to measure.")
     public AnalysisSpec analysis;
 
     @Size(max = 20)
-    @JsonPropertyDescription("Metrics to compare; default: the profile's gate metrics (p95 latency and error rate in the built-in profile).")
+    @JsonPropertyDescription(
+            "Metrics to compare; default: the profile's gate metrics (p95 latency and error rate in the built-in profile).")
     public List<GateMetric> metrics;
 
     @JsonPropertyDescription("Flag (default), Pause or Rollback.")

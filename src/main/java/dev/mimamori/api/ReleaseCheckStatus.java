@@ -3,7 +3,6 @@ package dev.mimamori.api;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,19 +23,24 @@ public class ReleaseCheckStatus {
     @JsonPropertyDescription("When the verdict was reached.")
     public String finishedAt;
 
-    @JsonPropertyDescription("One line for people, e.g. \"p95 latency +38% (212 -> 293, p=0.0004): failed; rolled back to revision 6\".")
+    @JsonPropertyDescription(
+            "One line for people, e.g. \"p95 latency +38% (212 -> 293, p=0.0004): failed; rolled back to revision 6\".")
     public String message;
 
-    @JsonPropertyDescription("What was compared, resolved once at the start so a later change to the Deployment cannot move it.")
+    @JsonPropertyDescription(
+            "What was compared, resolved once at the start so a later change to the Deployment cannot move it.")
     public ReleaseInfo release;
 
-    @JsonPropertyDescription("The analysis settings in force, every default filled in, frozen when the check started: later edits of spec.analysis do not move a running check.")
+    @JsonPropertyDescription(
+            "The analysis settings in force, every default filled in, frozen when the check started: later edits of spec.analysis do not move a running check.")
     public AnalysisSpec analysis;
 
-    @JsonPropertyDescription("The gate metrics compared, with their criteria, frozen when the check started from spec.metrics or the profile: later edits of either do not move a running check.")
+    @JsonPropertyDescription(
+            "The gate metrics compared, with their criteria, frozen when the check started from spec.metrics or the profile: later edits of either do not move a running check.")
     public List<GateMetric> gateMetrics;
 
-    @JsonPropertyDescription("What decided the verdict: Windows (both windows compared when the verdict was due), EarlyFail (a regression beyond doubt before then) or Deadline (no data from Datadog by spec.analysis.deadline; the verdict is Inconclusive).")
+    @JsonPropertyDescription(
+            "What decided the verdict: Windows (both windows compared when the verdict was due), EarlyFail (a regression beyond doubt before then) or Deadline (no data from Datadog by spec.analysis.deadline; the verdict is Inconclusive).")
     public String decidedBy;
 
     @JsonPropertyDescription("Per-metric comparison.")

@@ -5,16 +5,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
-
 import java.util.List;
 
 /** Automatic release checks: one ReleaseCheck per rollout of the selected Deployments, made from these settings. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReleaseCheckTemplate {
-    @JsonPropertyDescription("Gate every rollout of the selected Deployments (default true once this section is present).")
+    @JsonPropertyDescription(
+            "Gate every rollout of the selected Deployments (default true once this section is present).")
     public Boolean enabled;
 
-    @JsonPropertyDescription("Deployments in this namespace to gate; default: those labelled tags.datadoghq.com/service=<spec.service>.")
+    @JsonPropertyDescription(
+            "Deployments in this namespace to gate; default: those labelled tags.datadoghq.com/service=<spec.service>.")
     public WorkloadSelector workloadSelector;
 
     @JsonPropertyDescription("Analysis settings of every check.")

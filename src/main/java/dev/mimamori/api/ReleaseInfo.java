@@ -8,16 +8,23 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public class ReleaseInfo {
     @JsonPropertyDescription("Datadog service tag.")
     public String service;
+
     @JsonPropertyDescription("Datadog env tag.")
     public String env;
+
     @JsonPropertyDescription("Version under test.")
     public String candidateVersion;
+
     @JsonPropertyDescription("Version compared against; empty when the window before the rollout is the baseline.")
     public String baselineVersion;
+
     @JsonPropertyDescription("Deployment revision under test.")
     public Long revision;
+
     @JsonPropertyDescription("The previous revision, the one a rollback restores.")
     public Long baselineRevision;
-    @JsonPropertyDescription("Versions (baseline version before, candidate after) or BeforeAfter (same version, before and after the rollout).")
+
+    @JsonPropertyDescription(
+            "Versions (baseline version before, candidate after) or BeforeAfter (same version, before and after the rollout).")
     public String mode;
 }

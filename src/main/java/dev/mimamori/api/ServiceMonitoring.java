@@ -1,10 +1,9 @@
 package dev.mimamori.api;
 
-import dev.mimamori.sync.Ownership;
-
-import io.fabric8.generator.annotation.Required;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.mimamori.sync.Ownership;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -19,11 +18,25 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Categories("mimamori")
 @AdditionalPrinterColumn(name = "Service", jsonPath = ".spec.service", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Env", jsonPath = ".spec.env", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Monitors", jsonPath = ".status.monitorsInSync", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class ServiceMonitoring extends CustomResource<ServiceMonitoringSpec, ServiceMonitoringStatus> implements Namespaced {
+@AdditionalPrinterColumn(
+        name = "Monitors",
+        jsonPath = ".status.monitorsInSync",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Reason",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class ServiceMonitoring extends CustomResource<ServiceMonitoringSpec, ServiceMonitoringStatus>
+        implements Namespaced {
     public static final String GROUP = "mimamori.dev";
     public static final String VERSION = "v1alpha1";
 
@@ -34,7 +47,8 @@ public class ServiceMonitoring extends CustomResource<ServiceMonitoringSpec, Ser
 
     @Override
     @Required
-    @JsonPropertyDescription("What to monitor: the service, its environment and team, and changes to the profile's standard.")
+    @JsonPropertyDescription(
+            "What to monitor: the service, its environment and team, and changes to the profile's standard.")
     public ServiceMonitoringSpec getSpec() {
         return super.getSpec();
     }

@@ -2,7 +2,6 @@ package dev.mimamori.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +10,8 @@ public class ServiceMonitoringStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Conditions; Ready tells whether Datadog holds exactly the monitors this resource asks for.")
+    @JsonPropertyDescription(
+            "Conditions; Ready tells whether Datadog holds exactly the monitors this resource asks for.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The monitors managed for this service, with their Datadog ids and links.")
@@ -26,12 +26,14 @@ public class ServiceMonitoringStatus {
     @JsonPropertyDescription("The SLOs managed for this service, with their Datadog ids and links.")
     public List<SloStatus> slos;
 
-    @JsonPropertyDescription("Datadog objects that could not be brought in line (refused, still referenced, or forbidden to the key), each with its reason; every other object converges regardless.")
+    @JsonPropertyDescription(
+            "Datadog objects that could not be brought in line (refused, still referenced, or forbidden to the key), each with its reason; every other object converges regardless.")
     public List<ObjectProblemStatus> problems;
 
     @JsonPropertyDescription("Whether Datadog receives the metrics this service's monitors and SLOs depend on.")
     public TelemetryStatus telemetry;
 
-    @JsonPropertyDescription("The span operation the trace metrics are read from (profiles with a traceOperation parameter): configured, detected in Datadog, and the one in use.")
+    @JsonPropertyDescription(
+            "The span operation the trace metrics are read from (profiles with a traceOperation parameter): configured, detected in Datadog, and the one in use.")
     public TraceOperationStatus traceOperation;
 }

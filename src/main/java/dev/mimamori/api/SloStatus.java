@@ -8,17 +8,20 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public class SloStatus {
     @JsonPropertyDescription("SLO template name (the mimamori-slo tag).")
     public String name;
+
     @JsonPropertyDescription("Datadog SLO id.")
     public String id;
+
     @JsonPropertyDescription("Link to the SLO in Datadog.")
     public String url;
+
     @JsonPropertyDescription("Target in percent.")
     public Double target;
+
     @JsonPropertyDescription("Rolling time window, e.g. 30d.")
     public String timeframe;
 
-    public SloStatus() {
-    }
+    public SloStatus() {}
 
     public SloStatus(String name, String id, String url, Double target, String timeframe) {
         this.name = name;

@@ -44,13 +44,15 @@ public class SloTemplate {
     public String timeframe;
 
     @Size(max = 5000)
-    @JsonPropertyDescription("Query counting good events (numerator), e.g. requests that did not fail. Placeholders allowed.")
+    @JsonPropertyDescription(
+            "Query counting good events (numerator), e.g. requests that did not fail. Placeholders allowed.")
     public String good;
 
     @Size(max = 5000)
     @JsonPropertyDescription("Query counting all events (denominator). Placeholders allowed.")
     public String total;
 
-    @JsonPropertyDescription("Multi-window, multi-burn-rate alerts on this SLO (Datadog's SLO burn-rate monitors): a fast pair (1h and 5m) and a slow pair (6h and 30m). Default true.")
+    @JsonPropertyDescription(
+            "Multi-window, multi-burn-rate alerts on this SLO (Datadog's SLO burn-rate monitors): a fast pair (1h and 5m) and a slow pair (6h and 30m). Default true.")
     public Boolean burnRateAlerts;
 }

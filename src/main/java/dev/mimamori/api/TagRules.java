@@ -25,8 +25,7 @@ public final class TagRules {
     /** A parameter value: a number or a tag-like word; no braces, quotes, commas or spaces, so no query injection. */
     public static final String PARAMETER_VALUE = "^[A-Za-z0-9_.:/-]{1,100}$";
 
-    private TagRules() {
-    }
+    private TagRules() {}
 
     public static boolean isTagValue(String value) {
         return value != null && value.matches(TAG_VALUE);

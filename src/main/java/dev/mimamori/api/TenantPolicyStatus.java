@@ -2,7 +2,6 @@ package dev.mimamori.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +10,7 @@ public class TenantPolicyStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Conditions; Ready tells whether every rule is well formed (a malformed policy allows nothing).")
+    @JsonPropertyDescription(
+            "Conditions; Ready tells whether every rule is well formed (a malformed policy allows nothing).")
     public List<Condition> conditions = new ArrayList<>();
 }

@@ -1,10 +1,10 @@
 package dev.mimamori.api;
 
-import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** The workload a ReleaseCheck watches, in the check's own namespace. */
 public class WorkloadRef {

@@ -1,11 +1,10 @@
 package dev.mimamori.api;
 
-import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.Pattern;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -27,11 +26,13 @@ public class WorkloadSelector {
         @Size(max = 317)
         @JsonPropertyDescription("The label key.")
         public String key;
+
         @Required
         @Size(max = 12)
         @Pattern("^(In|NotIn|Exists|DoesNotExist)$")
         @JsonPropertyDescription("In, NotIn, Exists or DoesNotExist.")
         public String operator;
+
         @Size(max = 50)
         @JsonPropertyDescription("Values for In and NotIn.")
         public List<@Size(max = 63) String> values;

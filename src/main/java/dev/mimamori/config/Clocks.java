@@ -1,9 +1,8 @@
 package dev.mimamori.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
-
+import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /** The time the gate reasons with; one bean, so tests can move it instead of waiting. */

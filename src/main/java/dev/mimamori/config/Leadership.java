@@ -7,11 +7,10 @@ import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.jboss.logging.Logger;
-
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /**
  * Two replicas may run; only the one holding the lease {@value #LEASE} reconciles and runs the background checks
@@ -42,19 +41,22 @@ public class Leadership {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElection() {
-        String identity = firstSet(System.getenv("POD_NAME"), System.getenv("HOSTNAME"),
-                "mimamori-" + UUID.randomUUID());
+        String identity =
+                firstSet(System.getenv("POD_NAME"), System.getenv("HOSTNAME"), "mimamori-" + UUID.randomUUID());
         // The lease lives in the operator's own namespace (the service account's); JOSDK's timing defaults apply:
         // a 15 s lease, renewed every 2 s, given up when not renewed within 10 s.
         return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE)
                 .withIdentity(identity)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> {
-                    leading = true;
-                    LOG.infof("%s leads: reconciling and running the drift and telemetry checks", identity);
-                }, () -> {
-                    leading = false;
-                    LOG.infof("%s stopped leading", identity);
-                }, newLeader -> LOG.infof("leader is %s", newLeader)))
+                .withLeaderCallbacks(new LeaderCallbacks(
+                        () -> {
+                            leading = true;
+                            LOG.infof("%s leads: reconciling and running the drift and telemetry checks", identity);
+                        },
+                        () -> {
+                            leading = false;
+                            LOG.infof("%s stopped leading", identity);
+                        },
+                        newLeader -> LOG.infof("leader is %s", newLeader)))
                 .build();
     }
 

@@ -1,7 +1,6 @@
 package dev.mimamori.datadog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

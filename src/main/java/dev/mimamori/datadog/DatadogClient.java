@@ -3,30 +3,23 @@ package dev.mimamori.datadog;
 import com.datadog.api.client.ApiClient;
 import com.datadog.api.client.ApiException;
 import com.datadog.api.client.ApiResponse;
+import com.datadog.api.client.v1.api.DashboardsApi;
 import com.datadog.api.client.v1.api.EventsApi;
 import com.datadog.api.client.v1.api.MonitorsApi;
-import com.datadog.api.client.v1.model.EventAlertType;
-import com.datadog.api.client.v1.model.EventCreateRequest;
-import com.datadog.api.client.v1.model.Monitor;
-import com.datadog.api.client.v2.api.MetricsApi;
-import com.datadog.api.client.v2.model.MetricsDataSource;
-import com.datadog.api.client.v2.model.MetricsTimeseriesQuery;
-import com.datadog.api.client.v2.model.TimeseriesFormulaQueryRequest;
-import com.datadog.api.client.v2.model.TimeseriesFormulaQueryResponse;
-import com.datadog.api.client.v2.model.TimeseriesFormulaRequest;
-import com.datadog.api.client.v2.model.TimeseriesFormulaRequestAttributes;
-import com.datadog.api.client.v2.model.TimeseriesFormulaRequestType;
-import com.datadog.api.client.v2.model.TimeseriesQuery;
-import com.datadog.api.client.v2.model.TimeseriesResponseAttributes;
-import com.datadog.api.client.v1.api.DashboardsApi;
 import com.datadog.api.client.v1.api.ServiceLevelObjectivesApi;
 import com.datadog.api.client.v1.model.Dashboard;
 import com.datadog.api.client.v1.model.DashboardSummary;
 import com.datadog.api.client.v1.model.DashboardSummaryDefinition;
+import com.datadog.api.client.v1.model.EventAlertType;
+import com.datadog.api.client.v1.model.EventCreateRequest;
+import com.datadog.api.client.v1.model.Monitor;
 import com.datadog.api.client.v1.model.SLOListResponse;
 import com.datadog.api.client.v1.model.ServiceLevelObjective;
+import com.datadog.api.client.v2.api.MetricsApi;
 import com.datadog.api.client.v2.model.MetricsAggregator;
+import com.datadog.api.client.v2.model.MetricsDataSource;
 import com.datadog.api.client.v2.model.MetricsScalarQuery;
+import com.datadog.api.client.v2.model.MetricsTimeseriesQuery;
 import com.datadog.api.client.v2.model.QueryFormula;
 import com.datadog.api.client.v2.model.ScalarColumn;
 import com.datadog.api.client.v2.model.ScalarFormulaQueryRequest;
@@ -35,13 +28,19 @@ import com.datadog.api.client.v2.model.ScalarFormulaRequest;
 import com.datadog.api.client.v2.model.ScalarFormulaRequestAttributes;
 import com.datadog.api.client.v2.model.ScalarFormulaRequestType;
 import com.datadog.api.client.v2.model.ScalarQuery;
+import com.datadog.api.client.v2.model.TimeseriesFormulaQueryRequest;
+import com.datadog.api.client.v2.model.TimeseriesFormulaQueryResponse;
+import com.datadog.api.client.v2.model.TimeseriesFormulaRequest;
+import com.datadog.api.client.v2.model.TimeseriesFormulaRequestAttributes;
+import com.datadog.api.client.v2.model.TimeseriesFormulaRequestType;
+import com.datadog.api.client.v2.model.TimeseriesQuery;
+import com.datadog.api.client.v2.model.TimeseriesResponseAttributes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mimamori.config.MimamoriConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,9 +48,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -106,7 +105,8 @@ public class DatadogClient implements DatadogApi {
         client.setServerIndex(null);
         client.setBasePath(url.orElse("https://api." + dd.site()));
         if (configured) {
-            client.configureApiKeys(Map.of("apiKeyAuth", dd.apiKey().get(), "appKeyAuth", dd.appKey().get()));
+            client.configureApiKeys(Map.of(
+                    "apiKeyAuth", dd.apiKey().get(), "appKeyAuth", dd.appKey().get()));
         }
         // Last: the client applies timeouts to its current HTTP client, which other setters may rebuild.
         client.setConnectTimeout((int) dd.connectTimeout().toMillis());
@@ -129,9 +129,11 @@ public class DatadogClient implements DatadogApi {
     public List<ManagedMonitor> listMonitors(List<String> monitorTags) {
         List<ManagedMonitor> result = new ArrayList<>();
         String tags = String.join(",", monitorTags);
-        for (long page = 0;; page++) {
+        for (long page = 0; ; page++) {
             MonitorsApi.ListMonitorsOptionalParameters params = new MonitorsApi.ListMonitorsOptionalParameters()
-                    .monitorTags(tags).page(page).pageSize(PAGE_SIZE);
+                    .monitorTags(tags)
+                    .page(page)
+                    .pageSize(PAGE_SIZE);
             List<Monitor> batch = call(LIST_MONITORS, () -> monitors.listMonitorsWithHttpInfo(params));
             batch.forEach(m -> result.add(MonitorMapping.fromDatadog(m)));
             if (batch.size() < PAGE_SIZE) {
@@ -142,14 +144,15 @@ public class DatadogClient implements DatadogApi {
 
     @Override
     public ManagedMonitor createMonitor(MonitorDefinition definition) {
-        Monitor created = call(CREATE_MONITOR,
-                () -> monitors.createMonitorWithHttpInfo(MonitorMapping.toCreateRequest(definition)));
+        Monitor created = call(
+                CREATE_MONITOR, () -> monitors.createMonitorWithHttpInfo(MonitorMapping.toCreateRequest(definition)));
         return MonitorMapping.fromDatadog(created);
     }
 
     @Override
     public ManagedMonitor updateMonitor(long id, MonitorDefinition definition) {
-        Monitor updated = call(UPDATE_MONITOR,
+        Monitor updated = call(
+                UPDATE_MONITOR,
                 () -> monitors.updateMonitorWithHttpInfo(id, MonitorMapping.toUpdateRequest(definition)));
         return MonitorMapping.fromDatadog(updated);
     }
@@ -157,8 +160,9 @@ public class DatadogClient implements DatadogApi {
     @Override
     public void deleteMonitor(long id) {
         try {
-            call(DELETE_MONITOR, () -> monitors.deleteMonitorWithHttpInfo(id,
-                    new MonitorsApi.DeleteMonitorOptionalParameters()));
+            call(
+                    DELETE_MONITOR,
+                    () -> monitors.deleteMonitorWithHttpInfo(id, new MonitorsApi.DeleteMonitorOptionalParameters()));
         } catch (DatadogException e) {
             if (e.kind() != DatadogException.Kind.NOT_FOUND) {
                 throw e;
@@ -168,8 +172,11 @@ public class DatadogClient implements DatadogApi {
 
     @Override
     public void postEvent(DatadogEvent event) {
-        EventCreateRequest request = new EventCreateRequest().title(event.title()).text(event.text())
-                .tags(new ArrayList<>(event.tags())).alertType(EventAlertType.fromValue(event.alertType()))
+        EventCreateRequest request = new EventCreateRequest()
+                .title(event.title())
+                .text(event.text())
+                .tags(new ArrayList<>(event.tags()))
+                .alertType(EventAlertType.fromValue(event.alertType()))
                 .sourceTypeName("kubernetes");
         call(CREATE_EVENT, () -> events.createEventWithHttpInfo(request));
     }
@@ -177,7 +184,9 @@ public class DatadogClient implements DatadogApi {
     @Override
     public List<MetricSeries> queryMetrics(List<String> queries, Instant from, Instant to, Duration interval) {
         TimeseriesFormulaRequestAttributes attributes = new TimeseriesFormulaRequestAttributes()
-                .from(from.toEpochMilli()).to(to.toEpochMilli()).interval(interval.toMillis());
+                .from(from.toEpochMilli())
+                .to(to.toEpochMilli())
+                .interval(interval.toMillis());
         int named = 0;
         for (String expression : queries) {
             // Datadog refuses arithmetic inside a query: each metric is its own query, the rest one formula.
@@ -189,21 +198,24 @@ public class DatadogClient implements DatadogApi {
             }
             for (MetricFormula.NamedQuery q : compiled.queries()) {
                 attributes.addQueriesItem(new TimeseriesQuery(new MetricsTimeseriesQuery()
-                        .dataSource(MetricsDataSource.METRICS).name(q.name()).query(q.query())));
+                        .dataSource(MetricsDataSource.METRICS)
+                        .name(q.name())
+                        .query(q.query())));
             }
             attributes.addFormulasItem(new QueryFormula().formula(compiled.formula()));
             named += compiled.queries().size();
         }
         TimeseriesFormulaQueryRequest request = new TimeseriesFormulaQueryRequest(
                 new TimeseriesFormulaRequest(attributes, TimeseriesFormulaRequestType.TIMESERIES_REQUEST));
-        TimeseriesFormulaQueryResponse response = call(QUERY_TIMESERIES,
-                () -> metrics.queryTimeseriesDataWithHttpInfo(request));
+        TimeseriesFormulaQueryResponse response =
+                call(QUERY_TIMESERIES, () -> metrics.queryTimeseriesDataWithHttpInfo(request));
         return toSeries(queries, response);
     }
 
     /** One series per expression: its formula's series, found by query_index (the formula's place in the request). */
     private static List<MetricSeries> toSeries(List<String> queries, TimeseriesFormulaQueryResponse response) {
-        TimeseriesResponseAttributes attributes = response == null || response.getData() == null ? null
+        TimeseriesResponseAttributes attributes = response == null || response.getData() == null
+                ? null
                 : response.getData().getAttributes();
         List<Long> times = attributes == null || attributes.getTimes() == null ? List.of() : attributes.getTimes();
         long[] t = times.stream().mapToLong(Long::longValue).toArray();
@@ -227,7 +239,9 @@ public class DatadogClient implements DatadogApi {
         if (attributes == null || attributes.getSeries() == null || attributes.getValues() == null) {
             return null;
         }
-        for (int s = 0; s < attributes.getSeries().size() && s < attributes.getValues().size(); s++) {
+        for (int s = 0;
+                s < attributes.getSeries().size() && s < attributes.getValues().size();
+                s++) {
             Integer index = attributes.getSeries().get(s).getQueryIndex();
             if (index != null && index == formulaIndex) {
                 return s;
@@ -244,10 +258,12 @@ public class DatadogClient implements DatadogApi {
     @Override
     public List<ManagedSlo> listSlos(String tag) {
         List<ManagedSlo> result = new ArrayList<>();
-        for (long offset = 0;; offset += PAGE_SIZE) {
+        for (long offset = 0; ; offset += PAGE_SIZE) {
             ServiceLevelObjectivesApi.ListSLOsOptionalParameters params =
-                    new ServiceLevelObjectivesApi.ListSLOsOptionalParameters().tagsQuery(tag)
-                            .limit((long) PAGE_SIZE).offset(offset);
+                    new ServiceLevelObjectivesApi.ListSLOsOptionalParameters()
+                            .tagsQuery(tag)
+                            .limit((long) PAGE_SIZE)
+                            .offset(offset);
             SLOListResponse page = call(LIST_SLOS, () -> slos.listSLOsWithHttpInfo(params));
             List<ServiceLevelObjective> batch = page == null || page.getData() == null ? List.of() : page.getData();
             batch.forEach(slo -> result.add(SloMapping.fromDatadog(slo)));
@@ -262,7 +278,9 @@ public class DatadogClient implements DatadogApi {
      * no empty page is asked for. Without it, only a short page ends the list.
      */
     private static long filteredTotal(SLOListResponse page) {
-        if (page == null || page.getMetadata() == null || page.getMetadata().getPage() == null
+        if (page == null
+                || page.getMetadata() == null
+                || page.getMetadata().getPage() == null
                 || page.getMetadata().getPage().getTotalFilteredCount() == null) {
             return Long.MAX_VALUE;
         }
@@ -271,15 +289,15 @@ public class DatadogClient implements DatadogApi {
 
     @Override
     public ManagedSlo createSlo(SloDefinition definition) {
-        SLOListResponse created = call(CREATE_SLO,
-                () -> slos.createSLOWithHttpInfo(SloMapping.toCreateRequest(definition)));
+        SLOListResponse created =
+                call(CREATE_SLO, () -> slos.createSLOWithHttpInfo(SloMapping.toCreateRequest(definition)));
         return SloMapping.fromDatadog(only(created, CREATE_SLO));
     }
 
     @Override
     public ManagedSlo updateSlo(String id, SloDefinition definition) {
-        SLOListResponse updated = call(UPDATE_SLO,
-                () -> slos.updateSLOWithHttpInfo(id, SloMapping.toUpdateRequest(definition)));
+        SLOListResponse updated =
+                call(UPDATE_SLO, () -> slos.updateSLOWithHttpInfo(id, SloMapping.toUpdateRequest(definition)));
         return SloMapping.fromDatadog(only(updated, UPDATE_SLO));
     }
 
@@ -293,8 +311,9 @@ public class DatadogClient implements DatadogApi {
     @Override
     public void deleteSlo(String id) {
         try {
-            call(DELETE_SLO, () -> slos.deleteSLOWithHttpInfo(id,
-                    new ServiceLevelObjectivesApi.DeleteSLOOptionalParameters()));
+            call(
+                    DELETE_SLO,
+                    () -> slos.deleteSLOWithHttpInfo(id, new ServiceLevelObjectivesApi.DeleteSLOOptionalParameters()));
         } catch (DatadogException e) {
             if (e.kind() != DatadogException.Kind.NOT_FOUND) {
                 throw e;
@@ -310,15 +329,17 @@ public class DatadogClient implements DatadogApi {
     @Override
     public List<ManagedDashboard> listDashboards() {
         List<ManagedDashboard> result = new ArrayList<>();
-        for (long start = 0;; start += DASHBOARD_PAGE_SIZE) {
+        for (long start = 0; ; start += DASHBOARD_PAGE_SIZE) {
             DashboardsApi.ListDashboardsOptionalParameters params = new DashboardsApi.ListDashboardsOptionalParameters()
-                    .filterDeleted(false).count(DASHBOARD_PAGE_SIZE).start(start);
+                    .filterDeleted(false)
+                    .count(DASHBOARD_PAGE_SIZE)
+                    .start(start);
             DashboardSummary page = call(LIST_DASHBOARDS, () -> dashboards.listDashboardsWithHttpInfo(params));
-            List<DashboardSummaryDefinition> batch = page == null || page.getDashboards() == null ? List.of()
-                    : page.getDashboards();
+            List<DashboardSummaryDefinition> batch =
+                    page == null || page.getDashboards() == null ? List.of() : page.getDashboards();
             for (DashboardSummaryDefinition d : batch) {
-                result.add(new ManagedDashboard(d.getId(), d.getTitle(), d.getDescription(), d.getUrl(),
-                        timeOf(d.getModifiedAt()), null));
+                result.add(new ManagedDashboard(
+                        d.getId(), d.getTitle(), d.getDescription(), d.getUrl(), timeOf(d.getModifiedAt()), null));
             }
             if (batch.size() < DASHBOARD_PAGE_SIZE) {
                 return result;
@@ -343,7 +364,11 @@ public class DatadogClient implements DatadogApi {
     public ManagedDashboard createDashboard(DashboardDefinition definition) {
         Dashboard body = toDashboard(definition);
         Dashboard created = call(CREATE_DASHBOARD, () -> dashboards.createDashboardWithHttpInfo(body));
-        return new ManagedDashboard(created.getId(), created.getTitle(), created.getDescription(), created.getUrl(),
+        return new ManagedDashboard(
+                created.getId(),
+                created.getTitle(),
+                created.getDescription(),
+                created.getUrl(),
                 timeOf(created.getModifiedAt()),
                 json.valueToTree(created));
     }
@@ -352,7 +377,11 @@ public class DatadogClient implements DatadogApi {
     public ManagedDashboard updateDashboard(String id, DashboardDefinition definition) {
         Dashboard body = toDashboard(definition);
         Dashboard updated = call(UPDATE_DASHBOARD, () -> dashboards.updateDashboardWithHttpInfo(id, body));
-        return new ManagedDashboard(updated.getId(), updated.getTitle(), updated.getDescription(), updated.getUrl(),
+        return new ManagedDashboard(
+                updated.getId(),
+                updated.getTitle(),
+                updated.getDescription(),
+                updated.getUrl(),
                 timeOf(updated.getModifiedAt()),
                 json.valueToTree(updated));
     }
@@ -361,7 +390,8 @@ public class DatadogClient implements DatadogApi {
         try {
             return json.treeToValue(definition.body(), Dashboard.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new DatadogException(DatadogException.Kind.REJECTED,
+            throw new DatadogException(
+                    DatadogException.Kind.REJECTED,
                     "dashboard \"" + definition.title() + "\" does not fit Datadog's dashboard model: "
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
@@ -383,7 +413,10 @@ public class DatadogClient implements DatadogApi {
         StringBuilder url = new StringBuilder(appBaseUrl).append("/dashboard/").append(id);
         char separator = '?';
         for (Map.Entry<String, String> preset : new TreeMap<>(presets).entrySet()) {
-            url.append(separator).append("tpl_var_").append(preset.getKey()).append('=')
+            url.append(separator)
+                    .append("tpl_var_")
+                    .append(preset.getKey())
+                    .append('=')
                     .append(URLEncoder.encode(preset.getValue(), StandardCharsets.UTF_8));
             separator = '&';
         }
@@ -392,22 +425,27 @@ public class DatadogClient implements DatadogApi {
 
     @Override
     public Map<String, Set<String>> groupsWithData(List<String> queries, String groupTag, Instant from, Instant to) {
-        ScalarFormulaRequestAttributes attributes = new ScalarFormulaRequestAttributes()
-                .from(from.toEpochMilli()).to(to.toEpochMilli());
+        ScalarFormulaRequestAttributes attributes =
+                new ScalarFormulaRequestAttributes().from(from.toEpochMilli()).to(to.toEpochMilli());
         Map<String, String> queryOfName = new LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
             String name = "q" + i;
             queryOfName.put(name, queries.get(i));
-            attributes.addQueriesItem(new ScalarQuery(new MetricsScalarQuery().dataSource(MetricsDataSource.METRICS)
-                    .name(name).query(queries.get(i)).aggregator(MetricsAggregator.AVG)));
+            attributes.addQueriesItem(new ScalarQuery(new MetricsScalarQuery()
+                    .dataSource(MetricsDataSource.METRICS)
+                    .name(name)
+                    .query(queries.get(i))
+                    .aggregator(MetricsAggregator.AVG)));
             attributes.addFormulasItem(new QueryFormula().formula(name));
         }
         ScalarFormulaQueryRequest request = new ScalarFormulaQueryRequest(
                 new ScalarFormulaRequest(attributes, ScalarFormulaRequestType.SCALAR_REQUEST));
         ScalarFormulaQueryResponse response = call(QUERY_SCALAR, () -> metrics.queryScalarDataWithHttpInfo(request));
-        List<ScalarColumn> columns = response == null || response.getData() == null
-                || response.getData().getAttributes() == null
-                || response.getData().getAttributes().getColumns() == null ? List.of()
+        List<ScalarColumn> columns = response == null
+                        || response.getData() == null
+                        || response.getData().getAttributes() == null
+                        || response.getData().getAttributes().getColumns() == null
+                ? List.of()
                 : response.getData().getAttributes().getColumns();
         return ScalarGroups.withData(columns, groupTag, queryOfName);
     }
@@ -419,13 +457,15 @@ public class DatadogClient implements DatadogApi {
 
     private <T> T call(String endpoint, HttpCall<T> httpCall) {
         if (!configured) {
-            throw new DatadogException(DatadogException.Kind.NOT_CONFIGURED,
+            throw new DatadogException(
+                    DatadogException.Kind.NOT_CONFIGURED,
                     "Datadog keys are not configured: set DD_API_KEY and DD_APP_KEY (Secret mimamori-datadog)");
         }
         try {
             budget.acquire(endpoint);
         } catch (DatadogException e) {
-            registry.counter("mimamori.datadog.ratelimit.waits", "endpoint", endpoint).increment();
+            registry.counter("mimamori.datadog.ratelimit.waits", "endpoint", endpoint)
+                    .increment();
             throw e;
         }
         try {
@@ -437,7 +477,8 @@ public class DatadogClient implements DatadogApi {
             count(endpoint, e.getCode());
             Duration wait = budget.record(endpoint, e.getCode(), e.getResponseHeaders());
             if (wait != null && e.getCode() == 429) {
-                registry.counter("mimamori.datadog.ratelimit.waits", "endpoint", endpoint).increment();
+                registry.counter("mimamori.datadog.ratelimit.waits", "endpoint", endpoint)
+                        .increment();
             }
             throw DatadogErrors.translate(endpoint, e.getCode(), e.getResponseBody(), wait, e);
         } catch (RuntimeException e) {
@@ -453,8 +494,13 @@ public class DatadogClient implements DatadogApi {
     }
 
     private void count(String endpoint, int status) {
-        registry.counter("mimamori.datadog.calls", "endpoint", endpoint, "status",
-                status == 0 ? "error" : String.valueOf(status)).increment();
+        registry.counter(
+                        "mimamori.datadog.calls",
+                        "endpoint",
+                        endpoint,
+                        "status",
+                        status == 0 ? "error" : String.valueOf(status))
+                .increment();
     }
 
     private static String withoutTrailingSlash(String url) {

@@ -19,8 +19,7 @@ import java.util.function.IntFunction;
 public record MetricFormula(String expression, List<NamedQuery> queries, String formula) {
 
     /** One entry of {@code queries[]}: its name and its metric query string. */
-    public record NamedQuery(String name, String query) {
-    }
+    public record NamedQuery(String name, String query) {}
 
     /** The expression cannot be written as single-metric queries and a formula; the message says where and why. */
     public static final class UntranslatableQuery extends IllegalArgumentException {
@@ -33,16 +32,50 @@ public record MetricFormula(String expression, List<NamedQuery> queries, String 
 
     /** Space aggregators Datadog accepts before a metric name; pNN are percentiles of distributions. */
     private static final Set<String> AGGREGATORS = Set.of("avg", "sum", "min", "max", "count");
+
     private static final Set<String> MODIFIERS = Set.of("as_count", "as_rate", "rollup", "fill");
     /** Datadog's formula functions (docs.datadoghq.com/dashboards/functions/) that take a series first. */
     private static final Set<String> FUNCTIONS = Set.of(
-            "abs", "log2", "log10", "cumsum", "integral",
-            "per_second", "per_minute", "per_hour", "dt", "diff", "monotonic_diff", "derivative",
-            "default_zero", "clamp_min", "clamp_max", "cutoff_min", "cutoff_max", "exclude_null",
-            "count_nonzero", "count_not_null", "moving_rollup",
-            "hour_before", "day_before", "week_before", "month_before", "timeshift",
-            "ewma_3", "ewma_5", "ewma_10", "ewma_20", "median_3", "median_5", "median_7", "median_9", "autosmooth",
-            "top", "bottom", "trend_line", "robust_trend", "piecewise_constant");
+            "abs",
+            "log2",
+            "log10",
+            "cumsum",
+            "integral",
+            "per_second",
+            "per_minute",
+            "per_hour",
+            "dt",
+            "diff",
+            "monotonic_diff",
+            "derivative",
+            "default_zero",
+            "clamp_min",
+            "clamp_max",
+            "cutoff_min",
+            "cutoff_max",
+            "exclude_null",
+            "count_nonzero",
+            "count_not_null",
+            "moving_rollup",
+            "hour_before",
+            "day_before",
+            "week_before",
+            "month_before",
+            "timeshift",
+            "ewma_3",
+            "ewma_5",
+            "ewma_10",
+            "ewma_20",
+            "median_3",
+            "median_5",
+            "median_7",
+            "median_9",
+            "autosmooth",
+            "top",
+            "bottom",
+            "trend_line",
+            "robust_trend",
+            "piecewise_constant");
 
     public static MetricFormula compile(String expression) {
         return compile(expression, 0);
@@ -58,8 +91,9 @@ public record MetricFormula(String expression, List<NamedQuery> queries, String 
         parser.skipSpaces();
         if (!parser.atEnd()) {
             throw parser.error("unexpected '" + parser.peek() + "'"
-                    + (isComparison(parser.peek()) ? " (a threshold belongs to a monitor, not to a metric query)"
-                    : ""));
+                    + (isComparison(parser.peek())
+                            ? " (a threshold belongs to a monitor, not to a metric query)"
+                            : ""));
         }
         if (parser.terms.isEmpty()) {
             throw new UntranslatableQuery("\"" + expression.strip() + "\" reads no metric: a query needs at least "
@@ -107,7 +141,9 @@ public record MetricFormula(String expression, List<NamedQuery> queries, String 
 
     private record Call(String function, List<Node> arguments) implements Node {
         public String write(IntFunction<String> nameOf) {
-            return function + "(" + String.join(", ", arguments.stream().map(a -> a.write(nameOf)).toList()) + ")";
+            return function + "("
+                    + String.join(
+                            ", ", arguments.stream().map(a -> a.write(nameOf)).toList()) + ")";
         }
     }
 
@@ -368,8 +404,9 @@ public record MetricFormula(String expression, List<NamedQuery> queries, String 
 
         private String word() {
             int start = pos;
-            while (Character.isLetterOrDigit(peek()) || peek() == '_' || (pos > start && peek() == '.'
-                    && isPercentile(text.substring(start, pos)))) {
+            while (Character.isLetterOrDigit(peek())
+                    || peek() == '_'
+                    || (pos > start && peek() == '.' && isPercentile(text.substring(start, pos)))) {
                 pos++;
             }
             return text.substring(start, pos);

@@ -10,8 +10,15 @@ import java.util.TreeSet;
  * A Datadog monitor as mimamori sees it: only the fields the operator manages. Datadog adds defaults of its own to
  * what it stores; they are not modelled here, so they can never look like drift.
  */
-public record MonitorDefinition(String name, String type, String query, String message, Integer priority,
-        List<String> tags, SortedMap<String, Double> thresholds, MonitorSettings settings) {
+public record MonitorDefinition(
+        String name,
+        String type,
+        String query,
+        String message,
+        Integer priority,
+        List<String> tags,
+        SortedMap<String, Double> thresholds,
+        MonitorSettings settings) {
 
     public MonitorDefinition {
         tags = tags == null ? List.of() : List.copyOf(new TreeSet<>(tags));
@@ -22,7 +29,10 @@ public record MonitorDefinition(String name, String type, String query, String m
     /** The value of the first tag {@code key:value} with this key, or null. */
     public String tagValue(String key) {
         String prefix = key + ":";
-        return tags.stream().filter(t -> t.startsWith(prefix)).map(t -> t.substring(prefix.length())).findFirst()
+        return tags.stream()
+                .filter(t -> t.startsWith(prefix))
+                .map(t -> t.substring(prefix.length()))
+                .findFirst()
                 .orElse(null);
     }
 
@@ -31,9 +41,13 @@ public record MonitorDefinition(String name, String type, String query, String m
      * Settings left unset here are Datadog's to choose and are not compared.
      */
     public boolean isSatisfiedBy(MonitorDefinition actual) {
-        return Objects.equals(name, actual.name) && Objects.equals(type, actual.type)
-                && Objects.equals(query, actual.query) && Objects.equals(message, actual.message)
-                && Objects.equals(priority, actual.priority) && tags.equals(actual.tags)
-                && thresholds.equals(actual.thresholds) && settings.isSatisfiedBy(actual.settings);
+        return Objects.equals(name, actual.name)
+                && Objects.equals(type, actual.type)
+                && Objects.equals(query, actual.query)
+                && Objects.equals(message, actual.message)
+                && Objects.equals(priority, actual.priority)
+                && tags.equals(actual.tags)
+                && thresholds.equals(actual.thresholds)
+                && settings.isSatisfiedBy(actual.settings);
     }
 }

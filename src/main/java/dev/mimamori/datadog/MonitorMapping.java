@@ -5,7 +5,6 @@ import com.datadog.api.client.v1.model.MonitorOptions;
 import com.datadog.api.client.v1.model.MonitorThresholds;
 import com.datadog.api.client.v1.model.MonitorType;
 import com.datadog.api.client.v1.model.MonitorUpdateRequest;
-
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,8 +18,7 @@ final class MonitorMapping {
     static final String WARNING_RECOVERY = "warning_recovery";
     static final String OK = "ok";
 
-    private MonitorMapping() {
-    }
+    private MonitorMapping() {}
 
     static ManagedMonitor fromDatadog(Monitor monitor) {
         MonitorOptions options = monitor.getOptions();
@@ -35,20 +33,38 @@ final class MonitorMapping {
                 putIfSet(thresholds, WARNING_RECOVERY, t.getWarningRecovery());
                 putIfSet(thresholds, OK, t.getOk());
             }
-            settings = new MonitorSettings(options.getNotifyNoData(), toInt(options.getNoDataTimeframe()),
-                    toInt(options.getRenotifyInterval()), toInt(options.getEvaluationDelay()),
-                    toInt(options.getNewGroupDelay()), options.getRequireFullWindow(), options.getIncludeTags());
+            settings = new MonitorSettings(
+                    options.getNotifyNoData(),
+                    toInt(options.getNoDataTimeframe()),
+                    toInt(options.getRenotifyInterval()),
+                    toInt(options.getEvaluationDelay()),
+                    toInt(options.getNewGroupDelay()),
+                    options.getRequireFullWindow(),
+                    options.getIncludeTags());
         }
-        String type = monitor.getType() == null ? null : String.valueOf(monitor.getType().getValue());
-        MonitorDefinition definition = new MonitorDefinition(monitor.getName(), type, monitor.getQuery(),
-                monitor.getMessage(), toInt(monitor.getPriority()),
-                monitor.getTags() == null ? null : new ArrayList<>(monitor.getTags()), thresholds, settings);
+        String type = monitor.getType() == null
+                ? null
+                : String.valueOf(monitor.getType().getValue());
+        MonitorDefinition definition = new MonitorDefinition(
+                monitor.getName(),
+                type,
+                monitor.getQuery(),
+                monitor.getMessage(),
+                toInt(monitor.getPriority()),
+                monitor.getTags() == null ? null : new ArrayList<>(monitor.getTags()),
+                thresholds,
+                settings);
         return new ManagedMonitor(monitor.getId(), definition);
     }
 
     static Monitor toCreateRequest(MonitorDefinition d) {
-        Monitor monitor = new Monitor().name(d.name()).type(MonitorType.fromValue(d.type())).query(d.query())
-                .message(d.message()).tags(new ArrayList<>(d.tags())).options(options(d));
+        Monitor monitor = new Monitor()
+                .name(d.name())
+                .type(MonitorType.fromValue(d.type()))
+                .query(d.query())
+                .message(d.message())
+                .tags(new ArrayList<>(d.tags()))
+                .options(options(d));
         if (d.priority() != null) {
             monitor.priority(d.priority().longValue());
         }
@@ -56,8 +72,13 @@ final class MonitorMapping {
     }
 
     static MonitorUpdateRequest toUpdateRequest(MonitorDefinition d) {
-        MonitorUpdateRequest update = new MonitorUpdateRequest().name(d.name()).type(MonitorType.fromValue(d.type()))
-                .query(d.query()).message(d.message()).tags(new ArrayList<>(d.tags())).options(options(d));
+        MonitorUpdateRequest update = new MonitorUpdateRequest()
+                .name(d.name())
+                .type(MonitorType.fromValue(d.type()))
+                .query(d.query())
+                .message(d.message())
+                .tags(new ArrayList<>(d.tags()))
+                .options(options(d));
         if (d.priority() != null) {
             update.priority(d.priority().longValue());
         }

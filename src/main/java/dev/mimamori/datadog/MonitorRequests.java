@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,21 +18,29 @@ import java.util.Optional;
  */
 public final class MonitorRequests {
 
-    private MonitorRequests() {
-    }
+    private MonitorRequests() {}
 
-    public static String asJson(List<MonitorDefinition> monitors, List<SloDefinition> slos,
-            Optional<DashboardDefinition> dashboard) {
+    public static String asJson(
+            List<MonitorDefinition> monitors, List<SloDefinition> slos, Optional<DashboardDefinition> dashboard) {
         return asJson(monitors, slos, dashboard, Map.of());
     }
 
     /** The same, plus {@code gate}: per gate metric, the queries and formula of its timeseries request. */
-    public static String asJson(List<MonitorDefinition> monitors, List<SloDefinition> slos,
-            Optional<DashboardDefinition> dashboard, Map<String, MetricFormula> gate) {
+    public static String asJson(
+            List<MonitorDefinition> monitors,
+            List<SloDefinition> slos,
+            Optional<DashboardDefinition> dashboard,
+            Map<String, MetricFormula> gate) {
         ObjectMapper mapper = new JSON().getMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode all = mapper.createObjectNode();
-        all.set("monitors", mapper.valueToTree(monitors.stream().map(MonitorMapping::toCreateRequest).toList()));
-        all.set("slos", mapper.valueToTree(slos.stream().map(SloMapping::toCreateRequest).toList()));
+        all.set(
+                "monitors",
+                mapper.valueToTree(
+                        monitors.stream().map(MonitorMapping::toCreateRequest).toList()));
+        all.set(
+                "slos",
+                mapper.valueToTree(
+                        slos.stream().map(SloMapping::toCreateRequest).toList()));
         dashboard.ifPresent(d -> all.set("dashboard", d.body()));
         if (!gate.isEmpty()) {
             ArrayNode metrics = all.putArray("gate");
@@ -52,7 +59,10 @@ public final class MonitorRequests {
         metric.put("name", name);
         ArrayNode queries = metric.putArray("queries");
         for (MetricFormula.NamedQuery q : compiled.queries()) {
-            queries.addObject().put("data_source", "metrics").put("name", q.name()).put("query", q.query());
+            queries.addObject()
+                    .put("data_source", "metrics")
+                    .put("name", q.name())
+                    .put("query", q.query());
         }
         metric.putArray("formulas").addObject().put("formula", compiled.formula());
         return metric;

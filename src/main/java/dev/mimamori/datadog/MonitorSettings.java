@@ -3,13 +3,20 @@ package dev.mimamori.datadog;
 import java.util.Objects;
 
 /** The monitor options mimamori manages. A null field means "Datadog's default" and is never compared. */
-public record MonitorSettings(Boolean notifyNoData, Integer noDataTimeframe, Integer renotifyInterval,
-        Integer evaluationDelay, Integer newGroupDelay, Boolean requireFullWindow, Boolean includeTags) {
+public record MonitorSettings(
+        Boolean notifyNoData,
+        Integer noDataTimeframe,
+        Integer renotifyInterval,
+        Integer evaluationDelay,
+        Integer newGroupDelay,
+        Boolean requireFullWindow,
+        Boolean includeTags) {
 
     public static final MonitorSettings NONE = new MonitorSettings(null, null, null, null, null, null, null);
 
     boolean isSatisfiedBy(MonitorSettings actual) {
-        return unsetOrEqual(notifyNoData, actual.notifyNoData) && unsetOrEqual(noDataTimeframe, actual.noDataTimeframe)
+        return unsetOrEqual(notifyNoData, actual.notifyNoData)
+                && unsetOrEqual(noDataTimeframe, actual.noDataTimeframe)
                 && unsetOrEqual(renotifyInterval, actual.renotifyInterval)
                 && unsetOrEqual(evaluationDelay, actual.evaluationDelay)
                 && unsetOrEqual(newGroupDelay, actual.newGroupDelay)

@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public class RateLimitBudget {
     /** Without a reset header Datadog's windows are short: back off from this, doubling, up to a minute. */
     static final Duration UNKNOWN_RESET = Duration.ofSeconds(5);
+
     static final Duration MAX_UNKNOWN_RESET = Duration.ofMinutes(1);
     /** Reset headers are whole seconds; waiting a little past them keeps us out of the window that is ending. */
     static final Duration RESET_MARGIN = Duration.ofMillis(250);
@@ -58,8 +59,10 @@ public class RateLimitBudget {
      */
     public void acquire(String endpoint) {
         if (!answered.contains(endpoint) && !probing.add(endpoint)) {
-            throw new DatadogException(DatadogException.Kind.RATE_LIMITED, "waiting for Datadog's first answer on "
-                    + endpoint + ", which tells its rate limit", withJitter(FIRST_ANSWER_WAIT));
+            throw new DatadogException(
+                    DatadogException.Kind.RATE_LIMITED,
+                    "waiting for Datadog's first answer on " + endpoint + ", which tells its rate limit",
+                    withJitter(FIRST_ANSWER_WAIT));
         }
         Window w = windows.computeIfAbsent(limitName(endpoint), k -> new Window());
         synchronized (w) {
@@ -75,8 +78,10 @@ public class RateLimitBudget {
             }
             if (w.remaining != null && w.remaining <= 0) {
                 Duration wait = w.resetsAt == null ? UNKNOWN_RESET : Duration.between(now, w.resetsAt);
-                throw new DatadogException(DatadogException.Kind.RATE_LIMITED, "Datadog rate limit "
-                        + limitName(endpoint) + " is spent; next window in " + Math.max(1, wait.toSeconds()) + "s",
+                throw new DatadogException(
+                        DatadogException.Kind.RATE_LIMITED,
+                        "Datadog rate limit " + limitName(endpoint) + " is spent; next window in "
+                                + Math.max(1, wait.toSeconds()) + "s",
                         withJitter(wait));
             }
             if (w.remaining != null) {
@@ -130,7 +135,8 @@ public class RateLimitBudget {
             if (status != 429) {
                 w.headerlessRefusals = 0;
                 return w.remaining != null && w.remaining <= 0 && w.resetsAt != null
-                        ? withJitter(Duration.between(now, w.resetsAt)) : null;
+                        ? withJitter(Duration.between(now, w.resetsAt))
+                        : null;
             }
             w.remaining = 0L;
             if (reset == null) {
@@ -171,7 +177,9 @@ public class RateLimitBudget {
             return null;
         }
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && e.getValue() != null
+            if (e.getKey() != null
+                    && e.getKey().equalsIgnoreCase(name)
+                    && e.getValue() != null
                     && !e.getValue().isEmpty()) {
                 return e.getValue().get(0);
             }

@@ -3,7 +3,6 @@ package dev.mimamori.datadog;
 import com.datadog.api.client.v2.model.DataScalarColumn;
 import com.datadog.api.client.v2.model.GroupScalarColumn;
 import com.datadog.api.client.v2.model.ScalarColumn;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +15,11 @@ import java.util.TreeSet;
  * no column order. Pure.
  */
 final class ScalarGroups {
-    private ScalarGroups() {
-    }
+    private ScalarGroups() {}
 
     /** By query (the values of {@code queryOfName}), the group values with a number; a query without column has none. */
-    static Map<String, Set<String>> withData(List<ScalarColumn> columns, String groupTag,
-            Map<String, String> queryOfName) {
+    static Map<String, Set<String>> withData(
+            List<ScalarColumn> columns, String groupTag, Map<String, String> queryOfName) {
         List<List<String>> rows = null;
         Map<String, List<Double>> numbers = new LinkedHashMap<>();
         for (ScalarColumn column : columns) {

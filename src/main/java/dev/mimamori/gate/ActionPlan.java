@@ -7,7 +7,13 @@ import dev.mimamori.api.ReleaseInfo;
  * What a decided check does, exactly as recorded with its verdict: later edits of the spec cannot change it. The
  * release names the revision the verdict judged; the action applies only while the Deployment is still at it.
  */
-public record ActionPlan(String namespace, String checkName, String workload, OnFailure type, Outcome outcome, ReleaseInfo release,
+public record ActionPlan(
+        String namespace,
+        String checkName,
+        String workload,
+        OnFailure type,
+        Outcome outcome,
+        ReleaseInfo release,
         String summary) {
 
     /** Whether the Deployment itself changes (Pause, Rollback) rather than only being annotated. */
@@ -35,6 +41,5 @@ public record ActionPlan(String namespace, String checkName, String workload, On
     }
 
     /** The result and a phrase for the status message. */
-    public record Done(Result result, String message) {
-    }
+    public record Done(Result result, String message) {}
 }

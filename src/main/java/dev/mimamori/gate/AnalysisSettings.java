@@ -1,12 +1,17 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.AnalysisSpec;
-
 import java.time.Duration;
 
 /** A check's analysis settings with every default applied (GateDefaults is the one place defaults live). */
-public record AnalysisSettings(Duration warmup, Duration duration, Duration interval, Duration dataDelay,
-        double confidence, int minSamples, Duration deadline) {
+public record AnalysisSettings(
+        Duration warmup,
+        Duration duration,
+        Duration interval,
+        Duration dataDelay,
+        double confidence,
+        int minSamples,
+        Duration deadline) {
 
     public static AnalysisSettings of(AnalysisSpec spec) {
         AnalysisSpec s = spec == null ? new AnalysisSpec() : spec;
@@ -18,11 +23,14 @@ public record AnalysisSettings(Duration warmup, Duration duration, Duration inte
         if (deadline.compareTo(GateDefaults.MAX_DEADLINE) > 0) {
             throw new IllegalArgumentException("analysis.deadline must be at most 24h");
         }
-        return new AnalysisSettings(duration("warmup", s.warmup, GateDefaults.WARMUP),
-                duration("duration", s.duration, GateDefaults.DURATION), interval,
+        return new AnalysisSettings(
+                duration("warmup", s.warmup, GateDefaults.WARMUP),
+                duration("duration", s.duration, GateDefaults.DURATION),
+                interval,
                 duration("dataDelay", s.dataDelay, GateDefaults.DATA_LATENESS),
                 s.confidence == null ? GateDefaults.CONFIDENCE : s.confidence,
-                s.minSamples == null ? GateDefaults.MIN_SAMPLES : s.minSamples, deadline);
+                s.minSamples == null ? GateDefaults.MIN_SAMPLES : s.minSamples,
+                deadline);
     }
 
     private static Duration duration(String field, String text, Duration fallback) {

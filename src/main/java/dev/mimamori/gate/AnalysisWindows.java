@@ -9,8 +9,8 @@ import java.time.Instant;
  * {@code duration} from the first bucket boundary at or after the end of the warm-up. The verdict is due once the
  * candidate window has ended and Datadog's late data has arrived.
  */
-public record AnalysisWindows(Instant baselineFrom, Instant baselineTo, Instant candidateFrom, Instant candidateTo,
-        Instant decideAt) {
+public record AnalysisWindows(
+        Instant baselineFrom, Instant baselineTo, Instant candidateFrom, Instant candidateTo, Instant decideAt) {
 
     public static AnalysisWindows of(Instant rollout, AnalysisSettings s) {
         long interval = s.interval().toMillis();
@@ -18,7 +18,11 @@ public record AnalysisWindows(Instant baselineFrom, Instant baselineTo, Instant 
         long warmedUp = rollout.plus(s.warmup()).toEpochMilli();
         Instant candidateFrom = Instant.ofEpochMilli(-Math.floorDiv(-warmedUp, interval) * interval);
         Instant candidateTo = candidateFrom.plus(s.duration());
-        return new AnalysisWindows(baselineTo.minus(s.duration()), baselineTo, candidateFrom, candidateTo,
+        return new AnalysisWindows(
+                baselineTo.minus(s.duration()),
+                baselineTo,
+                candidateFrom,
+                candidateTo,
                 candidateTo.plus(s.dataDelay()));
     }
 

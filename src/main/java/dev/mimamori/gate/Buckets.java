@@ -12,8 +12,7 @@ import java.util.Objects;
  */
 public final class Buckets {
 
-    private Buckets() {
-    }
+    private Buckets() {}
 
     /**
      * Points that were kept, in their original order. The arrays are fresh copies owned by the
@@ -36,13 +35,13 @@ public final class Buckets {
      * @param intervalMs   bucket length, &gt; 0
      * @param latenessMs   how late data may still arrive, &gt;= 0
      */
-    public static Series dropIncomplete(long[] timestampsMs, double[] values, long nowMs,
-                                        long intervalMs, long latenessMs) {
+    public static Series dropIncomplete(
+            long[] timestampsMs, double[] values, long nowMs, long intervalMs, long latenessMs) {
         Objects.requireNonNull(timestampsMs, "timestampsMs");
         Objects.requireNonNull(values, "values");
         if (timestampsMs.length != values.length) {
-            throw new IllegalArgumentException("timestamps and values differ in length: "
-                    + timestampsMs.length + " vs " + values.length);
+            throw new IllegalArgumentException(
+                    "timestamps and values differ in length: " + timestampsMs.length + " vs " + values.length);
         }
         if (intervalMs <= 0) {
             throw new IllegalArgumentException("interval must be positive: " + intervalMs);

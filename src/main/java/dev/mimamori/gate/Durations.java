@@ -8,12 +8,12 @@ import java.util.regex.Pattern;
 public final class Durations {
     /** The longest duration any spec field takes; a larger one is a mistake, and a huge one would overflow. */
     public static final Duration LONGEST = Duration.ofDays(7);
+
     private static final Pattern PART = Pattern.compile("([0-9]+)(s|m|h)");
     // 7 digits of seconds already pass LONGEST, so longer numbers are refused before they are parsed
     private static final int MAX_DIGITS = 7;
 
-    private Durations() {
-    }
+    private Durations() {}
 
     public static Duration parse(String text, Duration fallback) {
         if (text == null || text.isBlank()) {
@@ -30,11 +30,12 @@ public final class Durations {
                 throw tooLong(text);
             }
             long amount = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        default -> Duration.ofHours(amount);
+                    });
             if (total.compareTo(LONGEST) > 0) {
                 throw tooLong(text);
             }
@@ -48,8 +49,8 @@ public final class Durations {
 
     private static IllegalArgumentException tooLong(String text) {
         String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-        return new IllegalArgumentException("\"" + shown + "\" is longer than " + format(LONGEST)
-                + ", the longest duration accepted");
+        return new IllegalArgumentException(
+                "\"" + shown + "\" is longer than " + format(LONGEST) + ", the longest duration accepted");
     }
 
     /** The shortest text {@link #parse} reads back as {@code d}: "1h30m", "90s" stays "1m30s". */

@@ -1,7 +1,6 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.datadog.MetricSeries;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,25 +13,31 @@ import java.util.List;
  */
 public final class GateAnalysis {
 
-    private GateAnalysis() {
-    }
+    private GateAnalysis() {}
 
     /** {@code verdict} is null while the check must keep measuring. */
-    public record Outcome(List<MetricComparison.MetricResult> results, Verdict verdict, boolean early) {
-    }
+    public record Outcome(List<MetricComparison.MetricResult> results, Verdict verdict, boolean early) {}
 
-    public static Outcome evaluate(List<ResolvedMetric> metrics, List<MetricSeries> series, AnalysisWindows windows,
-            AnalysisSettings settings, Instant now) {
+    public static Outcome evaluate(
+            List<ResolvedMetric> metrics,
+            List<MetricSeries> series,
+            AnalysisWindows windows,
+            AnalysisSettings settings,
+            Instant now) {
         List<MetricComparison.MetricResult> results = new ArrayList<>();
         boolean beyondDoubt = false;
         for (int i = 0; i < metrics.size(); i++) {
             ResolvedMetric metric = metrics.get(i);
             MetricComparison.GateCriteria criteria = perRelease(metric.criteria(), metrics.size());
             double[] baseline = window(series.get(2 * i), windows.baselineFrom(), windows.baselineTo(), settings, now);
-            double[] candidate = window(series.get(2 * i + 1), windows.candidateFrom(), windows.candidateTo(),
-                    settings, now);
-            MetricComparison.MetricResult result = MetricComparison.compare(metric.name(), baseline, candidate,
-                    criteria, SerialDependence.varianceInflation(baseline, candidate));
+            double[] candidate =
+                    window(series.get(2 * i + 1), windows.candidateFrom(), windows.candidateTo(), settings, now);
+            MetricComparison.MetricResult result = MetricComparison.compare(
+                    metric.name(),
+                    baseline,
+                    candidate,
+                    criteria,
+                    SerialDependence.varianceInflation(baseline, candidate));
             results.add(result);
             beyondDoubt |= MetricComparison.regressedBeyondDoubt(result, criteria);
         }
@@ -50,14 +55,22 @@ public final class GateAnalysis {
         if (metricCount <= 1) {
             return c;
         }
-        return new MetricComparison.GateCriteria(c.direction(), c.maxRegressionPercent(), c.absoluteFloor(),
-                1.0 - c.alpha() / metricCount, c.minSamples());
+        return new MetricComparison.GateCriteria(
+                c.direction(),
+                c.maxRegressionPercent(),
+                c.absoluteFloor(),
+                1.0 - c.alpha() / metricCount,
+                c.minSamples());
     }
 
     /** The complete buckets of a series that start inside [from, to), in order; NaN where a bucket is missing. */
     static double[] window(MetricSeries series, Instant from, Instant to, AnalysisSettings settings, Instant now) {
-        Buckets.Series complete = Buckets.dropIncomplete(series.times(), series.values(), now.toEpochMilli(),
-                settings.interval().toMillis(), settings.dataDelay().toMillis());
+        Buckets.Series complete = Buckets.dropIncomplete(
+                series.times(),
+                series.values(),
+                now.toEpochMilli(),
+                settings.interval().toMillis(),
+                settings.dataDelay().toMillis());
         long interval = settings.interval().toMillis();
         long first = from.toEpochMilli();
         int slots = (int) Math.max(0, (to.toEpochMilli() - first + interval - 1) / interval);

@@ -1,7 +1,6 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.Direction;
-
 import java.time.Duration;
 
 /**
@@ -10,8 +9,7 @@ import java.time.Duration;
  */
 public final class GateDefaults {
 
-    private GateDefaults() {
-    }
+    private GateDefaults() {}
 
     /** Time after the rollout during which the candidate is not measured (cold caches, JIT). */
     public static final Duration WARMUP = Duration.ofMinutes(2);
@@ -66,13 +64,21 @@ public final class GateDefaults {
 
     /** Criteria for p95 latency in milliseconds. */
     public static MetricComparison.GateCriteria latencyCriteria() {
-        return new MetricComparison.GateCriteria(Direction.LowerIsBetter,
-                LATENCY_MAX_REGRESSION_PERCENT, LATENCY_ABSOLUTE_FLOOR_MS, CONFIDENCE, MIN_SAMPLES);
+        return new MetricComparison.GateCriteria(
+                Direction.LowerIsBetter,
+                LATENCY_MAX_REGRESSION_PERCENT,
+                LATENCY_ABSOLUTE_FLOOR_MS,
+                CONFIDENCE,
+                MIN_SAMPLES);
     }
 
     /** Criteria for the error rate as a fraction of requests. */
     public static MetricComparison.GateCriteria errorRateCriteria() {
-        return new MetricComparison.GateCriteria(Direction.LowerIsBetter,
-                ERROR_RATE_MAX_REGRESSION_PERCENT, ERROR_RATE_ABSOLUTE_FLOOR, CONFIDENCE, MIN_SAMPLES);
+        return new MetricComparison.GateCriteria(
+                Direction.LowerIsBetter,
+                ERROR_RATE_MAX_REGRESSION_PERCENT,
+                ERROR_RATE_ABSOLUTE_FLOOR,
+                CONFIDENCE,
+                MIN_SAMPLES);
     }
 }

@@ -3,7 +3,6 @@ package dev.mimamori.gate;
 import dev.mimamori.api.Direction;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.datadog.MetricFormula;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -13,8 +12,7 @@ import java.util.regex.Pattern;
 public final class GateMetrics {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
 
-    private GateMetrics() {
-    }
+    private GateMetrics() {}
 
     /**
      * Copies of profile gate metrics with the profile's {@code ${params.NAME}} filled from these parameter values
@@ -27,7 +25,8 @@ public final class GateMetrics {
             copy.name = m.name;
             copy.query = m.query;
             for (java.util.Map.Entry<String, String> p : parameters.entrySet()) {
-                copy.query = copy.query == null ? null : copy.query.replace("${params." + p.getKey() + "}", p.getValue());
+                copy.query =
+                        copy.query == null ? null : copy.query.replace("${params." + p.getKey() + "}", p.getValue());
             }
             copy.direction = m.direction;
             copy.maxRegressionPercent = m.maxRegressionPercent;
@@ -52,10 +51,10 @@ public final class GateMetrics {
     /** What a metric is judged by, its defaults applied; the {@code judge} command builds its metrics with this. */
     public static MetricComparison.GateCriteria criteria(GateMetric m, AnalysisSettings settings) {
         Direction direction = m.direction == null ? Direction.LowerIsBetter : m.direction;
-        double maxRegression = m.maxRegressionPercent != null ? m.maxRegressionPercent
-                : GateDefaults.LATENCY_MAX_REGRESSION_PERCENT;
-        return new MetricComparison.GateCriteria(direction, maxRegression, m.absoluteFloor, settings.confidence(),
-                settings.minSamples());
+        double maxRegression =
+                m.maxRegressionPercent != null ? m.maxRegressionPercent : GateDefaults.LATENCY_MAX_REGRESSION_PERCENT;
+        return new MetricComparison.GateCriteria(
+                direction, maxRegression, m.absoluteFloor, settings.confidence(), settings.minSamples());
     }
 
     /**

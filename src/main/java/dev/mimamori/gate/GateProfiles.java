@@ -6,13 +6,12 @@ import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.render.BuiltInProfile;
+import dev.mimamori.servicemonitoring.TraceOperations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import dev.mimamori.servicemonitoring.TraceOperations;
 
 /** Finds the gate metrics of a check: its own, else those of its service's profile. */
 @ApplicationScoped
@@ -37,10 +36,13 @@ public class GateProfiles {
             return check.getSpec().metrics;
         }
         ServiceMonitoring sm = serviceMonitoring(check.getMetadata().getNamespace(), service);
-        String profileName = check.getSpec().profile != null ? check.getSpec().profile
+        String profileName = check.getSpec().profile != null
+                ? check.getSpec().profile
                 : sm != null ? sm.getSpec().profileName() : BuiltInProfile.NAME;
-        MonitoringProfile profile = client.resources(MonitoringProfile.class).withName(profileName).get();
-        MonitoringProfileSpec spec = profile != null ? profile.getSpec()
+        MonitoringProfile profile =
+                client.resources(MonitoringProfile.class).withName(profileName).get();
+        MonitoringProfileSpec spec = profile != null
+                ? profile.getSpec()
                 : BuiltInProfile.NAME.equals(profileName) ? BuiltInProfile.spec() : null;
         if (spec == null) {
             throw new IllegalArgumentException("MonitoringProfile \"" + profileName + "\" does not exist");
@@ -62,8 +64,11 @@ public class GateProfiles {
                 }
             });
         }
-        if (sm != null && sm.getStatus() != null && sm.getStatus().traceOperation != null
-                && sm.getStatus().traceOperation.used != null && values.containsKey(TraceOperations.PARAMETER)) {
+        if (sm != null
+                && sm.getStatus() != null
+                && sm.getStatus().traceOperation != null
+                && sm.getStatus().traceOperation.used != null
+                && values.containsKey(TraceOperations.PARAMETER)) {
             values.put(TraceOperations.PARAMETER, sm.getStatus().traceOperation.used);
         }
         return values;
@@ -71,7 +76,8 @@ public class GateProfiles {
 
     private ServiceMonitoring serviceMonitoring(String namespace, String service) {
         return client.resources(ServiceMonitoring.class).inNamespace(namespace).list().getItems().stream()
-                .filter(sm -> sm.getSpec() != null && service.equals(sm.getSpec().service)).findFirst()
+                .filter(sm -> sm.getSpec() != null && service.equals(sm.getSpec().service))
+                .findFirst()
                 .orElse(null);
     }
 }

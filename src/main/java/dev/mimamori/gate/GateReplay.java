@@ -1,7 +1,6 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.datadog.MetricSeries;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,20 +16,17 @@ public final class GateReplay {
     /** Any instant serves: {@link AnalysisWindows} puts the windows on bucket boundaries around it. */
     static final Instant ROLLOUT = Instant.parse("2026-01-01T00:00:00Z");
 
-    private GateReplay() {
-    }
+    private GateReplay() {}
 
     /** One metric's recorded windows, oldest bucket first, NaN for a missing bucket. */
-    public record Recorded(ResolvedMetric metric, double[] baseline, double[] candidate) {
-    }
+    public record Recorded(ResolvedMetric metric, double[] baseline, double[] candidate) {}
 
     /**
      * The verdict and the look that reached it: {@code candidateBuckets} is how many candidate buckets were
      * complete then (the full window for a verdict at the due time).
      */
-    public record Decision(Verdict verdict, boolean early, int candidateBuckets,
-            List<MetricComparison.MetricResult> results) {
-    }
+    public record Decision(
+            Verdict verdict, boolean early, int candidateBuckets, List<MetricComparison.MetricResult> results) {}
 
     /**
      * Replays a check whose windows are as long as the longest recorded series; {@code settings.duration()} is
@@ -41,8 +37,13 @@ public final class GateReplay {
         for (Recorded r : metrics) {
             buckets = Math.max(buckets, Math.max(r.baseline().length, r.candidate().length));
         }
-        AnalysisSettings fitted = new AnalysisSettings(settings.warmup(), settings.interval().multipliedBy(buckets),
-                settings.interval(), settings.dataDelay(), settings.confidence(), settings.minSamples(),
+        AnalysisSettings fitted = new AnalysisSettings(
+                settings.warmup(),
+                settings.interval().multipliedBy(buckets),
+                settings.interval(),
+                settings.dataDelay(),
+                settings.confidence(),
+                settings.minSamples(),
                 settings.deadline());
         AnalysisWindows windows = AnalysisWindows.of(ROLLOUT, fitted);
         List<ResolvedMetric> resolved = new ArrayList<>();
@@ -50,16 +51,17 @@ public final class GateReplay {
         long interval = fitted.interval().toMillis();
         for (Recorded r : metrics) {
             resolved.add(r.metric());
-            series.add(series(windows.baselineTo().toEpochMilli() - r.baseline().length * interval, interval,
-                    r.baseline()));
+            series.add(series(
+                    windows.baselineTo().toEpochMilli() - r.baseline().length * interval, interval, r.baseline()));
             series.add(series(windows.candidateFrom().toEpochMilli(), interval, r.candidate()));
         }
-        for (Instant now = windows.firstQueryAt(fitted); now.isBefore(windows.decideAt());
+        for (Instant now = windows.firstQueryAt(fitted);
+                now.isBefore(windows.decideAt());
                 now = now.plus(fitted.interval())) {
             GateAnalysis.Outcome look = GateAnalysis.evaluate(resolved, series, windows, fitted, now);
             if (look.verdict() != null) {
-                return new Decision(look.verdict(), look.early(), completeBuckets(windows, fitted, now),
-                        look.results());
+                return new Decision(
+                        look.verdict(), look.early(), completeBuckets(windows, fitted, now), look.results());
             }
         }
         GateAnalysis.Outcome last = GateAnalysis.evaluate(resolved, series, windows, fitted, windows.decideAt());
@@ -67,7 +69,9 @@ public final class GateReplay {
     }
 
     private static int completeBuckets(AnalysisWindows windows, AnalysisSettings s, Instant now) {
-        long since = now.toEpochMilli() - s.dataDelay().toMillis() - windows.candidateFrom().toEpochMilli();
+        long since = now.toEpochMilli()
+                - s.dataDelay().toMillis()
+                - windows.candidateFrom().toEpochMilli();
         return (int) (since / s.interval().toMillis());
     }
 

@@ -6,8 +6,7 @@ import java.util.Objects;
 /** Combines per-metric verdicts into the verdict of a release. */
 public final class GateVerdicts {
 
-    private GateVerdicts() {
-    }
+    private GateVerdicts() {}
 
     /**
      * Any Failed gives Failed; otherwise any Inconclusive gives Inconclusive; otherwise Passed.
@@ -25,8 +24,7 @@ public final class GateVerdicts {
                     return Verdict.Failed;
                 }
                 case Inconclusive -> inconclusive = true;
-                case Passed -> {
-                }
+                case Passed -> {}
             }
         }
         return inconclusive ? Verdict.Inconclusive : Verdict.Passed;
@@ -35,6 +33,7 @@ public final class GateVerdicts {
     /** {@link #combine(Collection)} over the verdicts of metric results. */
     public static Verdict combineResults(Collection<MetricComparison.MetricResult> results) {
         Objects.requireNonNull(results, "results");
-        return combine(results.stream().map(MetricComparison.MetricResult::verdict).toList());
+        return combine(
+                results.stream().map(MetricComparison.MetricResult::verdict).toList());
     }
 }

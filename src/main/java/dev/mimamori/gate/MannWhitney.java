@@ -1,13 +1,12 @@
 package dev.mimamori.gate;
 
+import java.util.Arrays;
+import java.util.Objects;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.inference.AlternativeHypothesis;
 import org.apache.commons.statistics.inference.ContinuityCorrection;
 import org.apache.commons.statistics.inference.MannWhitneyUTest;
 import org.apache.commons.statistics.inference.PValueMethod;
-
-import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Mann-Whitney U (Wilcoxon rank-sum) test of a candidate sample against a baseline sample, on Apache Commons
@@ -31,8 +30,7 @@ public final class MannWhitney {
 
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
-    private MannWhitney() {
-    }
+    private MannWhitney() {}
 
     /** What the alternative hypothesis says about the candidate compared to the baseline. */
     public enum Alternative {
@@ -57,8 +55,7 @@ public final class MannWhitney {
      * @param pValue p-value for the requested alternative, in {@code (0, 1]}
      * @param exact  whether the p-value comes from the exact distribution
      */
-    public record Result(double u, double pValue, boolean exact) {
-    }
+    public record Result(double u, double pValue, boolean exact) {}
 
     /**
      * Tests whether {@code candidate} differs from {@code baseline} in the direction given, buckets independent.
@@ -85,10 +82,14 @@ public final class MannWhitney {
             // Every value the same: no evidence of any difference (the library's variance would be 0).
             return new Result(baseline.length * (double) candidate.length / 2.0, 1.0, false);
         }
-        boolean exact = inflation == 1.0 && baseline.length < EXACT_LIMIT && candidate.length < EXACT_LIMIT
+        boolean exact = inflation == 1.0
+                && baseline.length < EXACT_LIMIT
+                && candidate.length < EXACT_LIMIT
                 && !tied(baseline, candidate);
-        MannWhitneyUTest.Result result = MannWhitneyUTest.withDefaults().with(alternative.hypothesis)
-                .with(exact ? PValueMethod.EXACT : PValueMethod.ASYMPTOTIC).with(ContinuityCorrection.ENABLED)
+        MannWhitneyUTest.Result result = MannWhitneyUTest.withDefaults()
+                .with(alternative.hypothesis)
+                .with(exact ? PValueMethod.EXACT : PValueMethod.ASYMPTOTIC)
+                .with(ContinuityCorrection.ENABLED)
                 .test(candidate, baseline);
         double p = result.getPValue();
         if (inflation > 1.0) {
@@ -123,8 +124,8 @@ public final class MannWhitney {
         double shrink = Math.sqrt(inflation);
         return switch (alternative) {
             case GREATER, LESS -> NORMAL.survivalProbability(NORMAL.inverseSurvivalProbability(p) / shrink);
-            case TWO_SIDED -> Math.min(1.0,
-                    2 * NORMAL.survivalProbability(NORMAL.inverseSurvivalProbability(p / 2) / shrink));
+            case TWO_SIDED ->
+                Math.min(1.0, 2 * NORMAL.survivalProbability(NORMAL.inverseSurvivalProbability(p / 2) / shrink));
         };
     }
 
@@ -142,7 +143,8 @@ public final class MannWhitney {
 
     private static boolean allEqual(double[] baseline, double[] candidate) {
         double first = baseline[0];
-        return Arrays.stream(baseline).allMatch(v -> v == first) && Arrays.stream(candidate).allMatch(v -> v == first);
+        return Arrays.stream(baseline).allMatch(v -> v == first)
+                && Arrays.stream(candidate).allMatch(v -> v == first);
     }
 
     private static boolean tied(double[] baseline, double[] candidate) {

@@ -1,7 +1,6 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.Direction;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Arrays;
@@ -28,8 +27,7 @@ import java.util.Objects;
  */
 public final class MetricComparison {
 
-    private MetricComparison() {
-    }
+    private MetricComparison() {}
 
     /**
      * What a metric must satisfy.
@@ -42,8 +40,8 @@ public final class MetricComparison {
      * @param confidence           confidence of the test, e.g. 0.99 gives alpha 0.01
      * @param minSamples           fewest points needed on each side, at least 1
      */
-    public record GateCriteria(Direction direction, double maxRegressionPercent, Double absoluteFloor,
-                               double confidence, int minSamples) {
+    public record GateCriteria(
+            Direction direction, double maxRegressionPercent, Double absoluteFloor, double confidence, int minSamples) {
         public GateCriteria {
             Objects.requireNonNull(direction, "direction");
             if (!(maxRegressionPercent >= 0) || Double.isInfinite(maxRegressionPercent)) {
@@ -51,8 +49,7 @@ public final class MetricComparison {
                         "maxRegressionPercent must be a finite number >= 0: " + maxRegressionPercent);
             }
             if (absoluteFloor != null && (!(absoluteFloor >= 0) || absoluteFloor.isInfinite())) {
-                throw new IllegalArgumentException(
-                        "absoluteFloor must be a finite number >= 0: " + absoluteFloor);
+                throw new IllegalArgumentException("absoluteFloor must be a finite number >= 0: " + absoluteFloor);
             }
             if (!(confidence > 0 && confidence < 1)) {
                 throw new IllegalArgumentException("confidence must be in (0, 1): " + confidence);
@@ -94,12 +91,20 @@ public final class MetricComparison {
      * @param varianceInflation how much the test widened its null distribution for serial
      *                        dependence (1 = independent buckets, see {@link SerialDependence})
      */
-    public record MetricResult(Verdict verdict, String reason, int baselineCount, int candidateCount,
-                               Double baselineMean, Double candidateMean,
-                               Double baselineMedian, Double candidateMedian,
-                               Double changePercent, Double pValue, boolean conclusiveEarly,
-                               Double regressionPercent, double varianceInflation) {
-    }
+    public record MetricResult(
+            Verdict verdict,
+            String reason,
+            int baselineCount,
+            int candidateCount,
+            Double baselineMean,
+            Double candidateMean,
+            Double baselineMedian,
+            Double candidateMedian,
+            Double changePercent,
+            Double pValue,
+            boolean conclusiveEarly,
+            Double regressionPercent,
+            double varianceInflation) {}
 
     /** Same as {@link #compare(String, double[], double[], GateCriteria, double)}, no name, independent buckets. */
     public static MetricResult compare(double[] baseline, double[] candidate, GateCriteria criteria) {
@@ -120,8 +125,8 @@ public final class MetricComparison {
      * @param varianceInflation at least 1: by how much serial dependence widens the test's null
      *                  distribution ({@link SerialDependence#varianceInflation})
      */
-    public static MetricResult compare(String metric, double[] baseline, double[] candidate,
-                                       GateCriteria criteria, double varianceInflation) {
+    public static MetricResult compare(
+            String metric, double[] baseline, double[] candidate, GateCriteria criteria, double varianceInflation) {
         Objects.requireNonNull(criteria, "criteria");
         if (!(varianceInflation >= 1.0) || Double.isInfinite(varianceInflation)) {
             throw new IllegalArgumentException("varianceInflation must be finite and >= 1: " + varianceInflation);
@@ -132,10 +137,22 @@ public final class MetricComparison {
         int min = criteria.minSamples();
 
         if (b.length == 0 || c.length == 0) {
-            String reason = (label.isEmpty() ? "" : label.trim() + ": ") + "no data to compare: " + b.length + " baseline and " + c.length
-                    + " candidate points, at least " + min + " needed on each side";
-            return new MetricResult(Verdict.Inconclusive, reason, b.length, c.length,
-                    mean(b), mean(c), median(b), median(c), null, null, false, null, varianceInflation);
+            String reason = (label.isEmpty() ? "" : label.trim() + ": ") + "no data to compare: " + b.length
+                    + " baseline and " + c.length + " candidate points, at least " + min + " needed on each side";
+            return new MetricResult(
+                    Verdict.Inconclusive,
+                    reason,
+                    b.length,
+                    c.length,
+                    mean(b),
+                    mean(c),
+                    median(b),
+                    median(c),
+                    null,
+                    null,
+                    false,
+                    null,
+                    varianceInflation);
         }
 
         double baseMean = mean(b);
@@ -162,10 +179,21 @@ public final class MetricComparison {
         String change = label + changeText(changePercent, delta);
 
         if (b.length < min || c.length < min) {
-            String reason = change + " (" + levels + ") but only " + b.length + " baseline and "
-                    + c.length + " candidate points, at least " + min + " needed on each side";
-            return new MetricResult(Verdict.Inconclusive, reason, b.length, c.length,
-                    baseMean, candMean, baseMedian, candMedian, changePercent, null, false, worsePercent,
+            String reason = change + " (" + levels + ") but only " + b.length + " baseline and " + c.length
+                    + " candidate points, at least " + min + " needed on each side";
+            return new MetricResult(
+                    Verdict.Inconclusive,
+                    reason,
+                    b.length,
+                    c.length,
+                    baseMean,
+                    candMean,
+                    baseMedian,
+                    candMedian,
+                    changePercent,
+                    null,
+                    false,
+                    worsePercent,
                     varianceInflation);
         }
         double smallestP = MannWhitney.smallestPValue(b.length, c.length, varianceInflation);
@@ -174,13 +202,23 @@ public final class MetricComparison {
             String reason = change + " (" + levels + ") but " + b.length + " baseline and " + c.length
                     + " candidate points cannot reach p < " + number(criteria.alpha()) + " (the smallest possible p is "
                     + number(smallestP) + ")";
-            return new MetricResult(Verdict.Inconclusive, reason, b.length, c.length,
-                    baseMean, candMean, baseMedian, candMedian, changePercent, null, false, worsePercent,
+            return new MetricResult(
+                    Verdict.Inconclusive,
+                    reason,
+                    b.length,
+                    c.length,
+                    baseMean,
+                    candMean,
+                    baseMedian,
+                    candMedian,
+                    changePercent,
+                    null,
+                    false,
+                    worsePercent,
                     varianceInflation);
         }
 
-        MannWhitney.Alternative worse = lowerIsBetter
-                ? MannWhitney.Alternative.GREATER : MannWhitney.Alternative.LESS;
+        MannWhitney.Alternative worse = lowerIsBetter ? MannWhitney.Alternative.GREATER : MannWhitney.Alternative.LESS;
         double p = MannWhitney.test(b, c, worse, varianceInflation).pValue();
         boolean significant = p < criteria.alpha();
         boolean beyondAllowed = worsePercent > criteria.maxRegressionPercent();
@@ -190,8 +228,8 @@ public final class MetricComparison {
         String allowed = number(criteria.maxRegressionPercent()) + "% allowed";
         if (!lowerIsBetter && worseDelta > 0) {
             // A fall is judged as baseline/candidate; say so, or "-67% beyond the 100% allowed" reads wrong.
-            head += "baseline/candidate " + (Double.isInfinite(worsePercent) ? "unbounded"
-                    : changeText(worsePercent, worseDelta)) + ", ";
+            head += "baseline/candidate "
+                    + (Double.isInfinite(worsePercent) ? "unbounded" : changeText(worsePercent, worseDelta)) + ", ";
         }
         Verdict verdict;
         String reason;
@@ -203,21 +241,42 @@ public final class MetricComparison {
             if (worseDelta <= 0) {
                 reason = head + "no regression";
             } else if (!significant) {
-                reason = head + "not significant at " + number(criteria.confidence() * 100)
-                        + "% confidence";
+                reason = head + "not significant at " + number(criteria.confidence() * 100) + "% confidence";
             } else if (!beyondAllowed) {
                 reason = head + "within the " + allowed;
             } else {
-                reason = head + "but the change of " + number(Math.abs(delta))
-                        + " is within the absolute floor of " + number(criteria.absoluteFloor());
+                reason = head + "but the change of " + number(Math.abs(delta)) + " is within the absolute floor of "
+                        + number(criteria.absoluteFloor());
             }
         }
-        MetricResult result = new MetricResult(verdict, reason, b.length, c.length,
-                baseMean, candMean, baseMedian, candMedian, changePercent, p, false, worsePercent,
+        MetricResult result = new MetricResult(
+                verdict,
+                reason,
+                b.length,
+                c.length,
+                baseMean,
+                candMean,
+                baseMedian,
+                candMedian,
+                changePercent,
+                p,
+                false,
+                worsePercent,
                 varianceInflation);
         if (regressedBeyondDoubt(result, criteria)) {
-            result = new MetricResult(verdict, reason + "; regressed beyond doubt", b.length, c.length,
-                    baseMean, candMean, baseMedian, candMedian, changePercent, p, true, worsePercent,
+            result = new MetricResult(
+                    verdict,
+                    reason + "; regressed beyond doubt",
+                    b.length,
+                    c.length,
+                    baseMean,
+                    candMean,
+                    baseMedian,
+                    candMedian,
+                    changePercent,
+                    p,
+                    true,
+                    worsePercent,
                     varianceInflation);
         }
         return result;
@@ -237,8 +296,7 @@ public final class MetricComparison {
         if (result.verdict() != Verdict.Failed || result.pValue() == null) {
             return false;
         }
-        if (result.baselineCount() < criteria.minSamples()
-                || result.candidateCount() < criteria.minSamples()) {
+        if (result.baselineCount() < criteria.minSamples() || result.candidateCount() < criteria.minSamples()) {
             return false;
         }
         double worsePercent = result.regressionPercent();
@@ -250,8 +308,8 @@ public final class MetricComparison {
      * The regression on a ratio scale, the same both ways: worse/better - 1. For HigherIsBetter a fall is judged as
      * baseline/candidate, so a fall to half is +100% and a fall to 0 is unbounded, and any allowance can be exceeded.
      */
-    private static double regressionPercent(double baseLevel, double candLevel, Double changePercent,
-            double worseDelta, boolean lowerIsBetter) {
+    private static double regressionPercent(
+            double baseLevel, double candLevel, Double changePercent, double worseDelta, boolean lowerIsBetter) {
         if (changePercent == null) {
             return worseDelta > 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         }
@@ -302,8 +360,10 @@ public final class MetricComparison {
         if (p < 0.0001) {
             return "p<0.0001";
         }
-        return "p=" + new BigDecimal(String.format(Locale.ROOT, "%.4f", p))
-                .stripTrailingZeros().toPlainString();
+        return "p="
+                + new BigDecimal(String.format(Locale.ROOT, "%.4f", p))
+                        .stripTrailingZeros()
+                        .toPlainString();
     }
 
     /** Three significant digits below 100, whole numbers above; enough for a sentence. */

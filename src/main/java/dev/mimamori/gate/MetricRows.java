@@ -1,15 +1,13 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.MetricStatus;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Per-metric results as status.metrics shows them, rounded for people. Pure. */
 final class MetricRows {
 
-    private MetricRows() {
-    }
+    private MetricRows() {}
 
     static List<MetricStatus> of(List<MetricComparison.MetricResult> results, List<ResolvedMetric> metrics) {
         List<MetricStatus> rows = new ArrayList<>();
@@ -33,7 +31,6 @@ final class MetricRows {
     }
 
     private static Double round(Double value) {
-        return value == null || value.isNaN() || value.isInfinite() ? null
-                : Math.round(value * 10000.0) / 10000.0;
+        return value == null || value.isNaN() || value.isInfinite() ? null : Math.round(value * 10000.0) / 10000.0;
     }
 }

@@ -21,7 +21,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +43,15 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
     private final Duration pollInterval;
     private final TenantPolicies policies;
 
-    public ReleaseCheckReconciler(DatadogApi datadog, RolloutActions actions, GateProfiles profiles,
-            Workloads workloads, KubeEvents events, MeterRegistry registry, Clock clock, MimamoriConfig config,
+    public ReleaseCheckReconciler(
+            DatadogApi datadog,
+            RolloutActions actions,
+            GateProfiles profiles,
+            Workloads workloads,
+            KubeEvents events,
+            MeterRegistry registry,
+            Clock clock,
+            MimamoriConfig config,
             TenantPolicies policies) {
         this.policies = policies;
         this.datadog = datadog;
@@ -62,13 +68,19 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
     public UpdateControl<ReleaseCheck> reconcile(ReleaseCheck check, Context<ReleaseCheck> context) {
         registry.counter("mimamori.reconciles", "kind", "ReleaseCheck").increment();
         Instant now = clock.instant();
-        String workload = check.getSpec() == null || check.getSpec().workload == null ? null
-                : check.getSpec().workload.name;
+        String workload =
+                check.getSpec() == null || check.getSpec().workload == null ? null : check.getSpec().workload.name;
         // a check without a workload still gets a step, which answers it with Ready=False InvalidSpec
-        Deployment deployment = workload == null ? null
-                : workloads.deployment(check.getMetadata().getNamespace(), workload).orElse(null);
-        Observations observations = Observations.of(check, deployment,
-                deployment == null ? List.of() : workloads.replicaSetsOf(deployment), tenancy(check, context));
+        Deployment deployment = workload == null
+                ? null
+                : workloads
+                        .deployment(check.getMetadata().getNamespace(), workload)
+                        .orElse(null);
+        Observations observations = Observations.of(
+                check,
+                deployment,
+                deployment == null ? List.of() : workloads.replicaSetsOf(deployment),
+                tenancy(check, context));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(check.getStatus(), observations, now);
         while (step.action() != null) {
             observations = answer(check, step.action(), observations);
@@ -76,9 +88,16 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
         }
         for (ReleaseCheckStep.Notice notice : step.notices()) {
             if (notice.verdict() != null) {
-                registry.counter("mimamori.gate.verdicts", "verdict", notice.verdict().name()).increment();
+                registry.counter(
+                                "mimamori.gate.verdicts",
+                                "verdict",
+                                notice.verdict().name())
+                        .increment();
             }
-            events.record(check, notice.warning() ? KubeEvents.WARNING : KubeEvents.NORMAL, notice.reason(),
+            events.record(
+                    check,
+                    notice.warning() ? KubeEvents.WARNING : KubeEvents.NORMAL,
+                    notice.reason(),
                     notice.message());
         }
         return write(check, step.status(), step.lookAgainIn());
@@ -90,12 +109,14 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
         TenantRules rules = policies.rulesFor(namespace);
         PolicyCheck.Violation quota = null;
         if (rules.maxReleaseChecks() != null && (check.getStatus() == null || check.getStatus().release == null)) {
-            List<ReleaseCheck> running = context.getPrimaryCache().list(namespace)
-                    .filter(c -> c.getStatus() != null && c.getStatus().release != null
+            List<ReleaseCheck> running = context.getPrimaryCache()
+                    .list(namespace)
+                    .filter(c -> c.getStatus() != null
+                            && c.getStatus().release != null
                             && !ReleaseCheckPhase.of(c.getStatus().phase).finished())
                     .toList();
-            quota = PolicyCheck.count(rules, "maxReleaseChecks", rules.maxReleaseChecks(), running, check,
-                    "unfinished ReleaseChecks");
+            quota = PolicyCheck.count(
+                    rules, "maxReleaseChecks", rules.maxReleaseChecks(), running, check, "unfinished ReleaseChecks");
         }
         return new Observations.Tenancy(rules, quota);
     }
@@ -119,12 +140,17 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
 
     /** A Kubernetes failure the reconcile did not expect: Ready says so while JOSDK retries. */
     @Override
-    public ErrorStatusUpdateControl<ReleaseCheck> updateErrorStatus(ReleaseCheck check, Context<ReleaseCheck> context,
-            Exception e) {
-        ReleaseCheckStatus status = check.getStatus() == null ? new ReleaseCheckStatus()
-                : Serialization.clone(check.getStatus());
-        status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
-                Reason.ReconcileError.name(), "will retry: " + e.getMessage(), check.getMetadata().getGeneration(),
+    public ErrorStatusUpdateControl<ReleaseCheck> updateErrorStatus(
+            ReleaseCheck check, Context<ReleaseCheck> context, Exception e) {
+        ReleaseCheckStatus status =
+                check.getStatus() == null ? new ReleaseCheckStatus() : Serialization.clone(check.getStatus());
+        status.conditions = Conditions.with(
+                status.conditions,
+                Conditions.READY,
+                Conditions.FALSE,
+                Reason.ReconcileError.name(),
+                "will retry: " + e.getMessage(),
+                check.getMetadata().getGeneration(),
                 clock.instant());
         return StatusWriter.writeError(check, status);
     }

@@ -1,14 +1,14 @@
 package dev.mimamori.gate;
 
-import dev.mimamori.api.TagRules;
-import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ActionStatus;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
 import dev.mimamori.api.ReleaseCheckPhase;
+import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ReleaseCheckStatus;
 import dev.mimamori.api.ReleaseInfo;
+import dev.mimamori.api.TagRules;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.status.Conditions;
 import dev.mimamori.status.Reason;
@@ -16,7 +16,6 @@ import dev.mimamori.tenancy.PolicyCheck;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,35 +35,28 @@ public final class ReleaseCheckStep {
     /** A verdict is acted on in the next look, once it is stored: a restart in between cannot lose or repeat it. */
     static final Duration ACT_AFTER_STORING = Duration.ofMillis(200);
 
-    private ReleaseCheckStep() {
-    }
+    private ReleaseCheckStep() {}
 
     /** Something the reconciler must do before the step can go on. */
-    public sealed interface Action permits FindGateMetrics, Query, CarryOut {
-    }
+    public sealed interface Action permits FindGateMetrics, Query, CarryOut {}
 
     /** The spec's gate metrics, else those of the profile of {@code service}. */
-    public record FindGateMetrics(String service) implements Action {
-    }
+    public record FindGateMetrics(String service) implements Action {}
 
     /** One Datadog request with every query. */
-    public record Query(List<String> queries, Instant from, Instant to, Duration interval) implements Action {
-    }
+    public record Query(List<String> queries, Instant from, Instant to, Duration interval) implements Action {}
 
     /** The action recorded with the verdict. */
-    public record CarryOut(ActionPlan plan) implements Action {
-    }
+    public record CarryOut(ActionPlan plan) implements Action {}
 
     /** A Kubernetes event on the check; {@code verdict} is set when this look reached one. */
-    public record Notice(boolean warning, String reason, String message, Verdict verdict) {
-    }
+    public record Notice(boolean warning, String reason, String message, Verdict verdict) {}
 
     /**
      * The next status; {@code action} null once nothing more is needed; {@code lookAgainIn} null when only a change
      * of the check should wake it.
      */
-    public record Step(ReleaseCheckStatus status, Action action, Duration lookAgainIn, List<Notice> notices) {
-    }
+    public record Step(ReleaseCheckStatus status, Action action, Duration lookAgainIn, List<Notice> notices) {}
 
     public static Step next(ReleaseCheckStatus previous, Observations observations, Instant now) {
         return new Look(previous, observations, now).step();
@@ -173,8 +165,7 @@ public final class ReleaseCheckStep {
                 return superseded("created for revision " + obs.intendedRevision() + " but revision " + current
                         + " was already rolling out; no action taken");
             }
-            ReleaseResolution.Result resolved = ReleaseResolution.resolve(obs.spec(), deployment,
-                    obs.replicaSets());
+            ReleaseResolution.Result resolved = ReleaseResolution.resolve(obs.spec(), deployment, obs.replicaSets());
             if (resolved.problem() != null) {
                 return error(Reason.ReleaseUnresolved, resolved.problem());
             }
@@ -189,17 +180,20 @@ public final class ReleaseCheckStep {
             if (obs.tenancy().quota() != null) {
                 return refused(obs.tenancy().quota());
             }
-            PolicyCheck.Violation claim = PolicyCheck.identity(obs.tenancy().rules(), obs.namespace(),
-                    release.service, release.env);
+            PolicyCheck.Violation claim =
+                    PolicyCheck.identity(obs.tenancy().rules(), obs.namespace(), release.service, release.env);
             if (claim != null) {
                 // Neither Datadog nor the Deployment is touched for a service the namespace may not claim.
                 return refused(claim);
             }
             status.release = release;
             if (onFailure() == OnFailure.Rollback && release.baselineRevision == null) {
-                return error(Reason.NoPreviousRevision, "onFailure is Rollback but revision " + release.revision
-                        + " of Deployment " + workload + " has no previous revision to return to; set onFailure to"
-                        + " Flag or Pause to check it");
+                return error(
+                        Reason.NoPreviousRevision,
+                        "onFailure is Rollback but revision " + release.revision
+                                + " of Deployment " + workload
+                                + " has no previous revision to return to; set onFailure to"
+                                + " Flag or Pause to check it");
             }
             status.startedAt = started.toString();
             notices.add(new Notice(false, "Started", describe(release), null));
@@ -222,8 +216,12 @@ public final class ReleaseCheckStep {
                 return error(Reason.InvalidSpec, e.getMessage());
             }
             if (obs.spec().metrics != null && !obs.spec().metrics.isEmpty()) {
-                PolicyCheck.Violation scope = PolicyCheck.gateMetrics(obs.tenancy().rules(), obs.namespace(),
-                        obs.spec().metrics, status.release.service, status.release.env);
+                PolicyCheck.Violation scope = PolicyCheck.gateMetrics(
+                        obs.tenancy().rules(),
+                        obs.namespace(),
+                        obs.spec().metrics,
+                        status.release.service,
+                        status.release.env);
                 if (scope != null) {
                     return refused(scope);
                 }
@@ -237,14 +235,20 @@ public final class ReleaseCheckStep {
             AnalysisWindows windows = AnalysisWindows.of(Instant.parse(status.startedAt), settings);
             Instant firstQuery = windows.firstQueryAt(settings);
             if (now.isBefore(firstQuery)) {
-                return progress(ReleaseCheckPhase.Pending, Reason.WarmingUp,
-                        "warming up; analysis starts at " + firstQuery, Duration.between(now, firstQuery));
+                return progress(
+                        ReleaseCheckPhase.Pending,
+                        Reason.WarmingUp,
+                        "warming up; analysis starts at " + firstQuery,
+                        Duration.between(now, firstQuery));
             }
             Observations.DatadogReply reply = obs.datadog();
             if (reply == null) {
                 Instant to = now.isBefore(windows.candidateTo()) ? now : windows.candidateTo();
-                return new Step(status, new Query(queries(metrics), windows.baselineFrom(), to, settings.interval()),
-                        null, notices);
+                return new Step(
+                        status,
+                        new Query(queries(metrics), windows.baselineFrom(), to, settings.interval()),
+                        null,
+                        notices);
             }
             if (reply.failure() != null) {
                 return interrupted(reply.failure(), windows.decideAt().plus(settings.deadline()));
@@ -253,11 +257,15 @@ public final class ReleaseCheckStep {
             status.metrics = MetricRows.of(outcome.results(), metrics);
             if (outcome.verdict() == null) {
                 Duration untilDue = Duration.between(now, windows.decideAt());
-                return progress(ReleaseCheckPhase.Analyzing, Reason.Analyzing,
+                return progress(
+                        ReleaseCheckPhase.Analyzing,
+                        Reason.Analyzing,
                         "analyzing; verdict due at " + windows.decideAt(),
                         untilDue.compareTo(settings.interval()) < 0 ? untilDue : settings.interval());
             }
-            return decide(outcome.verdict(), Verdicts.summary(outcome, metrics),
+            return decide(
+                    outcome.verdict(),
+                    Verdicts.summary(outcome, metrics),
                     outcome.early() ? DecidedBy.EarlyFail : DecidedBy.Windows);
         }
 
@@ -282,13 +290,19 @@ public final class ReleaseCheckStep {
             }
             Reason reason = Reason.of(failure);
             if (!now.isBefore(deadline)) {
-                return decide(Verdict.Inconclusive, "no data from Datadog by the deadline " + deadline + " ("
-                        + reason + ": " + failure.getMessage() + "): inconclusive", DecidedBy.Deadline);
+                return decide(
+                        Verdict.Inconclusive,
+                        "no data from Datadog by the deadline " + deadline + " (" + reason + ": " + failure.getMessage()
+                                + "): inconclusive",
+                        DecidedBy.Deadline);
             }
             Duration retry = failure.retryAfter() != null ? failure.retryAfter() : RETRY;
             Duration untilDeadline = Duration.between(now, deadline);
-            return progress(ReleaseCheckPhase.Analyzing, reason, "analysis paused, will retry until " + deadline
-                    + ": " + failure.getMessage(), retry.compareTo(untilDeadline) < 0 ? retry : untilDeadline);
+            return progress(
+                    ReleaseCheckPhase.Analyzing,
+                    reason,
+                    "analysis paused, will retry until " + deadline + ": " + failure.getMessage(),
+                    retry.compareTo(untilDeadline) < 0 ? retry : untilDeadline);
         }
 
         /** The verdict and the action it leads to are stored before anything is done to the Deployment. */
@@ -314,8 +328,8 @@ public final class ReleaseCheckStep {
             ActionPlan plan = plan();
             Deployment deployment = obs.deployment();
             if (deployment == null) {
-                return acted(new ActionPlan.Done(ActionPlan.Result.FAILED,
-                        "Deployment " + plan.workload() + " no longer exists; nothing done"));
+                return acted(new ActionPlan.Done(
+                        ActionPlan.Result.FAILED, "Deployment " + plan.workload() + " no longer exists; nothing done"));
             }
             if (RolloutActions.mark(obs.checkName(), plan.release().revision)
                     .equals(annotation(deployment, RolloutActions.CHECK_ANNOTATION))) {
@@ -335,7 +349,8 @@ public final class ReleaseCheckStep {
             switch (done.result()) {
                 case DONE -> {
                     status.action.result = ActionStatus.DONE;
-                    Reason reason = DecidedBy.Deadline.name().equals(status.decidedBy) ? Reason.DeadlineExceeded
+                    Reason reason = DecidedBy.Deadline.name().equals(status.decidedBy)
+                            ? Reason.DeadlineExceeded
                             : Reason.valueOf(status.phase);
                     ready(Conditions.TRUE, reason, status.message);
                 }
@@ -356,11 +371,18 @@ public final class ReleaseCheckStep {
 
         /** The action exactly as recorded with the verdict. */
         private ActionPlan plan() {
-            Outcome outcome = status.action.outcome != null ? Outcome.ofWord(status.action.outcome)
+            Outcome outcome = status.action.outcome != null
+                    ? Outcome.ofWord(status.action.outcome)
                     // recorded by a version that did not store the outcome
                     : Verdicts.treatedAs(Verdict.valueOf(status.verdict), onInconclusive());
-            return new ActionPlan(obs.namespace(), obs.checkName(), obs.spec().workload.name,
-                    OnFailure.valueOf(status.action.type), outcome, status.release, status.message);
+            return new ActionPlan(
+                    obs.namespace(),
+                    obs.checkName(),
+                    obs.spec().workload.name,
+                    OnFailure.valueOf(status.action.type),
+                    outcome,
+                    status.release,
+                    status.message);
         }
 
         private Step superseded(String message) {
@@ -394,8 +416,14 @@ public final class ReleaseCheckStep {
         }
 
         private void ready(String conditionStatus, Reason reason, String message) {
-            status.conditions = Conditions.with(status.conditions, Conditions.READY, conditionStatus, reason.name(),
-                    message, obs.generation(), now);
+            status.conditions = Conditions.with(
+                    status.conditions,
+                    Conditions.READY,
+                    conditionStatus,
+                    reason.name(),
+                    message,
+                    obs.generation(),
+                    now);
         }
 
         private Step step(Duration wait) {
@@ -408,7 +436,9 @@ public final class ReleaseCheckStep {
                 return null;
             }
             return Revisions.withRevision(Revisions.owned(deployment, obs.replicaSets()), revision)
-                    .map(ReplicaSet::getMetadata).map(m -> m.getCreationTimestamp()).map(Instant::parse)
+                    .map(ReplicaSet::getMetadata)
+                    .map(m -> m.getCreationTimestamp())
+                    .map(Instant::parse)
                     .orElse(null);
         }
 

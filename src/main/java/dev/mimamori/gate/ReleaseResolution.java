@@ -5,7 +5,6 @@ import dev.mimamori.api.ReleaseInfo;
 import dev.mimamori.api.TagRules;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,29 +17,32 @@ public final class ReleaseResolution {
     public static final String MODE_VERSIONS = "Versions";
     public static final String MODE_BEFORE_AFTER = "BeforeAfter";
 
-    private ReleaseResolution() {
-    }
+    private ReleaseResolution() {}
 
     /** Either the release or a sentence saying what is missing. */
-    public record Result(ReleaseInfo release, String problem) {
-    }
+    public record Result(ReleaseInfo release, String problem) {}
 
     public static Result resolve(ReleaseCheckSpec spec, Deployment deployment, List<ReplicaSet> replicaSets) {
         List<ReplicaSet> owned = Revisions.owned(deployment, replicaSets);
         ReleaseInfo r = new ReleaseInfo();
         r.service = firstNonNull(spec.service, Revisions.templateLabel(deployment, Revisions.SERVICE_LABEL));
         r.env = firstNonNull(spec.env, Revisions.templateLabel(deployment, Revisions.ENV_LABEL));
-        r.candidateVersion = firstNonNull(spec.candidateVersion,
-                Revisions.templateLabel(deployment, Revisions.VERSION_LABEL));
+        r.candidateVersion =
+                firstNonNull(spec.candidateVersion, Revisions.templateLabel(deployment, Revisions.VERSION_LABEL));
         r.revision = Revisions.revisionOf(deployment);
         if (r.revision == null) {
-            r.revision = owned.stream().map(Revisions::revisionOf).filter(Objects::nonNull).max(Long::compare)
+            r.revision = owned.stream()
+                    .map(Revisions::revisionOf)
+                    .filter(Objects::nonNull)
+                    .max(Long::compare)
                     .orElse(null);
         }
         Optional<ReplicaSet> previous = r.revision == null ? Optional.empty() : Revisions.previous(owned, r.revision);
         r.baselineRevision = previous.map(Revisions::revisionOf).orElse(null);
-        r.baselineVersion = firstNonNull(spec.baselineVersion,
-                previous.map(rs -> Revisions.templateLabel(rs, Revisions.VERSION_LABEL)).orElse(null));
+        r.baselineVersion = firstNonNull(
+                spec.baselineVersion,
+                previous.map(rs -> Revisions.templateLabel(rs, Revisions.VERSION_LABEL))
+                        .orElse(null));
         boolean versionChanged = r.baselineVersion != null && !r.baselineVersion.equals(r.candidateVersion);
         r.mode = versionChanged ? MODE_VERSIONS : MODE_BEFORE_AFTER;
         if (!versionChanged) {
@@ -48,8 +50,13 @@ public final class ReleaseResolution {
         }
         String problem = missing("service", r.service, Revisions.SERVICE_LABEL, TagRules.isTagValue(r.service));
         problem = problem != null ? problem : missing("env", r.env, Revisions.ENV_LABEL, TagRules.isTagValue(r.env));
-        problem = problem != null ? problem : missing("candidateVersion", r.candidateVersion,
-                Revisions.VERSION_LABEL, TagRules.isVersion(r.candidateVersion));
+        problem = problem != null
+                ? problem
+                : missing(
+                        "candidateVersion",
+                        r.candidateVersion,
+                        Revisions.VERSION_LABEL,
+                        TagRules.isVersion(r.candidateVersion));
         if (problem == null && r.baselineVersion != null && !TagRules.isVersion(r.baselineVersion)) {
             problem = "baselineVersion \"" + r.baselineVersion + "\" is not a valid version";
         }

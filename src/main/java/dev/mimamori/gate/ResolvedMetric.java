@@ -5,7 +5,9 @@ public record ResolvedMetric(String name, String queryTemplate, MetricComparison
 
     /** The query for one version, its values already checked; Datadog stores version tags lowercased. */
     public String queryFor(String service, String env, String version) {
-        return queryTemplate.replace("${service}", service).replace("${env}", env).replace("${version}",
-                version.toLowerCase(java.util.Locale.ROOT));
+        return queryTemplate
+                .replace("${service}", service)
+                .replace("${env}", env)
+                .replace("${version}", version.toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,7 @@ public final class Revisions {
     /** On an automatic ReleaseCheck: the revision it was created for. */
     public static final String CHECK_REVISION_LABEL = "mimamori.dev/revision";
 
-    private Revisions() {
-    }
+    private Revisions() {}
 
     public static Long revisionOf(HasMetadata object) {
         Map<String, String> annotations = object.getMetadata().getAnnotations();
@@ -35,23 +33,30 @@ public final class Revisions {
     /** The ReplicaSets the Deployment owns. */
     public static List<ReplicaSet> owned(Deployment deployment, List<ReplicaSet> replicaSets) {
         String uid = deployment.getMetadata().getUid();
-        return replicaSets.stream().filter(rs -> rs.getMetadata().getOwnerReferences() != null && rs.getMetadata()
-                .getOwnerReferences().stream().anyMatch(o -> uid != null && uid.equals(o.getUid()))).toList();
+        return replicaSets.stream()
+                .filter(rs -> rs.getMetadata().getOwnerReferences() != null
+                        && rs.getMetadata().getOwnerReferences().stream()
+                                .anyMatch(o -> uid != null && uid.equals(o.getUid())))
+                .toList();
     }
 
     public static Optional<ReplicaSet> withRevision(List<ReplicaSet> owned, long revision) {
-        return owned.stream().filter(rs -> Long.valueOf(revision).equals(revisionOf(rs))).findFirst();
+        return owned.stream()
+                .filter(rs -> Long.valueOf(revision).equals(revisionOf(rs)))
+                .findFirst();
     }
 
     /** The newest revision older than {@code revision}: what `kubectl rollout undo` goes back to. */
     public static Optional<ReplicaSet> previous(List<ReplicaSet> owned, long revision) {
-        return owned.stream().filter(rs -> revisionOf(rs) != null && revisionOf(rs) < revision)
+        return owned.stream()
+                .filter(rs -> revisionOf(rs) != null && revisionOf(rs) < revision)
                 .max(Comparator.comparingLong(Revisions::revisionOf));
     }
 
     /** A label of the pod template, falling back to the object's own labels. */
     public static String templateLabel(Deployment deployment, String key) {
-        String fromTemplate = label(deployment.getSpec() == null ? null : deployment.getSpec().getTemplate(), key);
+        String fromTemplate =
+                label(deployment.getSpec() == null ? null : deployment.getSpec().getTemplate(), key);
         if (fromTemplate != null) {
             return fromTemplate;
         }
@@ -64,7 +69,8 @@ public final class Revisions {
     }
 
     private static String label(PodTemplateSpec template, String key) {
-        Map<String, String> labels = template == null || template.getMetadata() == null ? null
+        Map<String, String> labels = template == null || template.getMetadata() == null
+                ? null
                 : template.getMetadata().getLabels();
         return labels == null ? null : labels.get(key);
     }

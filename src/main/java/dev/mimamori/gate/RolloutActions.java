@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +28,7 @@ import java.util.Map;
 public class RolloutActions {
     /** Carries the last verdict; the value {@link #OPT_OUT} instead opts the Deployment out of automatic checks. */
     public static final String RESULT_ANNOTATION = "mimamori.dev/release-check";
+
     public static final String OPT_OUT = "disabled";
     public static final String SUMMARY_ANNOTATION = "mimamori.dev/release-check-summary";
     public static final String CHECK_ANNOTATION = "mimamori.dev/release-check-name";
@@ -40,6 +40,7 @@ public class RolloutActions {
     public static String mark(String checkName, Long revision) {
         return checkName + "@" + revision;
     }
+
     public static final String ROLLED_BACK_BY = "mimamori.dev/rolled-back-by";
     private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
@@ -64,15 +65,22 @@ public class RolloutActions {
     /** Carries out the plan on {@code deployment}, the Deployment as last seen at the judged revision. */
     public ActionPlan.Done carryOut(ActionPlan plan, Deployment deployment) {
         List<Map<String, Object>> patch = new ArrayList<>();
-        patch.add(Map.of("op", "test", "path", annotationPath(Revisions.REVISION),
-                "value", String.valueOf(plan.release().revision)));
+        patch.add(Map.of(
+                "op",
+                "test",
+                "path",
+                annotationPath(Revisions.REVISION),
+                "value",
+                String.valueOf(plan.release().revision)));
         if (plan.changesRollout() && plan.type() == OnFailure.Rollback) {
             PodTemplateSpec template = baselineTemplate(deployment, plan.release());
             if (template == null) {
-                return new ActionPlan.Done(ActionPlan.Result.FAILED, plan.release().baselineRevision == null
-                        ? "no previous revision to roll back to; the Deployment was left as it is"
-                        : "revision " + plan.release().baselineRevision
-                                + " (its ReplicaSet) no longer exists; the Deployment was left as it is");
+                return new ActionPlan.Done(
+                        ActionPlan.Result.FAILED,
+                        plan.release().baselineRevision == null
+                                ? "no previous revision to roll back to; the Deployment was left as it is"
+                                : "revision " + plan.release().baselineRevision
+                                        + " (its ReplicaSet) no longer exists; the Deployment was left as it is");
             }
             patch.add(Map.of("op", "replace", "path", "/spec/template", "value", template));
             patch.add(Map.of("op", "add", "path", annotationPath(ROLLED_BACK_BY), "value", plan.checkName()));
@@ -82,17 +90,30 @@ public class RolloutActions {
         Map<String, String> current = deployment.getMetadata().getAnnotations();
         // A person's opt-out lives in the same key and is never overwritten.
         if (current == null || !OPT_OUT.equals(current.get(RESULT_ANNOTATION))) {
-            patch.add(Map.of("op", "add", "path", annotationPath(RESULT_ANNOTATION), "value", plan.outcome().word()));
+            patch.add(Map.of(
+                    "op",
+                    "add",
+                    "path",
+                    annotationPath(RESULT_ANNOTATION),
+                    "value",
+                    plan.outcome().word()));
         }
         patch.add(Map.of("op", "add", "path", annotationPath(SUMMARY_ANNOTATION), "value", plan.summary()));
-        patch.add(Map.of("op", "add", "path", annotationPath(CHECK_ANNOTATION), "value",
+        patch.add(Map.of(
+                "op",
+                "add",
+                "path",
+                annotationPath(CHECK_ANNOTATION),
+                "value",
                 mark(plan.checkName(), plan.release().revision)));
         ActionPlan.Done refused = apply(plan, deployment, patch);
         if (refused != null) {
             return refused;
         }
         String outcome = plan.outcome().word();
-        events.record(deployment, plan.outcome() == Outcome.PASSED ? KubeEvents.NORMAL : KubeEvents.WARNING,
+        events.record(
+                deployment,
+                plan.outcome() == Outcome.PASSED ? KubeEvents.NORMAL : KubeEvents.WARNING,
                 "ReleaseCheck" + Character.toUpperCase(outcome.charAt(0)) + outcome.substring(1),
                 plan.checkName() + ": " + plan.summary());
         return new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase() + postDatadogEvent(plan));
@@ -100,7 +121,9 @@ public class RolloutActions {
 
     /** Sends the patch; null when it was applied, else why not (read back from the live Deployment). */
     private ActionPlan.Done apply(ActionPlan plan, Deployment deployment, List<Map<String, Object>> patch) {
-        var resource = client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
+        var resource = client.apps()
+                .deployments()
+                .inNamespace(deployment.getMetadata().getNamespace())
                 .withName(deployment.getMetadata().getName());
         try {
             resource.patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
@@ -111,20 +134,21 @@ public class RolloutActions {
             }
             Deployment live = resource.get();
             if (live == null) {
-                return new ActionPlan.Done(ActionPlan.Result.FAILED,
-                        "Deployment " + plan.workload() + " no longer exists; nothing done");
+                return new ActionPlan.Done(
+                        ActionPlan.Result.FAILED, "Deployment " + plan.workload() + " no longer exists; nothing done");
             }
             Map<String, String> annotations = live.getMetadata().getAnnotations();
-            if (annotations != null && mark(plan.checkName(), plan.release().revision)
-                    .equals(annotations.get(CHECK_ANNOTATION))) {
+            if (annotations != null
+                    && mark(plan.checkName(), plan.release().revision).equals(annotations.get(CHECK_ANNOTATION))) {
                 return new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase());
             }
             Long revision = Revisions.revisionOf(live);
             if (!String.valueOf(plan.release().revision).equals(String.valueOf(revision))) {
                 return new ActionPlan.Done(ActionPlan.Result.SUPERSEDED, movedOn(plan, revision));
             }
-            return new ActionPlan.Done(ActionPlan.Result.FAILED, "the API server refused the change: "
-                    + e.getStatus().getMessage());
+            return new ActionPlan.Done(
+                    ActionPlan.Result.FAILED,
+                    "the API server refused the change: " + e.getStatus().getMessage());
         }
     }
 
@@ -136,8 +160,11 @@ public class RolloutActions {
         ReplicaSet cached = Revisions.withRevision(workloads.replicaSetsOf(deployment), release.baselineRevision)
                 .orElse(null);
         // The caches keep no pod specs: the one template a rollback restores is read when it is needed.
-        ReplicaSet previous = cached == null ? null : workloads.replicaSet(deployment.getMetadata().getNamespace(),
-                cached.getMetadata().getName());
+        ReplicaSet previous = cached == null
+                ? null
+                : workloads.replicaSet(
+                        deployment.getMetadata().getNamespace(),
+                        cached.getMetadata().getName());
         if (previous == null || previous.getSpec() == null || previous.getSpec().getTemplate() == null) {
             return null;
         }
@@ -162,11 +189,15 @@ public class RolloutActions {
         };
         String outcome = plan.outcome().word();
         try {
-            datadog.postEvent(new DatadogEvent("Release check " + outcome + ": " + release.service + " "
-                    + release.candidateVersion, plan.summary() + "\n\nReleaseCheck " + plan.namespace()
-                    + "/" + plan.checkName(),
-                    List.of("service:" + release.service, "env:" + release.env, "version:" + release.candidateVersion,
-                            "source:mimamori", "release-check:" + outcome),
+            datadog.postEvent(new DatadogEvent(
+                    "Release check " + outcome + ": " + release.service + " " + release.candidateVersion,
+                    plan.summary() + "\n\nReleaseCheck " + plan.namespace() + "/" + plan.checkName(),
+                    List.of(
+                            "service:" + release.service,
+                            "env:" + release.env,
+                            "version:" + release.candidateVersion,
+                            "source:mimamori",
+                            "release-check:" + outcome),
                     alertType));
             return "";
         } catch (DatadogException e) {

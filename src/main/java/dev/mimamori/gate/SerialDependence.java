@@ -21,8 +21,7 @@ public final class SerialDependence {
     /** A window whose spread is below this share of its level is flat: its wobble is rounding, not wander. */
     static final double FLAT = 1e-9;
 
-    private SerialDependence() {
-    }
+    private SerialDependence() {}
 
     /**
      * Pooled lag-1 autocorrelation of two windows, each about its own mean (NaN marks a missing bucket; only adjacent

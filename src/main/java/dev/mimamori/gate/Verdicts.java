@@ -2,14 +2,12 @@ package dev.mimamori.gate;
 
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
-
 import java.util.List;
 
 /** How a verdict reads and what it leads to. Pure. */
 public final class Verdicts {
 
-    private Verdicts() {
-    }
+    private Verdicts() {}
 
     /** The verdict after onInconclusive has had its say. */
     public static Outcome treatedAs(Verdict verdict, OnInconclusive onInconclusive) {
@@ -31,8 +29,10 @@ public final class Verdicts {
     /** One line: the decisive metric's reason and the verdict, e.g. "p95 latency +38% (212 -> 293, p=0.0004): failed". */
     public static String summary(GateAnalysis.Outcome outcome, List<ResolvedMetric> metrics) {
         Verdict verdict = outcome.verdict();
-        MetricComparison.MetricResult decisive = outcome.results().stream().filter(r -> r.verdict() == verdict)
-                .findFirst().orElse(outcome.results().isEmpty() ? null : outcome.results().get(0));
+        MetricComparison.MetricResult decisive = outcome.results().stream()
+                .filter(r -> r.verdict() == verdict)
+                .findFirst()
+                .orElse(outcome.results().isEmpty() ? null : outcome.results().get(0));
         String verdictWord = verdict.name().toLowerCase() + (outcome.early() ? " early" : "");
         if (decisive == null) {
             return verdictWord;

@@ -7,7 +7,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -27,8 +26,8 @@ public class Workloads {
     }
 
     /** Called by the rollout controller when it builds its event sources. */
-    public void attach(IndexerResourceCache<Deployment> deployments,
-            InformerEventSource<ReplicaSet, Deployment> replicaSets) {
+    public void attach(
+            IndexerResourceCache<Deployment> deployments, InformerEventSource<ReplicaSet, Deployment> replicaSets) {
         this.deployments = deployments;
         this.replicaSets = replicaSets;
     }
@@ -37,13 +36,18 @@ public class Workloads {
         if (cached()) {
             return deployments.get(new ResourceID(name, namespace));
         }
-        return Optional.ofNullable(client.apps().deployments().inNamespace(namespace).withName(name).get());
+        return Optional.ofNullable(client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(name)
+                .get());
     }
 
     /** The ReplicaSets the Deployment owns. */
     public List<ReplicaSet> replicaSetsOf(Deployment deployment) {
         String namespace = deployment.getMetadata().getNamespace();
-        List<ReplicaSet> candidates = cached() ? replicaSets.list(namespace, rs -> true).toList()
+        List<ReplicaSet> candidates = cached()
+                ? replicaSets.list(namespace, rs -> true).toList()
                 : client.apps().replicaSets().inNamespace(namespace).list().getItems();
         return Revisions.owned(deployment, candidates);
     }

@@ -2,7 +2,6 @@ package dev.mimamori.render;
 
 import dev.mimamori.api.MonitoringProfileSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,8 +11,7 @@ public final class BuiltInProfile {
     public static final String NAME = "default";
     private static final String RESOURCE = "/default-profile.yaml";
 
-    private BuiltInProfile() {
-    }
+    private BuiltInProfile() {}
 
     /** A fresh copy each time: callers may not share mutable spec objects. */
     public static MonitoringProfileSpec spec() {

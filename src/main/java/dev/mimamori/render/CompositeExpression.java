@@ -17,8 +17,7 @@ public final class CompositeExpression {
     public static final String TYPE = "composite";
     private static final Pattern TOKEN = Pattern.compile("\\s*(&&|\\|\\||!|\\(|\\)|[a-zA-Z][a-zA-Z0-9-]{0,62})");
 
-    private CompositeExpression() {
-    }
+    private CompositeExpression() {}
 
     /** The template names the expression combines, in order of first use; an exception naming what is wrong. */
     public static Set<String> members(String expression) {
@@ -43,7 +42,9 @@ public final class CompositeExpression {
             if (part == null) {
                 throw new IllegalArgumentException("no id for monitor \"" + token + "\"");
             }
-            if (!query.isEmpty() && !token.equals(")") && !query.toString().endsWith("(")
+            if (!query.isEmpty()
+                    && !token.equals(")")
+                    && !query.toString().endsWith("(")
                     && !query.toString().endsWith("!")) {
                 query.append(' ');
             }

@@ -7,9 +7,8 @@ import dev.mimamori.api.DashboardSpec;
 import dev.mimamori.api.DashboardWidget;
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.MetricFormula;
-import dev.mimamori.sync.Ownership;
 import dev.mimamori.status.Reasons;
-
+import dev.mimamori.sync.Ownership;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,11 +19,11 @@ import java.util.Optional;
 public final class DashboardRenderer {
     /** The template variables every unified dashboard has; each ServiceMonitoring's link presets them. */
     static final List<String> TEMPLATE_VARIABLES = List.of("service", "env", "version");
+
     static final String DEFAULT_MARKERS = "$service $env";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private DashboardRenderer() {
-    }
+    private DashboardRenderer() {}
 
     /** The dashboard a profile wants, empty when it wants none; throws {@link RenderException} on a bad section. */
     static Optional<DashboardDefinition> render(String profileName, DashboardSpec spec, String clusterName) {
@@ -32,14 +31,20 @@ public final class DashboardRenderer {
             return Optional.empty();
         }
         ObjectNode body = NODES.objectNode();
-        body.put("title", spec.title != null ? spec.title
-                : "Service performance: " + profileName + " (" + clusterName + ")");
+        body.put(
+                "title",
+                spec.title != null ? spec.title : "Service performance: " + profileName + " (" + clusterName + ")");
         body.put("description", description(spec.description, profileName, clusterName));
         body.put("layout_type", "ordered");
         ArrayNode variables = body.putArray("template_variables");
         for (String name : TEMPLATE_VARIABLES) {
             // "defaults" (a list) replaces the deprecated "default" in Datadog's dashboard schema.
-            variables.addObject().put("name", name).put("prefix", name).putArray("defaults").add("*");
+            variables
+                    .addObject()
+                    .put("name", name)
+                    .put("prefix", name)
+                    .putArray("defaults")
+                    .add("*");
         }
         String markers = spec.deployMarkers != null ? spec.deployMarkers : DEFAULT_MARKERS;
         ArrayNode widgets = body.putArray("widgets");
@@ -60,19 +65,29 @@ public final class DashboardRenderer {
             case timeseries -> {
                 d.put("type", "timeseries").put("title", w.title).put("show_legend", true);
                 ArrayNode requests = d.putArray("requests");
-                requests.add(formulaRequest("timeseries", queries(w, where), null, where).put("display_type", "line"));
+                requests.add(formulaRequest("timeseries", queries(w, where), null, where)
+                        .put("display_type", "line"));
                 if (!markers.isBlank()) {
                     requests.add(deployMarkers(markers));
                 }
             }
             case value -> {
-                d.put("type", "query_value").put("title", w.title).put("autoscale", true).put("precision", 2);
-                d.putArray("requests").add(formulaRequest("scalar", queries(w, where).subList(0, 1), "avg", where));
+                d.put("type", "query_value")
+                        .put("title", w.title)
+                        .put("autoscale", true)
+                        .put("precision", 2);
+                d.putArray("requests")
+                        .add(formulaRequest("scalar", queries(w, where).subList(0, 1), "avg", where));
             }
-            case monitors -> d.put("type", "manage_status").put("title", w.title)
-                    .put("query", "tag:\"" + Ownership.clusterTag(clusterName) + "\" $service $env")
-                    .put("summary_type", "monitors").put("display_format", "countsAndList")
-                    .put("color_preference", "text").put("hide_zero_counts", true).put("sort", "status,asc");
+            case monitors ->
+                d.put("type", "manage_status")
+                        .put("title", w.title)
+                        .put("query", "tag:\"" + Ownership.clusterTag(clusterName) + "\" $service $env")
+                        .put("summary_type", "monitors")
+                        .put("display_format", "countsAndList")
+                        .put("color_preference", "text")
+                        .put("hide_zero_counts", true)
+                        .put("sort", "status,asc");
             case note -> {
                 if (w.text == null || w.text.isBlank()) {
                     throw new RenderException(Reasons.INVALID_TEMPLATE, where + " is a note without text");
@@ -87,8 +102,8 @@ public final class DashboardRenderer {
      * A request in Datadog's formula form (legacy "q" requests are deprecated): each expression split by
      * {@link MetricFormula} into single-metric queries, one formula per expression, in the widget's order.
      */
-    private static ObjectNode formulaRequest(String responseFormat, List<String> expressions, String aggregator,
-            String where) {
+    private static ObjectNode formulaRequest(
+            String responseFormat, List<String> expressions, String aggregator, String where) {
         ObjectNode request = NODES.objectNode().put("response_format", responseFormat);
         ArrayNode queries = request.putArray("queries");
         ArrayNode formulas = request.putArray("formulas");
@@ -97,11 +112,15 @@ public final class DashboardRenderer {
             try {
                 compiled = MetricFormula.compile(expression, queries.size());
             } catch (MetricFormula.UntranslatableQuery e) {
-                throw new RenderException(Reasons.INVALID_TEMPLATE, where + ": \"" + expression + "\" cannot be shown "
-                        + "as Datadog metric queries and a formula: " + e.getMessage());
+                throw new RenderException(
+                        Reasons.INVALID_TEMPLATE,
+                        where + ": \"" + expression + "\" cannot be shown "
+                                + "as Datadog metric queries and a formula: " + e.getMessage());
             }
             for (MetricFormula.NamedQuery q : compiled.queries()) {
-                ObjectNode query = queries.addObject().put("data_source", "metrics").put("name", q.name())
+                ObjectNode query = queries.addObject()
+                        .put("data_source", "metrics")
+                        .put("name", q.name())
                         .put("query", q.query());
                 if (aggregator != null) {
                     query.put("aggregator", aggregator);
@@ -114,8 +133,11 @@ public final class DashboardRenderer {
 
     /** Deploy markers as an event overlay, which replaces the deprecated widget-level "events". */
     private static ObjectNode deployMarkers(String search) {
-        ObjectNode request = NODES.objectNode().put("response_format", "timeseries").put("display_type", "overlay");
-        ObjectNode events = request.putArray("queries").addObject().put("data_source", "events")
+        ObjectNode request =
+                NODES.objectNode().put("response_format", "timeseries").put("display_type", "overlay");
+        ObjectNode events = request.putArray("queries")
+                .addObject()
+                .put("data_source", "events")
                 .put("name", "deploys");
         events.putObject("search").put("query", search);
         events.putObject("compute").put("aggregation", "count");
@@ -129,9 +151,11 @@ public final class DashboardRenderer {
         }
         for (String q : w.queries) {
             if (q.contains("${")) {
-                throw new RenderException(Reasons.INVALID_TEMPLATE, where + " uses a ${...} placeholder in \"" + q
-                        + "\"; one dashboard serves every service, so use Datadog's template variables $service,"
-                        + " $env and $version");
+                throw new RenderException(
+                        Reasons.INVALID_TEMPLATE,
+                        where + " uses a ${...} placeholder in \"" + q
+                                + "\"; one dashboard serves every service, so use Datadog's template variables $service,"
+                                + " $env and $version");
             }
             QuerySyntax.check(q, where);
         }

@@ -3,5 +3,4 @@ package dev.mimamori.render;
 import dev.mimamori.datadog.MonitorDefinition;
 
 /** A monitor as the profile and the ServiceMonitoring want it, under its template name. */
-public record DesiredMonitor(String templateName, MonitorDefinition definition) {
-}
+public record DesiredMonitor(String templateName, MonitorDefinition definition) {}

@@ -1,7 +1,6 @@
 package dev.mimamori.render;
 
 import dev.mimamori.datadog.SloDefinition;
-
 import java.util.List;
 
 /** An SLO as the profile and the ServiceMonitoring want it, with the burn-rate alerts that watch it. */

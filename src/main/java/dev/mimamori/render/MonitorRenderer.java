@@ -12,11 +12,10 @@ import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.MonitorSettings;
 import dev.mimamori.gate.AnalysisSettings;
 import dev.mimamori.gate.GateMetrics;
-import dev.mimamori.sync.MonitorKind;
-import dev.mimamori.sync.Ownership;
 import dev.mimamori.status.Reason;
 import dev.mimamori.status.Reasons;
-
+import dev.mimamori.sync.MonitorKind;
+import dev.mimamori.sync.Ownership;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +29,10 @@ import java.util.function.Function;
  */
 public final class MonitorRenderer {
 
-    private MonitorRenderer() {
-    }
+    private MonitorRenderer() {}
 
-    public static Rendering render(MonitoringProfileSpec profile, ServiceMonitoringSpec spec, String ownerKey,
-            String clusterName) {
+    public static Rendering render(
+            MonitoringProfileSpec profile, ServiceMonitoringSpec spec, String ownerKey, String clusterName) {
         try {
             checkIdentity(spec);
             Map<String, String> parameters = parameters(profile, spec);
@@ -43,15 +41,18 @@ public final class MonitorRenderer {
             List<MonitorTemplate> merged = MonitorTemplates.merge(profile.monitors, spec.monitors);
             for (MonitorTemplate template : merged) {
                 if (!isComposite(template) || keepComposite(template, merged, profile.monitors)) {
-                    result.add(new DesiredMonitor(template.name,
-                            definition(template, spec, placeholders, ownerKey, clusterName)));
+                    result.add(new DesiredMonitor(
+                            template.name, definition(template, spec, placeholders, ownerKey, clusterName)));
                 }
             }
-            List<DesiredSlo> slos = SloRenderer.render(profile.slos, spec, placeholders, ownerKey, clusterName,
-                    serviceTags(spec));
+            List<DesiredSlo> slos =
+                    SloRenderer.render(profile.slos, spec, placeholders, ownerKey, clusterName, serviceTags(spec));
             checkNamesUnique(result, slos);
-            return Rendering.of(result, slos,
-                    DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName), gate(profile, spec, parameters));
+            return Rendering.of(
+                    result,
+                    slos,
+                    DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName),
+                    gate(profile, spec, parameters));
         } catch (RenderException e) {
             return Rendering.failed(e.reason, e.getMessage());
         }
@@ -61,11 +62,14 @@ public final class MonitorRenderer {
      * The gate metrics this service's ReleaseChecks compare by default (its own, else the profile's), compiled now so
      * that a query Datadog's v2 API cannot take is refused when the resource is applied, not at the next release.
      */
-    private static Map<String, MetricFormula> gate(MonitoringProfileSpec profile, ServiceMonitoringSpec spec,
-            Map<String, String> parameters) {
-        List<GateMetric> metrics = spec.releaseCheck != null && spec.releaseCheck.metrics != null
-                && !spec.releaseCheck.metrics.isEmpty() ? spec.releaseCheck.metrics
-                : profile.gate == null ? null : GateMetrics.withParameters(nullToEmpty(profile.gate.metrics), parameters);
+    private static Map<String, MetricFormula> gate(
+            MonitoringProfileSpec profile, ServiceMonitoringSpec spec, Map<String, String> parameters) {
+        List<GateMetric> metrics =
+                spec.releaseCheck != null && spec.releaseCheck.metrics != null && !spec.releaseCheck.metrics.isEmpty()
+                        ? spec.releaseCheck.metrics
+                        : profile.gate == null
+                                ? null
+                                : GateMetrics.withParameters(nullToEmpty(profile.gate.metrics), parameters);
         Map<String, MetricFormula> result = new LinkedHashMap<>();
         for (GateMetric metric : nullToEmpty(metrics)) {
             try {
@@ -73,8 +77,10 @@ public final class MonitorRenderer {
             } catch (IllegalArgumentException e) {
                 throw new RenderException(Reasons.INVALID_QUERY, e.getMessage());
             }
-            result.put(metric.name, MetricFormula.compile(
-                    metric.query.replace("${service}", spec.service).replace("${env}", spec.env)));
+            result.put(
+                    metric.name,
+                    MetricFormula.compile(
+                            metric.query.replace("${service}", spec.service).replace("${env}", spec.env)));
         }
         return result;
     }
@@ -86,13 +92,17 @@ public final class MonitorRenderer {
         for (String tag : nullToEmpty(spec.tags)) {
             refuseReserved(tag, "spec.tags");
             if (!TagRules.isTag(tag)) {
-                throw new RenderException(Reasons.INVALID_TAG_VALUE, "tag \"" + tag
-                        + "\" is not a valid Datadog tag (lowercase, starts with a letter; letters, digits, _ . : / -)");
+                throw new RenderException(
+                        Reasons.INVALID_TAG_VALUE,
+                        "tag \"" + tag
+                                + "\" is not a valid Datadog tag (lowercase, starts with a letter; letters, digits, _ . : / -)");
             }
         }
         if (spec.profile != null && !TagRules.isProfileName(spec.profile)) {
-            throw new RenderException(Reason.InvalidSpec.name(), "spec.profile \"" + spec.profile
-                    + "\" is not a MonitoringProfile name (lowercase letters, digits and -, at most 63 characters)");
+            throw new RenderException(
+                    Reason.InvalidSpec.name(),
+                    "spec.profile \"" + spec.profile
+                            + "\" is not a MonitoringProfile name (lowercase letters, digits and -, at most 63 characters)");
         }
         if (spec.releaseCheck != null) {
             try {
@@ -103,7 +113,8 @@ public final class MonitorRenderer {
         }
         for (String handle : nullToEmpty(spec.notify)) {
             if (!TagRules.isHandle(handle)) {
-                throw new RenderException(Reasons.INVALID_TAG_VALUE,
+                throw new RenderException(
+                        Reasons.INVALID_TAG_VALUE,
                         "notify entry \"" + handle + "\" is not a Datadog handle such as @slack-payments");
             }
         }
@@ -112,8 +123,10 @@ public final class MonitorRenderer {
     /** Ownership tags are the operator's alone: one written by a person could claim or hide another's objects. */
     static void refuseReserved(String tag, String where) {
         if (Ownership.isReserved(tag)) {
-            throw new RenderException(Reasons.RESERVED_TAG, where + " has tag \"" + tag + "\", but tag keys "
-                    + "managed-by and mimamori-* are reserved for the operator's ownership tags; use another key");
+            throw new RenderException(
+                    Reasons.RESERVED_TAG,
+                    where + " has tag \"" + tag + "\", but tag keys "
+                            + "managed-by and mimamori-* are reserved for the operator's ownership tags; use another key");
         }
     }
 
@@ -125,9 +138,11 @@ public final class MonitorRenderer {
             return;
         }
         if (!TagRules.isTagValue(value)) {
-            throw new RenderException(Reasons.INVALID_TAG_VALUE, "spec." + field + " \"" + value
-                    + "\" is not a valid Datadog tag value: lowercase letters, digits and"
-                    + " _ . / -, starting with a letter or digit (at most 100 characters)");
+            throw new RenderException(
+                    Reasons.INVALID_TAG_VALUE,
+                    "spec." + field + " \"" + value
+                            + "\" is not a valid Datadog tag value: lowercase letters, digits and"
+                            + " _ . / -, starting with a letter or digit (at most 100 characters)");
         }
     }
 
@@ -136,25 +151,33 @@ public final class MonitorRenderer {
         if (spec.parameters != null) {
             for (Map.Entry<String, String> override : new TreeMap<>(spec.parameters).entrySet()) {
                 if (!values.containsKey(override.getKey())) {
-                    throw new RenderException(Reasons.UNKNOWN_PARAMETER, "parameter \"" + override.getKey()
-                            + "\" is not declared by the profile; known parameters: "
-                            + String.join(", ", new TreeMap<>(values).keySet()));
+                    throw new RenderException(
+                            Reasons.UNKNOWN_PARAMETER,
+                            "parameter \"" + override.getKey()
+                                    + "\" is not declared by the profile; known parameters: "
+                                    + String.join(", ", new TreeMap<>(values).keySet()));
                 }
                 values.put(override.getKey(), override.getValue());
             }
         }
         for (Map.Entry<String, String> p : values.entrySet()) {
             if (!TagRules.isParameterValue(p.getValue())) {
-                throw new RenderException(Reasons.INVALID_PARAMETER_VALUE, "parameter \"" + p.getKey()
-                        + "\" has value \"" + p.getValue()
-                        + "\": use a number or a word of letters, digits, _ . : / - (no spaces, braces or quotes)");
+                throw new RenderException(
+                        Reasons.INVALID_PARAMETER_VALUE,
+                        "parameter \"" + p.getKey()
+                                + "\" has value \"" + p.getValue()
+                                + "\": use a number or a word of letters, digits, _ . : / - (no spaces, braces or quotes)");
             }
         }
         return values;
     }
 
-    private static MonitorDefinition definition(MonitorTemplate t, ServiceMonitoringSpec spec,
-            Placeholders placeholders, String ownerKey, String clusterName) {
+    private static MonitorDefinition definition(
+            MonitorTemplate t,
+            ServiceMonitoringSpec spec,
+            Placeholders placeholders,
+            String ownerKey,
+            String clusterName) {
         String where = "monitor \"" + t.name + "\"";
         Function<String, String> fill = text -> placeholders.fill(text, where);
         String title = t.title != null ? fill.apply(t.title) : "[" + spec.env + "] " + spec.service + ": " + t.name;
@@ -170,13 +193,21 @@ public final class MonitorRenderer {
             String filled = fill.apply(tag);
             refuseReserved(filled, where);
             if (!TagRules.isTag(filled)) {
-                throw new RenderException(Reasons.INVALID_TEMPLATE, where + " has tag \"" + filled
-                        + "\", which is not a valid Datadog tag");
+                throw new RenderException(
+                        Reasons.INVALID_TEMPLATE,
+                        where + " has tag \"" + filled + "\", which is not a valid Datadog tag");
             }
             tags.add(filled);
         }
-        return new MonitorDefinition(title, t.type, query, message, t.priority, tags,
-                thresholds(t.thresholds, fill, where), settings(t.options));
+        return new MonitorDefinition(
+                title,
+                t.type,
+                query,
+                message,
+                t.priority,
+                tags,
+                thresholds(t.thresholds, fill, where),
+                settings(t.options));
     }
 
     /**
@@ -187,20 +218,25 @@ public final class MonitorRenderer {
     private static void checkNamesUnique(List<DesiredMonitor> monitors, List<DesiredSlo> slos) {
         Map<String, String> seen = new java.util.HashMap<>();
         for (DesiredMonitor m : monitors) {
-            String previous = seen.put(m.templateName().toLowerCase(java.util.Locale.ROOT), "monitor \""
-                    + m.templateName() + "\"");
+            String previous = seen.put(
+                    m.templateName().toLowerCase(java.util.Locale.ROOT), "monitor \"" + m.templateName() + "\"");
             if (previous != null) {
-                throw new RenderException(Reasons.INVALID_TEMPLATE, "monitor \"" + m.templateName()
-                        + "\" has the same name as " + previous + " (names are compared without case); rename one");
+                throw new RenderException(
+                        Reasons.INVALID_TEMPLATE,
+                        "monitor \"" + m.templateName() + "\" has the same name as " + previous
+                                + " (names are compared without case); rename one");
             }
         }
         for (DesiredSlo slo : slos) {
             for (BurnRateAlert alert : slo.alerts()) {
                 String taken = seen.get(alert.templateName().toLowerCase(java.util.Locale.ROOT));
                 if (taken != null) {
-                    throw new RenderException(Reasons.INVALID_TEMPLATE, taken + " is named like the burn-rate "
-                            + "alert of SLO \"" + slo.templateName() + "\"; monitor names starting with slo- are "
-                            + "best avoided");
+                    throw new RenderException(
+                            Reasons.INVALID_TEMPLATE,
+                            taken + " is named like the burn-rate "
+                                    + "alert of SLO \"" + slo.templateName()
+                                    + "\"; monitor names starting with slo- are "
+                                    + "best avoided");
                 }
             }
         }
@@ -214,8 +250,8 @@ public final class MonitorRenderer {
      * A composite is kept when every monitor it combines is rendered too. One whose member this service dropped
      * goes with it; one that names a monitor nobody declared, or another composite, is a template error.
      */
-    private static boolean keepComposite(MonitorTemplate composite, List<MonitorTemplate> merged,
-            List<MonitorTemplate> profileMonitors) {
+    private static boolean keepComposite(
+            MonitorTemplate composite, List<MonitorTemplate> merged, List<MonitorTemplate> profileMonitors) {
         String where = "composite monitor \"" + composite.name + "\"";
         java.util.Set<String> members;
         try {
@@ -224,18 +260,24 @@ public final class MonitorRenderer {
             throw new RenderException(Reasons.INVALID_TEMPLATE, where + ": " + e.getMessage());
         }
         for (String member : members) {
-            MonitorTemplate found = merged.stream().filter(t -> t.name.equals(member)).findFirst().orElse(null);
+            MonitorTemplate found = merged.stream()
+                    .filter(t -> t.name.equals(member))
+                    .findFirst()
+                    .orElse(null);
             if (found != null && isComposite(found)) {
-                throw new RenderException(Reasons.INVALID_TEMPLATE, where + " combines \"" + member
-                        + "\", another composite; combine single-signal monitors only");
+                throw new RenderException(
+                        Reasons.INVALID_TEMPLATE,
+                        where + " combines \"" + member + "\", another composite; combine single-signal monitors only");
             }
             if (found == null) {
-                boolean dropped = profileMonitors != null && profileMonitors.stream().anyMatch(t -> t.name.equals(member));
+                boolean dropped =
+                        profileMonitors != null && profileMonitors.stream().anyMatch(t -> t.name.equals(member));
                 if (dropped) {
                     return false;
                 }
-                throw new RenderException(Reasons.INVALID_TEMPLATE, where + " combines \"" + member
-                        + "\", which is not a monitor of this profile or service");
+                throw new RenderException(
+                        Reasons.INVALID_TEMPLATE,
+                        where + " combines \"" + member + "\", which is not a monitor of this profile or service");
             }
         }
         return true;
@@ -253,8 +295,8 @@ public final class MonitorRenderer {
         return tags;
     }
 
-    private static TreeMap<String, Double> thresholds(MonitorThresholds t, Function<String, String> fill,
-            String where) {
+    private static TreeMap<String, Double> thresholds(
+            MonitorThresholds t, Function<String, String> fill, String where) {
         TreeMap<String, Double> result = new TreeMap<>();
         if (t == null) {
             return result;
@@ -267,8 +309,8 @@ public final class MonitorRenderer {
         return result;
     }
 
-    private static void putNumber(Map<String, Double> into, String key, String raw, Function<String, String> fill,
-            String where) {
+    private static void putNumber(
+            Map<String, Double> into, String key, String raw, Function<String, String> fill, String where) {
         if (raw == null) {
             return;
         }
@@ -276,7 +318,8 @@ public final class MonitorRenderer {
         try {
             into.put(key, Double.parseDouble(value));
         } catch (NumberFormatException e) {
-            throw new RenderException(Reasons.INVALID_TEMPLATE,
+            throw new RenderException(
+                    Reasons.INVALID_TEMPLATE,
                     where + ": threshold " + key + " renders to \"" + value + "\", which is not a number");
         }
     }
@@ -285,8 +328,14 @@ public final class MonitorRenderer {
         if (o == null) {
             return MonitorSettings.NONE;
         }
-        return new MonitorSettings(o.notifyNoData, o.noDataTimeframe, o.renotifyInterval, o.evaluationDelay,
-                o.newGroupDelay, o.requireFullWindow, o.includeTags);
+        return new MonitorSettings(
+                o.notifyNoData,
+                o.noDataTimeframe,
+                o.renotifyInterval,
+                o.evaluationDelay,
+                o.newGroupDelay,
+                o.requireFullWindow,
+                o.includeTags);
     }
 
     private static <T> List<T> nullToEmpty(List<T> list) {

@@ -6,24 +6,23 @@ import dev.mimamori.api.MonitorOptions;
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.MonitorThresholds;
 import dev.mimamori.status.Reasons;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Applies a ServiceMonitoring's monitor entries to its profile's templates: override, drop or add by name. */
 final class MonitorTemplates {
 
-    private MonitorTemplates() {
-    }
+    private MonitorTemplates() {}
 
     static List<MonitorTemplate> merge(List<MonitorTemplate> profile, List<MonitorTemplate> overrides) {
-        List<MonitorTemplate> merged = NamedOverrides.merge(profile, overrides, t -> t.name,
-                t -> Boolean.FALSE.equals(t.enabled), MonitorTemplates::overlay);
+        List<MonitorTemplate> merged = NamedOverrides.merge(
+                profile, overrides, t -> t.name, t -> Boolean.FALSE.equals(t.enabled), MonitorTemplates::overlay);
         List<MonitorTemplate> result = new ArrayList<>();
         for (MonitorTemplate t : merged) {
             if (t.type == null || t.query == null || t.message == null) {
-                throw new RenderException(Reasons.INVALID_TEMPLATE, "monitor \"" + t.name
-                        + "\" is not in the profile, so it needs type, query and message");
+                throw new RenderException(
+                        Reasons.INVALID_TEMPLATE,
+                        "monitor \"" + t.name + "\" is not in the profile, so it needs type, query and message");
             }
             result.add(t);
         }
@@ -71,5 +70,4 @@ final class MonitorTemplates {
         t.includeTags = pick(o.includeTags, base.includeTags);
         return t;
     }
-
 }

@@ -15,10 +15,13 @@ import java.util.function.Predicate;
  */
 final class NamedOverrides {
 
-    private NamedOverrides() {
-    }
+    private NamedOverrides() {}
 
-    static <T> List<T> merge(List<T> profile, List<T> overrides, Function<T, String> name, Predicate<T> disabled,
+    static <T> List<T> merge(
+            List<T> profile,
+            List<T> overrides,
+            Function<T, String> name,
+            Predicate<T> disabled,
             BinaryOperator<T> overlay) {
         Map<String, T> byName = new LinkedHashMap<>();
         for (T t : profile == null ? List.<T>of() : profile) {

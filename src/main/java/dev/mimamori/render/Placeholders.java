@@ -1,7 +1,6 @@
 package dev.mimamori.render;
 
 import dev.mimamori.status.Reasons;
-
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,8 +45,8 @@ final class Placeholders {
                 return env;
             case "team":
                 if (team == null || team.isEmpty()) {
-                    throw new RenderException(Reasons.INVALID_TEMPLATE,
-                            where + " uses ${team}, but spec.team is not set");
+                    throw new RenderException(
+                            Reasons.INVALID_TEMPLATE, where + " uses ${team}, but spec.team is not set");
                 }
                 return team;
             default:
@@ -55,13 +54,16 @@ final class Placeholders {
                     String param = name.substring("params.".length());
                     String value = parameters.get(param);
                     if (value == null) {
-                        throw new RenderException(Reasons.UNKNOWN_PARAMETER, where + " uses ${params." + param
-                                + "}, which the profile does not declare");
+                        throw new RenderException(
+                                Reasons.UNKNOWN_PARAMETER,
+                                where + " uses ${params." + param + "}, which the profile does not declare");
                     }
                     return value;
                 }
-                throw new RenderException(Reasons.INVALID_TEMPLATE, where + " uses unknown placeholder ${" + name
-                        + "}; known: ${service}, ${env}, ${team}, ${params.NAME}");
+                throw new RenderException(
+                        Reasons.INVALID_TEMPLATE,
+                        where + " uses unknown placeholder ${" + name
+                                + "}; known: ${service}, ${env}, ${team}, ${params.NAME}");
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.mimamori.render;
 
 import dev.mimamori.status.Reasons;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -11,8 +10,7 @@ import java.util.Deque;
  */
 final class QuerySyntax {
 
-    private QuerySyntax() {
-    }
+    private QuerySyntax() {}
 
     static void check(String query, String where) {
         if (query == null || query.isBlank()) {
@@ -29,13 +27,15 @@ final class QuerySyntax {
             } else if (!quoted && (c == ')' || c == '}' || c == ']')) {
                 char expected = c == ')' ? '(' : c == '}' ? '{' : '[';
                 if (open.isEmpty() || open.pop() != expected) {
-                    throw new RenderException(Reasons.INVALID_QUERY,
+                    throw new RenderException(
+                            Reasons.INVALID_QUERY,
                             where + ": unbalanced '" + c + "' at position " + (i + 1) + " in query: " + query);
                 }
             }
         }
         if (quoted || !open.isEmpty()) {
-            throw new RenderException(Reasons.INVALID_QUERY,
+            throw new RenderException(
+                    Reasons.INVALID_QUERY,
                     where + ": unclosed " + (quoted ? "quote" : "'" + open.peek() + "'") + " in query: " + query);
         }
     }

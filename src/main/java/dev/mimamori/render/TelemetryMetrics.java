@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 public final class TelemetryMetrics {
     private static final Pattern METRIC = Pattern.compile(":\\s*([A-Za-z][A-Za-z0-9_.]*)\\s*\\{");
 
-    private TelemetryMetrics() {
-    }
+    private TelemetryMetrics() {}
 
     public static TreeSet<String> in(Collection<String> queries) {
         TreeSet<String> metrics = new TreeSet<>();

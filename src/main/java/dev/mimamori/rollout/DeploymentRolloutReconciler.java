@@ -19,23 +19,23 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Watches Deployments and gives every rollout of a monitored service its ReleaseCheck. Every event is looked at
  * (not only spec changes) because the controller writes the new revision in an annotation; the work is a cache
  * lookup unless the revision has no check yet.
  */
-@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false,
-        informer = @Informer(itemStore = ReducedStores.Deployments.class,
-                informerListLimit = ReducedStores.LIST_PAGE))
+@ControllerConfiguration(
+        name = "rollout",
+        generationAwareEventProcessing = false,
+        informer = @Informer(itemStore = ReducedStores.Deployments.class, informerListLimit = ReducedStores.LIST_PAGE))
 public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private static final Logger LOG = Logger.getLogger(DeploymentRolloutReconciler.class);
     private static final String GATING_BY_NAMESPACE = "gating-by-namespace";
@@ -49,8 +49,8 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private InformerEventSource<ReleaseCheck, Deployment> checks;
     private InformerEventSource<ReplicaSet, Deployment> replicaSets;
 
-    public DeploymentRolloutReconciler(KubernetesClient client, KubeEvents events, MeterRegistry registry,
-            Clock clock, Workloads workloads) {
+    public DeploymentRolloutReconciler(
+            KubernetesClient client, KubeEvents events, MeterRegistry registry, Clock clock, Workloads workloads) {
         this.workloads = workloads;
         this.client = client;
         this.events = events;
@@ -61,32 +61,46 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     @Override
     public List<EventSource<?, Deployment>> prepareEventSources(EventSourceContext<Deployment> context) {
         // A ServiceMonitoring change starts no rollout: cached only, it wakes nothing up.
-        monitorings = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(ServiceMonitoring.class, Deployment.class).withName("rollout-monitorings")
-                .withItemStore(ReducedStores.gatingMonitorings())
-                .withSecondaryToPrimaryMapper(sm -> Set.of()).build(), context);
-        checks = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(ReleaseCheck.class, Deployment.class).withName("rollout-checks")
-                .withItemStore(ReducedStores.checkLabels())
-                .withSecondaryToPrimaryMapper(check -> {
-                    Map<String, String> labels = check.getMetadata().getLabels();
-                    String workload = labels == null ? null : labels.get(RolloutGate.WORKLOAD_LABEL);
-                    return workload == null ? Set.of()
-                            : Set.of(new ResourceID(workload, check.getMetadata().getNamespace()));
-                }).build(), context);
+        monitorings = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ServiceMonitoring.class, Deployment.class)
+                        .withName("rollout-monitorings")
+                        .withItemStore(ReducedStores.gatingMonitorings())
+                        .withSecondaryToPrimaryMapper(sm -> Set.of())
+                        .build(),
+                context);
+        checks = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ReleaseCheck.class, Deployment.class)
+                        .withName("rollout-checks")
+                        .withItemStore(ReducedStores.checkLabels())
+                        .withSecondaryToPrimaryMapper(check -> {
+                            Map<String, String> labels = check.getMetadata().getLabels();
+                            String workload = labels == null ? null : labels.get(RolloutGate.WORKLOAD_LABEL);
+                            return workload == null
+                                    ? Set.of()
+                                    : Set.of(new ResourceID(
+                                            workload, check.getMetadata().getNamespace()));
+                        })
+                        .build(),
+                context);
         // The controller may create the new ReplicaSet after it bumps the revision: its arrival is a rollout event too.
-        replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(ReplicaSet.class, Deployment.class).withName("rollout-replicasets")
-                .withItemStore(ReducedStores.replicaSets()).withInformerListLimit(ReducedStores.LIST_PAGE)
-                .withSecondaryToPrimaryMapper(rs -> rs.getMetadata().getOwnerReferences() == null ? Set.of()
-                        : rs.getMetadata().getOwnerReferences().stream()
-                                .filter(o -> "Deployment".equals(o.getKind()))
-                                .map(o -> new ResourceID(o.getName(), rs.getMetadata().getNamespace()))
-                                .collect(Collectors.toSet()))
-                .build(), context);
+        replicaSets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ReplicaSet.class, Deployment.class)
+                        .withName("rollout-replicasets")
+                        .withItemStore(ReducedStores.replicaSets())
+                        .withInformerListLimit(ReducedStores.LIST_PAGE)
+                        .withSecondaryToPrimaryMapper(rs -> rs.getMetadata().getOwnerReferences() == null
+                                ? Set.of()
+                                : rs.getMetadata().getOwnerReferences().stream()
+                                        .filter(o -> "Deployment".equals(o.getKind()))
+                                        .map(o -> new ResourceID(
+                                                o.getName(), rs.getMetadata().getNamespace()))
+                                        .collect(Collectors.toSet()))
+                        .build(),
+                context);
         // Most ServiceMonitorings gate nothing: only those that do are read (and restored from the reduced store).
-        monitorings.addIndexers(Map.of(GATING_BY_NAMESPACE, sm -> RolloutGate.gates(sm)
-                ? List.of(sm.getMetadata().getNamespace()) : List.of()));
+        monitorings.addIndexers(Map.of(
+                GATING_BY_NAMESPACE,
+                sm -> RolloutGate.gates(sm) ? List.of(sm.getMetadata().getNamespace()) : List.of()));
         // The gate reads Deployments and ReplicaSets through these caches instead of keeping its own.
         workloads.attach(context.getPrimaryCache(), replicaSets);
         return List.of(monitorings, checks, replicaSets);
@@ -96,14 +110,15 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     public UpdateControl<Deployment> reconcile(Deployment deployment, Context<Deployment> context) {
         registry.counter("mimamori.reconciles", "kind", "Deployment").increment();
         String namespace = deployment.getMetadata().getNamespace();
-        Optional<ServiceMonitoring> gating = RolloutGate.gatingMonitoring(deployment,
-                monitorings.byIndex(GATING_BY_NAMESPACE, namespace));
+        Optional<ServiceMonitoring> gating =
+                RolloutGate.gatingMonitoring(deployment, monitorings.byIndex(GATING_BY_NAMESPACE, namespace));
         if (gating.isEmpty()) {
             return UpdateControl.noUpdate();
         }
         Long revision = dev.mimamori.gate.Revisions.revisionOf(deployment);
-        if (revision != null && checks.get(new ResourceID(RolloutGate.checkName(deployment, revision), namespace))
-                .isEmpty()) {
+        if (revision != null
+                && checks.get(new ResourceID(RolloutGate.checkName(deployment, revision), namespace))
+                        .isEmpty()) {
             create(deployment, gating.get());
         }
         prune(deployment, gating.get().getSpec().releaseCheck.effectiveHistoryLimit());
@@ -112,8 +127,8 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
 
     private void create(Deployment deployment, ServiceMonitoring gating) {
         String namespace = deployment.getMetadata().getNamespace();
-        Optional<ReleaseCheck> check = RolloutGate.checkFor(deployment, gating,
-                replicaSets.list(namespace, rs -> true).toList(), clock.instant());
+        Optional<ReleaseCheck> check = RolloutGate.checkFor(
+                deployment, gating, replicaSets.list(namespace, rs -> true).toList(), clock.instant());
         if (check.isEmpty()) {
             return;
         }
@@ -127,17 +142,25 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         }
         registry.counter("mimamori.releasechecks.created").increment();
         String name = check.get().getMetadata().getName();
-        LOG.infof("%s/%s: rollout detected, created ReleaseCheck %s", namespace, deployment.getMetadata().getName(),
-                name);
-        events.record(deployment, KubeEvents.NORMAL, "ReleaseCheckCreated",
+        LOG.infof(
+                "%s/%s: rollout detected, created ReleaseCheck %s",
+                namespace, deployment.getMetadata().getName(), name);
+        events.record(
+                deployment,
+                KubeEvents.NORMAL,
+                "ReleaseCheckCreated",
                 "gating this rollout with ReleaseCheck " + name + " (from ServiceMonitoring "
                         + gating.getMetadata().getName() + ")");
     }
 
     private void prune(Deployment deployment, int historyLimit) {
-        List<ReleaseCheck> ofDeployment = checks.list(deployment.getMetadata().getNamespace(),
-                c -> c.getMetadata().getLabels() != null && deployment.getMetadata().getName()
-                        .equals(c.getMetadata().getLabels().get(RolloutGate.WORKLOAD_LABEL)))
+        List<ReleaseCheck> ofDeployment = checks.list(
+                        deployment.getMetadata().getNamespace(),
+                        c -> c.getMetadata().getLabels() != null
+                                && deployment
+                                        .getMetadata()
+                                        .getName()
+                                        .equals(c.getMetadata().getLabels().get(RolloutGate.WORKLOAD_LABEL)))
                 .toList();
         for (ReleaseCheck old : RolloutGate.beyondHistory(ofDeployment, historyLimit)) {
             client.resource(old).delete();

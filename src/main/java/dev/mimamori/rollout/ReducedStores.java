@@ -15,9 +15,15 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  */
 public final class ReducedStores {
     /** Read by the gate and the rollout controller: revision annotation, tagging labels, owner and uid. */
-    private static final String[] WORKLOAD_METADATA = { "metadata.uid", "metadata.labels", "metadata.annotations",
-        "metadata.ownerReferences", "metadata.creationTimestamp", "metadata.deletionTimestamp",
-        "metadata.generation" };
+    private static final String[] WORKLOAD_METADATA = {
+        "metadata.uid",
+        "metadata.labels",
+        "metadata.annotations",
+        "metadata.ownerReferences",
+        "metadata.creationTimestamp",
+        "metadata.deletionTimestamp",
+        "metadata.generation"
+    };
 
     /**
      * Every workload is parsed in full before it is reduced: the informers list them in pages (the API server honours
@@ -28,13 +34,15 @@ public final class ReducedStores {
     /** One serializer for the four stores: each would otherwise build its own Jackson caches. */
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private ReducedStores() {
-    }
+    private ReducedStores() {}
 
     /** Deployments: their metadata and the pod template's labels (service, env, version); not the pod spec. */
     public static class Deployments extends ReducedStateItemStore<Deployment> {
         public Deployments() {
-            super(NAME_KEY_STATE, Deployment.class, SERIALIZATION,
+            super(
+                    NAME_KEY_STATE,
+                    Deployment.class,
+                    SERIALIZATION,
                     with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
         }
     }
@@ -44,20 +52,29 @@ public final class ReducedStores {
      * template it restores with a GET at the time (see RolloutActions).
      */
     public static ReducedStateItemStore<ReplicaSet> replicaSets() {
-        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ReplicaSet.class,
-                SERIALIZATION, with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
+        return new ReducedStateItemStore<>(
+                ReducedStateItemStore.NAME_KEY_STATE,
+                ReplicaSet.class,
+                SERIALIZATION,
+                with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
     }
 
     /** What the rollout controller reads of a ServiceMonitoring: which Deployments it gates and with what. */
     public static ReducedStateItemStore<ServiceMonitoring> gatingMonitorings() {
-        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ServiceMonitoring.class,
-                SERIALIZATION, "spec.service", "spec.env", "spec.profile", "spec.releaseCheck");
+        return new ReducedStateItemStore<>(
+                ReducedStateItemStore.NAME_KEY_STATE,
+                ServiceMonitoring.class,
+                SERIALIZATION,
+                "spec.service",
+                "spec.env",
+                "spec.profile",
+                "spec.releaseCheck");
     }
 
     /** What the rollout controller reads of a ReleaseCheck: that it exists, and its workload and revision labels. */
     public static ReducedStateItemStore<ReleaseCheck> checkLabels() {
-        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ReleaseCheck.class,
-                SERIALIZATION, "metadata.labels");
+        return new ReducedStateItemStore<>(
+                ReducedStateItemStore.NAME_KEY_STATE, ReleaseCheck.class, SERIALIZATION, "metadata.labels");
     }
 
     private static String[] with(String[] fields, String... more) {

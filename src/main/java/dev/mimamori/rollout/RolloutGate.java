@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -29,8 +28,7 @@ public final class RolloutGate {
     public static final String WORKLOAD_LABEL = "mimamori.dev/workload";
     public static final String REVISION_LABEL = Revisions.CHECK_REVISION_LABEL;
 
-    private RolloutGate() {
-    }
+    private RolloutGate() {}
 
     public static String checkName(Deployment deployment, long revision) {
         String name = deployment.getMetadata().getName() + "-" + revision;
@@ -39,23 +37,29 @@ public final class RolloutGate {
 
     /** The ServiceMonitoring whose releaseCheck section selects this Deployment (first by name), if any. */
     public static Optional<ServiceMonitoring> gatingMonitoring(Deployment deployment, List<ServiceMonitoring> all) {
-        Map<String, String> labels = deployment.getMetadata().getLabels() == null ? Map.of()
+        Map<String, String> labels = deployment.getMetadata().getLabels() == null
+                ? Map.of()
                 : deployment.getMetadata().getLabels();
         return all.stream()
                 .filter(RolloutGate::gates)
-                .filter(sm -> deployment.getMetadata().getNamespace().equals(sm.getMetadata().getNamespace()))
+                .filter(sm -> deployment
+                        .getMetadata()
+                        .getNamespace()
+                        .equals(sm.getMetadata().getNamespace()))
                 .filter(sm -> matches(selectorOf(sm), labels))
                 .min(Comparator.comparing(sm -> sm.getMetadata().getName()));
     }
 
     /** True when the ServiceMonitoring's releaseCheck section is on, so that it may gate Deployments. */
     public static boolean gates(ServiceMonitoring sm) {
-        return sm.getSpec() != null && sm.getSpec().releaseCheck != null && sm.getSpec().releaseCheck.isEnabled();
+        return sm.getSpec() != null
+                && sm.getSpec().releaseCheck != null
+                && sm.getSpec().releaseCheck.isEnabled();
     }
 
     /** The check to create for the Deployment's current revision, or empty when there is nothing to gate. */
-    public static Optional<ReleaseCheck> checkFor(Deployment deployment, ServiceMonitoring gating,
-            List<ReplicaSet> replicaSets, Instant now) {
+    public static Optional<ReleaseCheck> checkFor(
+            Deployment deployment, ServiceMonitoring gating, List<ReplicaSet> replicaSets, Instant now) {
         Map<String, String> annotations = deployment.getMetadata().getAnnotations();
         if (annotations != null && RolloutActions.OPT_OUT.equals(annotations.get(RolloutActions.RESULT_ANNOTATION))) {
             return Optional.empty();
@@ -72,12 +76,16 @@ public final class RolloutGate {
             return Optional.empty();
         }
         ReleaseCheck check = new ReleaseCheck();
-        check.setMetadata(new ObjectMetaBuilder().withNamespace(deployment.getMetadata().getNamespace())
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(deployment.getMetadata().getNamespace())
                 .withName(checkName(deployment, revision))
                 .addToLabels(WORKLOAD_LABEL, deployment.getMetadata().getName())
                 .addToLabels(REVISION_LABEL, String.valueOf(revision))
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
-                        .withName(deployment.getMetadata().getName()).withUid(deployment.getMetadata().getUid())
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName(deployment.getMetadata().getName())
+                        .withUid(deployment.getMetadata().getUid())
                         .build())
                 .build());
         ReleaseCheckSpec spec = new ReleaseCheckSpec();
@@ -97,9 +105,9 @@ public final class RolloutGate {
     /** Checks beyond the history limit, oldest first, for deletion. */
     public static List<ReleaseCheck> beyondHistory(List<ReleaseCheck> checksOfDeployment, int historyLimit) {
         List<ReleaseCheck> newestFirst = checksOfDeployment.stream()
-                .sorted(Comparator.comparingLong(RolloutGate::revisionLabel).reversed()).toList();
-        return newestFirst.size() <= historyLimit ? List.of()
-                : newestFirst.subList(historyLimit, newestFirst.size());
+                .sorted(Comparator.comparingLong(RolloutGate::revisionLabel).reversed())
+                .toList();
+        return newestFirst.size() <= historyLimit ? List.of() : newestFirst.subList(historyLimit, newestFirst.size());
     }
 
     private static long revisionLabel(ReleaseCheck check) {

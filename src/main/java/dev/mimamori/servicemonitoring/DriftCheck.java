@@ -8,8 +8,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Once per resync interval: re-read this cluster's monitors and SLOs from Datadog (one list call per 1,000 of each)
@@ -40,8 +39,13 @@ public class DriftCheck {
     private volatile Instant lastRun;
     private volatile boolean lastFailed;
 
-    public DriftCheck(Inventories inventories, ServiceMonitoringEvents wakeUps, OrphanCollector orphans,
-            MimamoriConfig config, Leadership leadership, Clock clock) {
+    public DriftCheck(
+            Inventories inventories,
+            ServiceMonitoringEvents wakeUps,
+            OrphanCollector orphans,
+            MimamoriConfig config,
+            Leadership leadership,
+            Clock clock) {
         this.inventories = inventories;
         this.wakeUps = wakeUps;
         this.orphans = orphans;
@@ -51,7 +55,8 @@ public class DriftCheck {
     }
 
     void start(@Observes StartupEvent ignored) {
-        Duration tick = config.resyncInterval().compareTo(RETRY_AFTER_FAILURE) < 0 ? config.resyncInterval()
+        Duration tick = config.resyncInterval().compareTo(RETRY_AFTER_FAILURE) < 0
+                ? config.resyncInterval()
                 : RETRY_AFTER_FAILURE;
         lastRun = clock.instant();
         task = BackgroundTask.every(tick, "mimamori-drift-check", this::runWhenDue);
@@ -80,8 +85,7 @@ public class DriftCheck {
         lastRun = clock.instant();
         boolean failed = false;
         Set<String> changed = new HashSet<>();
-        for (var kind : List.<Supplier<Set<String>>>of(inventories.monitors()::refresh,
-                inventories.slos()::refresh)) {
+        for (var kind : List.<Supplier<Set<String>>>of(inventories.monitors()::refresh, inventories.slos()::refresh)) {
             try {
                 Set<String> owners = kind.get();
                 if (!owners.isEmpty()) {
@@ -91,8 +95,8 @@ public class DriftCheck {
                 }
             } catch (DatadogException e) {
                 failed = true;
-                LOG.warnf("drift check incomplete, retried in %ds: %s", RETRY_AFTER_FAILURE.toSeconds(),
-                        e.getMessage());
+                LOG.warnf(
+                        "drift check incomplete, retried in %ds: %s", RETRY_AFTER_FAILURE.toSeconds(), e.getMessage());
             }
         }
         try {
@@ -103,8 +107,9 @@ public class DriftCheck {
             }
         } catch (DatadogException e) {
             failed = true;
-            LOG.warnf("drift check of dashboards incomplete, retried in %ds: %s", RETRY_AFTER_FAILURE.toSeconds(),
-                    e.getMessage());
+            LOG.warnf(
+                    "drift check of dashboards incomplete, retried in %ds: %s",
+                    RETRY_AFTER_FAILURE.toSeconds(), e.getMessage());
         }
         wakeUps.wakeBlockedDeletions();
         // Before the ServiceMonitoring cache is known, every owner would look gone.
@@ -113,8 +118,9 @@ public class DriftCheck {
                 orphans.collect(wakeUps.owners());
             } catch (DatadogException e) {
                 failed = true;
-                LOG.warnf("orphan collection incomplete, retried in %ds: %s", RETRY_AFTER_FAILURE.toSeconds(),
-                        e.getMessage());
+                LOG.warnf(
+                        "orphan collection incomplete, retried in %ds: %s",
+                        RETRY_AFTER_FAILURE.toSeconds(), e.getMessage());
             }
         }
         lastFailed = failed;

@@ -4,8 +4,6 @@ import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.sync.Inventories;
 import dev.mimamori.sync.SyncRun;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Deletes this cluster's monitors and SLOs whose ServiceMonitoring is gone (deleted while the operator was down, or
@@ -57,8 +56,12 @@ public class OrphanCollector {
                 continue;
             }
             SyncRun.Report report = sync.remove(owner);
-            LOG.infof("%s no longer exists in the cluster (for %s): deleted %s from Datadog%s", owner, grace,
-                    report.deleted(), report.problems().isEmpty() ? "" : "; could not delete " + report.problems());
+            LOG.infof(
+                    "%s no longer exists in the cluster (for %s): deleted %s from Datadog%s",
+                    owner,
+                    grace,
+                    report.deleted(),
+                    report.problems().isEmpty() ? "" : "; could not delete " + report.problems());
             if (report.problems().isEmpty()) {
                 ownerlessSince.remove(owner);
                 collected.add(owner);

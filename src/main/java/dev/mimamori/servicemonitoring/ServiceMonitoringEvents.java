@@ -6,7 +6,6 @@ import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,7 +17,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class ServiceMonitoringEvents {
-    private final SimpleInboundEventSource<ServiceMonitoring> source = new SimpleInboundEventSource<>("datadog-changes");
+    private final SimpleInboundEventSource<ServiceMonitoring> source =
+            new SimpleInboundEventSource<>("datadog-changes");
     private volatile IndexedResourceCache<ServiceMonitoring> cache;
     /** Owners whose deletion Datadog refuses until someone removes a reference: retried at every drift check. */
     private final Set<String> blockedDeletions = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -41,7 +41,8 @@ public class ServiceMonitoringEvents {
         for (String owner : owners) {
             Optional<Ownership.ResourceName> plain = Ownership.resourceOf(owner);
             if (plain.isPresent()) {
-                source.propagateEvent(new ResourceID(plain.get().name(), plain.get().namespace()));
+                source.propagateEvent(
+                        new ResourceID(plain.get().name(), plain.get().namespace()));
             } else if (current != null) {
                 // A shortened key names no resource by itself: the resource whose key it is does.
                 current.list(sm -> owner.equals(sm.ownerKey()))
@@ -74,14 +75,17 @@ public class ServiceMonitoringEvents {
         if (current == null || profiles.isEmpty()) {
             return;
         }
-        current.list(sm -> sm.getSpec() != null && profiles.contains(sm.getSpec().profileName()))
+        current.list(sm ->
+                        sm.getSpec() != null && profiles.contains(sm.getSpec().profileName()))
                 .forEach(sm -> source.propagateEvent(ResourceID.fromResource(sm)));
     }
 
     /** The owner keys of every ServiceMonitoring in the cluster, leaving or not. */
     public Set<String> owners() {
         IndexedResourceCache<ServiceMonitoring> current = cache;
-        return current == null ? Set.of() : current.list().map(ServiceMonitoring::ownerKey).collect(Collectors.toSet());
+        return current == null
+                ? Set.of()
+                : current.list().map(ServiceMonitoring::ownerKey).collect(Collectors.toSet());
     }
 
     /** Profiles used by ServiceMonitorings that are not being deleted, leaving out the one with {@code leavingUid}. */
@@ -90,8 +94,10 @@ public class ServiceMonitoringEvents {
         if (current == null) {
             return Set.of();
         }
-        return current.list(sm -> sm.getSpec() != null && sm.getMetadata().getDeletionTimestamp() == null
+        return current.list(sm -> sm.getSpec() != null
+                        && sm.getMetadata().getDeletionTimestamp() == null
                         && (leavingUid == null || !sm.getMetadata().getUid().equals(leavingUid)))
-                .map(sm -> sm.getSpec().profileName()).collect(Collectors.toSet());
+                .map(sm -> sm.getSpec().profileName())
+                .collect(Collectors.toSet());
     }
 }

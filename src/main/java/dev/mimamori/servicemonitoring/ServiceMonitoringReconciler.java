@@ -1,10 +1,5 @@
 package dev.mimamori.servicemonitoring;
 
-import dev.mimamori.render.BuiltInProfile;
-import dev.mimamori.render.MonitorRenderer;
-import dev.mimamori.render.Rendering;
-import dev.mimamori.render.TelemetryMetrics;
-
 import dev.mimamori.api.DashboardStatus;
 import dev.mimamori.api.DeletionPolicy;
 import dev.mimamori.api.MonitoringProfile;
@@ -15,6 +10,10 @@ import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.RateLimitBudget;
+import dev.mimamori.render.BuiltInProfile;
+import dev.mimamori.render.MonitorRenderer;
+import dev.mimamori.render.Rendering;
+import dev.mimamori.render.TelemetryMetrics;
 import dev.mimamori.status.KubeEvents;
 import dev.mimamori.status.Reason;
 import dev.mimamori.status.Reasons;
@@ -38,8 +37,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps one service's monitors, SLOs and dashboard link in Datadog equal to what its profile and spec render to. It
@@ -59,6 +57,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
     /** Keys missing or refused: retried at most 5 minutes later (jitter included), so a fixed key is picked up. */
     static final Duration KEY_PROBLEM_RETRY = Duration.ofSeconds(285);
+
     static final Duration DASHBOARD_BUSY_RETRY = Duration.ofSeconds(2);
     /** A deletion Datadog refuses until someone removes a reference: looked at again every minute or so. */
     static final Duration BLOCKED_DELETION_RETRY = Duration.ofSeconds(57);
@@ -73,9 +72,16 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private final Clock clock;
     private final TenantPolicies policies;
 
-    public ServiceMonitoringReconciler(MimamoriConfig config, ServiceSync sync, TelemetryCheck telemetry,
-            DatadogApi datadog, ServiceMonitoringEvents wakeUps, KubeEvents events, MeterRegistry registry,
-            Clock clock, TenantPolicies policies) {
+    public ServiceMonitoringReconciler(
+            MimamoriConfig config,
+            ServiceSync sync,
+            TelemetryCheck telemetry,
+            DatadogApi datadog,
+            ServiceMonitoringEvents wakeUps,
+            KubeEvents events,
+            MeterRegistry registry,
+            Clock clock,
+            TenantPolicies policies) {
         this.policies = policies;
         this.config = config;
         this.sync = sync;
@@ -94,9 +100,13 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                 .withName("profiles")
                 .withSecondaryToPrimaryMapper(profile -> context.getPrimaryCache()
                         .list(sm -> sm.getSpec() != null
-                                && sm.getSpec().profileName().equals(profile.getMetadata().getName()))
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .<ServiceMonitoring>withPrimaryToSecondaryMapper(sm -> sm.getSpec() == null ? Set.of()
+                                && sm.getSpec()
+                                        .profileName()
+                                        .equals(profile.getMetadata().getName()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .<ServiceMonitoring>withPrimaryToSecondaryMapper(sm -> sm.getSpec() == null
+                        ? Set.of()
                         : Set.of(new ResourceID(sm.getSpec().profileName())))
                 .build();
         return List.of(new InformerEventSource<>(profiles, context), wakeUps.source());
@@ -106,17 +116,24 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     public UpdateControl<ServiceMonitoring> reconcile(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
         registry.counter("mimamori.reconciles", "kind", "ServiceMonitoring").increment();
         if (sm.getSpec() == null) {
-            return fail(sm, Reason.InvalidSpec.name(), "spec is missing: a ServiceMonitoring needs at least service "
-                    + "and env", null);
+            return fail(
+                    sm,
+                    Reason.InvalidSpec.name(),
+                    "spec is missing: a ServiceMonitoring needs at least service " + "and env",
+                    null);
         }
         MonitoringProfileSpec profile = profileFor(sm, context);
         if (profile == null) {
-            return fail(sm, Reasons.PROFILE_NOT_FOUND, "MonitoringProfile \"" + sm.getSpec().profileName()
-                    + "\" does not exist; create it or set spec.profile to an existing one", null);
+            return fail(
+                    sm,
+                    Reasons.PROFILE_NOT_FOUND,
+                    "MonitoringProfile \"" + sm.getSpec().profileName()
+                            + "\" does not exist; create it or set spec.profile to an existing one",
+                    null);
         }
         TraceOperations.Choice operation = traceOperation(profile, sm.getSpec());
-        Rendering rendering = MonitorRenderer.render(profile, withOperation(sm.getSpec(), operation), sm.ownerKey(),
-                config.clusterName());
+        Rendering rendering = MonitorRenderer.render(
+                profile, withOperation(sm.getSpec(), operation), sm.ownerKey(), config.clusterName());
         if (!rendering.ok()) {
             return fail(sm, rendering.problem().reason(), rendering.problem().message(), null);
         }
@@ -144,23 +161,33 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (dashboard.report() != null) {
             problems.addAll(dashboard.report().problems());
         }
-        TelemetryCheck.Result seen = telemetry.resultFor(owner, new TelemetryCheck.Probe(sm.getSpec().service,
-                sm.getSpec().env, TelemetryMetrics.in(queries(rendering, outcome))));
-        var synced = new ServiceMonitoringStatusBuilder.Synced(outcome, dashboardStatus(sm, dashboard.id()), seen,
-                problems, operation);
+        TelemetryCheck.Result seen = telemetry.resultFor(
+                owner,
+                new TelemetryCheck.Probe(
+                        sm.getSpec().service, sm.getSpec().env, TelemetryMetrics.in(queries(rendering, outcome))));
+        var synced = new ServiceMonitoringStatusBuilder.Synced(
+                outcome, dashboardStatus(sm, dashboard.id()), seen, problems, operation);
         // Another reconcile is creating the shared dashboard: look again shortly for its link, without waiting.
-        Duration again = dashboard.busy() && dashboard.id() == null && rendering.dashboard().isPresent()
-                ? RateLimitBudget.withJitter(DASHBOARD_BUSY_RETRY) : null;
+        Duration again = dashboard.busy()
+                        && dashboard.id() == null
+                        && rendering.dashboard().isPresent()
+                ? RateLimitBudget.withJitter(DASHBOARD_BUSY_RETRY)
+                : null;
         return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.synced(sm, synced, clock.instant()), again);
     }
 
     @Override
-    public ErrorStatusUpdateControl<ServiceMonitoring> updateErrorStatus(ServiceMonitoring sm,
-            Context<ServiceMonitoring> context, Exception e) {
+    public ErrorStatusUpdateControl<ServiceMonitoring> updateErrorStatus(
+            ServiceMonitoring sm, Context<ServiceMonitoring> context, Exception e) {
         LOG.warnf("%s: reconcile failed, retried by the operator: %s", sm.ownerKey(), e.toString());
-        return StatusWriter.writeError(sm, ServiceMonitoringStatusBuilder.failed(sm, Reasons.RECONCILE_ERROR,
-                "unexpected error, retried: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), clock.instant()));
+        return StatusWriter.writeError(
+                sm,
+                ServiceMonitoringStatusBuilder.failed(
+                        sm,
+                        Reasons.RECONCILE_ERROR,
+                        "unexpected error, retried: " + e.getClass().getSimpleName()
+                                + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                        clock.instant()));
     }
 
     /** The trace operation to render with, for profiles that declare the parameter; null for the others. */
@@ -169,7 +196,8 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (profileDefault == null) {
             return null;
         }
-        return TraceOperations.choose(profileDefault,
+        return TraceOperations.choose(
+                profileDefault,
                 spec.parameters == null ? null : spec.parameters.get(TraceOperations.PARAMETER),
                 telemetry.operationsOf(spec.service, spec.env));
     }
@@ -185,24 +213,29 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         return copy;
     }
 
-    private PolicyCheck.Violation violation(ServiceMonitoring sm, Rendering rendering,
-            Context<ServiceMonitoring> context) {
+    private PolicyCheck.Violation violation(
+            ServiceMonitoring sm, Rendering rendering, Context<ServiceMonitoring> context) {
         String namespace = sm.getMetadata().getNamespace();
         TenantRules rules = policies.rulesFor(namespace);
         PolicyCheck.Violation violation = PolicyCheck.serviceMonitoring(rules, namespace, sm.getSpec(), rendering);
         if (violation != null || rules.maxServiceMonitorings() == null) {
             return violation;
         }
-        return PolicyCheck.count(rules, "maxServiceMonitorings", rules.maxServiceMonitorings(),
-                context.getPrimaryCache().list(namespace).toList(), sm, "ServiceMonitorings");
+        return PolicyCheck.count(
+                rules,
+                "maxServiceMonitorings",
+                rules.maxServiceMonitorings(),
+                context.getPrimaryCache().list(namespace).toList(),
+                sm,
+                "ServiceMonitorings");
     }
 
     private DashboardStatus dashboardStatus(ServiceMonitoring sm, String id) {
         if (id == null) {
             return null;
         }
-        return new DashboardStatus(id, datadog.dashboardUrl(id,
-                Map.of("service", sm.getSpec().service, "env", sm.getSpec().env)));
+        return new DashboardStatus(
+                id, datadog.dashboardUrl(id, Map.of("service", sm.getSpec().service, "env", sm.getSpec().env)));
     }
 
     private static List<String> queries(Rendering rendering, ServiceSync.Outcome outcome) {
@@ -222,8 +255,12 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         try {
             if (sm.getSpec() != null && sm.getSpec().effectiveDeletionPolicy() == DeletionPolicy.Orphan) {
                 int released = sync.release(owner);
-                events.record(sm, KubeEvents.NORMAL, "MonitorsOrphaned", "deletionPolicy is Orphan: " + released
-                        + " monitors and SLOs stay in Datadog, no longer managed");
+                events.record(
+                        sm,
+                        KubeEvents.NORMAL,
+                        "MonitorsOrphaned",
+                        "deletionPolicy is Orphan: " + released
+                                + " monitors and SLOs stay in Datadog, no longer managed");
             } else {
                 SyncRun.Report removed = sync.remove(owner);
                 announce(sm, removed);
@@ -236,20 +273,27 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
             if (e.kind() != DatadogException.Kind.RATE_LIMITED) {
-                events.record(sm, KubeEvents.WARNING, Reasons.of(e),
+                events.record(
+                        sm,
+                        KubeEvents.WARNING,
+                        Reasons.of(e),
                         "cannot delete the monitors yet, the finalizer stays until it succeeds: " + e.getMessage());
             }
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryDelay(e).toMillis());
+            return DeleteControl.noFinalizerRemoval()
+                    .rescheduleAfter(retryDelay(e).toMillis());
         }
     }
 
     /** The finalizer stays; the status and a Warning say which objects block it and how to unblock them. */
-    private DeleteControl blocked(ServiceMonitoring sm, Context<ServiceMonitoring> context,
-            List<ObjectProblem> problems) {
+    private DeleteControl blocked(
+            ServiceMonitoring sm, Context<ServiceMonitoring> context, List<ObjectProblem> problems) {
         wakeUps.deletionBlocked(sm.ownerKey());
         var status = ServiceMonitoringStatusBuilder.deletionBlocked(sm, problems, clock.instant());
-        String message = status.conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst()
-                .map(c -> c.getMessage()).orElse("");
+        String message = status.conditions.stream()
+                .filter(c -> c.getType().equals("Ready"))
+                .findFirst()
+                .map(c -> c.getMessage())
+                .orElse("");
         boolean changed = !Serialization.asJson(sm.getStatus()).equals(Serialization.asJson(status));
         if (changed) {
             // A deletion returns no status of its own, so the reason is written here, once per change.
@@ -257,8 +301,9 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             sm.setStatus(status);
             context.getClient().resource(sm).patchStatus();
         }
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(
-                RateLimitBudget.withJitter(BLOCKED_DELETION_RETRY).toMillis());
+        return DeleteControl.noFinalizerRemoval()
+                .rescheduleAfter(
+                        RateLimitBudget.withJitter(BLOCKED_DELETION_RETRY).toMillis());
     }
 
     private MonitoringProfileSpec profileFor(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
@@ -276,18 +321,26 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         announce(sm, "Updated", "updated in Datadog", report.updated());
         announce(sm, "Deleted", "deleted from Datadog", report.deleted());
         if (!report.problems().isEmpty()) {
-            events.record(sm, KubeEvents.WARNING, Reasons.of(report.problems().get(0).problem()),
+            events.record(
+                    sm,
+                    KubeEvents.WARNING,
+                    Reasons.of(report.problems().get(0).problem()),
                     report.problems().stream().map(ObjectProblem::describe).collect(Collectors.joining("; ")));
         }
         if (report.changedAnything()) {
-            LOG.infof("%s: created %s, updated %s, deleted %s", sm.ownerKey(), report.created(), report.updated(),
-                    report.deleted());
+            LOG.infof(
+                    "%s: created %s, updated %s, deleted %s",
+                    sm.ownerKey(), report.created(), report.updated(), report.deleted());
         }
     }
 
     private void announce(ServiceMonitoring sm, String verb, String what, List<SyncRun.Named> changed) {
-        changed.stream().collect(Collectors.groupingBy(SyncRun.Named::kind, java.util.TreeMap::new,
-                Collectors.mapping(SyncRun.Named::name, Collectors.toList()))).forEach((kind, names) -> {
+        changed.stream()
+                .collect(Collectors.groupingBy(
+                        SyncRun.Named::kind,
+                        java.util.TreeMap::new,
+                        Collectors.mapping(SyncRun.Named::name, Collectors.toList())))
+                .forEach((kind, names) -> {
                     String plural = switch (kind) {
                         case "monitor" -> "Monitors";
                         case "SLO" -> "Slos";
@@ -311,22 +364,25 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private UpdateControl<ServiceMonitoring> queued(ServiceMonitoring sm, DatadogException e) {
         Duration retry = retryDelay(e);
         if (!Reasons.QUEUED.equals(ServiceMonitoringStatusBuilder.readyReason(sm.getStatus()))) {
-            events.record(sm, KubeEvents.NORMAL, Reasons.QUEUED, "waiting for Datadog's rate limit; the changes "
-                    + "not made yet follow when its window resets (" + e.getMessage() + ")");
+            events.record(
+                    sm,
+                    KubeEvents.NORMAL,
+                    Reasons.QUEUED,
+                    "waiting for Datadog's rate limit; the changes " + "not made yet follow when its window resets ("
+                            + e.getMessage() + ")");
             LOG.infof("%s: %s: %s", sm.ownerKey(), Reasons.QUEUED, e.getMessage());
         }
-        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.queued(sm, e.getMessage(), retry,
-                clock.instant()), retry);
+        return StatusWriter.write(
+                sm, ServiceMonitoringStatusBuilder.queued(sm, e.getMessage(), retry, clock.instant()), retry);
     }
 
-    private UpdateControl<ServiceMonitoring> fail(ServiceMonitoring sm, String reason, String message,
-            Duration retry) {
+    private UpdateControl<ServiceMonitoring> fail(ServiceMonitoring sm, String reason, String message, Duration retry) {
         if (!reason.equals(ServiceMonitoringStatusBuilder.readyReason(sm.getStatus()))) {
             events.record(sm, KubeEvents.WARNING, reason, message);
             LOG.warnf("%s: %s: %s", sm.ownerKey(), reason, message);
         }
-        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.failed(sm, reason, message, clock.instant()),
-                retry);
+        return StatusWriter.write(
+                sm, ServiceMonitoringStatusBuilder.failed(sm, reason, message, clock.instant()), retry);
     }
 
     /** Transient failures come back after the rate-limit reset or a short pause; key problems after a longer one. */

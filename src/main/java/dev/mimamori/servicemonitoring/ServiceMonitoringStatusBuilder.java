@@ -4,32 +4,33 @@ import dev.mimamori.api.Condition;
 import dev.mimamori.api.DashboardStatus;
 import dev.mimamori.api.MonitorStatus;
 import dev.mimamori.api.ObjectProblemStatus;
-import dev.mimamori.sync.ObjectProblem;
-import dev.mimamori.sync.SyncedObject;
+import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.api.ServiceMonitoringStatus;
 import dev.mimamori.api.SloStatus;
 import dev.mimamori.api.TelemetryStatus;
 import dev.mimamori.api.TraceOperationStatus;
-import dev.mimamori.api.ServiceMonitoring;
-import dev.mimamori.api.ServiceMonitoringStatus;
 import dev.mimamori.status.Conditions;
 import dev.mimamori.status.Reasons;
-
+import dev.mimamori.sync.ObjectProblem;
+import dev.mimamori.sync.SyncedObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.stream.Collectors;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Every ServiceMonitoring status is built here, from the previous status and what the reconcile found. */
 final class ServiceMonitoringStatusBuilder {
 
-    private ServiceMonitoringStatusBuilder() {
-    }
+    private ServiceMonitoringStatusBuilder() {}
 
     /** What one reconcile that reached Datadog found, for the status. */
-    record Synced(ServiceSync.Outcome sync, DashboardStatus dashboard, TelemetryCheck.Result telemetry,
-            List<ObjectProblem> problems, TraceOperations.Choice operation) {
-    }
+    record Synced(
+            ServiceSync.Outcome sync,
+            DashboardStatus dashboard,
+            TelemetryCheck.Result telemetry,
+            List<ObjectProblem> problems,
+            TraceOperations.Choice operation) {}
 
     static ServiceMonitoringStatus synced(ServiceMonitoring sm, Synced synced, Instant now) {
         ServiceMonitoringStatus status = base(sm);
@@ -40,78 +41,148 @@ final class ServiceMonitoringStatusBuilder {
         }
         int wanted = outcome.monitorsWanted();
         status.monitorsInSync = outcome.monitors().size() + "/" + wanted;
-        status.slos = outcome.slos().isEmpty() ? null : outcome.slos().stream()
-                .map(s -> new SloStatus(s.desired().templateName(), s.object().id(), s.object().url(),
-                        s.desired().definition().target(), s.desired().definition().timeframe()))
-                .toList();
+        status.slos = outcome.slos().isEmpty()
+                ? null
+                : outcome.slos().stream()
+                        .map(s -> new SloStatus(
+                                s.desired().templateName(),
+                                s.object().id(),
+                                s.object().url(),
+                                s.desired().definition().target(),
+                                s.desired().definition().timeframe()))
+                        .toList();
         status.dashboard = synced.dashboard();
         TelemetryCheck.Result telemetry = synced.telemetry();
-        status.telemetry = telemetry.checkedAt() == null ? null
-                : new TelemetryStatus(telemetry.missing(), telemetry.checked());
+        status.telemetry =
+                telemetry.checkedAt() == null ? null : new TelemetryStatus(telemetry.missing(), telemetry.checked());
         TraceOperations.Choice operation = synced.operation();
-        status.traceOperation = operation == null ? null : new TraceOperationStatus(operation.configured(),
-                operation.used(), operation.source().name(), operation.detected());
+        status.traceOperation = operation == null
+                ? null
+                : new TraceOperationStatus(
+                        operation.configured(),
+                        operation.used(),
+                        operation.source().name(),
+                        operation.detected());
         status.conditions = telemetryCondition(status.conditions, telemetry, operation, generation(sm), now);
         List<ObjectProblem> problems = synced.problems();
-        status.problems = problems.isEmpty() ? null : problems.stream()
-                .map(p -> new ObjectProblemStatus(p.kind(), p.name(), p.id(), Reasons.of(p.problem()), p.message()))
-                .toList();
+        status.problems = problems.isEmpty()
+                ? null
+                : problems.stream()
+                        .map(p -> new ObjectProblemStatus(
+                                p.kind(), p.name(), p.id(), Reasons.of(p.problem()), p.message()))
+                        .toList();
         if (problems.isEmpty()) {
-            String message = wanted + " monitors" + (outcome.slos().isEmpty() ? "" : ", " + outcome.slos().size()
-                    + (outcome.slos().size() == 1 ? " SLO" : " SLOs")) + (synced.dashboard() == null ? "" : " and the dashboard") + " in sync with Datadog";
+            String message = wanted + " monitors"
+                    + (outcome.slos().isEmpty()
+                            ? ""
+                            : ", " + outcome.slos().size() + (outcome.slos().size() == 1 ? " SLO" : " SLOs"))
+                    + (synced.dashboard() == null ? "" : " and the dashboard") + " in sync with Datadog";
             if (telemetry.checkedAt() != null && !telemetry.missing().isEmpty()) {
-                message += "; but Datadog received no data in the last hour for " + String.join(", ",
-                        telemetry.missing()) + ", so the monitors and SLOs reading them are blind (see TelemetryFound)";
+                message +=
+                        "; but Datadog received no data in the last hour for " + String.join(", ", telemetry.missing())
+                                + ", so the monitors and SLOs reading them are blind (see TelemetryFound)";
             }
-            status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.TRUE,
-                    Reasons.MONITORS_IN_SYNC, message, generation(sm), now);
+            status.conditions = Conditions.with(
+                    status.conditions,
+                    Conditions.READY,
+                    Conditions.TRUE,
+                    Reasons.MONITORS_IN_SYNC,
+                    message,
+                    generation(sm),
+                    now);
         } else {
-            status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
-                    Reasons.of(mostPressing(problems)), problems.size() + " of this service's Datadog objects could "
-                            + "not be brought in line, the rest are in sync: " + problems.stream()
-                                    .map(ObjectProblem::describe).collect(Collectors.joining("; ")),
-                    generation(sm), now);
+            status.conditions = Conditions.with(
+                    status.conditions,
+                    Conditions.READY,
+                    Conditions.FALSE,
+                    Reasons.of(mostPressing(problems)),
+                    problems.size() + " of this service's Datadog objects could "
+                            + "not be brought in line, the rest are in sync: "
+                            + problems.stream().map(ObjectProblem::describe).collect(Collectors.joining("; ")),
+                    generation(sm),
+                    now);
         }
         return status;
     }
 
     /** A forbidden object needs a person with rights, a blocked delete a change elsewhere, a refusal a spec fix. */
     private static ObjectProblem.Problem mostPressing(List<ObjectProblem> problems) {
-        return problems.stream().map(ObjectProblem::problem).min(Comparator.comparing(p -> switch (p) {
-            case FORBIDDEN -> 0;
-            case REFERENCED -> 1;
-            case REJECTED -> 2;
-        })).orElseThrow();
+        return problems.stream()
+                .map(ObjectProblem::problem)
+                .min(Comparator.comparing(p -> switch (p) {
+                    case FORBIDDEN -> 0;
+                    case REFERENCED -> 1;
+                    case REJECTED -> 2;
+                }))
+                .orElseThrow();
     }
 
-    private static List<Condition> telemetryCondition(List<Condition> conditions, TelemetryCheck.Result telemetry,
-            TraceOperations.Choice operation, Long generation, Instant now) {
+    private static List<Condition> telemetryCondition(
+            List<Condition> conditions,
+            TelemetryCheck.Result telemetry,
+            TraceOperations.Choice operation,
+            Long generation,
+            Instant now) {
         if (telemetry.checkedAt() == null) {
             if (telemetry.problemReason() != null) {
-                return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.UNKNOWN,
-                        telemetry.problemReason(), "could not ask Datadog: " + telemetry.problemMessage(), generation,
+                return Conditions.with(
+                        conditions,
+                        Conditions.TELEMETRY_FOUND,
+                        Conditions.UNKNOWN,
+                        telemetry.problemReason(),
+                        "could not ask Datadog: " + telemetry.problemMessage(),
+                        generation,
                         now);
             }
-            return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.UNKNOWN,
-                    Reasons.TELEMETRY_NOT_CHECKED, "Datadog has not been asked yet", generation, now);
+            return Conditions.with(
+                    conditions,
+                    Conditions.TELEMETRY_FOUND,
+                    Conditions.UNKNOWN,
+                    Reasons.TELEMETRY_NOT_CHECKED,
+                    "Datadog has not been asked yet",
+                    generation,
+                    now);
         }
         if (telemetry.checked() == 0) {
-            return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.TRUE, Reasons.NO_METRIC_QUERIES,
-                    "no monitor or SLO reads a metric", generation, now);
+            return Conditions.with(
+                    conditions,
+                    Conditions.TELEMETRY_FOUND,
+                    Conditions.TRUE,
+                    Reasons.NO_METRIC_QUERIES,
+                    "no monitor or SLO reads a metric",
+                    generation,
+                    now);
         }
         if (telemetry.missing().isEmpty()) {
-            return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.TRUE, Reasons.TELEMETRY_FOUND,
+            return Conditions.with(
+                    conditions,
+                    Conditions.TELEMETRY_FOUND,
+                    Conditions.TRUE,
+                    Reasons.TELEMETRY_FOUND,
                     "Datadog has data from the last hour for all " + telemetry.checked()
-                            + " metrics the monitors and SLOs read", generation, now);
+                            + " metrics the monitors and SLOs read",
+                    generation,
+                    now);
         }
         if (operation != null && operation.hint() != null) {
-            return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.FALSE,
-                    Reasons.TRACE_OPERATION_MISMATCH, operation.hint() + "; no data in the last hour for "
-                            + String.join(", ", telemetry.missing()), generation, now);
+            return Conditions.with(
+                    conditions,
+                    Conditions.TELEMETRY_FOUND,
+                    Conditions.FALSE,
+                    Reasons.TRACE_OPERATION_MISMATCH,
+                    operation.hint() + "; no data in the last hour for " + String.join(", ", telemetry.missing()),
+                    generation,
+                    now);
         }
-        return Conditions.with(conditions, Conditions.TELEMETRY_FOUND, Conditions.FALSE, Reasons.TELEMETRY_MISSING,
+        return Conditions.with(
+                conditions,
+                Conditions.TELEMETRY_FOUND,
+                Conditions.FALSE,
+                Reasons.TELEMETRY_MISSING,
                 "no data in the last hour for " + telemetry.missing().size() + " of " + telemetry.checked()
-                        + " metrics: " + String.join(", ", telemetry.missing()), generation, now);
+                        + " metrics: " + String.join(", ", telemetry.missing()),
+                generation,
+                now);
     }
 
     /**
@@ -123,12 +194,18 @@ final class ServiceMonitoringStatusBuilder {
         status.problems = problems.stream()
                 .map(p -> new ObjectProblemStatus(p.kind(), p.name(), p.id(), Reasons.of(p.problem()), p.message()))
                 .toList();
-        status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE,
-                Reasons.DELETION_BLOCKED, "deletion waits for Datadog: " + problems.stream()
-                        .map(ObjectProblem::describe).collect(Collectors.joining("; "))
+        status.conditions = Conditions.with(
+                status.conditions,
+                Conditions.READY,
+                Conditions.FALSE,
+                Reasons.DELETION_BLOCKED,
+                "deletion waits for Datadog: "
+                        + problems.stream().map(ObjectProblem::describe).collect(Collectors.joining("; "))
                         + ". Remove what refers to each object (or give the key access to it), or delete it in "
                         + "Datadog; the finalizer is retried until then (deletionPolicy: Orphan leaves everything "
-                        + "in Datadog instead)", generation(sm), now);
+                        + "in Datadog instead)",
+                generation(sm),
+                now);
         return status;
     }
 
@@ -138,17 +215,23 @@ final class ServiceMonitoringStatusBuilder {
      */
     static ServiceMonitoringStatus queued(ServiceMonitoring sm, String why, java.time.Duration retry, Instant now) {
         ServiceMonitoringStatus status = base(sm);
-        status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE, Reasons.QUEUED,
+        status.conditions = Conditions.with(
+                status.conditions,
+                Conditions.READY,
+                Conditions.FALSE,
+                Reasons.QUEUED,
                 "queued behind Datadog's rate limit, nothing is wrong: the remaining changes are made in about "
-                        + Math.max(1, retry.toSeconds()) + " s (" + why + ")", generation(sm), now);
+                        + Math.max(1, retry.toSeconds()) + " s (" + why + ")",
+                generation(sm),
+                now);
         return status;
     }
 
     /** A failure: the monitors, SLOs and links last known stay listed, since they still exist in Datadog. */
     static ServiceMonitoringStatus failed(ServiceMonitoring sm, String reason, String message, Instant now) {
         ServiceMonitoringStatus status = base(sm);
-        status.conditions = Conditions.with(status.conditions, Conditions.READY, Conditions.FALSE, reason, message,
-                generation(sm), now);
+        status.conditions = Conditions.with(
+                status.conditions, Conditions.READY, Conditions.FALSE, reason, message, generation(sm), now);
         return status;
     }
 

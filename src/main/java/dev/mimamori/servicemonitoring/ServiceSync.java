@@ -1,13 +1,12 @@
 package dev.mimamori.servicemonitoring;
 
-import dev.mimamori.render.DesiredMonitor;
-import dev.mimamori.render.DesiredSlo;
-import dev.mimamori.render.Rendering;
-
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.render.CompositeExpression;
+import dev.mimamori.render.DesiredMonitor;
+import dev.mimamori.render.DesiredSlo;
+import dev.mimamori.render.Rendering;
 import dev.mimamori.sync.DashboardKind;
 import dev.mimamori.sync.Desired;
 import dev.mimamori.sync.Inventories;
@@ -15,14 +14,13 @@ import dev.mimamori.sync.Inventory;
 import dev.mimamori.sync.SyncRun;
 import dev.mimamori.sync.SyncedObject;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * What one ServiceMonitoring has in Datadog, made equal to what it renders to: its SLOs, its monitors (the burn-rate
@@ -45,20 +43,21 @@ public class ServiceSync {
      * What a sync did. {@code failure} is set when a failure that concerns every object stopped it; what was done
      * before stands and is in {@code report}.
      */
-    public record Outcome(int monitorsWanted, List<SyncedObject> monitors, List<SyncedSlo> slos,
-            SyncRun.Report report, DatadogException failure) {
-    }
+    public record Outcome(
+            int monitorsWanted,
+            List<SyncedObject> monitors,
+            List<SyncedSlo> slos,
+            SyncRun.Report report,
+            DatadogException failure) {}
 
     /** An SLO in Datadog and the definition it was made from. */
-    public record SyncedSlo(DesiredSlo desired, SyncedObject object) {
-    }
+    public record SyncedSlo(DesiredSlo desired, SyncedObject object) {}
 
     /**
      * The profile's dashboard: its id (null when there is none) and the change made this time, if any. {@code busy}
      * when another reconcile was syncing it: the id is what was known then.
      */
-    public record DashboardOutcome(String id, SyncRun.Report report, DatadogException failure, boolean busy) {
-    }
+    public record DashboardOutcome(String id, SyncRun.Report report, DatadogException failure, boolean busy) {}
 
     public Outcome sync(String owner, Rendering rendering) {
         SyncRun run = new SyncRun(owner);
@@ -68,15 +67,19 @@ public class ServiceSync {
         try {
             Map<String, DesiredSlo> sloByName = new HashMap<>();
             rendering.slos().forEach(s -> sloByName.put(s.templateName(), s));
-            for (SyncedObject slo : run.upsert(inventories.slos(), rendering.slos().stream()
-                    .map(s -> new Desired<>(s.templateName(), s.definition())).toList())) {
+            for (SyncedObject slo : run.upsert(
+                    inventories.slos(),
+                    rendering.slos().stream()
+                            .map(s -> new Desired<>(s.templateName(), s.definition()))
+                            .toList())) {
                 DesiredSlo desired = sloByName.get(slo.name());
                 slos.add(new SyncedSlo(desired, slo));
                 wanted.addAll(desired.alertMonitors(slo.id()));
             }
-            List<DesiredMonitor> singles = wanted.stream().filter(m -> !isComposite(m.definition())).toList();
-            List<SyncedObject> members = run.upsert(inventories.monitors(), monitorsToWant(singles),
-                    m -> !isComposite(m.definition()));
+            List<DesiredMonitor> singles =
+                    wanted.stream().filter(m -> !isComposite(m.definition())).toList();
+            List<SyncedObject> members =
+                    run.upsert(inventories.monitors(), monitorsToWant(singles), m -> !isComposite(m.definition()));
             monitors.addAll(members);
             monitors.addAll(syncComposites(run, wanted, members));
             run.finish();
@@ -121,8 +124,9 @@ public class ServiceSync {
                     throw e;
                 }
                 if (e.kind() != DatadogException.Kind.NOT_FOUND) {
-                    LOG.warnf("%s: could not release %s %s, it stays as it is: %s", owner, inventory.kind().noun(),
-                            inventory.kind().id(object), e.getMessage());
+                    LOG.warnf(
+                            "%s: could not release %s %s, it stays as it is: %s",
+                            owner, inventory.kind().noun(), inventory.kind().id(object), e.getMessage());
                 }
             }
             inventory.recordDeleted(owner, inventory.kind().id(object));
@@ -142,8 +146,10 @@ public class ServiceSync {
         }
         SyncRun run = new SyncRun(profile);
         try (AutoCloseable ignored = claim.get()) {
-            List<SyncedObject> synced = run.upsert(inventories.dashboards(),
-                    wanted.map(d -> List.of(new Desired<>(DashboardKind.NAME, d))).orElse(List.of()));
+            List<SyncedObject> synced = run.upsert(
+                    inventories.dashboards(),
+                    wanted.map(d -> List.of(new Desired<>(DashboardKind.NAME, d)))
+                            .orElse(List.of()));
             run.finish();
             SyncRun.Report report = run.report();
             if (report.changedAnything()) {
@@ -175,9 +181,14 @@ public class ServiceSync {
         for (String profile : owners) {
             if (!inUse.contains(profile)) {
                 DashboardOutcome outcome = dashboard(profile, Optional.empty());
-                if (outcome.failure() != null || (outcome.report() != null && !outcome.report().problems().isEmpty())) {
-                    LOG.warnf("could not delete the dashboard of profile %s, which no ServiceMonitoring uses: %s",
-                            profile, outcome.failure() != null ? outcome.failure().getMessage()
+                if (outcome.failure() != null
+                        || (outcome.report() != null
+                                && !outcome.report().problems().isEmpty())) {
+                    LOG.warnf(
+                            "could not delete the dashboard of profile %s, which no ServiceMonitoring uses: %s",
+                            profile,
+                            outcome.failure() != null
+                                    ? outcome.failure().getMessage()
                                     : outcome.report().problems());
                 }
                 if (outcome.report() != null && !outcome.report().deleted().isEmpty()) {
@@ -194,7 +205,11 @@ public class ServiceSync {
         if (!dashboards.isLoaded()) {
             return null;
         }
-        return dashboards.of(profile).stream().map(d -> dashboards.kind().id(d)).sorted().findFirst().orElse(null);
+        return dashboards.of(profile).stream()
+                .map(d -> dashboards.kind().id(d))
+                .sorted()
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -215,13 +230,26 @@ public class ServiceSync {
                 waiting.add(c.templateName());
                 continue;
             }
-            ready.add(new Desired<>(c.templateName(), new MonitorDefinition(d.name(), d.type(),
-                    CompositeExpression.withIds(d.query(), ids), d.message(), d.priority(), d.tags(), d.thresholds(),
-                    d.settings())));
+            ready.add(new Desired<>(
+                    c.templateName(),
+                    new MonitorDefinition(
+                            d.name(),
+                            d.type(),
+                            CompositeExpression.withIds(d.query(), ids),
+                            d.message(),
+                            d.priority(),
+                            d.tags(),
+                            d.thresholds(),
+                            d.settings())));
         }
         var kind = inventories.monitors().kind();
-        return run.upsert(inventories.monitors(), ready, m -> isComposite(m.definition())
-                && !kind.ownership(m).map(o -> waiting.contains(o.name())).orElse(false));
+        return run.upsert(
+                inventories.monitors(),
+                ready,
+                m -> isComposite(m.definition())
+                        && !kind.ownership(m)
+                                .map(o -> waiting.contains(o.name()))
+                                .orElse(false));
     }
 
     private static boolean isComposite(MonitorDefinition d) {
@@ -229,6 +257,8 @@ public class ServiceSync {
     }
 
     private static List<Desired<dev.mimamori.datadog.MonitorDefinition>> monitorsToWant(List<DesiredMonitor> wanted) {
-        return wanted.stream().map(m -> new Desired<>(m.templateName(), m.definition())).toList();
+        return wanted.stream()
+                .map(m -> new Desired<>(m.templateName(), m.definition()))
+                .toList();
     }
 }

@@ -9,8 +9,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +24,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Tells whether Datadog receives the metrics each service's monitors and SLOs read (a monitor on a metric that never
@@ -40,9 +39,11 @@ public class TelemetryCheck {
     private static final Logger LOG = Logger.getLogger(TelemetryCheck.class);
     /** Sub-queries per request. */
     static final int QUERIES_PER_REQUEST = 50;
+
     static final Duration LOOKBACK = Duration.ofHours(1);
     /** Below 5 minutes including the tick, so a check Datadog did not answer is retried within 5 minutes. */
     static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(4);
+
     static final String GROUP = "service";
 
     private final DatadogApi datadog;
@@ -53,6 +54,7 @@ public class TelemetryCheck {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     /** By service and env, the looked-for span operations that had data at the last check. */
     private final Map<Scope, Set<String>> operations = new ConcurrentHashMap<>();
+
     private final Consumer<Set<String>> wake;
     private BackgroundTask task;
 
@@ -67,8 +69,8 @@ public class TelemetryCheck {
      * A check's answer: {@code missing} metrics had no data in the hour before {@code checkedAt}. {@code problem}
      * (a reason and message) is set when Datadog could not be asked; {@code checkedAt} is null before the first check.
      */
-    public record Result(Instant checkedAt, List<String> missing, int checked, String problemReason,
-            String problemMessage) {
+    public record Result(
+            Instant checkedAt, List<String> missing, int checked, String problemReason, String problemMessage) {
         static final Result PENDING = new Result(null, List.of(), 0, null, null);
 
         public boolean pending() {
@@ -76,21 +78,33 @@ public class TelemetryCheck {
         }
     }
 
-    private record Scope(String service, String env) {
-    }
+    private record Scope(String service, String env) {}
 
     /** {@code attemptedAt} is null until the first request for this probe. */
-    private record Entry(Probe probe, Result result, Instant attemptedAt) {
-    }
+    private record Entry(Probe probe, Result result, Instant attemptedAt) {}
 
     @jakarta.inject.Inject
-    public TelemetryCheck(DatadogApi datadog, Clock clock, MimamoriConfig config, Leadership leadership,
+    public TelemetryCheck(
+            DatadogApi datadog,
+            Clock clock,
+            MimamoriConfig config,
+            Leadership leadership,
             ServiceMonitoringEvents wakeUps) {
-        this(datadog, clock, config.telemetryInterval(), config.telemetryBatchDelay(), leadership::isLeading,
+        this(
+                datadog,
+                clock,
+                config.telemetryInterval(),
+                config.telemetryBatchDelay(),
+                leadership::isLeading,
                 wakeUps::wake);
     }
 
-    TelemetryCheck(DatadogApi datadog, Clock clock, Duration interval, Duration batchDelay, BooleanSupplier leading,
+    TelemetryCheck(
+            DatadogApi datadog,
+            Clock clock,
+            Duration interval,
+            Duration batchDelay,
+            BooleanSupplier leading,
             Consumer<Set<String>> wake) {
         this.datadog = datadog;
         this.clock = clock;
@@ -101,7 +115,10 @@ public class TelemetryCheck {
     }
 
     void start(@Observes StartupEvent ignored) {
-        task = BackgroundTask.every(batchDelay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : batchDelay, "mimamori-telemetry-check", this::runQuietly);
+        task = BackgroundTask.every(
+                batchDelay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : batchDelay,
+                "mimamori-telemetry-check",
+                this::runQuietly);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -112,8 +129,11 @@ public class TelemetryCheck {
 
     /** The latest answer for the owner, registering (or replacing) what it needs; never calls Datadog. */
     public Result resultFor(String owner, Probe probe) {
-        Entry entry = entries.compute(owner, (k, existing) -> existing != null && existing.probe().equals(probe)
-                ? existing : new Entry(probe, Result.PENDING, null));
+        Entry entry = entries.compute(
+                owner,
+                (k, existing) -> existing != null && existing.probe().equals(probe)
+                        ? existing
+                        : new Entry(probe, Result.PENDING, null));
         return entry.result();
     }
 
@@ -137,7 +157,8 @@ public class TelemetryCheck {
         Map<String, Entry> due = new TreeMap<>(entries);
         Map<String, Set<String>> metricsByEnv = new TreeMap<>();
         for (Entry entry : due.values()) {
-            metricsByEnv.computeIfAbsent(entry.probe().env(), e -> new TreeSet<>())
+            metricsByEnv
+                    .computeIfAbsent(entry.probe().env(), e -> new TreeSet<>())
                     .addAll(queriedMetrics(entry.probe().metrics()));
         }
         Map<String, Set<String>> reporting = new HashMap<>();
@@ -192,7 +213,8 @@ public class TelemetryCheck {
             Scope scope = new Scope(entry.probe().service(), entry.probe().env());
             Set<String> seen = new TreeSet<>();
             for (String op : TraceOperations.LOOKED_FOR) {
-                if (reporting.getOrDefault(presenceQuery(TraceOperations.hitsMetric(op), scope.env()), Set.of())
+                if (reporting
+                        .getOrDefault(presenceQuery(TraceOperations.hitsMetric(op), scope.env()), Set.of())
                         .contains(scope.service())) {
                     seen.add(op);
                 }
@@ -206,7 +228,9 @@ public class TelemetryCheck {
             Probe probe = checked.getValue().probe();
             List<String> missing = new ArrayList<>();
             for (String metric : new TreeSet<>(probe.metrics())) {
-                if (!reporting.getOrDefault(presenceQuery(metric, probe.env()), Set.of()).contains(probe.service())) {
+                if (!reporting
+                        .getOrDefault(presenceQuery(metric, probe.env()), Set.of())
+                        .contains(probe.service())) {
                     missing.add(metric);
                 }
             }
@@ -224,8 +248,12 @@ public class TelemetryCheck {
         Set<String> changed = new HashSet<>();
         for (Map.Entry<String, Entry> checked : due.entrySet()) {
             Result previous = checked.getValue().result();
-            Result result = new Result(previous.checkedAt(), previous.missing(), previous.checked(),
-                    Reasons.of(failure), failure.getMessage());
+            Result result = new Result(
+                    previous.checkedAt(),
+                    previous.missing(),
+                    previous.checked(),
+                    Reasons.of(failure),
+                    failure.getMessage());
             if (store(checked.getKey(), checked.getValue(), result, now)) {
                 changed.add(checked.getKey());
             }
@@ -236,8 +264,10 @@ public class TelemetryCheck {
     /** Keeps the answer if the service still asks the same question; true when it tells something new. */
     private boolean store(String owner, Entry before, Result result, Instant now) {
         // A newer probe is answered by the next run.
-        Entry after = entries.computeIfPresent(owner, (o, current) ->
-                current.probe().equals(before.probe()) ? new Entry(before.probe(), result, now) : current);
+        Entry after = entries.computeIfPresent(
+                owner,
+                (o, current) ->
+                        current.probe().equals(before.probe()) ? new Entry(before.probe(), result, now) : current);
         return after != null && after.result() == result && !sameAnswer(before.result(), result);
     }
 
@@ -246,13 +276,16 @@ public class TelemetryCheck {
             return true;
         }
         // A request Datadog did not answer is tried again sooner; an answer stands for the whole interval.
-        Duration wait = entry.result().problemReason() == null ? interval
+        Duration wait = entry.result().problemReason() == null
+                ? interval
                 : (interval.compareTo(RETRY_AFTER_FAILURE) < 0 ? interval : RETRY_AFTER_FAILURE);
         return !entry.attemptedAt().plus(wait).isAfter(now);
     }
 
     private static boolean sameAnswer(Result a, Result b) {
-        return a.checkedAt() != null && b.checkedAt() != null && a.missing().equals(b.missing())
+        return a.checkedAt() != null
+                && b.checkedAt() != null
+                && a.missing().equals(b.missing())
                 && Objects.equals(a.problemReason(), b.problemReason());
     }
 

@@ -20,14 +20,34 @@ public final class TraceOperations {
      * metric names spell them (Datadog turns a '-' of a span name into '_', e.g. undertow-http.request).
      */
     static final List<String> SERVER_OPERATIONS = List.of(
-            "servlet.request", "netty.request", "undertow_http.request", "akka_http.request", "pekko_http.request",
-            "spray_http.request", "restlet_http.request", "finatra.request", "grpc.server",
-            "django.request", "flask.request", "fastapi.request", "asgi.request", "wsgi.request", "aiohttp.request",
-            "tornado.request", "falcon.request",
-            "rack.request", "sinatra.request",
-            "web.request", "express.request", "koa.request", "fastify.request", "hapi.request", "restify.request",
+            "servlet.request",
+            "netty.request",
+            "undertow_http.request",
+            "akka_http.request",
+            "pekko_http.request",
+            "spray_http.request",
+            "restlet_http.request",
+            "finatra.request",
+            "grpc.server",
+            "django.request",
+            "flask.request",
+            "fastapi.request",
+            "asgi.request",
+            "wsgi.request",
+            "aiohttp.request",
+            "tornado.request",
+            "falcon.request",
+            "rack.request",
+            "sinatra.request",
+            "web.request",
+            "express.request",
+            "koa.request",
+            "fastify.request",
+            "hapi.request",
+            "restify.request",
             "next.request",
-            "aspnet_core.request", "aspnet.request",
+            "aspnet_core.request",
+            "aspnet.request",
             "http.server.request");
 
     /** Every operation whose hits are looked for: the server ones and the ambiguous http.request. */
@@ -47,11 +67,9 @@ public final class TraceOperations {
      * The choice for one service. {@code detected} is every looked-for operation with data (null before the first
      * check); {@code hint} names what to set when the operation in use has no data but another entry operation has.
      */
-    public record Choice(String configured, String used, Source source, List<String> detected, String hint) {
-    }
+    public record Choice(String configured, String used, Source source, List<String> detected, String hint) {}
 
-    private TraceOperations() {
-    }
+    private TraceOperations() {}
 
     /** The metric whose presence tells that a service emits spans of this operation. */
     static String hitsMetric(String operation) {
@@ -79,8 +97,8 @@ public final class TraceOperations {
         }
         String hint = null;
         if (seen != null && !seen.contains(used) && !entry.isEmpty()) {
-            hint = "no spans of operation " + used + " reached Datadog in the last hour, but " + String.join(", ",
-                    entry) + (entry.size() == 1 ? " did" : " did (one of them is the entry span)")
+            hint = "no spans of operation " + used + " reached Datadog in the last hour, but "
+                    + String.join(", ", entry) + (entry.size() == 1 ? " did" : " did (one of them is the entry span)")
                     + ": set spec.parameters." + PARAMETER + ": " + entry.get(0);
         }
         String configured = source == Source.spec ? fromSpec : profileDefault;
@@ -95,7 +113,8 @@ public final class TraceOperations {
         if (seen == null) {
             return List.of();
         }
-        List<String> servers = SERVER_OPERATIONS.stream().filter(seen::contains).sorted().toList();
+        List<String> servers =
+                SERVER_OPERATIONS.stream().filter(seen::contains).sorted().toList();
         return !servers.isEmpty() ? servers : seen.contains(HTTP_REQUEST) ? List.of(HTTP_REQUEST) : List.of();
     }
 

@@ -1,7 +1,6 @@
 package dev.mimamori.status;
 
 import dev.mimamori.api.Condition;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,16 +18,23 @@ public final class Conditions {
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     /** The conditions with {@code type} set as given, keeping its transition time when the status did not change. */
-    public static List<Condition> with(List<Condition> current, String type, String status, String reason,
-            String message, Long observedGeneration, Instant now) {
+    public static List<Condition> with(
+            List<Condition> current,
+            String type,
+            String status,
+            String reason,
+            String message,
+            Long observedGeneration,
+            Instant now) {
         Condition previous = find(current, type);
-        String transition = previous != null && Objects.equals(previous.getStatus(), status)
-                && previous.getLastTransitionTime() != null ? previous.getLastTransitionTime()
-                        : now.truncatedTo(ChronoUnit.SECONDS).toString();
+        String transition = previous != null
+                        && Objects.equals(previous.getStatus(), status)
+                        && previous.getLastTransitionTime() != null
+                ? previous.getLastTransitionTime()
+                : now.truncatedTo(ChronoUnit.SECONDS).toString();
         Condition next = new Condition(type, status, reason, message, observedGeneration, transition);
         List<Condition> result = new ArrayList<>();
         boolean placed = false;
@@ -52,6 +58,9 @@ public final class Conditions {
         if (conditions == null) {
             return null;
         }
-        return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     }
 }

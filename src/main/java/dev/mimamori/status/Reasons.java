@@ -30,8 +30,7 @@ public final class Reasons {
     public static final String QUEUED = Reason.Queued.name();
     public static final String DATADOG_UNAVAILABLE = Reason.DatadogUnavailable.name();
 
-    private Reasons() {
-    }
+    private Reasons() {}
 
     public static String of(DatadogException e) {
         return Reason.of(e).name();

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,8 +13,7 @@ import java.util.Objects;
  */
 public final class StatusWriter {
 
-    private StatusWriter() {
-    }
+    private StatusWriter() {}
 
     public static <S, R extends CustomResource<?, S>> UpdateControl<R> write(R resource, S status, Duration after) {
         UpdateControl<R> control;

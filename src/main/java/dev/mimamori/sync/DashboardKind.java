@@ -5,7 +5,6 @@ import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.ManagedDashboard;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,8 +27,7 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
     /** What we last sent for a dashboard id, and Datadog's answer to it. */
     private final Map<String, Written> written = new ConcurrentHashMap<>();
 
-    private record Written(DashboardDefinition definition, JsonNode stored) {
-    }
+    private record Written(DashboardDefinition definition, JsonNode stored) {}
 
     /** The whole dashboard as last read or written, by id: not read again while its modified time stays. */
     private final Map<String, ManagedDashboard> lastSeen = new ConcurrentHashMap<>();
@@ -63,7 +61,8 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
     @Override
     public Comparator<ManagedDashboard> oldestFirst() {
         return Comparator.<ManagedDashboard, Boolean>comparing(d -> !written.containsKey(d.id()))
-                .thenComparing(d -> d.stored() == null ? "~" : d.stored().path("created_at").asText("~"))
+                .thenComparing(d ->
+                        d.stored() == null ? "~" : d.stored().path("created_at").asText("~"))
                 .thenComparing(ManagedDashboard::id);
     }
 
@@ -73,7 +72,9 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
             return false;
         }
         Written last = written.get(actual.id());
-        if (last != null && last.definition().equals(desired) && last.stored() != null
+        if (last != null
+                && last.definition().equals(desired)
+                && last.stored() != null
                 && DashboardDefinition.contains(actual.stored(), last.stored())) {
             return true;
         }
@@ -88,7 +89,9 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
                 continue;
             }
             ManagedDashboard known = lastSeen.get(summary.id());
-            if (known != null && summary.modifiedAt() != null && summary.modifiedAt().equals(known.modifiedAt())) {
+            if (known != null
+                    && summary.modifiedAt() != null
+                    && summary.modifiedAt().equals(known.modifiedAt())) {
                 ours.add(known);
                 continue;
             }
@@ -104,8 +107,13 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
                 continue;
             }
             whole.ifPresent(read -> {
-                ManagedDashboard seen = new ManagedDashboard(summary.id(), summary.title(), summary.description(),
-                        summary.url(), summary.modifiedAt(), read);
+                ManagedDashboard seen = new ManagedDashboard(
+                        summary.id(),
+                        summary.title(),
+                        summary.description(),
+                        summary.url(),
+                        summary.modifiedAt(),
+                        read);
                 lastSeen.put(seen.id(), seen);
                 ours.add(seen);
             });
@@ -116,7 +124,8 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
     @Override
     public List<ManagedDashboard> listOwner(String owner) {
         return listAll().stream()
-                .filter(d -> ownership(d).map(o -> o.owner().equals(owner)).orElse(false)).toList();
+                .filter(d -> ownership(d).map(o -> o.owner().equals(owner)).orElse(false))
+                .toList();
     }
 
     @Override

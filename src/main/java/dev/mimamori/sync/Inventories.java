@@ -10,7 +10,6 @@ import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.SloDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.concurrent.atomic.AtomicLong;
 
 /** This cluster's objects in Datadog, one inventory per kind, shared by every reconcile and background check. */
@@ -22,12 +21,12 @@ public class Inventories {
 
     public Inventories(DatadogApi datadog, MimamoriConfig config, MeterRegistry registry) {
         String cluster = config.clusterName();
-        this.monitors = new Inventory<>(new MonitorKind(datadog, cluster),
-                registry.gauge("mimamori.monitors.managed", new AtomicLong()));
-        this.slos = new Inventory<>(new SloKind(datadog, cluster),
-                registry.gauge("mimamori.slos.managed", new AtomicLong()));
-        this.dashboards = new Inventory<>(new DashboardKind(datadog, cluster),
-                registry.gauge("mimamori.dashboards.managed", new AtomicLong()));
+        this.monitors = new Inventory<>(
+                new MonitorKind(datadog, cluster), registry.gauge("mimamori.monitors.managed", new AtomicLong()));
+        this.slos = new Inventory<>(
+                new SloKind(datadog, cluster), registry.gauge("mimamori.slos.managed", new AtomicLong()));
+        this.dashboards = new Inventory<>(
+                new DashboardKind(datadog, cluster), registry.gauge("mimamori.dashboards.managed", new AtomicLong()));
     }
 
     public Inventory<MonitorDefinition, ManagedMonitor> monitors() {

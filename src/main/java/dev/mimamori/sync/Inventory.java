@@ -29,12 +29,14 @@ public final class Inventory<D, A> {
     private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
     /** Owners whose objects a sync is changing right now; a second sync of the same owner waits its turn. */
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+
     private final AtomicReference<CompletableFuture<Set<String>>> refreshing = new AtomicReference<>();
 
     private Map<String, List<A>> byOwner = new HashMap<>();
     private volatile boolean loaded;
     /** Owners written to while a list was under way: their write-through state is newer than the list. */
     private final Set<String> writtenDuringRefresh = new HashSet<>();
+
     private boolean listing;
 
     public Inventory(ObjectKind<D, A> kind, AtomicLong managed) {
@@ -52,7 +54,9 @@ public final class Inventory<D, A> {
      */
     public List<A> of(String owner) {
         if (uncertain.contains(owner)) {
-            List<A> listed = kind.listOwner(owner).stream().filter(a -> isOwnedBy(a, owner)).toList();
+            List<A> listed = kind.listOwner(owner).stream()
+                    .filter(a -> isOwnedBy(a, owner))
+                    .toList();
             edit(owner, list -> {
                 list.clear();
                 list.addAll(listed);
@@ -120,7 +124,9 @@ public final class Inventory<D, A> {
         }
         Map<String, List<A>> fresh = new HashMap<>();
         for (A item : listed) {
-            kind.ownership(item).ifPresent(o -> fresh.computeIfAbsent(o.owner(), k -> new ArrayList<>()).add(item));
+            kind.ownership(item)
+                    .ifPresent(o -> fresh.computeIfAbsent(o.owner(), k -> new ArrayList<>())
+                            .add(item));
         }
         synchronized (state) {
             // Only now: a write made after the list ended but before this point is newer than the list too.

@@ -3,7 +3,6 @@ package dev.mimamori.sync;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.ManagedMonitor;
 import dev.mimamori.datadog.MonitorDefinition;
-
 import java.util.Comparator;
 import java.util.List;
 
@@ -43,8 +42,8 @@ public final class MonitorKind extends TaggedKind<MonitorDefinition, ManagedMoni
 
     @Override
     public List<ManagedMonitor> listOwner(String owner) {
-        return datadog.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.clusterTag(cluster),
-                Ownership.ownerTag(owner)));
+        return datadog.listMonitors(
+                List.of(Ownership.MANAGED_BY_US, Ownership.clusterTag(cluster), Ownership.ownerTag(owner)));
     }
 
     @Override
@@ -65,8 +64,17 @@ public final class MonitorKind extends TaggedKind<MonitorDefinition, ManagedMoni
     @Override
     public void release(ManagedMonitor actual) {
         MonitorDefinition d = actual.definition();
-        datadog.updateMonitor(actual.id(), new MonitorDefinition(d.name(), d.type(), d.query(), d.message(),
-                d.priority(), Ownership.released(d.tags()), d.thresholds(), d.settings()));
+        datadog.updateMonitor(
+                actual.id(),
+                new MonitorDefinition(
+                        d.name(),
+                        d.type(),
+                        d.query(),
+                        d.message(),
+                        d.priority(),
+                        Ownership.released(d.tags()),
+                        d.thresholds(),
+                        d.settings()));
     }
 
     @Override

@@ -26,14 +26,13 @@ public final class Ownership {
     public static final String RESERVED_PREFIX = "mimamori-";
 
     /** Whose an object is ({@code namespace/name}) and which of the owner's objects it is (its template name). */
-    public record Owned(String owner, String name) {
-    }
+    public record Owned(String owner, String name) {}
 
-    private Ownership() {
-    }
+    private Ownership() {}
 
     /** Datadog cuts tags at 200 characters (and lower-cases them): an owner tag's value must fit in the rest. */
     static final int MAX_TAG_LENGTH = 200;
+
     static final int MAX_OWNER_LENGTH = MAX_TAG_LENGTH - OWNER.length() - 1;
     private static final int HASH_LENGTH = 16;
 
@@ -51,8 +50,7 @@ public final class Ownership {
     }
 
     /** A namespaced resource's namespace and name. */
-    public record ResourceName(String namespace, String name) {
-    }
+    public record ResourceName(String namespace, String name) {}
 
     /** The resource a plain owner key names; empty for a shortened key, which only its resource can match. */
     public static Optional<ResourceName> resourceOf(String ownerKey) {
@@ -92,16 +90,19 @@ public final class Ownership {
         String clusterValue = only(tags, CLUSTER);
         String owner = only(tags, OWNER);
         String name = only(tags, nameKey);
-        if (!"mimamori".equals(managedBy) || !cluster.equalsIgnoreCase(String.valueOf(clusterValue)) || owner == null || owner.isEmpty()
-                || name == null || name.isEmpty()) {
+        if (!"mimamori".equals(managedBy)
+                || !cluster.equalsIgnoreCase(String.valueOf(clusterValue))
+                || owner == null
+                || owner.isEmpty()
+                || name == null
+                || name.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Owned(stored(owner), stored(name)));
     }
 
     /** Which cluster and profile a dashboard belongs to, read from the marker line of its description. */
-    public record DashboardOwner(String cluster, String profile) {
-    }
+    public record DashboardOwner(String cluster, String profile) {}
 
     private static final Pattern DASHBOARD_MARKER = Pattern.compile("\\[mimamori cluster=(\\S+) profile=(\\S+)]");
 
@@ -141,8 +142,8 @@ public final class Ownership {
 
     private static String sha256Hex(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

@@ -3,7 +3,6 @@ package dev.mimamori.sync;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.ManagedSlo;
 import dev.mimamori.datadog.SloDefinition;
-
 import java.util.Comparator;
 import java.util.List;
 
@@ -64,8 +63,17 @@ public final class SloKind extends TaggedKind<SloDefinition, ManagedSlo> {
     @Override
     public void release(ManagedSlo actual) {
         SloDefinition d = actual.definition();
-        datadog.updateSlo(actual.id(), new SloDefinition(d.name(), d.description(), Ownership.released(d.tags()),
-                d.timeframe(), d.target(), d.warning(), d.numerator(), d.denominator()));
+        datadog.updateSlo(
+                actual.id(),
+                new SloDefinition(
+                        d.name(),
+                        d.description(),
+                        Ownership.released(d.tags()),
+                        d.timeframe(),
+                        d.target(),
+                        d.warning(),
+                        d.numerator(),
+                        d.denominator()));
     }
 
     @Override

@@ -10,17 +10,20 @@ import java.util.Map;
  * the desired list and the owner's objects (already known to be strictly the owner's). Objects are matched by name;
  * the oldest copy of a name is kept and later copies (a retried create, a hand-made clone) are deleted.
  */
-public record SyncPlan<D, A>(List<Desired<D>> creates, List<Change<D, A>> updates, List<A> deletes,
-        List<Change<D, A>> unchanged) {
+public record SyncPlan<D, A>(
+        List<Desired<D>> creates, List<Change<D, A>> updates, List<A> deletes, List<Change<D, A>> unchanged) {
 
     /** An existing object and what it should say. */
-    public record Change<D, A>(A current, Desired<D> desired) {
-    }
+    public record Change<D, A>(A current, Desired<D> desired) {}
 
     public static <D, A> SyncPlan<D, A> between(ObjectKind<D, A> kind, List<Desired<D>> desired, List<A> actual) {
         Map<String, List<A>> byName = new HashMap<>();
-        actual.stream().sorted(kind.oldestFirst()).forEach(a -> kind.ownership(a).ifPresent(owned ->
-                byName.computeIfAbsent(Ownership.stored(owned.name()), k -> new ArrayList<>()).add(a)));
+        actual.stream()
+                .sorted(kind.oldestFirst())
+                .forEach(a -> kind.ownership(a)
+                        .ifPresent(
+                                owned -> byName.computeIfAbsent(Ownership.stored(owned.name()), k -> new ArrayList<>())
+                                        .add(a)));
         List<Desired<D>> creates = new ArrayList<>();
         List<Change<D, A>> updates = new ArrayList<>();
         List<Change<D, A>> unchanged = new ArrayList<>();
@@ -38,8 +41,7 @@ public record SyncPlan<D, A>(List<Desired<D>> creates, List<Change<D, A>> update
         }
         byName.values().forEach(deletes::addAll);
         deletes.sort(kind.oldestFirst());
-        return new SyncPlan<>(List.copyOf(creates), List.copyOf(updates), List.copyOf(deletes),
-                List.copyOf(unchanged));
+        return new SyncPlan<>(List.copyOf(creates), List.copyOf(updates), List.copyOf(deletes), List.copyOf(unchanged));
     }
 
     public boolean isEmpty() {

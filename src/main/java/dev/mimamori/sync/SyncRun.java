@@ -1,7 +1,6 @@
 package dev.mimamori.sync;
 
 import dev.mimamori.datadog.DatadogException;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,8 +38,7 @@ public final class SyncRun {
     }
 
     /** What the run changed and what it could not, so far. */
-    public record Report(List<Named> created, List<Named> updated, List<Named> deleted,
-            List<ObjectProblem> problems) {
+    public record Report(List<Named> created, List<Named> updated, List<Named> deleted, List<ObjectProblem> problems) {
         public boolean changedAnything() {
             return !created.isEmpty() || !updated.isEmpty() || !deleted.isEmpty();
         }
@@ -62,10 +60,11 @@ public final class SyncRun {
      * As {@link #upsert(Inventory, List)}, over only the owner's objects in {@code scope}: one kind synced in steps
      * (members before the composites that name them) keeps each step's plan to its own objects.
      */
-    public <D, A> List<SyncedObject> upsert(Inventory<D, A> inventory, List<Desired<D>> desired,
-            java.util.function.Predicate<A> scope) {
+    public <D, A> List<SyncedObject> upsert(
+            Inventory<D, A> inventory, List<Desired<D>> desired, java.util.function.Predicate<A> scope) {
         ObjectKind<D, A> kind = inventory.kind();
-        SyncPlan<D, A> plan = SyncPlan.between(kind, desired, inventory.of(owner).stream().filter(scope).toList());
+        SyncPlan<D, A> plan = SyncPlan.between(
+                kind, desired, inventory.of(owner).stream().filter(scope).toList());
         List<SyncedObject> synced = new ArrayList<>();
         for (SyncPlan.Change<D, A> kept : plan.unchanged()) {
             synced.add(synced(kind, kept.desired().name(), kept.current()));

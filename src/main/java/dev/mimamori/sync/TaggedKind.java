@@ -1,7 +1,6 @@
 package dev.mimamori.sync;
 
 import dev.mimamori.datadog.DatadogApi;
-
 import java.util.List;
 import java.util.Optional;
 

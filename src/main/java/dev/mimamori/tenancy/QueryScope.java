@@ -1,7 +1,6 @@
 package dev.mimamori.tenancy;
 
 import dev.mimamori.datadog.MetricFormula;
-
 import java.util.Locale;
 
 /**
@@ -12,8 +11,7 @@ import java.util.Locale;
  */
 public final class QueryScope {
 
-    private QueryScope() {
-    }
+    private QueryScope() {}
 
     /** Null when every scope of the monitor or SLO query is confined to service and env, else why not. */
     public static String problem(String query, String service, String env) {
@@ -83,7 +81,8 @@ public final class QueryScope {
         while (j >= 0 && Character.isWhitespace(query.charAt(j))) {
             j--;
         }
-        return j >= 1 && query.substring(j - 1, j + 1).equalsIgnoreCase("by")
+        return j >= 1
+                && query.substring(j - 1, j + 1).equalsIgnoreCase("by")
                 && (j < 2 || !Character.isLetterOrDigit(query.charAt(j - 2)));
     }
 
@@ -92,7 +91,9 @@ public final class QueryScope {
         boolean ownEnv = false;
         for (String raw : scope.split(",", -1)) {
             String term = raw.strip();
-            if (term.isEmpty() || term.chars().anyMatch(Character::isWhitespace) || term.contains("(")
+            if (term.isEmpty()
+                    || term.chars().anyMatch(Character::isWhitespace)
+                    || term.contains("(")
                     || term.contains(")")) {
                 return "scope {" + scope + "} is not a plain comma-separated list of tags (no OR, AND, NOT, IN or"
                         + " parentheses)";

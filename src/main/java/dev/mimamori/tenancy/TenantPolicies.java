@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +26,10 @@ public class TenantPolicies {
     public TenantPolicies(KubernetesClient client, MimamoriConfig config) {
         this.client = client;
         MimamoriConfig.Tenancy t = config.tenancy();
-        this.defaults = new TenantRules.Defaults(t.defaultServices().orElse(TenantRules.DEFAULT_SERVICES),
-                t.defaultTeams().orElse(TenantRules.DEFAULT_TEAMS), t.defaultEnvs().orElse(TenantRules.DEFAULT_ENVS),
+        this.defaults = new TenantRules.Defaults(
+                t.defaultServices().orElse(TenantRules.DEFAULT_SERVICES),
+                t.defaultTeams().orElse(TenantRules.DEFAULT_TEAMS),
+                t.defaultEnvs().orElse(TenantRules.DEFAULT_ENVS),
                 t.defaultNotify().orElse(TenantRules.DEFAULT_NOTIFY));
     }
 
@@ -36,7 +37,8 @@ public class TenantPolicies {
         start();
         Namespace ns = namespaces.getStore().getByKey(namespace);
         Map<String, String> labels = ns == null ? Map.of() : ns.getMetadata().getLabels();
-        return TenantRules.forNamespace(namespace, labels, List.copyOf(policies.getStore().list()), defaults);
+        return TenantRules.forNamespace(
+                namespace, labels, List.copyOf(policies.getStore().list()), defaults);
     }
 
     /** inform() returns once the first list is in the cache. */

@@ -3,7 +3,6 @@ package dev.mimamori.tenancy;
 import dev.mimamori.api.NamespaceSelector;
 import dev.mimamori.api.TenantPolicy;
 import dev.mimamori.api.TenantPolicySpec;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,8 +18,15 @@ import java.util.regex.Pattern;
  *
  * @param source the rule's origin for messages: {@code TenantPolicy "<name>"} or {@code the default policy}
  */
-public record TenantRules(String source, List<String> services, List<String> envs, List<String> teams,
-        List<String> handles, boolean customQueries, Integer maxServiceMonitorings, Integer maxMonitors,
+public record TenantRules(
+        String source,
+        List<String> services,
+        List<String> envs,
+        List<String> teams,
+        List<String> handles,
+        boolean customQueries,
+        Integer maxServiceMonitorings,
+        Integer maxMonitors,
         Integer maxReleaseChecks) {
 
     public static final List<String> DEFAULT_SERVICES = List.of("${namespace}", "${namespace}-*");
@@ -28,6 +34,7 @@ public record TenantRules(String source, List<String> services, List<String> env
     public static final List<String> DEFAULT_ENVS = List.of("*");
     /** Chat channels only: paging (PagerDuty, Opsgenie), e-mail and webhooks need a policy that names them. */
     public static final List<String> DEFAULT_NOTIFY = List.of("@slack-*", "@teams-*");
+
     public static final String DEFAULT_SOURCE = "the default policy";
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
@@ -36,35 +43,55 @@ public record TenantRules(String source, List<String> services, List<String> env
 
     /** The operator's defaults, where a deployment may widen them for a cluster with a single tenant. */
     public record Defaults(List<String> services, List<String> teams, List<String> envs, List<String> handles) {
-        public static final Defaults SHIPPED = new Defaults(DEFAULT_SERVICES, DEFAULT_TEAMS, DEFAULT_ENVS,
-                DEFAULT_NOTIFY);
+        public static final Defaults SHIPPED =
+                new Defaults(DEFAULT_SERVICES, DEFAULT_TEAMS, DEFAULT_ENVS, DEFAULT_NOTIFY);
     }
 
     /** The rules of the policy selecting {@code namespace} (the first by name when several do), else the defaults. */
-    public static TenantRules forNamespace(String namespace, Map<String, String> labels, List<TenantPolicy> policies,
-            Defaults defaults) {
+    public static TenantRules forNamespace(
+            String namespace, Map<String, String> labels, List<TenantPolicy> policies, Defaults defaults) {
         Map<String, String> nsLabels = labels == null ? Map.of() : labels;
-        Optional<TenantPolicy> chosen = policies.stream().filter(p -> p.getSpec() != null)
+        Optional<TenantPolicy> chosen = policies.stream()
+                .filter(p -> p.getSpec() != null)
                 .filter(p -> selects(p.getSpec(), namespace, nsLabels))
                 .min(Comparator.comparing(p -> p.getMetadata().getName()));
         if (chosen.isEmpty()) {
-            return new TenantRules(DEFAULT_SOURCE, fill(defaults.services(), namespace, nsLabels),
-                    fill(defaults.envs(), namespace, nsLabels), fill(defaults.teams(), namespace, nsLabels),
-                    fill(defaults.handles(), namespace, nsLabels), true, null, null, null);
+            return new TenantRules(
+                    DEFAULT_SOURCE,
+                    fill(defaults.services(), namespace, nsLabels),
+                    fill(defaults.envs(), namespace, nsLabels),
+                    fill(defaults.teams(), namespace, nsLabels),
+                    fill(defaults.handles(), namespace, nsLabels),
+                    true,
+                    null,
+                    null,
+                    null);
         }
         TenantPolicy policy = chosen.get();
         TenantPolicySpec spec = policy.getSpec();
         String source = "TenantPolicy \"" + policy.getMetadata().getName() + "\"";
         if (!problems(spec).isEmpty()) {
             // A malformed policy must not fall back to something wider than its author meant: it allows nothing.
-            return new TenantRules(source + " (malformed, allows nothing)", List.of(), List.of(), List.of(),
-                    List.of(), false, 0, 0, 0);
+            return new TenantRules(
+                    source + " (malformed, allows nothing)",
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    false,
+                    0,
+                    0,
+                    0);
         }
-        return new TenantRules(source, fill(or(spec.services, defaults.services()), namespace, nsLabels),
+        return new TenantRules(
+                source,
+                fill(or(spec.services, defaults.services()), namespace, nsLabels),
                 fill(or(spec.envs, defaults.envs()), namespace, nsLabels),
                 fill(or(spec.teams, defaults.teams()), namespace, nsLabels),
                 fill(or(spec.notify, defaults.handles()), namespace, nsLabels),
-                spec.customQueries == null || spec.customQueries, spec.maxServiceMonitorings, spec.maxMonitors,
+                spec.customQueries == null || spec.customQueries,
+                spec.maxServiceMonitorings,
+                spec.maxMonitors,
                 spec.maxReleaseChecks);
     }
 
@@ -161,7 +188,8 @@ public record TenantRules(String source, List<String> services, List<String> env
             boolean known = true;
             while (m.find()) {
                 String name = m.group(1);
-                String value = name.equals("namespace") ? namespace
+                String value = name.equals("namespace")
+                        ? namespace
                         : name.startsWith("label.") ? labels.get(name.substring("label.".length())) : null;
                 if (value == null) {
                     known = false;
@@ -178,7 +206,8 @@ public record TenantRules(String source, List<String> services, List<String> env
     }
 
     private static boolean matchesAny(List<String> patterns, String value) {
-        return value != null && patterns.stream().anyMatch(p -> glob(p).matcher(value).matches());
+        return value != null
+                && patterns.stream().anyMatch(p -> glob(p).matcher(value).matches());
     }
 
     private static Pattern glob(String pattern) {

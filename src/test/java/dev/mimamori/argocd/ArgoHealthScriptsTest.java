@@ -1,20 +1,11 @@
 package dev.mimamori.argocd;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.mimamori.status.Reasons;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.luaj.vm2.Globals;
-import org.luaj.vm2.LuaString;
-import org.luaj.vm2.LuaTable;
-import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.lib.jse.JsePlatform;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -26,8 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.lib.jse.JsePlatform;
 
 /**
  * Runs the Argo CD health checks in deploy/argocd/ with luaj, the way Argo CD runs them with gopher-lua: the object
@@ -42,38 +41,48 @@ class ArgoHealthScriptsTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> ARGO_STATUSES = Set.of("Healthy", "Progressing", "Degraded", "Suspended");
     /** Ready reasons the operator retries by itself; every other Ready=False reason needs a person. */
-    private static final Set<String> TRANSIENT = Set.of(Reasons.QUEUED, Reasons.DATADOG_RATE_LIMITED,
-            Reasons.DATADOG_UNAVAILABLE);
+    private static final Set<String> TRANSIENT =
+            Set.of(Reasons.QUEUED, Reasons.DATADOG_RATE_LIMITED, Reasons.DATADOG_UNAVAILABLE);
+
     private static final Set<String> READY_TRUE = Set.of(Reasons.MONITORS_IN_SYNC, Reasons.PROFILE_VALID);
 
-    record Health(String status, String message) {
-    }
+    record Health(String status, String message) {}
 
     // ---- ServiceMonitoring and MonitoringProfile: the same rules, driven by the Ready condition ----
 
     static Stream<Arguments> readyConditionCases() {
         List<Arguments> cases = new ArrayList<>();
         for (String script : List.of(SERVICE_MONITORING, MONITORING_PROFILE)) {
-            cases.add(Arguments.of(script, "no status", withStatus(script, 1, null),
-                    "Progressing", "Waiting for the operator"));
-            cases.add(Arguments.of(script, "empty status", withStatus(script, 1, "{}"),
-                    "Progressing", "Waiting for the operator"));
-            cases.add(Arguments.of(script, "status for an older generation", withStatus(script, 3, """
+            cases.add(Arguments.of(
+                    script, "no status", withStatus(script, 1, null), "Progressing", "Waiting for the operator"));
+            cases.add(Arguments.of(
+                    script, "empty status", withStatus(script, 1, "{}"), "Progressing", "Waiting for the operator"));
+            cases.add(Arguments.of(
+                    script,
+                    "status for an older generation",
+                    withStatus(script, 3, """
                     observedGeneration: 2
                     conditions:
                       - type: Ready
                         status: "True"
                         reason: MonitorsInSync
                         message: 6 monitors in sync
-                    """), "Progressing", "Waiting for the operator"));
-            cases.add(Arguments.of(script, "no Ready condition", withStatus(script, 1, """
+                    """),
+                    "Progressing",
+                    "Waiting for the operator"));
+            cases.add(Arguments.of(
+                    script,
+                    "no Ready condition",
+                    withStatus(script, 1, """
                     observedGeneration: 1
                     conditions:
                       - type: Other
                         status: "True"
                         reason: Whatever
                         message: not the one that counts
-                    """), "Progressing", "Waiting for the operator"));
+                    """),
+                    "Progressing",
+                    "Waiting for the operator"));
             cases.add(Arguments.of(script, "Ready True", withStatus(script, 2, """
                     observedGeneration: 2
                     conditions:
@@ -82,34 +91,66 @@ class ArgoHealthScriptsTest {
                         reason: MonitorsInSync
                         message: 6 monitors in sync
                     """), "Healthy", "6 monitors in sync"));
-            cases.add(Arguments.of(script, "Ready True without a message", withStatus(script, 1,
-                    readyStatus(1, "True", "ProfileValid", null)), "Healthy", "ProfileValid"));
-            cases.add(Arguments.of(script, "Ready True, observedGeneration not written",
+            cases.add(Arguments.of(
+                    script,
+                    "Ready True without a message",
+                    withStatus(script, 1, readyStatus(1, "True", "ProfileValid", null)),
+                    "Healthy",
+                    "ProfileValid"));
+            cases.add(Arguments.of(
+                    script,
+                    "Ready True, observedGeneration not written",
                     withStatus(script, 4, """
                             conditions:
                               - type: Ready
                                 status: "True"
                                 reason: MonitorsInSync
                                 message: in sync
-                            """), "Healthy", "in sync"));
-            cases.add(Arguments.of(script, "newer status than the generation seen (cache lag)",
+                            """),
+                    "Healthy",
+                    "in sync"));
+            cases.add(Arguments.of(
+                    script,
+                    "newer status than the generation seen (cache lag)",
                     withStatus(script, 1, readyStatus(2, "True", "MonitorsInSync", "in sync")),
-                    "Healthy", "in sync"));
-            cases.add(Arguments.of(script, "rate limited", withStatus(script, 1,
-                    readyStatus(1, "False", "DatadogRateLimited", "rate limit used up; retry at 10:04:00")),
-                    "Progressing", "rate limit used up; retry at 10:04:00"));
-            cases.add(Arguments.of(script, "Datadog unavailable", withStatus(script, 1,
-                    readyStatus(1, "False", "DatadogUnavailable", "HTTP 503 from Datadog")),
-                    "Progressing", "HTTP 503 from Datadog"));
-            cases.add(Arguments.of(script, "profile missing", withStatus(script, 1,
-                    readyStatus(1, "False", "ProfileNotFound", "MonitoringProfile web-service does not exist")),
-                    "Degraded", "ProfileNotFound: MonitoringProfile web-service does not exist"));
-            cases.add(Arguments.of(script, "forbidden needs a person", withStatus(script, 1,
-                    readyStatus(1, "False", "DatadogForbidden", "HTTP 403: check DD_APP_KEY")),
-                    "Degraded", "DatadogForbidden: HTTP 403: check DD_APP_KEY"));
-            cases.add(Arguments.of(script, "Ready Unknown", withStatus(script, 1,
-                    readyStatus(1, "Unknown", "Reconciling", "starting")),
-                    "Progressing", "Waiting for the operator"));
+                    "Healthy",
+                    "in sync"));
+            cases.add(Arguments.of(
+                    script,
+                    "rate limited",
+                    withStatus(
+                            script,
+                            1,
+                            readyStatus(1, "False", "DatadogRateLimited", "rate limit used up; retry at 10:04:00")),
+                    "Progressing",
+                    "rate limit used up; retry at 10:04:00"));
+            cases.add(Arguments.of(
+                    script,
+                    "Datadog unavailable",
+                    withStatus(script, 1, readyStatus(1, "False", "DatadogUnavailable", "HTTP 503 from Datadog")),
+                    "Progressing",
+                    "HTTP 503 from Datadog"));
+            cases.add(Arguments.of(
+                    script,
+                    "profile missing",
+                    withStatus(
+                            script,
+                            1,
+                            readyStatus(1, "False", "ProfileNotFound", "MonitoringProfile web-service does not exist")),
+                    "Degraded",
+                    "ProfileNotFound: MonitoringProfile web-service does not exist"));
+            cases.add(Arguments.of(
+                    script,
+                    "forbidden needs a person",
+                    withStatus(script, 1, readyStatus(1, "False", "DatadogForbidden", "HTTP 403: check DD_APP_KEY")),
+                    "Degraded",
+                    "DatadogForbidden: HTTP 403: check DD_APP_KEY"));
+            cases.add(Arguments.of(
+                    script,
+                    "Ready Unknown",
+                    withStatus(script, 1, readyStatus(1, "Unknown", "Reconciling", "starting")),
+                    "Progressing",
+                    "Waiting for the operator"));
         }
         return cases.stream();
     }
@@ -180,11 +221,15 @@ class ArgoHealthScriptsTest {
 
     static Stream<Arguments> releaseCheckCases() {
         return Stream.of(
-                Arguments.of("no status", releaseCheck(null, null),
-                        "Progressing", "Waiting for the operator"),
-                Arguments.of("status without a phase yet", releaseCheck(null, "observedGeneration: 1"),
-                        "Progressing", "Waiting for the operator"),
-                Arguments.of("Pending (warming up)", releaseCheck(null, """
+                Arguments.of("no status", releaseCheck(null, null), "Progressing", "Waiting for the operator"),
+                Arguments.of(
+                        "status without a phase yet",
+                        releaseCheck(null, "observedGeneration: 1"),
+                        "Progressing",
+                        "Waiting for the operator"),
+                Arguments.of(
+                        "Pending (warming up)",
+                        releaseCheck(null, """
                         phase: Pending
                         message: warming up; analysis starts at 2025-11-20T10:02:00Z
                         conditions:
@@ -192,12 +237,20 @@ class ArgoHealthScriptsTest {
                             status: "False"
                             reason: WarmingUp
                             message: warming up; analysis starts at 2025-11-20T10:02:00Z
-                        """), "Progressing", "warming up; analysis starts at 2025-11-20T10:02:00Z"),
-                Arguments.of("Analyzing", releaseCheck(null, """
+                        """),
+                        "Progressing",
+                        "warming up; analysis starts at 2025-11-20T10:02:00Z"),
+                Arguments.of(
+                        "Analyzing",
+                        releaseCheck(null, """
                         phase: Analyzing
                         message: analyzing; verdict due at 2025-11-20T10:14:00Z
-                        """), "Progressing", "analyzing; verdict due at 2025-11-20T10:14:00Z"),
-                Arguments.of("Analyzing, Datadog down for now", releaseCheck(null, """
+                        """),
+                        "Progressing",
+                        "analyzing; verdict due at 2025-11-20T10:14:00Z"),
+                Arguments.of(
+                        "Analyzing, Datadog down for now",
+                        releaseCheck(null, """
                         phase: Analyzing
                         message: analyzing; verdict due at 2025-11-20T10:14:00Z
                         conditions:
@@ -205,82 +258,125 @@ class ArgoHealthScriptsTest {
                             status: "False"
                             reason: DatadogUnavailable
                             message: "analysis paused, will retry: HTTP 503"
-                        """), "Progressing", "analyzing; verdict due at 2025-11-20T10:14:00Z"
-                        + " (DatadogUnavailable: analysis paused, will retry: HTTP 503)"),
-                Arguments.of("Analyzing without a message", releaseCheck(null, "phase: Analyzing"),
-                        "Progressing", "Analyzing"),
-                Arguments.of("Passed, action still pending", releaseCheck(null, """
+                        """),
+                        "Progressing",
+                        "analyzing; verdict due at 2025-11-20T10:14:00Z"
+                                + " (DatadogUnavailable: analysis paused, will retry: HTTP 503)"),
+                Arguments.of(
+                        "Analyzing without a message",
+                        releaseCheck(null, "phase: Analyzing"),
+                        "Progressing",
+                        "Analyzing"),
+                Arguments.of(
+                        "Passed, action still pending",
+                        releaseCheck(null, """
                         phase: Passed
                         verdict: Passed
                         message: "all 2 metrics within bounds: passed"
                         action: {type: Flag, result: Pending}
-                        """), "Progressing", "all 2 metrics within bounds: passed; acting: Flag"),
-                Arguments.of("Failed, rollback still pending", releaseCheck("onFailure: Rollback", """
+                        """),
+                        "Progressing",
+                        "all 2 metrics within bounds: passed; acting: Flag"),
+                Arguments.of(
+                        "Failed, rollback still pending",
+                        releaseCheck("onFailure: Rollback", """
                         phase: Failed
                         verdict: Failed
                         message: "p95 latency +38% (212 -> 293, p=0.0004): failed"
                         action: {type: Rollback, result: Pending}
-                        """), "Progressing", "p95 latency +38% (212 -> 293, p=0.0004): failed; acting: Rollback"),
-                Arguments.of("Passed", releaseCheck(null, """
+                        """),
+                        "Progressing",
+                        "p95 latency +38% (212 -> 293, p=0.0004): failed; acting: Rollback"),
+                Arguments.of(
+                        "Passed", releaseCheck(null, """
                         phase: Passed
                         verdict: Passed
                         message: "all 2 metrics within bounds: passed; annotated"
                         action: {type: Flag, result: Done, message: annotated}
                         """), "Healthy", "all 2 metrics within bounds: passed; annotated"),
-                Arguments.of("Failed and flagged", releaseCheck(null, """
+                Arguments.of(
+                        "Failed and flagged", releaseCheck(null, """
                         phase: Failed
                         verdict: Failed
                         message: "error rate +120%: failed; flagged"
                         action: {type: Flag, result: Done, message: flagged}
                         """), "Degraded", "error rate +120%: failed; flagged"),
-                Arguments.of("Failed and rolled back", releaseCheck("onFailure: Rollback", """
+                Arguments.of(
+                        "Failed and rolled back",
+                        releaseCheck("onFailure: Rollback", """
                         phase: Failed
                         verdict: Failed
                         message: "p95 latency +38%: failed; rolled back to revision 6"
                         action: {type: Rollback, result: Done, message: rolled back to revision 6}
-                        """), "Degraded", "p95 latency +38%: failed; rolled back to revision 6"),
-                Arguments.of("Failed and paused", releaseCheck("onFailure: Pause", """
+                        """),
+                        "Degraded",
+                        "p95 latency +38%: failed; rolled back to revision 6"),
+                Arguments.of(
+                        "Failed and paused",
+                        releaseCheck("onFailure: Pause", """
                         phase: Failed
                         verdict: Failed
                         message: "p95 latency +38%: failed; paused the rollout"
                         action: {type: Pause, result: Done, message: paused the rollout}
-                        """), "Suspended", "p95 latency +38%: failed; paused the rollout;"
-                        + " a person has to resume or roll back the Deployment"),
-                Arguments.of("Inconclusive, onInconclusive unset (Flag)", releaseCheck(null, """
+                        """),
+                        "Suspended",
+                        "p95 latency +38%: failed; paused the rollout;"
+                                + " a person has to resume or roll back the Deployment"),
+                Arguments.of(
+                        "Inconclusive, onInconclusive unset (Flag)",
+                        releaseCheck(null, """
                         phase: Inconclusive
                         verdict: Inconclusive
                         message: "p95 latency: only 5 candidate points: inconclusive; annotated"
                         action: {type: Flag, result: Done, message: annotated}
-                        """), "Degraded", "p95 latency: only 5 candidate points: inconclusive; annotated"),
-                Arguments.of("Inconclusive, onInconclusive Pass", releaseCheck("onInconclusive: Pass", """
+                        """),
+                        "Degraded",
+                        "p95 latency: only 5 candidate points: inconclusive; annotated"),
+                Arguments.of(
+                        "Inconclusive, onInconclusive Pass",
+                        releaseCheck("onInconclusive: Pass", """
                         phase: Inconclusive
                         verdict: Inconclusive
                         message: "p95 latency: only 5 candidate points: inconclusive; annotated"
                         action: {type: Flag, result: Done, message: annotated}
-                        """), "Healthy", "p95 latency: only 5 candidate points: inconclusive; annotated"
-                        + " (inconclusive, counted as passed: onInconclusive is Pass)"),
-                Arguments.of("Inconclusive counted as failed, then paused",
+                        """),
+                        "Healthy",
+                        "p95 latency: only 5 candidate points: inconclusive; annotated"
+                                + " (inconclusive, counted as passed: onInconclusive is Pass)"),
+                Arguments.of(
+                        "Inconclusive counted as failed, then paused",
                         releaseCheck("onInconclusive: Fail\nonFailure: Pause", """
                                 phase: Inconclusive
                                 verdict: Inconclusive
                                 message: "no data: inconclusive; paused the rollout"
                                 action: {type: Pause, result: Done, message: paused the rollout}
-                                """), "Suspended", "no data: inconclusive; paused the rollout;"
+                                """),
+                        "Suspended",
+                        "no data: inconclusive; paused the rollout;"
                                 + " a person has to resume or roll back the Deployment"),
-                Arguments.of("Inconclusive counted as failed, then rolled back",
+                Arguments.of(
+                        "Inconclusive counted as failed, then rolled back",
                         releaseCheck("onInconclusive: Fail\nonFailure: Rollback", """
                                 phase: Inconclusive
                                 verdict: Inconclusive
                                 message: "no data: inconclusive; rolled back to revision 3"
                                 action: {type: Rollback, result: Done, message: rolled back to revision 3}
-                                """), "Degraded", "no data: inconclusive; rolled back to revision 3"),
-                Arguments.of("Error: the action failed", releaseCheck("onFailure: Rollback", """
+                                """),
+                        "Degraded",
+                        "no data: inconclusive; rolled back to revision 3"),
+                Arguments.of(
+                        "Error: the action failed",
+                        releaseCheck("onFailure: Rollback", """
                         phase: Error
                         verdict: Failed
                         message: "p95 latency +38%: failed; no previous revision to roll back to"
                         action: {type: Rollback, result: Failed, message: no previous revision to roll back to}
-                        """), "Degraded", "p95 latency +38%: failed; no previous revision to roll back to"),
-                Arguments.of("Error before any analysis", releaseCheck(null, """
+                        """),
+                        "Degraded",
+                        "p95 latency +38%: failed; no previous revision to roll back to"),
+                Arguments.of(
+                        "Error before any analysis",
+                        releaseCheck(null, """
                         phase: Error
                         message: Deployment checkout not found in shop
                         conditions:
@@ -288,13 +384,22 @@ class ArgoHealthScriptsTest {
                             status: "False"
                             reason: WorkloadNotFound
                             message: Deployment checkout not found in shop
-                        """), "Degraded", "Deployment checkout not found in shop"),
-                Arguments.of("Superseded", releaseCheck(null, """
+                        """),
+                        "Degraded",
+                        "Deployment checkout not found in shop"),
+                Arguments.of(
+                        "Superseded",
+                        releaseCheck(null, """
                         phase: Superseded
                         message: superseded by revision 8 before a verdict; no action taken
-                        """), "Healthy", "superseded by revision 8 before a verdict; no action taken"),
-                Arguments.of("a phase this script does not know", releaseCheck(null, "phase: Paused"),
-                        "Progressing", "Unknown phase Paused; the health check may be older than the operator"));
+                        """),
+                        "Healthy",
+                        "superseded by revision 8 before a verdict; no action taken"),
+                Arguments.of(
+                        "a phase this script does not know",
+                        releaseCheck(null, "phase: Paused"),
+                        "Progressing",
+                        "Unknown phase Paused; the health check may be older than the operator"));
     }
 
     @ParameterizedTest(name = "ReleaseCheck: {0} -> {2}")
@@ -322,7 +427,8 @@ class ArgoHealthScriptsTest {
                   message: all 2 metrics within bounds; annotated
                   action: {type: Flag, result: Done, message: annotated}
                 """;
-        assertThat(run(RELEASE_CHECK, object)).isEqualTo(new Health("Healthy", "all 2 metrics within bounds; annotated"));
+        assertThat(run(RELEASE_CHECK, object))
+                .isEqualTo(new Health("Healthy", "all 2 metrics within bounds; annotated"));
     }
 
     // ---- the ConfigMap patch carries exactly the files ----
@@ -350,8 +456,12 @@ class ArgoHealthScriptsTest {
     @ParameterizedTest
     @ValueSource(strings = {SERVICE_MONITORING, MONITORING_PROFILE, RELEASE_CHECK})
     void scriptsAlwaysAnswerAnArgoHealthStatus(String script) {
-        for (String object : List.of("{}", "metadata: {generation: 1}", "status: {conditions: []}",
-                "status: {phase: Failed}", "status: {phase: Failed, action: {}}")) {
+        for (String object : List.of(
+                "{}",
+                "metadata: {generation: 1}",
+                "status: {conditions: []}",
+                "status: {phase: Failed}",
+                "status: {phase: Failed, action: {}}")) {
             assertThat(run(script, object).status()).as(object).isIn(ARGO_STATUSES);
         }
     }
@@ -389,8 +499,8 @@ class ArgoHealthScriptsTest {
                   - type: Ready
                     status: "%s"
                     reason: %s
-                %s""".formatted(observedGeneration, status, reason,
-                message == null ? "" : "    message: \"" + message + "\"\n");
+                %s""".formatted(
+                observedGeneration, status, reason, message == null ? "" : "    message: \"" + message + "\"\n");
     }
 
     /** A ReleaseCheck with extra spec fields and a status, both YAML (or null for none). */

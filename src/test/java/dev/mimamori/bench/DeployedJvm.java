@@ -12,9 +12,9 @@ final class DeployedJvm {
      * resources in full at once, so the heap may grow to 224 MiB. It starts at 32 MiB and grows as needed: without
      * -Xms the JVM starts it at 1/64 of the machine's memory, all of a 224 MiB heap on a large node.
      */
-    static final String OPTIONS = "-XX:+UseSerialGC -Xms32m -Xmx224m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m"
-            + " -XX:TieredStopAtLevel=1 -Xss512k";
+    static final String OPTIONS =
+            "-XX:+UseSerialGC -Xms32m -Xmx224m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m"
+                    + " -XX:TieredStopAtLevel=1 -Xss512k";
 
-    private DeployedJvm() {
-    }
+    private DeployedJvm() {}
 }

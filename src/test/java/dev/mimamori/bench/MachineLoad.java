@@ -22,8 +22,7 @@ final class MachineLoad implements AutoCloseable {
     private int samples;
 
     /** Mean and highest one-minute load average seen. */
-    record Figures(double mean, double max) {
-    }
+    record Figures(double mean, double max) {}
 
     MachineLoad() {
         sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);

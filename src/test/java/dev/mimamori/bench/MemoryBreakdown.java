@@ -16,19 +16,17 @@ import java.util.regex.Pattern;
  * the heap's class histogram (which a full collection precedes, so it counts live objects). Both outputs are also
  * written next to the operator's log.
  */
-record MemoryBreakdown(List<Area> areas, long committedKib, List<HeapClass> topClasses, long heapInstances,
-        long heapBytes) {
+record MemoryBreakdown(
+        List<Area> areas, long committedKib, List<HeapClass> topClasses, long heapInstances, long heapBytes) {
     private static final Pattern AREA = Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
     private static final Pattern TOTAL = Pattern.compile("^Total: reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern CLASS = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
     private static final Pattern HEAP_TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
 
     /** A native memory tracking area (Java Heap, Class, Thread, Code, GC, ...) and what it has committed. */
-    record Area(String name, long committedKib) {
-    }
+    record Area(String name, long committedKib) {}
 
-    record HeapClass(String name, long instances, long bytes) {
-    }
+    record HeapClass(String name, long instances, long bytes) {}
 
     static MemoryBreakdown of(long pid, Path outputs) {
         String nmt = jcmd(pid, "VM.native_memory", "summary");

@@ -26,9 +26,12 @@ final class OperatorMemory implements AutoCloseable {
     private volatile int samples;
 
     /** What was seen; {@code peakRssMib} is the kernel's VmHWM. */
-    record Figures(double peakRssMib, double peakHeapUsedMib, double peakHeapCommittedMib, double peakLiveDataMib,
-            int samples) {
-    }
+    record Figures(
+            double peakRssMib,
+            double peakHeapUsedMib,
+            double peakHeapCommittedMib,
+            double peakLiveDataMib,
+            int samples) {}
 
     OperatorMemory(PackagedOperator operator) {
         this.operator = operator;
@@ -44,10 +47,10 @@ final class OperatorMemory implements AutoCloseable {
         if (metrics == null) {
             return;
         }
-        peakHeapUsedMib = Math.max(peakHeapUsedMib, Prometheus.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"")
-                / MIB);
-        peakHeapCommittedMib = Math.max(peakHeapCommittedMib,
-                Prometheus.sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\"") / MIB);
+        peakHeapUsedMib =
+                Math.max(peakHeapUsedMib, Prometheus.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / MIB);
+        peakHeapCommittedMib = Math.max(
+                peakHeapCommittedMib, Prometheus.sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\"") / MIB);
         peakLiveDataMib = Math.max(peakLiveDataMib, Prometheus.sum(metrics, "jvm_gc_live_data_size_bytes", "") / MIB);
         samples++;
     }
@@ -55,8 +58,8 @@ final class OperatorMemory implements AutoCloseable {
     /** Reads the peaks; call while the process still runs (VmHWM goes with it). */
     Figures figures() {
         long hwm = operator.procStatusKib("VmHWM");
-        return new Figures(hwm > 0 ? hwm / 1024.0 : lastRssMib, peakHeapUsedMib, peakHeapCommittedMib,
-                peakLiveDataMib, samples);
+        return new Figures(
+                hwm > 0 ? hwm / 1024.0 : lastRssMib, peakHeapUsedMib, peakHeapCommittedMib, peakLiveDataMib, samples);
     }
 
     @Override

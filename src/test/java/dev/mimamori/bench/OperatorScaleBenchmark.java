@@ -71,29 +71,52 @@ public final class OperatorScaleBenchmark {
         }
     }
 
-    record Settings(List<Integer> sizes, Path jar, List<String> operatorJavaOptions, int writeLimit,
-            int writePeriodSeconds, Duration resyncInterval, Duration resyncMargin, Path work, Path report,
-            List<String> clusters, int revisions) {
+    record Settings(
+            List<Integer> sizes,
+            Path jar,
+            List<String> operatorJavaOptions,
+            int writeLimit,
+            int writePeriodSeconds,
+            Duration resyncInterval,
+            Duration resyncMargin,
+            Path work,
+            Path report,
+            List<String> clusters,
+            int revisions) {
 
         static Settings read() {
-            List<Integer> sizes = Arrays.stream(Setting.SIZES.value().split(",")).map(String::trim)
-                    .filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
-            List<String> javaOptions = Arrays.stream(Setting.OPERATOR_JAVA_OPTIONS.value().split("\\s+"))
-                    .filter(o -> !o.isEmpty()).toList();
-            return new Settings(sizes, Path.of(Setting.JAR.value()), javaOptions, Setting.WRITE_LIMIT.intValue(),
-                    Setting.WRITE_PERIOD.intValue(), Duration.ofSeconds(Setting.RESYNC.intValue()),
-                    Duration.ofSeconds(10), Path.of(Setting.WORK.value()), Path.of(Setting.REPORT.value()),
-                    Arrays.stream(Setting.CLUSTERS.value().split(",")).map(String::trim).filter(c -> !c.isEmpty())
-                            .toList(), Setting.REVISIONS.intValue());
+            List<Integer> sizes = Arrays.stream(Setting.SIZES.value().split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .map(Integer::parseInt)
+                    .toList();
+            List<String> javaOptions = Arrays.stream(
+                            Setting.OPERATOR_JAVA_OPTIONS.value().split("\\s+"))
+                    .filter(o -> !o.isEmpty())
+                    .toList();
+            return new Settings(
+                    sizes,
+                    Path.of(Setting.JAR.value()),
+                    javaOptions,
+                    Setting.WRITE_LIMIT.intValue(),
+                    Setting.WRITE_PERIOD.intValue(),
+                    Duration.ofSeconds(Setting.RESYNC.intValue()),
+                    Duration.ofSeconds(10),
+                    Path.of(Setting.WORK.value()),
+                    Path.of(Setting.REPORT.value()),
+                    Arrays.stream(Setting.CLUSTERS.value().split(","))
+                            .map(String::trim)
+                            .filter(c -> !c.isEmpty())
+                            .toList(),
+                    Setting.REVISIONS.intValue());
         }
     }
 
-    private OperatorScaleBenchmark() {
-    }
+    private OperatorScaleBenchmark() {}
 
     /** Held, so that the levels set on them are not lost when an unreferenced logger is collected. */
-    private static final List<Logger> QUIET = List.of(Logger.getLogger("io.fabric8.mockwebserver"),
-            Logger.getLogger("mockwebserver3"));
+    private static final List<Logger> QUIET =
+            List.of(Logger.getLogger("io.fabric8.mockwebserver"), Logger.getLogger("mockwebserver3"));
 
     public static void main(String[] args) {
         int status = 0;
@@ -113,13 +136,15 @@ public final class OperatorScaleBenchmark {
         Settings settings = Settings.read();
         ScaleRun.PerService perService = ScaleRun.PerService.builtIn();
         long started = System.nanoTime();
-        System.out.println("mimamori at scale: the packaged operator against the mock API server and the Datadog"
-                + " simulator");
-        System.out.printf("  sizes %s; operator %s; resync interval %d s%n", settings.sizes(), settings.jar(),
-                settings.resyncInterval().toSeconds());
-        System.out.printf("  simulated write limit: %d monitor writes per %d s, shared by POST/PUT/DELETE"
-                + " /api/v1/monitor (X-RateLimit-Name %s)%n", settings.writeLimit(), settings.writePeriodSeconds(),
-                ScaleRun.WRITE_LIMIT_NAME);
+        System.out.println(
+                "mimamori at scale: the packaged operator against the mock API server and the Datadog" + " simulator");
+        System.out.printf(
+                "  sizes %s; operator %s; resync interval %d s%n",
+                settings.sizes(), settings.jar(), settings.resyncInterval().toSeconds());
+        System.out.printf(
+                "  simulated write limit: %d monitor writes per %d s, shared by POST/PUT/DELETE"
+                        + " /api/v1/monitor (X-RateLimit-Name %s)%n",
+                settings.writeLimit(), settings.writePeriodSeconds(), ScaleRun.WRITE_LIMIT_NAME);
         System.out.println("  why: " + whyThisLimit(settings, perService.monitors()));
         List<ScaleResult> results = new ArrayList<>();
         for (int services : settings.sizes()) {
@@ -136,7 +161,11 @@ public final class OperatorScaleBenchmark {
                             .withCluster(cluster, null, null, null);
                 }
                 results.add(result);
-                System.out.printf("  [%d-%s] done in %.0f s%s%n", services, cluster, result.wallSeconds(),
+                System.out.printf(
+                        "  [%d-%s] done in %.0f s%s%n",
+                        services,
+                        cluster,
+                        result.wallSeconds(),
                         result.failure() == null ? "" : " (" + result.failure() + ")");
             }
         }
@@ -156,21 +185,30 @@ public final class OperatorScaleBenchmark {
     /** Why the simulated limit is what it is, with the figures of this run's sizes. */
     static String whyThisLimit(Settings settings, int monitorsPerService) {
         double rate = settings.writeLimit() / (double) settings.writePeriodSeconds();
-        String figures = String.format(Locale.ROOT, "sizes %s need %,d monitor writes, at least %.0f s at this limit",
-                settings.sizes(), writesFor(settings.sizes(), monitorsPerService),
+        String figures = String.format(
+                Locale.ROOT,
+                "sizes %s need %,d monitor writes, at least %.0f s at this limit",
+                settings.sizes(),
+                writesFor(settings.sizes(), monitorsPerService),
                 writesFor(settings.sizes(), monitorsPerService) / rate);
         if (!Setting.WRITE_LIMIT.fallback.equals(Setting.WRITE_LIMIT.value())
                 || !Setting.WRITE_PERIOD.fallback.equals(Setting.WRITE_PERIOD.value())) {
             return "set by " + Setting.WRITE_LIMIT.env + "/" + Setting.WRITE_PERIOD.env + "; " + figures + ".";
         }
-        List<Integer> defaults = Arrays.stream(Setting.SIZES.fallback.split(",")).map(Integer::parseInt).toList();
+        List<Integer> defaults = Arrays.stream(Setting.SIZES.fallback.split(","))
+                .map(Integer::parseInt)
+                .toList();
         long defaultWrites = writesFor(defaults, monitorsPerService);
-        return String.format(Locale.ROOT, "the %s. The operator, the simulator and the API server share the"
-                + " machine's cores, and each monitor write costs them CPU, which caps the rate the machine can"
-                + " serve; the limit is meant to sit below that cap, so that the limit and not the CPU sets the pace"
-                + " (the capacity check says whether it did). It is also high enough that the default sizes (%,d"
-                + " writes, at least %.0f s) finish, with their start-ups, creation and steady-state windows, in"
-                + " under 15 minutes. 10 s windows give many windows per size.", figures, defaultWrites,
+        return String.format(
+                Locale.ROOT,
+                "the %s. The operator, the simulator and the API server share the"
+                        + " machine's cores, and each monitor write costs them CPU, which caps the rate the machine can"
+                        + " serve; the limit is meant to sit below that cap, so that the limit and not the CPU sets the pace"
+                        + " (the capacity check says whether it did). It is also high enough that the default sizes (%,d"
+                        + " writes, at least %.0f s) finish, with their start-ups, creation and steady-state windows, in"
+                        + " under 15 minutes. 10 s windows give many windows per size.",
+                figures,
+                defaultWrites,
                 defaultWrites / rate);
     }
 
@@ -182,7 +220,9 @@ public final class OperatorScaleBenchmark {
         String cpu = firstValue(Path.of("/proc/cpuinfo"), "model name");
         String memory = firstValue(Path.of("/proc/meminfo"), "MemTotal");
         if (memory != null && memory.endsWith("kB")) {
-            memory = String.format(Locale.ROOT, "%.1f GiB",
+            memory = String.format(
+                    Locale.ROOT,
+                    "%.1f GiB",
                     Long.parseLong(memory.replace("kB", "").trim()) / 1024.0 / 1024.0);
         }
         String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
@@ -190,8 +230,13 @@ public final class OperatorScaleBenchmark {
         String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch");
         String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
-        return new PerformanceReport.Machine(Runtime.getRuntime().availableProcessors(),
-                cpu == null ? "unknown CPU" : cpu, memory == null ? "unknown" : memory, java, os, date);
+        return new PerformanceReport.Machine(
+                Runtime.getRuntime().availableProcessors(),
+                cpu == null ? "unknown CPU" : cpu,
+                memory == null ? "unknown" : memory,
+                java,
+                os,
+                date);
     }
 
     private static String firstValue(Path file, String key) {

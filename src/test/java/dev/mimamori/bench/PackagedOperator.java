@@ -26,7 +26,8 @@ final class PackagedOperator implements AutoCloseable {
     private final Process process;
     private final int httpPort;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** A benchmark stopped early (Ctrl-C, a crash) must not leave an operator behind. */
     private final Thread reaper;
 
@@ -38,8 +39,9 @@ final class PackagedOperator implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
-    static PackagedOperator start(Path jar, List<String> javaOptions, Path kubeconfig,
-            Map<String, String> environment, Path log) throws IOException {
+    static PackagedOperator start(
+            Path jar, List<String> javaOptions, Path kubeconfig, Map<String, String> environment, Path log)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run `make build` first (make bench"
                     + " does), or point -Dbench.jar at a copy of target/quarkus-app/quarkus-run.jar");
@@ -129,8 +131,10 @@ final class PackagedOperator implements AutoCloseable {
 
     private String get(String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {
@@ -146,7 +150,8 @@ final class PackagedOperator implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
                 if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
+                    return Long.parseLong(
+                            line.substring(field.length() + 1).replace("kB", "").trim());
                 }
             }
         } catch (IOException | NumberFormatException e) {

@@ -1,7 +1,6 @@
 package dev.mimamori.bench;
 
 import dev.mimamori.sim.DatadogSimulator;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +32,14 @@ final class PerformanceReport {
     private final double totalSeconds;
 
     /** Where the benchmark ran. */
-    record Machine(int cores, String cpu, String memory, String java, String os, String date) {
-    }
+    record Machine(int cores, String cpu, String memory, String java, String os, String date) {}
 
-    PerformanceReport(OperatorScaleBenchmark.Settings settings, Machine machine, List<ScaleResult> results,
-            ScaleRun.PerService perService, double totalSeconds) {
+    PerformanceReport(
+            OperatorScaleBenchmark.Settings settings,
+            Machine machine,
+            List<ScaleResult> results,
+            ScaleRun.PerService perService,
+            double totalSeconds) {
         this.settings = settings;
         this.machine = machine;
         this.results = results;
@@ -48,10 +50,12 @@ final class PerformanceReport {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Performance at scale\n\n");
-        md.append("Written by `OperatorScaleBenchmark`, the first step of `make bench`, on ").append(machine.date())
+        md.append("Written by `OperatorScaleBenchmark`, the first step of `make bench`, on ")
+                .append(machine.date())
                 .append(". Every figure below is what that run measured; rerun it rather than editing them.\n\n");
-        md.append("The packaged operator runs as its own process (`java " + String.join(" ",
-                settings.operatorJavaOptions()) + " -jar quarkus-run.jar`, the JVM options of `deploy/`) against"
+        md.append("The packaged operator runs as its own process (`java "
+                + String.join(" ", settings.operatorJavaOptions())
+                + " -jar quarkus-run.jar`, the JVM options of `deploy/`) against"
                 + " fabric8's mock Kubernetes API server and the Datadog simulator, which both run in the"
                 + " benchmark's JVM on the same machine. For each size and cluster the benchmark starts everything"
                 + " afresh, creates the ServiceMonitorings with the built-in profile, waits until every one is"
@@ -72,25 +76,36 @@ final class PerformanceReport {
     private void setUp(StringBuilder md) {
         md.append("## Set-up\n\n");
         md.append("| | |\n| --- | --- |\n");
-        row(md, "Machine", machine.cores() + " cores (" + machine.cpu() + "), " + machine.memory() + " memory, "
-                + machine.os());
+        row(
+                md,
+                "Machine",
+                machine.cores() + " cores (" + machine.cpu() + "), " + machine.memory() + " memory, " + machine.os());
         row(md, "Java", machine.java());
         row(md, "Date", machine.date());
-        row(md, "Operator", "`" + settings.jar() + "` (built " + builtAt(settings.jar())
-                + "), " + code(String.join(" ", settings.operatorJavaOptions())) + ", `MALLOC_ARENA_MAX="
-                + ScaleRun.MALLOC_ARENA_MAX + "`, own process; the restarted process also runs with"
-                + " `-XX:NativeMemoryTracking=summary` (a few MiB of its own) for the breakdown; resync interval "
-                + settings.resyncInterval().toSeconds() + " s for the benchmark (default "
-                + human(SteadyCost.DEFAULT_RESYNC) + "), telemetry batch delay 2 s");
-        row(md, "Simulated write limit", settings.writeLimit() + " monitor writes per " + settings.writePeriodSeconds()
-                + " s (" + fmt(limitRate(), 1) + " per second), one limit named `" + ScaleRun.WRITE_LIMIT_NAME
-                + "` shared by POST, PUT and DELETE `/api/v1/monitor`, with `X-RateLimit-*` headers and windows"
-                + " aligned to the clock. Every other endpoint has its own limit of 1,000 calls per 10 s.");
+        row(
+                md,
+                "Operator",
+                "`" + settings.jar() + "` (built " + builtAt(settings.jar())
+                        + "), " + code(String.join(" ", settings.operatorJavaOptions())) + ", `MALLOC_ARENA_MAX="
+                        + ScaleRun.MALLOC_ARENA_MAX + "`, own process; the restarted process also runs with"
+                        + " `-XX:NativeMemoryTracking=summary` (a few MiB of its own) for the breakdown; resync interval "
+                        + settings.resyncInterval().toSeconds() + " s for the benchmark (default "
+                        + human(SteadyCost.DEFAULT_RESYNC) + "), telemetry batch delay 2 s");
+        row(
+                md,
+                "Simulated write limit",
+                settings.writeLimit() + " monitor writes per " + settings.writePeriodSeconds()
+                        + " s (" + fmt(limitRate(), 1) + " per second), one limit named `" + ScaleRun.WRITE_LIMIT_NAME
+                        + "` shared by POST, PUT and DELETE `/api/v1/monitor`, with `X-RateLimit-*` headers and windows"
+                        + " aligned to the clock. Every other endpoint has its own limit of 1,000 calls per 10 s.");
         row(md, "Why this limit", OperatorScaleBenchmark.whyThisLimit(settings, perService.monitors()));
         row(md, "Capacity check", capacity());
-        row(md, "Each ServiceMonitoring", "built-in profile: " + perService.monitors()
-                + " monitors (the profile's own and the SLOs' burn-rate alerts), " + perService.slos()
-                + " SLOs and a link to the shared dashboard; spread over 5 namespaces");
+        row(
+                md,
+                "Each ServiceMonitoring",
+                "built-in profile: " + perService.monitors()
+                        + " monitors (the profile's own and the SLOs' burn-rate alerts), " + perService.slos()
+                        + " SLOs and a link to the shared dashboard; spread over 5 namespaces");
         row(md, "Whole benchmark", fmt(totalSeconds, 0) + " s for " + sizes());
         md.append('\n');
     }
@@ -102,31 +117,52 @@ final class PerformanceReport {
         md.append("| Target | Size | Measured | Met |\n| --- | ---: | --- | --- |\n");
         for (ScaleResult r : results) {
             if (!r.converged() || r.flow() == null) {
-                md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ").append(sizeLabel(r))
-                        .append(" | did not converge: ").append(r.failure()).append(" | no |\n");
+                md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ")
+                        .append(sizeLabel(r))
+                        .append(" | did not converge: ")
+                        .append(r.failure())
+                        .append(" | no |\n");
                 continue;
             }
             WriteFlow.Figures f = r.flow();
-            md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ").append(sizeLabel(r))
+            md.append("| Converge at >= 80% of the write limit, no 429 in steady flow | ")
+                    .append(sizeLabel(r))
                     .append(" | ");
             if (f.fullWindows() < MIN_FULL_WINDOWS) {
                 // A flow shorter than a few windows can pack a whole window's allowance into a part of one.
-                md.append("not applicable: the writes took ").append(fmt(f.flowSeconds(), 1)).append(" s, ")
-                        .append(f.fullWindows()).append(" full windows; ").append(f.refused())
+                md.append("not applicable: the writes took ")
+                        .append(fmt(f.flowSeconds(), 1))
+                        .append(" s, ")
+                        .append(f.fullWindows())
+                        .append(" full windows; ")
+                        .append(f.refused())
                         .append(" 429s | n/a |\n");
                 continue;
             }
             boolean met = f.meanWindowShare() >= TARGET_WRITE_SHARE && f.refusedAfterFirstWindow() == 0;
-            md.append(pct(f.meanWindowShare())).append(" of the limit in the ").append(f.fullWindows())
-                    .append(" full windows (").append(pct(f.shareOfLimit())).append(" from first write to last); ")
-                    .append(f.refusedAfterFirstWindow()).append(" 429s in steady flow (").append(f.refused())
-                    .append(" in all) | ").append(yes(met)).append(" |\n");
+            md.append(pct(f.meanWindowShare()))
+                    .append(" of the limit in the ")
+                    .append(f.fullWindows())
+                    .append(" full windows (")
+                    .append(pct(f.shareOfLimit()))
+                    .append(" from first write to last); ")
+                    .append(f.refusedAfterFirstWindow())
+                    .append(" 429s in steady flow (")
+                    .append(f.refused())
+                    .append(" in all) | ")
+                    .append(yes(met))
+                    .append(" |\n");
         }
         for (ScaleResult r : results) {
-            String target = r.services() == 1000 ? "Steady resync of 1,000 ServiceMonitorings: no writes, <= 1 list"
-                    + " call per 1,000 monitors" : "(same rule at this size)";
+            String target = r.services() == 1000
+                    ? "Steady resync of 1,000 ServiceMonitorings: no writes, <= 1 list" + " call per 1,000 monitors"
+                    : "(same rule at this size)";
             if (r.steady() == null || r.steady().driftChecks() == 0) {
-                md.append("| ").append(target).append(" | ").append(sizeLabel(r)).append(" | not measured | no |\n");
+                md.append("| ")
+                        .append(target)
+                        .append(" | ")
+                        .append(sizeLabel(r))
+                        .append(" | not measured | no |\n");
                 continue;
             }
             ScaleResult.SteadyResync s = r.steady();
@@ -134,19 +170,38 @@ final class PerformanceReport {
             double lists = s.listCalls() / checks;
             double allowed = r.wantedMonitors() / (double) MONITORS_PER_LIST_CALL;
             boolean met = s.writes() == 0 && lists <= allowed;
-            md.append("| ").append(target).append(" | ").append(sizeLabel(r)).append(" | ").append(s.writes())
-                    .append(" writes; ").append(fmt(lists, 1)).append(" list calls per resync (")
-                    .append(fmt(s.monitorLists() / checks, 1)).append(" monitor pages, ")
+            md.append("| ")
+                    .append(target)
+                    .append(" | ")
+                    .append(sizeLabel(r))
+                    .append(" | ")
+                    .append(s.writes())
+                    .append(" writes; ")
+                    .append(fmt(lists, 1))
+                    .append(" list calls per resync (")
+                    .append(fmt(s.monitorLists() / checks, 1))
+                    .append(" monitor pages, ")
                     .append(fmt(s.calls().getOrDefault(DatadogSimulator.LIST_SLOS, 0) / checks, 1))
-                    .append(" SLO pages) for ").append(r.wantedMonitors()).append(" monitors, allowed ")
-                    .append(fmt(allowed, 1)).append(" | ").append(yes(met)).append(" |\n");
+                    .append(" SLO pages) for ")
+                    .append(r.wantedMonitors())
+                    .append(" monitors, allowed ")
+                    .append(fmt(allowed, 1))
+                    .append(" | ")
+                    .append(yes(met))
+                    .append(" |\n");
         }
         for (ScaleResult r : results) {
             double allowed = rssAllowedMib(r.services());
             double rss = r.memory() == null ? Double.NaN : r.memory().peakRssMib();
-            md.append("| Operator RSS <= 256 MiB at 1,000, <= 20 MiB more per further 1,000 | ").append(sizeLabel(r))
-                    .append(" | peak RSS ").append(fmt(rss, 0)).append(" MiB, allowed ").append(fmt(allowed, 0))
-                    .append(" MiB | ").append(yes(rss > 0 && rss <= allowed)).append(" |\n");
+            md.append("| Operator RSS <= 256 MiB at 1,000, <= 20 MiB more per further 1,000 | ")
+                    .append(sizeLabel(r))
+                    .append(" | peak RSS ")
+                    .append(fmt(rss, 0))
+                    .append(" MiB, allowed ")
+                    .append(fmt(allowed, 0))
+                    .append(" MiB | ")
+                    .append(yes(rss > 0 && rss <= allowed))
+                    .append(" |\n");
         }
         md.append('\n');
     }
@@ -162,12 +217,20 @@ final class PerformanceReport {
                 + " (steady) | Peak RSS after a restart |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (ScaleResult r : results) {
             OperatorMemory.Figures m = r.memory();
-            md.append("| ").append(String.format(Locale.ROOT, "%,d", r.services())).append(" | ").append(r.cluster())
-                    .append(" | ").append(m == null ? "n/a" : fmt(m.peakRssMib(), 0) + " MiB").append(" | ")
-                    .append(m == null ? "n/a" : fmt(m.peakHeapUsedMib(), 0) + " MiB").append(" | ")
-                    .append(m == null ? "n/a" : fmt(m.peakLiveDataMib(), 0) + " MiB").append(" | ")
+            md.append("| ")
+                    .append(String.format(Locale.ROOT, "%,d", r.services()))
+                    .append(" | ")
+                    .append(r.cluster())
+                    .append(" | ")
+                    .append(m == null ? "n/a" : fmt(m.peakRssMib(), 0) + " MiB")
+                    .append(" | ")
+                    .append(m == null ? "n/a" : fmt(m.peakHeapUsedMib(), 0) + " MiB")
+                    .append(" | ")
+                    .append(m == null ? "n/a" : fmt(m.peakLiveDataMib(), 0) + " MiB")
+                    .append(" | ")
                     .append(r.breakdown() == null ? "n/a" : fmt(r.breakdown().committedKib() / 1024.0, 0) + " MiB")
-                    .append(" | ").append(r.restart() == null ? "n/a" : fmt(r.restart().peakRssMib(), 0) + " MiB")
+                    .append(" | ")
+                    .append(r.restart() == null ? "n/a" : fmt(r.restart().peakRssMib(), 0) + " MiB")
                     .append(" |\n");
         }
         md.append('\n');
@@ -179,19 +242,32 @@ final class PerformanceReport {
             return;
         }
         md.append("Where the memory went in steady state, in the restarted process once it had reconciled every"
-                + " ServiceMonitoring (`jcmd VM.native_memory summary`, committed, ")
-                .append(fmt(b.committedKib() / 1024.0, 1)).append(" MiB in all; RSS is lower where committed pages"
-                + " were never touched):\n\n");
+                        + " ServiceMonitoring (`jcmd VM.native_memory summary`, committed, ")
+                .append(fmt(b.committedKib() / 1024.0, 1))
+                .append(" MiB in all; RSS is lower where committed pages" + " were never touched):\n\n");
         md.append("| Area | Committed |\n| --- | ---: |\n");
-        b.areas().stream().filter(a -> a.committedKib() >= 1024).forEach(a -> md.append("| ").append(a.name())
-                .append(" | ").append(fmt(a.committedKib() / 1024.0, 1)).append(" MiB |\n"));
+        b.areas().stream()
+                .filter(a -> a.committedKib() >= 1024)
+                .forEach(a -> md.append("| ")
+                        .append(a.name())
+                        .append(" | ")
+                        .append(fmt(a.committedKib() / 1024.0, 1))
+                        .append(" MiB |\n"));
         md.append("\nThe heap's largest classes after a full collection (`jcmd GC.class_histogram`; ")
-                .append(fmt(b.heapBytes() / 1048576.0, 1)).append(" MiB live in ")
-                .append(String.format(Locale.ROOT, "%,d", b.heapInstances())).append(" objects):\n\n");
+                .append(fmt(b.heapBytes() / 1048576.0, 1))
+                .append(" MiB live in ")
+                .append(String.format(Locale.ROOT, "%,d", b.heapInstances()))
+                .append(" objects):\n\n");
         md.append("| Class | Instances | Size |\n| --- | ---: | ---: |\n");
-        b.topClasses().stream().limit(12).forEach(c -> md.append("| `").append(c.name()).append("` | ")
-                .append(String.format(Locale.ROOT, "%,d", c.instances())).append(" | ")
-                .append(fmt(c.bytes() / 1048576.0, 1)).append(" MiB |\n"));
+        b.topClasses().stream()
+                .limit(12)
+                .forEach(c -> md.append("| `")
+                        .append(c.name())
+                        .append("` | ")
+                        .append(String.format(Locale.ROOT, "%,d", c.instances()))
+                        .append(" | ")
+                        .append(fmt(c.bytes() / 1048576.0, 1))
+                        .append(" MiB |\n"));
         md.append('\n');
     }
 
@@ -200,11 +276,17 @@ final class PerformanceReport {
         List<String> sizes = new ArrayList<>();
         for (ScaleResult r : results) {
             if (r.convergenceCpu() != null && r.flow() != null && r.flow().accepted() > 0) {
-                double perWrite = (r.convergenceCpu().operatorSeconds() + r.convergenceCpu().harnessSeconds())
+                double perWrite = (r.convergenceCpu().operatorSeconds()
+                                + r.convergenceCpu().harnessSeconds())
                         / r.flow().accepted();
                 double cap = machine.cores() / perWrite;
-                sizes.add(String.format(Locale.ROOT, "at %,d, %.1f ms per monitor write, so at most about %.0f"
-                        + " writes a second (the limit is %.0f%% of that)", r.services(), perWrite * 1000, cap,
+                sizes.add(String.format(
+                        Locale.ROOT,
+                        "at %,d, %.1f ms per monitor write, so at most about %.0f"
+                                + " writes a second (the limit is %.0f%% of that)",
+                        r.services(),
+                        perWrite * 1000,
+                        cap,
                         100 * limitRate() / cap));
             }
         }
@@ -221,9 +303,12 @@ final class PerformanceReport {
     private static String builtAt(Path launcher) {
         Path app = launcher.toAbsolutePath().getParent().resolve("app");
         try (Stream<Path> files = Files.list(app)) {
-            return files.map(PerformanceReport::modified).max(Comparator.naturalOrder())
-                    .map(t -> DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
-                            .format(t)).orElse("at an unknown time");
+            return files.map(PerformanceReport::modified)
+                    .max(Comparator.naturalOrder())
+                    .map(t -> DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                            .withZone(ZoneOffset.UTC)
+                            .format(t))
+                    .orElse("at an unknown time");
         } catch (IOException e) {
             return "at an unknown time";
         }
@@ -242,8 +327,11 @@ final class PerformanceReport {
     }
 
     private void size(StringBuilder md, ScaleResult r) {
-        md.append("## ").append(String.format(Locale.ROOT, "%,d", r.services())).append(" ServiceMonitorings, ")
-                .append(r.cluster()).append(" cluster\n\n");
+        md.append("## ")
+                .append(String.format(Locale.ROOT, "%,d", r.services()))
+                .append(" ServiceMonitorings, ")
+                .append(r.cluster())
+                .append(" cluster\n\n");
         if (r.failure() != null) {
             md.append("**The run did not complete:** ").append(r.failure()).append(".\n\n");
         }
@@ -252,114 +340,222 @@ final class PerformanceReport {
         row(md, "Operator start-up (process start to ready)", fmt(r.operatorStartSeconds(), 1) + " s", "");
         if (r.history() != null) {
             ClusterHistory.Figures h = r.history();
-            row(md, "Workloads in the cluster before the operator started", h.deployments() + " Deployments, "
-                    + h.replicaSets() + " ReplicaSets, pod templates of " + h.templateBytes() + " bytes of JSON;"
-                    + " created in " + fmt(h.seconds(), 1) + " s", "");
+            row(
+                    md,
+                    "Workloads in the cluster before the operator started",
+                    h.deployments() + " Deployments, "
+                            + h.replicaSets() + " ReplicaSets, pod templates of " + h.templateBytes()
+                            + " bytes of JSON;"
+                            + " created in " + fmt(h.seconds(), 1) + " s",
+                    "");
         }
         row(md, "Creating the ServiceMonitorings", fmt(r.createSeconds(), 1) + " s", "");
-        row(md, "First create until all Ready=True", r.readySeconds() == null
-                ? "not reached (" + r.readyCount() + " Ready)" : fmt(r.readySeconds(), 1) + " s", "");
-        row(md, "First create until all had their first telemetry check",
-                r.telemetrySeconds() == null ? "not reached" : fmt(r.telemetrySeconds(), 1) + " s", "");
+        row(
+                md,
+                "First create until all Ready=True",
+                r.readySeconds() == null
+                        ? "not reached (" + r.readyCount() + " Ready)"
+                        : fmt(r.readySeconds(), 1) + " s",
+                "");
+        row(
+                md,
+                "First create until all had their first telemetry check",
+                r.telemetrySeconds() == null ? "not reached" : fmt(r.telemetrySeconds(), 1) + " s",
+                "");
         long extraMonitors = accepted(r, DatadogSimulator.CREATE_MONITOR) - r.wantedMonitors();
         long extraSlos = accepted(r, DatadogSimulator.CREATE_SLO) - r.wantedSlos();
-        row(md, "Monitors and SLOs in Datadog at convergence", r.monitors() + " monitors (" + r.wantedMonitors()
-                + " wanted), " + r.slos() + " SLOs (" + r.wantedSlos() + " wanted)" + (extraMonitors > 0
-                || extraSlos > 0 ? "; created beyond the wanted: " + extraMonitors + " monitors, " + extraSlos
-                + " SLOs" : ""), "");
+        row(
+                md,
+                "Monitors and SLOs in Datadog at convergence",
+                r.monitors() + " monitors (" + r.wantedMonitors()
+                        + " wanted), " + r.slos() + " SLOs (" + r.wantedSlos() + " wanted)"
+                        + (extraMonitors > 0 || extraSlos > 0
+                                ? "; created beyond the wanted: " + extraMonitors + " monitors, " + extraSlos + " SLOs"
+                                : ""),
+                "");
         double lowerBound = r.wantedMonitors() / limitRate();
-        row(md, "Least possible time for the wanted monitor writes at the limit", fmt(lowerBound, 1) + " s",
+        row(
+                md,
+                "Least possible time for the wanted monitor writes at the limit",
+                fmt(lowerBound, 1) + " s",
                 "the same (it creates the same monitors)");
         if (r.flow() != null) {
             WriteFlow.Figures f = r.flow();
-            row(md, "Monitor write rate, first write to last", fmt(f.ratePerSecond(), 1) + "/s over "
-                    + fmt(f.flowSeconds(), 1) + " s = " + pct(f.shareOfLimit()) + " of the limit", "");
-            row(md, "Full rate-limit windows in the flow", f.fullWindows() == 0 ? "none" : f.fullWindows()
-                    + " windows, mean " + pct(f.meanWindowShare()) + " of the limit, emptiest "
-                    + pct(f.minWindowShare()), "");
+            row(
+                    md,
+                    "Monitor write rate, first write to last",
+                    fmt(f.ratePerSecond(), 1) + "/s over " + fmt(f.flowSeconds(), 1) + " s = " + pct(f.shareOfLimit())
+                            + " of the limit",
+                    "");
+            row(
+                    md,
+                    "Full rate-limit windows in the flow",
+                    f.fullWindows() == 0
+                            ? "none"
+                            : f.fullWindows()
+                                    + " windows, mean " + pct(f.meanWindowShare()) + " of the limit, emptiest "
+                                    + pct(f.minWindowShare()),
+                    "");
             if (r.readySeconds() != null) {
                 row(md, "Least possible time / time until all Ready", pct(lowerBound / r.readySeconds()), "");
             }
-            row(md, "429s during convergence", r.convergenceRefusedTotal() + " in all" + (r.convergenceRefused()
-                    .isEmpty() ? "" : " (" + byEndpoint(r.convergenceRefused()) + ")") + "; " + f.refused()
-                    + " on monitor writes, " + f.refusedAfterFirstWindow() + " of them in steady flow; the operator"
-                    + " counted " + fmt(r.operator429s(), 0), "");
+            row(
+                    md,
+                    "429s during convergence",
+                    r.convergenceRefusedTotal() + " in all"
+                            + (r.convergenceRefused().isEmpty() ? "" : " (" + byEndpoint(r.convergenceRefused()) + ")")
+                            + "; " + f.refused()
+                            + " on monitor writes, " + f.refusedAfterFirstWindow()
+                            + " of them in steady flow; the operator"
+                            + " counted " + fmt(r.operator429s(), 0),
+                    "");
             if (!r.refusedSecondsIntoWindow().isEmpty()) {
-                row(md, "When the 429s came (seconds into their " + settings.writePeriodSeconds() + " s window; those"
-                        + " in the simulator's log of its last 10,000 calls)", String.join(", ",
-                        r.refusedSecondsIntoWindow().stream().map(t -> fmt(t, 2)).toList()), "");
+                row(
+                        md,
+                        "When the 429s came (seconds into their " + settings.writePeriodSeconds() + " s window; those"
+                                + " in the simulator's log of its last 10,000 calls)",
+                        String.join(
+                                ", ",
+                                r.refusedSecondsIntoWindow().stream()
+                                        .map(t -> fmt(t, 2))
+                                        .toList()),
+                        "");
             }
         }
-        row(md, "Datadog calls during convergence", r.convergenceTotal() + ": " + byEndpoint(r.convergenceCalls()),
-                "");
+        row(md, "Datadog calls during convergence", r.convergenceTotal() + ": " + byEndpoint(r.convergenceCalls()), "");
         if (!r.events().isEmpty()) {
-            row(md, "Kubernetes Events written while converging", r.events().values().stream()
-                    .mapToInt(Integer::intValue).sum() + ": " + byEndpoint(r.events()), "");
+            row(
+                    md,
+                    "Kubernetes Events written while converging",
+                    r.events().values().stream().mapToInt(Integer::intValue).sum() + ": " + byEndpoint(r.events()),
+                    "");
         }
         if (r.steady() != null) {
             ScaleResult.SteadyResync s = r.steady();
-            row(md, "Steady state: counted window", fmt(s.windowSeconds(), 0) + " s, " + s.driftChecks()
-                    + " drift check(s)", "");
+            row(
+                    md,
+                    "Steady state: counted window",
+                    fmt(s.windowSeconds(), 0) + " s, " + s.driftChecks() + " drift check(s)",
+                    "");
             row(md, "Steady state: Datadog calls in the window", s.totalCalls() + ": " + byEndpoint(s.calls()), "");
-            row(md, "Steady state: writes, list calls, 429s in the window", s.writes() + " writes, " + s.listCalls()
-                    + " list calls, " + s.answered429() + " answered 429", "");
+            row(
+                    md,
+                    "Steady state: writes, list calls, 429s in the window",
+                    s.writes() + " writes, " + s.listCalls() + " list calls, " + s.answered429() + " answered 429",
+                    "");
             if (s.driftChecks() > 0) {
                 SteadyCost.Figures c = SteadyCost.of(r);
                 String per10 = human(SteadyCost.DEFAULT_RESYNC);
-                row(md, "Calls per resync (one drift check; default interval " + per10 + ")",
+                row(
+                        md,
+                        "Calls per resync (one drift check; default interval " + per10 + ")",
                         fmt(c.driftCheckCalls(), 1) + " calls, " + fmt(c.driftCheckWrites(), 1) + " writes",
                         fmt(c.alternativePerHour() * SteadyCost.DEFAULT_RESYNC.toSeconds() / 3600.0, 0)
-                                + " calls, " + fmt(c.alternativeWritesPerHour()
-                                * SteadyCost.DEFAULT_RESYNC.toSeconds() / 3600.0, 0) + " writes");
-                row(md, "Telemetry checks (one round, every service, per " + human(
-                        SteadyCost.DEFAULT_TELEMETRY_INTERVAL) + ")", fmt(c.telemetryRound(), 0) + " scalar queries",
+                                + " calls, "
+                                + fmt(c.alternativeWritesPerHour() * SteadyCost.DEFAULT_RESYNC.toSeconds() / 3600.0, 0)
+                                + " writes");
+                row(
+                        md,
+                        "Telemetry checks (one round, every service, per "
+                                + human(SteadyCost.DEFAULT_TELEMETRY_INTERVAL) + ")",
+                        fmt(c.telemetryRound(), 0) + " scalar queries",
                         "none");
-                row(md, "Calls per hour in steady state, at the defaults", fmt(c.perHour(), 0) + " ("
-                        + fmt(c.writesPerHour(), 0) + " writes)", fmt(c.alternativePerHour(), 0) + " ("
-                        + c.monitors() + " monitors x " + (SteadyCost.ALTERNATIVE_GETS_PER_HOUR
-                        + SteadyCost.ALTERNATIVE_VALIDATES_PER_HOUR + SteadyCost.ALTERNATIVE_PUTS_PER_HOUR)
-                        + ": " + SteadyCost.ALTERNATIVE_GETS_PER_HOUR + " GETs, "
-                        + SteadyCost.ALTERNATIVE_VALIDATES_PER_HOUR + " validate, "
-                        + SteadyCost.ALTERNATIVE_PUTS_PER_HOUR + " PUT; " + fmt(c.alternativeWritesPerHour(), 0)
-                        + " writes)");
+                row(
+                        md,
+                        "Calls per hour in steady state, at the defaults",
+                        fmt(c.perHour(), 0) + " (" + fmt(c.writesPerHour(), 0) + " writes)",
+                        fmt(c.alternativePerHour(), 0) + " ("
+                                + c.monitors() + " monitors x "
+                                + (SteadyCost.ALTERNATIVE_GETS_PER_HOUR
+                                        + SteadyCost.ALTERNATIVE_VALIDATES_PER_HOUR
+                                        + SteadyCost.ALTERNATIVE_PUTS_PER_HOUR)
+                                + ": " + SteadyCost.ALTERNATIVE_GETS_PER_HOUR + " GETs, "
+                                + SteadyCost.ALTERNATIVE_VALIDATES_PER_HOUR + " validate, "
+                                + SteadyCost.ALTERNATIVE_PUTS_PER_HOUR + " PUT; " + fmt(c.alternativeWritesPerHour(), 0)
+                                + " writes)");
                 row(md, "Alternative's steady calls / mimamori's", "", fmt(c.ratio(), 0) + " times as many");
-                row(md, "Steady writes per hour as a share of the simulated write limit",
+                row(
+                        md,
+                        "Steady writes per hour as a share of the simulated write limit",
                         pct(c.writesPerHour() / (limitRate() * 3600)),
                         pct(c.alternativeWritesPerHour() / (limitRate() * 3600)));
             }
         }
         OperatorMemory.Figures m = r.memory();
         if (m != null) {
-            row(md, "Operator memory", "peak RSS (VmHWM) " + fmt(m.peakRssMib(), 0) + " MiB; heap used (sampled"
-                    + " peak) " + fmt(m.peakHeapUsedMib(), 0) + " MiB, committed " + fmt(m.peakHeapCommittedMib(), 0)
-                    + " MiB, live data after GC " + fmt(m.peakLiveDataMib(), 0) + " MiB (" + m.samples()
-                    + " samples)", "");
+            row(
+                    md,
+                    "Operator memory",
+                    "peak RSS (VmHWM) " + fmt(m.peakRssMib(), 0) + " MiB; heap used (sampled"
+                            + " peak) " + fmt(m.peakHeapUsedMib(), 0) + " MiB, committed "
+                            + fmt(m.peakHeapCommittedMib(), 0)
+                            + " MiB, live data after GC " + fmt(m.peakLiveDataMib(), 0) + " MiB (" + m.samples()
+                            + " samples)",
+                    "");
         }
         if (r.restart() != null) {
             ScaleResult.Restart x = r.restart();
-            row(md, "Restart in steady state: process start until every ServiceMonitoring was reconciled and Ready",
-                    (x.reconciledSeconds() == null ? "not reached (" + x.failure() + ")"
-                            : fmt(x.reconciledSeconds(), 1) + " s") + " (ready for probes after "
+            row(
+                    md,
+                    "Restart in steady state: process start until every ServiceMonitoring was reconciled and Ready",
+                    (x.reconciledSeconds() == null
+                                    ? "not reached (" + x.failure() + ")"
+                                    : fmt(x.reconciledSeconds(), 1) + " s")
+                            + " (ready for probes after "
                             + fmt(x.startSeconds(), 1) + " s); peak RSS of the new process "
-                            + fmt(x.peakRssMib(), 0) + " MiB", "");
-            row(md, "Restart: Datadog calls until then", x.calls().values().stream().mapToInt(Integer::intValue)
-                    .sum() + ", " + x.writes() + " writes: " + byEndpoint(x.calls()), "");
+                            + fmt(x.peakRssMib(), 0) + " MiB",
+                    "");
+            row(
+                    md,
+                    "Restart: Datadog calls until then",
+                    x.calls().values().stream().mapToInt(Integer::intValue).sum() + ", " + x.writes() + " writes: "
+                            + byEndpoint(x.calls()),
+                    "");
         }
         ScaleResult.Cpu cpu = r.convergenceCpu();
         if (cpu != null) {
-            row(md, "CPU from first create to convergence", "operator " + fmt(cpu.operatorSeconds(), 1) + " s ("
-                    + fmt(1000 * cpu.operatorSeconds() / Math.max(1, r.flow() == null ? 0 : r.flow().accepted()), 1)
-                    + " ms per monitor write), simulator + API server + benchmark " + fmt(cpu.harnessSeconds(), 1)
-                    + " s, over " + fmt(cpu.wallSeconds(), 1) + " s: " + fmt(cpu.coresBusy(), 2) + " of "
-                    + machine.cores() + " cores busy", "");
+            row(
+                    md,
+                    "CPU from first create to convergence",
+                    "operator " + fmt(cpu.operatorSeconds(), 1) + " s ("
+                            + fmt(
+                                    1000
+                                            * cpu.operatorSeconds()
+                                            / Math.max(
+                                                    1,
+                                                    r.flow() == null
+                                                            ? 0
+                                                            : r.flow().accepted()),
+                                    1)
+                            + " ms per monitor write), simulator + API server + benchmark "
+                            + fmt(cpu.harnessSeconds(), 1)
+                            + " s, over " + fmt(cpu.wallSeconds(), 1) + " s: " + fmt(cpu.coresBusy(), 2) + " of "
+                            + machine.cores() + " cores busy",
+                    "");
         }
         if (r.load() != null) {
-            row(md, "Machine load while this size ran (1-min load average)", "mean " + fmt(r.load().mean(), 1)
-                    + ", highest " + fmt(r.load().max(), 1) + " on " + machine.cores() + " cores", "");
+            row(
+                    md,
+                    "Machine load while this size ran (1-min load average)",
+                    "mean " + fmt(r.load().mean(), 1) + ", highest "
+                            + fmt(r.load().max(), 1) + " on " + machine.cores() + " cores",
+                    "");
         }
-        row(md, "Operator log", r.logErrors() + " ERROR, " + r.logWarnings() + " WARN lines" + (r.sampleWarnings()
-                .isEmpty() ? "" : "; e.g. " + String.join(" / ", r.sampleWarnings().stream()
-                .map(s -> "`" + s.replace("|", "\\|").replace("`", "'") + "`").toList())), "");
+        row(
+                md,
+                "Operator log",
+                r.logErrors() + " ERROR, " + r.logWarnings() + " WARN lines"
+                        + (r.sampleWarnings().isEmpty()
+                                ? ""
+                                : "; e.g. "
+                                        + String.join(
+                                                " / ",
+                                                r.sampleWarnings().stream()
+                                                        .map(s -> "`"
+                                                                + s.replace("|", "\\|")
+                                                                        .replace("`", "'") + "`")
+                                                        .toList())),
+                "");
         md.append('\n');
         breakdown(md, r.breakdown());
         for (String note : notes(r)) {
@@ -388,8 +584,8 @@ final class PerformanceReport {
         ScaleResult.SteadyResync s = r.steady();
         if (s != null && s.driftChecks() > 0) {
             long fullPages = r.wantedMonitors() / MONITORS_PER_LIST_CALL;
-            if (s.monitorLists() / s.driftChecks() == fullPages + 1 && r.wantedMonitors() % MONITORS_PER_LIST_CALL
-                    == 0) {
+            if (s.monitorLists() / s.driftChecks() == fullPages + 1
+                    && r.wantedMonitors() % MONITORS_PER_LIST_CALL == 0) {
                 notes.add("The monitor list reads pages of 1,000 until one comes back short; with a multiple of"
                         + " 1,000 monitors that last page is empty, one call more than monitors / 1,000: the monitor list"
                         + " reports no total to stop at. The SLO list stops at a full last page, which Datadog's"
@@ -412,10 +608,18 @@ final class PerformanceReport {
                 + " environment variable or a system property:\n\n");
         md.append("| Variable | Property | Default | This run |\n| --- | --- | --- | --- |\n");
         for (OperatorScaleBenchmark.Setting s : OperatorScaleBenchmark.Setting.values()) {
-            md.append("| `").append(s.env).append("` | `").append(s.property).append("` | ").append(code(s.fallback))
-                    .append(" | ").append(code(s.value())).append(" |\n");
+            md.append("| `")
+                    .append(s.env)
+                    .append("` | `")
+                    .append(s.property)
+                    .append("` | ")
+                    .append(code(s.fallback))
+                    .append(" | ")
+                    .append(code(s.value()))
+                    .append(" |\n");
         }
-        md.append("\nThe operator's log for each size is written to `").append(settings.work())
+        md.append("\nThe operator's log for each size is written to `")
+                .append(settings.work())
                 .append("/operator-<size>-<cluster>.log` (and `-restart.log`), with the native memory summary and heap"
                         + " histogram next to it (`-nmt.txt`, `-histogram.txt`).\n");
     }
@@ -435,7 +639,8 @@ final class PerformanceReport {
     }
 
     private static long accepted(ScaleResult r, String endpoint) {
-        return r.convergenceCalls().getOrDefault(endpoint, 0) - r.convergenceRefused().getOrDefault(endpoint, 0);
+        return r.convergenceCalls().getOrDefault(endpoint, 0)
+                - r.convergenceRefused().getOrDefault(endpoint, 0);
     }
 
     static String byEndpoint(Map<String, Integer> calls) {

@@ -3,8 +3,7 @@ package dev.mimamori.bench;
 /** Just enough of the Prometheus text format to add up a metric's samples. */
 final class Prometheus {
 
-    private Prometheus() {
-    }
+    private Prometheus() {}
 
     /** The sum of every sample of {@code metric} whose labels contain {@code labelText} (empty: every sample). */
     static double sum(String text, String metric, String labelText) {

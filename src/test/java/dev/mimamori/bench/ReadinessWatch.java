@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * are kept (an informer would keep every resource).
  */
 final class ReadinessWatch implements AutoCloseable {
-    private record State(boolean ready, boolean telemetryChecked) {
-    }
+    private record State(boolean ready, boolean telemetryChecked) {}
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final Watch watch;
@@ -29,12 +27,12 @@ final class ReadinessWatch implements AutoCloseable {
         watch = client.resources(ServiceMonitoring.class).inAnyNamespace().watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, ServiceMonitoring sm) {
-                String key = sm.getMetadata().getNamespace() + "/" + sm.getMetadata().getName();
+                String key =
+                        sm.getMetadata().getNamespace() + "/" + sm.getMetadata().getName();
                 if (action == Action.DELETED) {
                     states.remove(key);
                 } else if (action != Action.ERROR) {
-                    states.put(key, new State(isReady(sm),
-                            sm.getStatus() != null && sm.getStatus().telemetry != null));
+                    states.put(key, new State(isReady(sm), sm.getStatus() != null && sm.getStatus().telemetry != null));
                 }
             }
 

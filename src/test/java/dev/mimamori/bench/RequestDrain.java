@@ -2,7 +2,6 @@ package dev.mimamori.bench;
 
 import dev.mimamori.testing.MockCluster;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-
 import java.lang.reflect.Field;
 
 /**
@@ -28,15 +27,17 @@ final class RequestDrain implements AutoCloseable {
             System.out.println("  (the mock API server's recorded requests cannot be drained: " + e + ")");
             return new RequestDrain(null);
         }
-        Thread thread = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    server.takeRequest();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bench-api-server-request-drain");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            server.takeRequest();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "bench-api-server-request-drain");
         thread.setDaemon(true);
         thread.start();
         return new RequestDrain(thread);

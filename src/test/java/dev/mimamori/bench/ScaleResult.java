@@ -37,14 +37,35 @@ import java.util.Map;
  * @param breakdown           where the operator's memory went in steady state (jcmd), or null
  * @param restart             the operator restarted with every resource in place, or null when not reached
  */
-record ScaleResult(int services, String failure, double operatorStartSeconds, double createSeconds,
-        Double readySeconds, int readyCount, Double telemetrySeconds, Map<String, Integer> convergenceCalls,
-        Map<String, Integer> convergenceRefused, double operator429s, long wantedMonitors, long monitors,
-        long wantedSlos, long slos,
-        WriteFlow.Figures flow, SteadyResync steady, OperatorMemory.Figures memory, long logErrors,
-        long logWarnings, List<String> sampleWarnings, Cpu convergenceCpu, List<Double> refusedSecondsIntoWindow,
-        Map<String, Integer> events, MachineLoad.Figures load,
-        double wallSeconds, String cluster, ClusterHistory.Figures history, MemoryBreakdown breakdown,
+record ScaleResult(
+        int services,
+        String failure,
+        double operatorStartSeconds,
+        double createSeconds,
+        Double readySeconds,
+        int readyCount,
+        Double telemetrySeconds,
+        Map<String, Integer> convergenceCalls,
+        Map<String, Integer> convergenceRefused,
+        double operator429s,
+        long wantedMonitors,
+        long monitors,
+        long wantedSlos,
+        long slos,
+        WriteFlow.Figures flow,
+        SteadyResync steady,
+        OperatorMemory.Figures memory,
+        long logErrors,
+        long logWarnings,
+        List<String> sampleWarnings,
+        Cpu convergenceCpu,
+        List<Double> refusedSecondsIntoWindow,
+        Map<String, Integer> events,
+        MachineLoad.Figures load,
+        double wallSeconds,
+        String cluster,
+        ClusterHistory.Figures history,
+        MemoryBreakdown breakdown,
         Restart restart) {
 
     /**
@@ -57,9 +78,13 @@ record ScaleResult(int services, String failure, double operatorStartSeconds, do
      * @param peakRssMib        the new process's peak RSS over that time
      * @param failure           why it was not measured to the end, or null
      */
-    record Restart(double startSeconds, Double reconciledSeconds, Map<String, Integer> calls, int writes,
-            double peakRssMib, String failure) {
-    }
+    record Restart(
+            double startSeconds,
+            Double reconciledSeconds,
+            Map<String, Integer> calls,
+            int writes,
+            double peakRssMib,
+            String failure) {}
 
     /**
      * CPU used while converging: by the operator process, and by the benchmark's JVM (the Datadog simulator, the
@@ -85,8 +110,15 @@ record ScaleResult(int services, String failure, double operatorStartSeconds, do
      * @param answered429     answers with status 429 in the window
      * @param telemetryCalls  scalar queries in the window (the hourly telemetry checks)
      */
-    record SteadyResync(double windowSeconds, int driftChecks, Map<String, Integer> calls, int writes, int listCalls,
-            int monitorLists, int answered429, int telemetryCalls) {
+    record SteadyResync(
+            double windowSeconds,
+            int driftChecks,
+            Map<String, Integer> calls,
+            int writes,
+            int listCalls,
+            int monitorLists,
+            int answered429,
+            int telemetryCalls) {
 
         int totalCalls() {
             return calls.values().stream().mapToInt(Integer::intValue).sum();
@@ -99,27 +131,107 @@ record ScaleResult(int services, String failure, double operatorStartSeconds, do
     }
 
     ScaleResult withLoadAndWallSeconds(MachineLoad.Figures machineLoad, double seconds) {
-        return new ScaleResult(services, failure, operatorStartSeconds, createSeconds, readySeconds, readyCount,
-                telemetrySeconds, convergenceCalls, convergenceRefused, operator429s, wantedMonitors, monitors,
-                wantedSlos, slos, flow, steady,
-                memory, logErrors, logWarnings, sampleWarnings, convergenceCpu, refusedSecondsIntoWindow, events,
-                machineLoad, seconds, cluster, history, breakdown, restart);
+        return new ScaleResult(
+                services,
+                failure,
+                operatorStartSeconds,
+                createSeconds,
+                readySeconds,
+                readyCount,
+                telemetrySeconds,
+                convergenceCalls,
+                convergenceRefused,
+                operator429s,
+                wantedMonitors,
+                monitors,
+                wantedSlos,
+                slos,
+                flow,
+                steady,
+                memory,
+                logErrors,
+                logWarnings,
+                sampleWarnings,
+                convergenceCpu,
+                refusedSecondsIntoWindow,
+                events,
+                machineLoad,
+                seconds,
+                cluster,
+                history,
+                breakdown,
+                restart);
     }
 
-    ScaleResult withCluster(String clusterName, ClusterHistory.Figures clusterHistory, MemoryBreakdown memoryBreakdown,
+    ScaleResult withCluster(
+            String clusterName,
+            ClusterHistory.Figures clusterHistory,
+            MemoryBreakdown memoryBreakdown,
             Restart restartFigures) {
-        return new ScaleResult(services, failure, operatorStartSeconds, createSeconds, readySeconds, readyCount,
-                telemetrySeconds, convergenceCalls, convergenceRefused, operator429s, wantedMonitors, monitors,
-                wantedSlos, slos, flow, steady, memory, logErrors, logWarnings, sampleWarnings, convergenceCpu,
-                refusedSecondsIntoWindow, events, load, wallSeconds, clusterName, clusterHistory, memoryBreakdown,
+        return new ScaleResult(
+                services,
+                failure,
+                operatorStartSeconds,
+                createSeconds,
+                readySeconds,
+                readyCount,
+                telemetrySeconds,
+                convergenceCalls,
+                convergenceRefused,
+                operator429s,
+                wantedMonitors,
+                monitors,
+                wantedSlos,
+                slos,
+                flow,
+                steady,
+                memory,
+                logErrors,
+                logWarnings,
+                sampleWarnings,
+                convergenceCpu,
+                refusedSecondsIntoWindow,
+                events,
+                load,
+                wallSeconds,
+                clusterName,
+                clusterHistory,
+                memoryBreakdown,
                 restartFigures);
     }
 
     /** A size that could not be measured at all. */
     static ScaleResult failed(int services, String failure, double wallSeconds) {
-        return new ScaleResult(services, failure, Double.NaN, Double.NaN, null, 0, null, Map.of(), Map.of(),
-                Double.NaN, 0, 0, 0, 0, null, null, null, 0, 0, List.of(), null, List.of(), Map.of(), null,
-                wallSeconds, null, null, null, null);
+        return new ScaleResult(
+                services,
+                failure,
+                Double.NaN,
+                Double.NaN,
+                null,
+                0,
+                null,
+                Map.of(),
+                Map.of(),
+                Double.NaN,
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                0,
+                0,
+                List.of(),
+                null,
+                List.of(),
+                Map.of(),
+                null,
+                wallSeconds,
+                null,
+                null,
+                null,
+                null);
     }
 
     boolean converged() {

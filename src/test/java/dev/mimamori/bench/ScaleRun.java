@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +37,7 @@ final class ScaleRun {
     static final String APP_KEY = "bench-app-key";
     /** The name Datadog would send in X-RateLimit-Name for the one limit all monitor writes share. */
     static final String WRITE_LIMIT_NAME = "monitor_write";
+
     static final String LEASE = "mimamori-leader";
     private static final int NAMESPACES = 5;
     private static final int CREATING_THREADS = 4;
@@ -58,8 +58,12 @@ final class ScaleRun {
             spec.service = "svc";
             spec.env = "prod";
             Rendering rendering = MonitorRenderer.render(BuiltInProfile.spec(), spec, "bench/svc", "bench");
-            return new PerService(rendering.monitors().size()
-                    + rendering.slos().stream().mapToInt(s -> s.alerts().size()).sum(), rendering.slos().size());
+            return new PerService(
+                    rendering.monitors().size()
+                            + rendering.slos().stream()
+                                    .mapToInt(s -> s.alerts().size())
+                                    .sum(),
+                    rendering.slos().size());
         }
     }
 
@@ -93,7 +97,10 @@ final class ScaleRun {
                 RequestDrain drain = RequestDrain.of(cluster);
                 DatadogSimulator datadog = new DatadogSimulator(API_KEY, APP_KEY)) {
             datadog.start();
-            datadog.setSharedRateLimit(WRITE_LIMIT_NAME, settings.writeLimit(), settings.writePeriodSeconds(),
+            datadog.setSharedRateLimit(
+                    WRITE_LIMIT_NAME,
+                    settings.writeLimit(),
+                    settings.writePeriodSeconds(),
                     WriteFlow.MONITOR_WRITES.toArray(String[]::new));
             KubernetesClient client = cluster.client();
             for (int i = 0; i < NAMESPACES; i++) {
@@ -102,14 +109,26 @@ final class ScaleRun {
             ClusterHistory.Figures history = null;
             if (realistic) {
                 history = ClusterHistory.create(client, services, settings.revisions(), NAMESPACES);
-                say("created %d Deployments and %d ReplicaSets (pod templates of %d bytes) in %.1f s",
+                say(
+                        "created %d Deployments and %d ReplicaSets (pod templates of %d bytes) in %.1f s",
                         history.deployments(), history.replicaSets(), history.templateBytes(), history.seconds());
             }
             Path kubeconfig = PackagedOperator.writeKubeconfig(work.resolve("kubeconfig-" + services), cluster.url());
-            Map<String, String> environment = Map.of("MIMAMORI_DATADOG_URL", datadog.url(), "DD_API_KEY", API_KEY,
-                    "DD_APP_KEY", APP_KEY, "MIMAMORI_CLUSTER_NAME", "bench",
-                    "MIMAMORI_RESYNC_INTERVAL", settings.resyncInterval().toSeconds() + "s",
-                    "MIMAMORI_TELEMETRY_BATCH_DELAY", "2s", "MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+            Map<String, String> environment = Map.of(
+                    "MIMAMORI_DATADOG_URL",
+                    datadog.url(),
+                    "DD_API_KEY",
+                    API_KEY,
+                    "DD_APP_KEY",
+                    APP_KEY,
+                    "MIMAMORI_CLUSTER_NAME",
+                    "bench",
+                    "MIMAMORI_RESYNC_INTERVAL",
+                    settings.resyncInterval().toSeconds() + "s",
+                    "MIMAMORI_TELEMETRY_BATCH_DELAY",
+                    "2s",
+                    "MALLOC_ARENA_MAX",
+                    MALLOC_ARENA_MAX);
             ScaleResult result;
             try (PackagedOperator operator = start(kubeconfig, environment, "", false);
                     OperatorMemory memory = new OperatorMemory(operator)) {
@@ -128,13 +147,18 @@ final class ScaleRun {
      * Native memory tracking costs a few MiB of its own: the first process, whose peak RSS is the figure, runs
      * without it; the restarted one, whose steady state is broken down, with it.
      */
-    private PackagedOperator start(Path kubeconfig, Map<String, String> environment, String suffix,
-            boolean trackNativeMemory) throws java.io.IOException {
+    private PackagedOperator start(
+            Path kubeconfig, Map<String, String> environment, String suffix, boolean trackNativeMemory)
+            throws java.io.IOException {
         List<String> options = new ArrayList<>(settings.operatorJavaOptions());
         if (trackNativeMemory) {
             options.add("-XX:NativeMemoryTracking=summary");
         }
-        return PackagedOperator.start(settings.jar(), options, kubeconfig, environment,
+        return PackagedOperator.start(
+                settings.jar(),
+                options,
+                kubeconfig,
+                environment,
                 settings.work().resolve("operator-" + label() + suffix + ".log"));
     }
 
@@ -142,11 +166,15 @@ final class ScaleRun {
      * A new operator process with every ServiceMonitoring Ready and its objects in Datadog, as after a node drain or
      * an upgrade: how long until it has reconciled every one, and what it asked Datadog in that time.
      */
-    private record Restarted(ScaleResult.Restart restart, MemoryBreakdown breakdown) {
-    }
+    private record Restarted(ScaleResult.Restart restart, MemoryBreakdown breakdown) {}
 
-    private Restarted restart(KubernetesClient client, DatadogSimulator datadog, Path kubeconfig,
-            Map<String, String> environment, Path work) throws Exception {
+    private Restarted restart(
+            KubernetesClient client,
+            DatadogSimulator datadog,
+            Path kubeconfig,
+            Map<String, String> environment,
+            Path work)
+            throws Exception {
         datadog.resetCounts();
         long t0 = System.nanoTime();
         try (PackagedOperator operator = start(kubeconfig, environment, "-restart", true);
@@ -155,14 +183,18 @@ final class ScaleRun {
             double startSeconds = seconds(t0);
             String failure = started ? null : "not ready within 120 s";
             Double reconciledSeconds = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(120, services / 10)).toNanos();
+            long deadline = System.nanoTime()
+                    + Duration.ofSeconds(Math.max(120, services / 10)).toNanos();
             while (failure == null && reconciledSeconds == null) {
                 String metrics = operator.metrics();
-                double reconciled = metrics == null ? 0
+                double reconciled = metrics == null
+                        ? 0
                         : Prometheus.sum(metrics, "mimamori_reconciles_total", "kind=\"ServiceMonitoring\"");
                 if (reconciled >= services) {
-                    int ready = (int) client.resources(ServiceMonitoring.class).inAnyNamespace().list().getItems()
-                            .stream().filter(ReadinessWatch::isReady).count();
+                    int ready =
+                            (int) client.resources(ServiceMonitoring.class).inAnyNamespace().list().getItems().stream()
+                                    .filter(ReadinessWatch::isReady)
+                                    .count();
                     if (ready == services) {
                         reconciledSeconds = seconds(t0);
                     }
@@ -175,26 +207,37 @@ final class ScaleRun {
             }
             // Calls still in flight for the last reconciles are part of the restart.
             awaitQuietLists(datadog, Duration.ofSeconds(3), Duration.ofSeconds(30));
-            say("restart: ready after %.1f s, every ServiceMonitoring reconciled and Ready after %s s; Datadog calls %s",
-                    startSeconds, reconciledSeconds == null ? "-" : String.format("%.1f", reconciledSeconds),
+            say(
+                    "restart: ready after %.1f s, every ServiceMonitoring reconciled and Ready after %s s; Datadog calls %s",
+                    startSeconds,
+                    reconciledSeconds == null ? "-" : String.format("%.1f", reconciledSeconds),
                     datadog.callCounts());
-            ScaleResult.Restart restart = new ScaleResult.Restart(startSeconds, reconciledSeconds,
-                    datadog.callCounts(), datadog.writeCalls(), memory.figures().peakRssMib(), failure);
+            ScaleResult.Restart restart = new ScaleResult.Restart(
+                    startSeconds,
+                    reconciledSeconds,
+                    datadog.callCounts(),
+                    datadog.writeCalls(),
+                    memory.figures().peakRssMib(),
+                    failure);
             // After the figures: the histogram's full collection must not lower what was measured.
-            MemoryBreakdown breakdown = failure == null
-                    ? MemoryBreakdown.of(operator.pid(), work.resolve("operator-" + label())) : null;
+            MemoryBreakdown breakdown =
+                    failure == null ? MemoryBreakdown.of(operator.pid(), work.resolve("operator-" + label())) : null;
             return new Restarted(restart, breakdown);
         }
     }
 
-    private ScaleResult measure(KubernetesClient client, DatadogSimulator datadog, PackagedOperator operator,
-            OperatorMemory memory) throws Exception {
+    private ScaleResult measure(
+            KubernetesClient client, DatadogSimulator datadog, PackagedOperator operator, OperatorMemory memory)
+            throws Exception {
         long start = System.nanoTime();
         boolean started = operator.awaitReady(Duration.ofSeconds(120));
         double startSeconds = seconds(start);
         if (!started) {
-            return failed("the operator was not ready within 120 s (exit code " + operator.exitCode() + ")",
-                    startSeconds, operator, memory);
+            return failed(
+                    "the operator was not ready within 120 s (exit code " + operator.exitCode() + ")",
+                    startSeconds,
+                    operator,
+                    memory);
         }
         say("operator ready after %.1f s; leader: %s", startSeconds, awaitLeader(client, Duration.ofSeconds(30)));
         datadog.resetCounts();
@@ -211,15 +254,16 @@ final class ScaleRun {
         double createSeconds = seconds(t0);
         say("created %d ServiceMonitorings in %d namespaces in %.1f s", services, NAMESPACES, createSeconds);
 
-        Convergence convergence = awaitConvergence(watch, flow, datadog, operator, t0,
-                t0 + convergenceTimeout.toNanos());
+        Convergence convergence =
+                awaitConvergence(watch, flow, datadog, operator, t0, t0 + convergenceTimeout.toNanos());
         double convergenceWall = seconds(t0);
         double operatorCpu = operator.cpuSeconds() - operatorCpuBefore;
         double harnessCpu = harnessCpuSeconds() - harnessCpuBefore;
         watch.close();
         // The watch said so; one list confirms it from the API server itself.
         int readyCount = (int) client.resources(ServiceMonitoring.class).inAnyNamespace().list().getItems().stream()
-                .filter(ReadinessWatch::isReady).count();
+                .filter(ReadinessWatch::isReady)
+                .count();
         awaitQuietWrites(flow, Duration.ofSeconds(30));
         WriteFlow.Figures writes = flow.figures();
         List<Double> refusedAt = secondsIntoWindowOf429s(datadog);
@@ -228,7 +272,8 @@ final class ScaleRun {
         Map<String, Integer> calls = datadog.callCounts();
         Map<String, Integer> refused = datadog.rateLimitedCounts();
         String metrics = operator.metrics();
-        double operator429s = metrics == null ? Double.NaN
+        double operator429s = metrics == null
+                ? Double.NaN
                 : Prometheus.sum(metrics, "mimamori_datadog_calls_total", "status=\"429\"");
         long monitors = accepted(calls, refused, DatadogSimulator.CREATE_MONITOR)
                 - accepted(calls, refused, DatadogSimulator.DELETE_MONITOR);
@@ -244,21 +289,50 @@ final class ScaleRun {
             }
         }
         LogSummary log = LogSummary.of(operator.logLines());
-        return new ScaleResult(services, failure, startSeconds, createSeconds, convergence.readySeconds(),
-                readyCount, convergence.telemetrySeconds(), calls, refused, operator429s, wanted(perService.monitors()), monitors,
-                wanted(perService.slos()), slos, writes, steady, memory.figures(),
-                log.errors(), log.warnings(), log.samples(),
-                new ScaleResult.Cpu(convergenceWall, operatorCpu, harnessCpu), refusedAt, events, null, 0, null, null, null,
+        return new ScaleResult(
+                services,
+                failure,
+                startSeconds,
+                createSeconds,
+                convergence.readySeconds(),
+                readyCount,
+                convergence.telemetrySeconds(),
+                calls,
+                refused,
+                operator429s,
+                wanted(perService.monitors()),
+                monitors,
+                wanted(perService.slos()),
+                slos,
+                writes,
+                steady,
+                memory.figures(),
+                log.errors(),
+                log.warnings(),
+                log.samples(),
+                new ScaleResult.Cpu(convergenceWall, operatorCpu, harnessCpu),
+                refusedAt,
+                events,
+                null,
+                0,
+                null,
+                null,
+                null,
                 null);
     }
 
     /** How the wait for convergence ended: seconds from the first create, or why it gave up. */
-    private record Convergence(Double readySeconds, Double telemetrySeconds, String failure) {
-    }
+    private record Convergence(Double readySeconds, Double telemetrySeconds, String failure) {}
 
     /** Until every ServiceMonitoring is Ready and has had its first telemetry check, the operator dies, or time's up. */
-    private Convergence awaitConvergence(ReadinessWatch watch, WriteFlow flow, DatadogSimulator datadog,
-            PackagedOperator operator, long t0, long deadline) throws InterruptedException {
+    private Convergence awaitConvergence(
+            ReadinessWatch watch,
+            WriteFlow flow,
+            DatadogSimulator datadog,
+            PackagedOperator operator,
+            long t0,
+            long deadline)
+            throws InterruptedException {
         Double readySeconds = null;
         Double telemetrySeconds = null;
         long lastProgress = System.nanoTime();
@@ -273,31 +347,69 @@ final class ScaleRun {
                 telemetrySeconds = seconds(t0);
             }
             if (!operator.isAlive()) {
-                return new Convergence(readySeconds, telemetrySeconds, "the operator exited (code "
-                        + operator.exitCode() + ") with " + ready + " of " + services + " Ready");
+                return new Convergence(
+                        readySeconds,
+                        telemetrySeconds,
+                        "the operator exited (code " + operator.exitCode() + ") with " + ready + " of " + services
+                                + " Ready");
             }
             if (System.nanoTime() > deadline) {
-                return new Convergence(readySeconds, telemetrySeconds, "timed out after "
-                        + Math.round((deadline - t0) / 1e9) + " s: " + ready + " of " + services + " Ready, "
-                        + checked + " telemetry-checked");
+                return new Convergence(
+                        readySeconds,
+                        telemetrySeconds,
+                        "timed out after "
+                                + Math.round((deadline - t0) / 1e9) + " s: " + ready + " of " + services + " Ready, "
+                                + checked + " telemetry-checked");
             }
             if (System.nanoTime() - lastProgress > Duration.ofSeconds(15).toNanos()) {
                 lastProgress = System.nanoTime();
-                say("%5.0f s: %d/%d Ready, %d monitor writes accepted, %d answered 429 (load %.1f)", seconds(t0),
-                        ready, services, flow.figures().accepted(), datadog.rateLimitedCalls(), MachineLoad.now());
+                say(
+                        "%5.0f s: %d/%d Ready, %d monitor writes accepted, %d answered 429 (load %.1f)",
+                        seconds(t0),
+                        ready,
+                        services,
+                        flow.figures().accepted(),
+                        datadog.rateLimitedCalls(),
+                        MachineLoad.now());
             }
             Thread.sleep(250);
         }
         return new Convergence(readySeconds, telemetrySeconds, null);
     }
 
-    private ScaleResult failed(String failure, double startSeconds, PackagedOperator operator,
-            OperatorMemory memory) {
+    private ScaleResult failed(String failure, double startSeconds, PackagedOperator operator, OperatorMemory memory) {
         say("FAILED: %s%n%s", failure, operator.logTail(30));
         LogSummary log = LogSummary.of(operator.logLines());
-        return new ScaleResult(services, failure, startSeconds, 0, null, 0, null, Map.of(), Map.of(), Double.NaN,
-                wanted(perService.monitors()), 0, wanted(perService.slos()), 0, null, null, memory.figures(),
-                log.errors(), log.warnings(), log.samples(), null, List.of(), Map.of(), null, 0, null, null, null, null);
+        return new ScaleResult(
+                services,
+                failure,
+                startSeconds,
+                0,
+                null,
+                0,
+                null,
+                Map.of(),
+                Map.of(),
+                Double.NaN,
+                wanted(perService.monitors()),
+                0,
+                wanted(perService.slos()),
+                0,
+                null,
+                null,
+                memory.figures(),
+                log.errors(),
+                log.warnings(),
+                log.samples(),
+                null,
+                List.of(),
+                Map.of(),
+                null,
+                0,
+                null,
+                null,
+                null,
+                null);
     }
 
     private void create(KubernetesClient client) throws Exception {
@@ -307,8 +419,11 @@ final class ScaleRun {
             for (int i = 0; i < services; i++) {
                 int n = i;
                 created.add(pool.submit(() -> {
-                    ServiceMonitoring sm = Resources.serviceMonitoring(namespace(n % NAMESPACES),
-                            String.format("svc-%05d", n), String.format("svc-%05d", n), "prod");
+                    ServiceMonitoring sm = Resources.serviceMonitoring(
+                            namespace(n % NAMESPACES),
+                            String.format("svc-%05d", n),
+                            String.format("svc-%05d", n),
+                            "prod");
                     sm.getSpec().team = "team-" + (n % 20);
                     createPatiently(client, sm);
                 }));
@@ -323,7 +438,7 @@ final class ScaleRun {
 
     /** A busy API server may time a create out after storing it: try again, and take "already exists" as done. */
     private static void createPatiently(KubernetesClient client, ServiceMonitoring sm) {
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 client.resource(sm).create();
                 return;
@@ -351,7 +466,11 @@ final class ScaleRun {
         datadog.resetCounts();
         long start = System.nanoTime();
         long minimum = start + interval.plus(settings.resyncMargin()).toNanos();
-        long maximum = start + interval.multipliedBy(2).plus(settings.resyncMargin()).plusMinutes(1).toNanos();
+        long maximum = start
+                + interval.multipliedBy(2)
+                        .plus(settings.resyncMargin())
+                        .plusMinutes(1)
+                        .toNanos();
         int lastLists = 0;
         long lastListChange = start;
         while (System.nanoTime() < maximum && operator.isAlive()) {
@@ -361,7 +480,9 @@ final class ScaleRun {
                 lastLists = lists;
                 lastListChange = System.nanoTime();
             }
-            boolean checkDone = lists > 0 && System.nanoTime() - lastListChange > Duration.ofSeconds(3).toNanos();
+            boolean checkDone = lists > 0
+                    && System.nanoTime() - lastListChange
+                            > Duration.ofSeconds(3).toNanos();
             if (System.nanoTime() >= minimum && checkDone) {
                 break;
             }
@@ -369,10 +490,17 @@ final class ScaleRun {
         double window = seconds(start);
         Map<String, Integer> calls = datadog.callCounts();
         List<CallLog.Call> requests = datadog.requests();
-        int driftChecks = (int) requests.stream().filter(c -> c.key().equals(DatadogSimulator.LIST_MONITORS))
-                .filter(c -> "0".equals(firstValue(c.query(), "page"))).count();
+        int driftChecks = (int) requests.stream()
+                .filter(c -> c.key().equals(DatadogSimulator.LIST_MONITORS))
+                .filter(c -> "0".equals(firstValue(c.query(), "page")))
+                .count();
         int answered429 = (int) requests.stream().filter(c -> c.status() == 429).count();
-        return new ScaleResult.SteadyResync(window, driftChecks, calls, datadog.writeCalls(), datadog.listCalls(),
+        return new ScaleResult.SteadyResync(
+                window,
+                driftChecks,
+                calls,
+                datadog.writeCalls(),
+                datadog.listCalls(),
                 calls.getOrDefault(DatadogSimulator.LIST_MONITORS, 0),
                 Math.max(answered429, datadog.rateLimitedCalls()),
                 calls.getOrDefault(DatadogSimulator.QUERY_SCALAR, 0));
@@ -405,8 +533,10 @@ final class ScaleRun {
     /** When the 429s still in the simulator's log came, in seconds from the start of their rate-limit window. */
     private List<Double> secondsIntoWindowOf429s(DatadogSimulator datadog) {
         long periodMillis = settings.writePeriodSeconds() * 1000L;
-        return datadog.requests().stream().filter(c -> c.status() == 429)
-                .map(c -> Math.floorMod(c.at().toEpochMilli(), periodMillis) / 1000.0).toList();
+        return datadog.requests().stream()
+                .filter(c -> c.status() == 429)
+                .map(c -> Math.floorMod(c.at().toEpochMilli(), periodMillis) / 1000.0)
+                .toList();
     }
 
     private static String firstValue(Map<String, List<String>> query, String name) {
@@ -426,8 +556,10 @@ final class ScaleRun {
     private static String awaitLeader(KubernetesClient client, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            for (Lease lease : client.resources(Lease.class).inAnyNamespace().list().getItems()) {
-                if (LEASE.equals(lease.getMetadata().getName()) && lease.getSpec() != null
+            for (Lease lease :
+                    client.resources(Lease.class).inAnyNamespace().list().getItems()) {
+                if (LEASE.equals(lease.getMetadata().getName())
+                        && lease.getSpec() != null
                         && lease.getSpec().getHolderIdentity() != null) {
                     return lease.getSpec().getHolderIdentity();
                 }
@@ -439,7 +571,11 @@ final class ScaleRun {
 
     /** CPU this JVM has used: the simulator, the API server and the benchmark itself. */
     private static double harnessCpuSeconds() {
-        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(d -> d.toNanos() / 1e9)
+                .orElse(Double.NaN);
     }
 
     private static long accepted(Map<String, Integer> calls, Map<String, Integer> refused, String key) {

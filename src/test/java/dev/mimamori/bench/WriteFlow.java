@@ -1,7 +1,6 @@
 package dev.mimamori.bench;
 
 import dev.mimamori.sim.DatadogSimulator;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +14,10 @@ import java.util.concurrent.TimeUnit;
  * the rate achieved from the first write to the last, how full each clock-aligned window was, and when the 429s came.
  */
 final class WriteFlow implements AutoCloseable {
-    static final Set<String> MONITOR_WRITES = Set.of(DatadogSimulator.CREATE_MONITOR, DatadogSimulator.UPDATE_MONITOR,
-            DatadogSimulator.DELETE_MONITOR);
+    static final Set<String> MONITOR_WRITES =
+            Set.of(DatadogSimulator.CREATE_MONITOR, DatadogSimulator.UPDATE_MONITOR, DatadogSimulator.DELETE_MONITOR);
 
-    private record Sample(long atMillis, long accepted, long refused) {
-    }
+    private record Sample(long atMillis, long accepted, long refused) {}
 
     /**
      * What the flow achieved.
@@ -34,9 +32,16 @@ final class WriteFlow implements AutoCloseable {
      * @param meanWindowShare   mean of (writes in a full window / limit)
      * @param minWindowShare    the emptiest full window
      */
-    record Figures(long accepted, long refused, long refusedAfterFirstWindow, double flowSeconds, double ratePerSecond,
-            double shareOfLimit, int fullWindows, double meanWindowShare, double minWindowShare) {
-    }
+    record Figures(
+            long accepted,
+            long refused,
+            long refusedAfterFirstWindow,
+            double flowSeconds,
+            double ratePerSecond,
+            double shareOfLimit,
+            int fullWindows,
+            double meanWindowShare,
+            double minWindowShare) {}
 
     private final DatadogSimulator datadog;
     private final int limit;
@@ -113,14 +118,23 @@ final class WriteFlow implements AutoCloseable {
         double sum = 0;
         double min = Double.MAX_VALUE;
         for (long start = firstWindowEnd; start + periodMillis <= to.atMillis(); start += periodMillis) {
-            double share = (valueAt(all, start + periodMillis).accepted() - valueAt(all, start).accepted())
+            double share = (valueAt(all, start + periodMillis).accepted()
+                            - valueAt(all, start).accepted())
                     / (double) limit;
             windows++;
             sum += share;
             min = Math.min(min, share);
         }
-        return new Figures(last.accepted(), last.refused(), last.refused() - refusedBefore, seconds, rate,
-                rate / limitRate, windows, windows == 0 ? 0 : sum / windows, windows == 0 ? 0 : min);
+        return new Figures(
+                last.accepted(),
+                last.refused(),
+                last.refused() - refusedBefore,
+                seconds,
+                rate,
+                rate / limitRate,
+                windows,
+                windows == 0 ? 0 : sum / windows,
+                windows == 0 ? 0 : min);
     }
 
     /** The first sample taken at or after the moment (the last one if none). */

@@ -1,18 +1,16 @@
 package dev.mimamori.datadog;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mimamori.testing.TestConfig;
 import dev.mimamori.sim.DatadogSimulator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.mimamori.sync.MonitorKind;
 import dev.mimamori.sync.Ownership;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import dev.mimamori.testing.TestConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Our Datadog client over real HTTP against the simulator: paging, error classification and the rate budget. */
 class DatadogClientTest {
@@ -46,8 +45,8 @@ class DatadogClientTest {
     }
 
     static DatadogClient client(String apiKey, String appKey) {
-        return new DatadogClient(new TestConfig(sim.url(), apiKey, appKey, Duration.ofSeconds(1)),
-                new SimpleMeterRegistry());
+        return new DatadogClient(
+                new TestConfig(sim.url(), apiKey, appKey, Duration.ofSeconds(1)), new SimpleMeterRegistry());
     }
 
     static DatadogClient client() {
@@ -56,29 +55,40 @@ class DatadogClientTest {
 
     static MonitorDefinition definition(String owner, String template, double threshold) {
         List<String> tags = new ArrayList<>(Ownership.tags("c1", owner, MonitorKind.NAME_TAG, template));
-        return new MonitorDefinition("t " + template, "query alert", "avg(last_5m):avg:x{service:a} > " + threshold,
-                "msg {{value}}", 3, tags, new TreeMap<>(Map.of("critical", threshold)), MonitorSettings.NONE);
+        return new MonitorDefinition(
+                "t " + template,
+                "query alert",
+                "avg(last_5m):avg:x{service:a} > " + threshold,
+                "msg {{value}}",
+                3,
+                tags,
+                new TreeMap<>(Map.of("critical", threshold)),
+                MonitorSettings.NONE);
     }
 
     @Test
     void groupedPresenceQueriesNameEveryServiceWithDataPerMetricInOneRequest() {
         for (String service : List.of("shop", "legacy", "go-api")) {
-            ObjectNode m = JSON.createObjectNode().put("name", service).put("type", "query alert")
-                    .put("query", "avg(last_5m):avg:x{*} > 1").put("message", "m");
+            ObjectNode m = JSON.createObjectNode()
+                    .put("name", service)
+                    .put("type", "query alert")
+                    .put("query", "avg(last_5m):avg:x{*} > 1")
+                    .put("message", "m");
             m.putArray("tags").add("service:" + service).add("env:prod");
             sim.putMonitor(m);
         }
         sim.emitTraceOperations("shop", "prod", "servlet.request", "http.request");
         sim.silenceMetrics("legacy", "prod", "kubernetes.");
         java.time.Instant now = sim.clock().instant();
-        List<String> queries = List.of("avg:trace.servlet.request.hits{env:prod} by {service}",
+        List<String> queries = List.of(
+                "avg:trace.servlet.request.hits{env:prod} by {service}",
                 "avg:trace.http.request.hits{env:prod} by {service}",
                 "avg:kubernetes.containers.restarts{env:prod} by {service}",
                 "avg:trace.servlet.request.hits{env:staging} by {service}");
         int before = sim.callCounts().getOrDefault(DatadogSimulator.QUERY_SCALAR, 0);
 
-        Map<String, java.util.Set<String>> groups = client().groupsWithData(queries, "service",
-                now.minus(Duration.ofHours(1)), now);
+        Map<String, java.util.Set<String>> groups =
+                client().groupsWithData(queries, "service", now.minus(Duration.ofHours(1)), now);
 
         assertThat(sim.callCounts().get(DatadogSimulator.QUERY_SCALAR) - before).isEqualTo(1);
         assertThat(groups.get(queries.get(0))).containsExactly("shop");
@@ -90,18 +100,26 @@ class DatadogClientTest {
     @Test
     void listingReadsEveryManagedMonitorWithOneCallPerThousand() {
         for (int i = 0; i < 2500; i++) {
-            ObjectNode m = JSON.createObjectNode().put("name", "m" + i).put("type", "query alert")
-                    .put("query", "avg(last_5m):avg:x{*} > 1").put("message", "m");
-            m.putArray("tags").add("managed-by:mimamori").add("mimamori-cluster:" + (i % 5 == 0 ? "other" : "c1"))
-                    .add("mimamori-owner:ns/s" + (i % 7)).add("mimamori-monitor:t" + i);
+            ObjectNode m = JSON.createObjectNode()
+                    .put("name", "m" + i)
+                    .put("type", "query alert")
+                    .put("query", "avg(last_5m):avg:x{*} > 1")
+                    .put("message", "m");
+            m.putArray("tags")
+                    .add("managed-by:mimamori")
+                    .add("mimamori-cluster:" + (i % 5 == 0 ? "other" : "c1"))
+                    .add("mimamori-owner:ns/s" + (i % 7))
+                    .add("mimamori-monitor:t" + i);
             sim.putMonitor(m);
         }
-        List<ManagedMonitor> listed = client().listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":c1"));
+        List<ManagedMonitor> listed =
+                client().listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":c1"));
 
         assertThat(listed).hasSize(2000);
         assertThat(sim.listCalls()).isEqualTo(3);
         assertThat(sim.requests()).allSatisfy(r -> {
-            assertThat(r.query()).containsEntry("page_size", List.of("1000"))
+            assertThat(r.query())
+                    .containsEntry("page_size", List.of("1000"))
                     .containsEntry("monitor_tags", List.of("managed-by:mimamori,mimamori-cluster:c1"));
         });
     }
@@ -110,8 +128,15 @@ class DatadogClientTest {
     void aFullLastSloPageEndsTheListWithoutAskingForAnEmptyOne() {
         DatadogClient client = client();
         for (int i = 0; i < DatadogClient.PAGE_SIZE; i++) {
-            client.createSlo(new SloDefinition("slo " + i, "", List.of("mimamori-cluster:c1"), "30d", 99.9, null,
-                    "sum:good{*}.as_count()", "sum:all{*}.as_count()"));
+            client.createSlo(new SloDefinition(
+                    "slo " + i,
+                    "",
+                    List.of("mimamori-cluster:c1"),
+                    "30d",
+                    99.9,
+                    null,
+                    "sum:good{*}.as_count()",
+                    "sum:all{*}.as_count()"));
         }
         sim.resetCounts();
 
@@ -126,18 +151,22 @@ class DatadogClientTest {
         DatadogClient client = client();
         MonitorDefinition wanted = definition("ns/a", "latency", 400);
         ManagedMonitor created = client.createMonitor(wanted);
-        ManagedMonitor listed = client.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":c1")).get(0);
+        ManagedMonitor listed = client.listMonitors(List.of(Ownership.MANAGED_BY_US, Ownership.CLUSTER + ":c1"))
+                .get(0);
 
         assertThat(created.id()).isEqualTo(listed.id());
         assertThat(wanted.isSatisfiedBy(listed.definition())).isTrue();
-        assertThat(new MonitorKind(client, "c1").ownership(listed)).map(Ownership.Owned::owner).contains("ns/a");
+        assertThat(new MonitorKind(client, "c1").ownership(listed))
+                .map(Ownership.Owned::owner)
+                .contains("ns/a");
         assertThat(client.monitorUrl(created.id())).isEqualTo(sim.url() + "/monitors/" + created.id());
     }
 
     @Test
     void withoutKeysNothingIsCalled() {
         assertThatThrownBy(() -> client(null, null).listMonitors(List.of("a:b")))
-                .isInstanceOfSatisfying(DatadogException.class,
+                .isInstanceOfSatisfying(
+                        DatadogException.class,
                         e -> assertThat(e.kind()).isEqualTo(DatadogException.Kind.NOT_CONFIGURED))
                 .hasMessageContaining("DD_API_KEY");
         assertThat(sim.totalCalls()).isZero();
@@ -150,7 +179,10 @@ class DatadogClientTest {
                     assertThat(e.kind()).isEqualTo(DatadogException.Kind.FORBIDDEN);
                     assertThat(e.isTransient()).isFalse();
                 })
-                .message().contains("403").doesNotContain("wrong-secret-key").doesNotContain("wrong-app-secret");
+                .message()
+                .contains("403")
+                .doesNotContain("wrong-secret-key")
+                .doesNotContain("wrong-app-secret");
     }
 
     @Test
@@ -158,8 +190,8 @@ class DatadogClientTest {
         DatadogClient client = client();
         sim.rateLimitNext(DatadogSimulator.LIST_MONITORS, 1, 30);
 
-        assertThatThrownBy(() -> client.listMonitors(List.of("a:b"))).isInstanceOfSatisfying(DatadogException.class,
-                e -> {
+        assertThatThrownBy(() -> client.listMonitors(List.of("a:b")))
+                .isInstanceOfSatisfying(DatadogException.class, e -> {
                     assertThat(e.kind()).isEqualTo(DatadogException.Kind.RATE_LIMITED);
                     // The reset, a quarter second past it, and up to 5 s of jitter so waiting work spreads out.
                     assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(36));
@@ -185,10 +217,19 @@ class DatadogClientTest {
     @Test
     void aRejectedDefinitionCarriesDatadogsReason() {
         MonitorDefinition bad = definition("ns/a", "x", 5);
-        MonitorDefinition mismatched = new MonitorDefinition(bad.name(), bad.type(), bad.query(), bad.message(),
-                bad.priority(), bad.tags(), new TreeMap<>(Map.of("critical", 7.0)), bad.settings());
-        assertThatThrownBy(() -> client().createMonitor(mismatched)).isInstanceOfSatisfying(DatadogException.class,
-                e -> assertThat(e.kind()).isEqualTo(DatadogException.Kind.REJECTED)).hasMessageContaining("threshold");
+        MonitorDefinition mismatched = new MonitorDefinition(
+                bad.name(),
+                bad.type(),
+                bad.query(),
+                bad.message(),
+                bad.priority(),
+                bad.tags(),
+                new TreeMap<>(Map.of("critical", 7.0)),
+                bad.settings());
+        assertThatThrownBy(() -> client().createMonitor(mismatched))
+                .isInstanceOfSatisfying(
+                        DatadogException.class, e -> assertThat(e.kind()).isEqualTo(DatadogException.Kind.REJECTED))
+                .hasMessageContaining("threshold");
     }
 
     @Test
@@ -209,8 +250,9 @@ class DatadogClientTest {
     }
 
     static void assertKind(Runnable call, DatadogException.Kind kind) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(DatadogException.class,
-                e -> assertThat(e.kind()).isEqualTo(kind));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        DatadogException.class, e -> assertThat(e.kind()).isEqualTo(kind));
     }
 
     @Test
@@ -218,28 +260,33 @@ class DatadogClientTest {
         Instant now = Instant.parse("2024-01-01T00:10:00Z");
         sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
         // Errors, hits and p95 in seconds, as Datadog stores them; version 2.0 is twice as slow.
-        sim.scriptMetrics((q, t) -> q.contains(".errors{") ? 3.0 : q.contains(".hits{") ? 600.0
-                : q.contains("version:2.0") ? 0.4 : 0.2);
+        sim.scriptMetrics((q, t) ->
+                q.contains(".errors{") ? 3.0 : q.contains(".hits{") ? 600.0 : q.contains("version:2.0") ? 0.4 : 0.2);
         String errorRate = "sum:trace.http.request.errors{service:a,version:1.0}.as_count()"
                 + " / sum:trace.http.request.hits{service:a,version:1.0}.as_count()";
         String latencyOld = "p95:trace.http.request{service:a,version:1.0} * 1000";
         String latencyNew = "p95:trace.http.request{service:a,version:2.0} * 1000";
 
-        List<MetricSeries> series = client().queryMetrics(List.of(errorRate, latencyOld, latencyNew),
-                now.minus(Duration.ofMinutes(2)), now, Duration.ofMinutes(1));
+        List<MetricSeries> series = client().queryMetrics(
+                        List.of(errorRate, latencyOld, latencyNew),
+                        now.minus(Duration.ofMinutes(2)),
+                        now,
+                        Duration.ofMinutes(1));
 
         assertThat(series).extracting(MetricSeries::query).containsExactly(errorRate, latencyOld, latencyNew);
         assertThat(series.get(0).values()).containsExactly(0.005, 0.005);
         assertThat(series.get(1).values()).containsExactly(200.0, 200.0);
         assertThat(series.get(2).values()).containsExactly(400.0, 400.0);
         JsonNode sent = sim.requests().get(0).body().path("data").path("attributes");
-        assertThat(sent.path("queries").findValuesAsText("query")).containsExactly(
-                "sum:trace.http.request.errors{service:a,version:1.0}.as_count()",
-                "sum:trace.http.request.hits{service:a,version:1.0}.as_count()",
-                "p95:trace.http.request{service:a,version:1.0}", "p95:trace.http.request{service:a,version:2.0}");
+        assertThat(sent.path("queries").findValuesAsText("query"))
+                .containsExactly(
+                        "sum:trace.http.request.errors{service:a,version:1.0}.as_count()",
+                        "sum:trace.http.request.hits{service:a,version:1.0}.as_count()",
+                        "p95:trace.http.request{service:a,version:1.0}",
+                        "p95:trace.http.request{service:a,version:2.0}");
         assertThat(sent.path("queries").findValuesAsText("name")).containsExactly("q0", "q1", "q2", "q3");
-        assertThat(sent.path("formulas").findValuesAsText("formula")).containsExactly("q0 / q1", "q2 * 1000",
-                "q3 * 1000");
+        assertThat(sent.path("formulas").findValuesAsText("formula"))
+                .containsExactly("q0 / q1", "q2 * 1000", "q3 * 1000");
     }
 
     @Test
@@ -248,9 +295,13 @@ class DatadogClientTest {
         sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
         sim.scriptMetric("1.0", t -> 0.2);
 
-        List<MetricSeries> series = client().queryMetrics(List.of("p95:trace.http.request{version:0.9} * 1000",
-                "p95:trace.http.request{version:1.0} * 1000"), now.minus(Duration.ofMinutes(2)), now,
-                Duration.ofMinutes(1));
+        List<MetricSeries> series = client().queryMetrics(
+                        List.of(
+                                "p95:trace.http.request{version:0.9} * 1000",
+                                "p95:trace.http.request{version:1.0} * 1000"),
+                        now.minus(Duration.ofMinutes(2)),
+                        now,
+                        Duration.ofMinutes(1));
 
         assertThat(series.get(0).values()).containsOnly(Double.NaN);
         assertThat(series.get(1).values()).containsExactly(200.0, 200.0);
@@ -258,10 +309,13 @@ class DatadogClientTest {
 
     @Test
     void anExpressionThatCannotBeSplitIsRejectedWithoutACall() {
-        assertThatThrownBy(() -> client().queryMetrics(List.of("avg(last_5m):avg:x{*} > 3"), Instant.now()
-                .minusSeconds(60), Instant.now(), Duration.ofMinutes(1)))
-                .isInstanceOfSatisfying(DatadogException.class,
-                        e -> assertThat(e.kind()).isEqualTo(DatadogException.Kind.REJECTED))
+        assertThatThrownBy(() -> client().queryMetrics(
+                                List.of("avg(last_5m):avg:x{*} > 3"),
+                                Instant.now().minusSeconds(60),
+                                Instant.now(),
+                                Duration.ofMinutes(1)))
+                .isInstanceOfSatisfying(
+                        DatadogException.class, e -> assertThat(e.kind()).isEqualTo(DatadogException.Kind.REJECTED))
                 .hasMessageContaining("monitor's time aggregation");
         assertThat(sim.requests()).isEmpty();
     }

@@ -1,19 +1,19 @@
 package dev.mimamori.datadog;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.mimamori.datadog.MetricFormula.NamedQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** Expressions as profiles hold them, split into the single-metric queries and the formula Datadog's v2 API takes. */
 class MetricFormulaTest {
-    static final String ERRORS = "sum:trace.http.request.errors{service:${service},env:${env},version:${version}}"
-            + ".as_count()";
-    static final String HITS = "sum:trace.http.request.hits{service:${service},env:${env},version:${version}}"
-            + ".as_count()";
+    static final String ERRORS =
+            "sum:trace.http.request.errors{service:${service},env:${env},version:${version}}" + ".as_count()";
+    static final String HITS =
+            "sum:trace.http.request.hits{service:${service},env:${env},version:${version}}" + ".as_count()";
 
     @Test
     void theErrorRateOfTheDefaultProfileBecomesTwoQueriesAndARatio() {
@@ -25,11 +25,12 @@ class MetricFormulaTest {
 
     @Test
     void aConstantStaysInTheFormula() {
-        MetricFormula compiled = MetricFormula.compile(
-                "p95:trace.http.request{service:checkout,env:prod,version:1.2.0} * 1000");
+        MetricFormula compiled =
+                MetricFormula.compile("p95:trace.http.request{service:checkout,env:prod,version:1.2.0} * 1000");
 
-        assertThat(compiled.queries()).containsExactly(
-                new NamedQuery("q0", "p95:trace.http.request{service:checkout,env:prod,version:1.2.0}"));
+        assertThat(compiled.queries())
+                .containsExactly(
+                        new NamedQuery("q0", "p95:trace.http.request{service:checkout,env:prod,version:1.2.0}"));
         assertThat(compiled.formula()).isEqualTo("q0 * 1000");
     }
 
@@ -68,20 +69,23 @@ class MetricFormulaTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "avg:a{*} - (avg:b{*} - avg:c{*})     | q0 - (q1 - q2)",
-            "avg:a{*} - avg:b{*} - avg:c{*}       | q0 - q1 - q2",
-            "avg:a{*} + (avg:b{*} - avg:c{*})     | q0 + q1 - q2",
-            "avg:a{*} / (avg:b{*} * 2)            | q0 / (q1 * 2)",
-            "(avg:a{*} + avg:b{*}) / 2            | (q0 + q1) / 2",
-            "-avg:a{*} * 1.5                      | -q0 * 1.5",
-            "-(avg:a{*} + 1)                      | -(q0 + 1)",
-            "100 * avg:a{*} / avg:b{*}            | 100 * q0 / q1",
-            "abs(avg:a{*} - avg:b{*})             | abs(q0 - q1)",
-            "default_zero(sum:a{*}.as_count()) / 60 | default_zero(q0) / 60",
-            "moving_rollup(sum:a{*}, 300, 'sum')  | moving_rollup(q0, 300, 'sum')",
-            "p99.9:trace.web.request{*}           | q0",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "avg:a{*} - (avg:b{*} - avg:c{*})     | q0 - (q1 - q2)",
+                "avg:a{*} - avg:b{*} - avg:c{*}       | q0 - q1 - q2",
+                "avg:a{*} + (avg:b{*} - avg:c{*})     | q0 + q1 - q2",
+                "avg:a{*} / (avg:b{*} * 2)            | q0 / (q1 * 2)",
+                "(avg:a{*} + avg:b{*}) / 2            | (q0 + q1) / 2",
+                "-avg:a{*} * 1.5                      | -q0 * 1.5",
+                "-(avg:a{*} + 1)                      | -(q0 + 1)",
+                "100 * avg:a{*} / avg:b{*}            | 100 * q0 / q1",
+                "abs(avg:a{*} - avg:b{*})             | abs(q0 - q1)",
+                "default_zero(sum:a{*}.as_count()) / 60 | default_zero(q0) / 60",
+                "moving_rollup(sum:a{*}, 300, 'sum')  | moving_rollup(q0, 300, 'sum')",
+                "p99.9:trace.web.request{*}           | q0",
+            })
     void theFormulaKeepsTheArithmeticAndItsPrecedence(String expression, String formula) {
         assertThat(MetricFormula.compile(expression).formula()).isEqualTo(formula);
     }
@@ -95,20 +99,23 @@ class MetricFormulaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "avg(last_5m):avg:system.cpu.user{*} > 90     | monitor's time aggregation",
-            "avg:system.cpu.user{*} > 90                  | a threshold belongs to a monitor",
-            "avg:system.cpu.user                          | needs a scope in braces",
-            "avg:system.cpu.user{env:prod                 | unclosed '{'",
-            "(avg:a{*} + avg:b{*}                         | missing ')'",
-            "avg:a{*} *                                   | ends too early",
-            "avg:a{*}.anomalies('basic', 2)               | .anomalies() cannot stay on a metric query",
-            "frobnicate(avg:a{*})                         | frobnicate() is not one of Datadog's formula functions",
-            "median:a{*}                                  | 'median:' is not a space aggregator",
-            "latency * 1000                               | 'latency' is neither a metric",
-            "1000                                         | reads no metric",
-            "avg:a{*} by host                             | 'by' must be followed by tags in braces",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "avg(last_5m):avg:system.cpu.user{*} > 90     | monitor's time aggregation",
+                "avg:system.cpu.user{*} > 90                  | a threshold belongs to a monitor",
+                "avg:system.cpu.user                          | needs a scope in braces",
+                "avg:system.cpu.user{env:prod                 | unclosed '{'",
+                "(avg:a{*} + avg:b{*}                         | missing ')'",
+                "avg:a{*} *                                   | ends too early",
+                "avg:a{*}.anomalies('basic', 2)               | .anomalies() cannot stay on a metric query",
+                "frobnicate(avg:a{*})                         | frobnicate() is not one of Datadog's formula functions",
+                "median:a{*}                                  | 'median:' is not a space aggregator",
+                "latency * 1000                               | 'latency' is neither a metric",
+                "1000                                         | reads no metric",
+                "avg:a{*} by host                             | 'by' must be followed by tags in braces",
+            })
     void anExpressionThatCannotBeSplitIsRefusedWithTheReason(String expression, String problem) {
         assertThatThrownBy(() -> MetricFormula.compile(expression))
                 .isInstanceOf(MetricFormula.UntranslatableQuery.class)

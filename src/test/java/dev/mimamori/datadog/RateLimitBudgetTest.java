@@ -1,15 +1,14 @@
 package dev.mimamori.datadog;
 
-import dev.mimamori.testing.MovableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mimamori.testing.MovableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class RateLimitBudgetTest {
     static final String CREATE = "POST /api/v1/monitor";
@@ -23,9 +22,17 @@ class RateLimitBudgetTest {
     }
 
     static Map<String, List<String>> headers(String name, long limit, long remaining, long reset) {
-        return Map.of("x-ratelimit-name", List.of(name), "x-ratelimit-limit", List.of(String.valueOf(limit)),
-                "x-ratelimit-remaining", List.of(String.valueOf(remaining)), "x-ratelimit-reset",
-                List.of(String.valueOf(reset)), "x-ratelimit-period", List.of("10"));
+        return Map.of(
+                "x-ratelimit-name",
+                List.of(name),
+                "x-ratelimit-limit",
+                List.of(String.valueOf(limit)),
+                "x-ratelimit-remaining",
+                List.of(String.valueOf(remaining)),
+                "x-ratelimit-reset",
+                List.of(String.valueOf(reset)),
+                "x-ratelimit-period",
+                List.of("10"));
     }
 
     @Test
@@ -107,9 +114,12 @@ class RateLimitBudgetTest {
             Duration again = budget.record(CREATE, 429, headers("monitor_write", 5, 0, 2));
             assertThat(again).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2700));
             int attempt = refusal;
-            assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOfSatisfying(DatadogException.class,
-                    e -> assertThat(e.retryAfter()).as("refusal %d", attempt)
-                            .isBetween(Duration.ofSeconds(2), Duration.ofMillis(2700)));
+            assertThatThrownBy(() -> budget.acquire(CREATE))
+                    .isInstanceOfSatisfying(
+                            DatadogException.class,
+                            e -> assertThat(e.retryAfter())
+                                    .as("refusal %d", attempt)
+                                    .isBetween(Duration.ofSeconds(2), Duration.ofMillis(2700)));
             first = again;
         }
     }

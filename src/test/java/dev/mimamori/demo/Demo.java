@@ -2,6 +2,7 @@ package dev.mimamori.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mimamori.api.Condition;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.sim.DatadogSimulator;
@@ -9,13 +10,11 @@ import dev.mimamori.status.Conditions;
 import dev.mimamori.testing.Kubeconfig;
 import dev.mimamori.testing.MockCluster;
 import dev.mimamori.testing.OperatorProcess;
-import dev.mimamori.api.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,22 +47,34 @@ public final class Demo {
     }
 
     /** The mock API server logs every request at INFO through java.util.logging; the story is told here instead. */
-    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger QUIET =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     public static void main(String[] args) throws Exception {
         QUIET.setLevel(java.util.logging.Level.WARNING);
         Files.createDirectories(WORK);
         boolean keep = "1".equals(System.getenv("DEMO_KEEP"));
-        try (MockCluster cluster = MockCluster.start(); DatadogSimulator datadog = new DatadogSimulator(API_KEY, APP_KEY)) {
+        try (MockCluster cluster = MockCluster.start();
+                DatadogSimulator datadog = new DatadogSimulator(API_KEY, APP_KEY)) {
             datadog.start();
             Path kubeconfig = Kubeconfig.write(WORK.resolve("kubeconfig"), cluster.url());
             say("mimamori demo");
             say("  Kubernetes API (embedded mock, CRUD mode)  %s", cluster.url());
             say("  Datadog API (simulator)                     %s", datadog.url());
             say("  CRDs installed from crds/:                  %s", String.join(", ", cluster.crdNames()));
-            Map<String, String> env = Map.of("MIMAMORI_DATADOG_URL", datadog.url(), "DD_API_KEY", API_KEY,
-                    "DD_APP_KEY", APP_KEY, "MIMAMORI_CLUSTER_NAME", "demo", "MIMAMORI_RESYNC_INTERVAL", "5s",
-                    "MIMAMORI_TELEMETRY_BATCH_DELAY", "2s");
+            Map<String, String> env = Map.of(
+                    "MIMAMORI_DATADOG_URL",
+                    datadog.url(),
+                    "DD_API_KEY",
+                    API_KEY,
+                    "DD_APP_KEY",
+                    APP_KEY,
+                    "MIMAMORI_CLUSTER_NAME",
+                    "demo",
+                    "MIMAMORI_RESYNC_INTERVAL",
+                    "5s",
+                    "MIMAMORI_TELEMETRY_BATCH_DELAY",
+                    "2s");
             try (OperatorProcess operator = OperatorProcess.start(kubeconfig, env, WORK.resolve("operator.log"))) {
                 say("  operator: java -jar %s (log: %s)", operator.jarPath(), WORK.resolve("operator.log"));
                 Demo demo = new Demo(cluster, datadog);
@@ -73,7 +84,9 @@ public final class Demo {
                     say("");
                     say("DEMO_KEEP=1: still running. Try:");
                     say("  kubectl --kubeconfig %s get mimamori -A", kubeconfig.toAbsolutePath());
-                    say("  kubectl --kubeconfig %s apply --validate=false -f examples/servicemonitoring-full.yaml", kubeconfig.toAbsolutePath());
+                    say(
+                            "  kubectl --kubeconfig %s apply --validate=false -f examples/servicemonitoring-full.yaml",
+                            kubeconfig.toAbsolutePath());
                     say("  (--validate=false: the embedded API server publishes no OpenAPI schemas)");
                     say("Press Ctrl-C to stop.");
                     Thread.currentThread().join();
@@ -92,8 +105,10 @@ public final class Demo {
         // A third service: a batch job nobody instrumented with APM, so Datadog never receives its traces.
         datadog.silenceMetrics("legacy-batch", "prod", "trace.");
         ServiceMonitoring blind = new ServiceMonitoring();
-        blind.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("shop")
-                .withName("legacy-batch").build());
+        blind.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace("shop")
+                .withName("legacy-batch")
+                .build());
         blind.setSpec(new dev.mimamori.api.ServiceMonitoringSpec());
         blind.getSpec().service = "legacy-batch";
         blind.getSpec().env = "prod";
@@ -114,8 +129,11 @@ public final class Demo {
             printServiceView(awaitTelemetryChecked(operator, nsName[0], nsName[1]));
         }
         say("");
-        say("  Datadog holds %d dashboards for %d services (one per profile in use) and %d SLOs.",
-                datadog.dashboards().size(), serviceMonitorings.size(), datadog.slos().size());
+        say(
+                "  Datadog holds %d dashboards for %d services (one per profile in use) and %d SLOs.",
+                datadog.dashboards().size(),
+                serviceMonitorings.size(),
+                datadog.slos().size());
         say("Datadog calls so far: %s", datadog.callCounts());
 
         heading("2. Someone edits a managed monitor in the Datadog UI");
@@ -129,24 +147,34 @@ public final class Demo {
         });
         say("  monitor %d query now: %s", id, datadog.monitor(id).path("query").asText());
         Instant edited = Instant.now();
-        await(operator, Duration.ofSeconds(60), () -> query.equals(datadog.monitor(id).path("query").asText()));
-        say("  repaired by the operator's drift check after %ds: %s",
-                Duration.between(edited, Instant.now()).toSeconds(), datadog.monitor(id).path("query").asText());
+        await(
+                operator,
+                Duration.ofSeconds(60),
+                () -> query.equals(datadog.monitor(id).path("query").asText()));
+        say(
+                "  repaired by the operator's drift check after %ds: %s",
+                Duration.between(edited, Instant.now()).toSeconds(),
+                datadog.monitor(id).path("query").asText());
 
         heading("3. Someone deletes a managed monitor in Datadog");
         long errorRate = monitorOf("shop/checkout", "error-rate").path("id").asLong();
         datadog.deleteMonitor(errorRate);
         say("  deleted monitor %d (error-rate of checkout)", errorRate);
         await(operator, Duration.ofSeconds(60), () -> hasMonitor("shop/checkout", "error-rate"));
-        say("  recreated as monitor %d", monitorOf("shop/checkout", "error-rate").path("id").asLong());
+        say(
+                "  recreated as monitor %d",
+                monitorOf("shop/checkout", "error-rate").path("id").asLong());
 
         heading("4. The team deletes its ServiceMonitoring");
         int before = datadog.monitorsTagged("mimamori-owner:shop/checkout").size();
         client.resource(checkout).delete();
         await(operator, Duration.ofSeconds(60), () -> get("shop", "checkout") == null);
-        say("  shop/checkout had %d monitors in Datadog; now %d (the finalizer removed them first)", before,
-                datadog.monitorsTagged("mimamori-owner:shop/checkout").size());
-        say("  monitors still managed for other services: %d", datadog.monitorsTagged("managed-by:mimamori").size());
+        say(
+                "  shop/checkout had %d monitors in Datadog; now %d (the finalizer removed them first)",
+                before, datadog.monitorsTagged("mimamori-owner:shop/checkout").size());
+        say(
+                "  monitors still managed for other services: %d",
+                datadog.monitorsTagged("managed-by:mimamori").size());
         say("Datadog calls in all: %s", datadog.callCounts());
     }
 
@@ -154,19 +182,29 @@ public final class Demo {
         List<String> serviceMonitorings = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> list = Files.list(Path.of("examples"))) {
-            files = list.filter(p -> p.toString().endsWith(".yaml")).sorted(Comparator
-                    .comparing((Path p) -> !p.getFileName().toString().contains("profile"))
-                    .thenComparing(Path::toString)).toList();
+            files = list.filter(p -> p.toString().endsWith(".yaml"))
+                    .sorted(Comparator.comparing(
+                                    (Path p) -> !p.getFileName().toString().contains("profile"))
+                            .thenComparing(Path::toString))
+                    .toList();
         }
         for (Path file : files) {
             for (HasMetadata item : Manifests.read(file)) {
                 String ns = item.getMetadata().getNamespace();
                 if (ns != null) {
-                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
-                            .build()).createOr(existing -> existing.update());
+                    client.namespaces()
+                            .resource(new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(ns)
+                                    .endMetadata()
+                                    .build())
+                            .createOr(existing -> existing.update());
                 }
                 client.resource(item).createOr(existing -> existing.update());
-                say("  applied %-38s %s %s", file, item.getKind(),
+                say(
+                        "  applied %-38s %s %s",
+                        file,
+                        item.getKind(),
                         (ns == null ? "" : ns + "/") + item.getMetadata().getName());
                 if (item instanceof ServiceMonitoring) {
                     serviceMonitorings.add(ns + "/" + item.getMetadata().getName());
@@ -178,13 +216,22 @@ public final class Demo {
 
     private void printMonitors(ServiceMonitoring sm) {
         say("");
-        say("  %s/%s  service=%s env=%s  profile=%s  Ready=%s (%s)", sm.getMetadata().getNamespace(),
-                sm.getMetadata().getName(), sm.getSpec().service, sm.getSpec().env, sm.getSpec().profileName(),
-                ready(sm).getStatus(), ready(sm).getMessage());
+        say(
+                "  %s/%s  service=%s env=%s  profile=%s  Ready=%s (%s)",
+                sm.getMetadata().getNamespace(),
+                sm.getMetadata().getName(),
+                sm.getSpec().service,
+                sm.getSpec().env,
+                sm.getSpec().profileName(),
+                ready(sm).getStatus(),
+                ready(sm).getMessage());
         List<JsonNode> monitors = new ArrayList<>(datadog.monitorsTagged("mimamori-owner:" + sm.ownerKey()));
         monitors.sort(Comparator.comparingLong(m -> m.path("id").asLong()));
         for (JsonNode m : monitors) {
-            say("    #%-8d %-58s critical %s", m.path("id").asLong(), m.path("name").asText(),
+            say(
+                    "    #%-8d %-58s critical %s",
+                    m.path("id").asLong(),
+                    m.path("name").asText(),
                     m.path("options").path("thresholds").path("critical").asText());
             say("              %s", m.path("query").asText());
         }
@@ -196,23 +243,25 @@ public final class Demo {
         if (sm.getStatus().dashboard != null) {
             say("    dashboard  %s", sm.getStatus().dashboard.url);
         }
-        for (dev.mimamori.api.SloStatus slo : sm.getStatus().slos == null ? List.<dev.mimamori.api.SloStatus>of()
-                : sm.getStatus().slos) {
+        for (dev.mimamori.api.SloStatus slo :
+                sm.getStatus().slos == null ? List.<dev.mimamori.api.SloStatus>of() : sm.getStatus().slos) {
             long alerts = datadog.monitorsTagged("mimamori-owner:" + sm.ownerKey()).stream()
-                    .filter(m -> m.path("query").asText().contains(slo.id)).count();
-            say("    SLO        %-13s %s%% over %s, %d burn-rate alerts  %s", slo.name, slo.target, slo.timeframe,
-                    alerts, slo.url);
+                    .filter(m -> m.path("query").asText().contains(slo.id))
+                    .count();
+            say(
+                    "    SLO        %-13s %s%% over %s, %d burn-rate alerts  %s",
+                    slo.name, slo.target, slo.timeframe, alerts, slo.url);
         }
         Condition telemetry = Conditions.find(sm.getStatus().conditions, Conditions.TELEMETRY_FOUND);
         say("    TelemetryFound=%s (%s): %s", telemetry.getStatus(), telemetry.getReason(), telemetry.getMessage());
         say("    Ready=%s: %s", ready(sm).getStatus(), ready(sm).getMessage());
     }
 
-    private ServiceMonitoring awaitTelemetryChecked(OperatorProcess operator, String ns, String name)
-            throws Exception {
+    private ServiceMonitoring awaitTelemetryChecked(OperatorProcess operator, String ns, String name) throws Exception {
         await(operator, Duration.ofSeconds(60), () -> {
             ServiceMonitoring sm = get(ns, name);
-            Condition telemetry = sm == null || sm.getStatus() == null ? null
+            Condition telemetry = sm == null || sm.getStatus() == null
+                    ? null
                     : Conditions.find(sm.getStatus().conditions, Conditions.TELEMETRY_FOUND);
             return telemetry != null && !"Unknown".equals(telemetry.getStatus());
         });
@@ -228,7 +277,10 @@ public final class Demo {
     }
 
     private ServiceMonitoring get(String ns, String name) {
-        return client.resources(ServiceMonitoring.class).inNamespace(ns).withName(name).get();
+        return client.resources(ServiceMonitoring.class)
+                .inNamespace(ns)
+                .withName(name)
+                .get();
     }
 
     private static Condition ready(ServiceMonitoring sm) {
@@ -236,11 +288,13 @@ public final class Demo {
     }
 
     private JsonNode monitorOf(String owner, String template) {
-        return datadog.monitorsTagged("mimamori-owner:" + owner, "mimamori-monitor:" + template).get(0);
+        return datadog.monitorsTagged("mimamori-owner:" + owner, "mimamori-monitor:" + template)
+                .get(0);
     }
 
     private boolean hasMonitor(String owner, String template) {
-        return !datadog.monitorsTagged("mimamori-owner:" + owner, "mimamori-monitor:" + template).isEmpty();
+        return !datadog.monitorsTagged("mimamori-owner:" + owner, "mimamori-monitor:" + template)
+                .isEmpty();
     }
 
     static void await(OperatorProcess operator, Duration timeout, BooleanSupplier condition) throws Exception {
@@ -250,8 +304,8 @@ public final class Demo {
                 throw new IllegalStateException("the operator stopped; its log ends with:\n" + operator.logTail(40));
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("timed out after " + timeout.toSeconds() + "s; operator log:\n"
-                        + operator.logTail(40));
+                throw new IllegalStateException(
+                        "timed out after " + timeout.toSeconds() + "s; operator log:\n" + operator.logTail(40));
             }
             Thread.sleep(250);
         }

@@ -1,5 +1,8 @@
 package dev.mimamori.demo;
 
+import static dev.mimamori.demo.Demo.heading;
+import static dev.mimamori.demo.Demo.say;
+
 import dev.mimamori.api.AnalysisSpec;
 import dev.mimamori.api.MetricStatus;
 import dev.mimamori.api.OnFailure;
@@ -13,14 +16,10 @@ import dev.mimamori.testing.Rollouts;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
-
-import static dev.mimamori.demo.Demo.heading;
-import static dev.mimamori.demo.Demo.say;
 
 /**
  * The demo's second act: v1 runs, v2 brings a latency regression and is rolled back, v3 is clean and passes. The
@@ -60,7 +59,8 @@ final class ReleaseAct {
         ReleaseCheck v2 = await(operator, createCheck("checkout-2"));
         table(v2);
         Deployment afterRollback = client.resource(deployment).get();
-        say("  Deployment now runs %s (annotation mimamori.dev/release-check=%s)",
+        say(
+                "  Deployment now runs %s (annotation mimamori.dev/release-check=%s)",
                 afterRollback.getSpec().getTemplate().getMetadata().getLabels().get("tags.datadoghq.com/version"),
                 afterRollback.getMetadata().getAnnotations().get("mimamori.dev/release-check"));
         // The controller would turn the restored template into revision 3 (the v1 ReplicaSet comes back).
@@ -98,7 +98,8 @@ final class ReleaseAct {
 
     private ReleaseCheck createCheck(String name) {
         ReleaseCheck check = new ReleaseCheck();
-        check.setMetadata(new ObjectMetaBuilder().withNamespace("shop").withName(name).build());
+        check.setMetadata(
+                new ObjectMetaBuilder().withNamespace("shop").withName(name).build());
         ReleaseCheckSpec spec = new ReleaseCheckSpec();
         spec.workload = new WorkloadRef();
         spec.workload.name = "checkout";
@@ -109,7 +110,9 @@ final class ReleaseAct {
         spec.analysis.interval = "10s";
         spec.analysis.dataDelay = "10s";
         check.setSpec(spec);
-        say("  kubectl apply: ReleaseCheck shop/%s (analysis shortened for the demo: warmup 10s, window 100s, 10s buckets)", name);
+        say(
+                "  kubectl apply: ReleaseCheck shop/%s (analysis shortened for the demo: warmup 10s, window 100s, 10s buckets)",
+                name);
         return client.resource(check).create();
     }
 
@@ -122,7 +125,8 @@ final class ReleaseAct {
                 say("  phase: %s", phase);
                 lastPhase[0] = phase;
             }
-            return current.getStatus() != null && current.getStatus().isFinished()
+            return current.getStatus() != null
+                    && current.getStatus().isFinished()
                     && (current.getStatus().action == null || !"Pending".equals(current.getStatus().action.result));
         });
         return client.resource(check).get();
@@ -131,15 +135,26 @@ final class ReleaseAct {
     private void table(ReleaseCheck check) {
         var s = check.getStatus();
         say("");
-        say("  %s: %s vs %s  ->  %s", check.getMetadata().getName(), s.release.candidateVersion,
-                s.release.baselineVersion == null ? "(before the rollout)" : s.release.baselineVersion, s.verdict);
-        say("  %-18s %9s %9s %9s %9s %9s %8s  %s", "metric", "base n", "base med", "cand n", "cand med", "change",
-                "p", "verdict");
+        say(
+                "  %s: %s vs %s  ->  %s",
+                check.getMetadata().getName(),
+                s.release.candidateVersion,
+                s.release.baselineVersion == null ? "(before the rollout)" : s.release.baselineVersion,
+                s.verdict);
+        say(
+                "  %-18s %9s %9s %9s %9s %9s %8s  %s",
+                "metric", "base n", "base med", "cand n", "cand med", "change", "p", "verdict");
         for (MetricStatus m : s.metrics) {
-            say("  %-18s %9d %9s %9d %9s %8s%% %8s  %s", m.name, m.baselineCount, fmt(m.baselineMedian),
-                    m.candidateCount, fmt(m.candidateMedian), m.changePercent == null ? "-"
-                            : String.format("%+.1f", m.changePercent), m.pValue == null ? "-"
-                                    : String.format("%.2g", m.pValue), m.verdict);
+            say(
+                    "  %-18s %9d %9s %9d %9s %8s%% %8s  %s",
+                    m.name,
+                    m.baselineCount,
+                    fmt(m.baselineMedian),
+                    m.candidateCount,
+                    fmt(m.candidateMedian),
+                    m.changePercent == null ? "-" : String.format("%+.1f", m.changePercent),
+                    m.pValue == null ? "-" : String.format("%.2g", m.pValue),
+                    m.verdict);
         }
         say("  message: %s", s.message);
     }

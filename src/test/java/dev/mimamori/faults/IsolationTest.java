@@ -1,5 +1,8 @@
 package dev.mimamori.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,9 +15,9 @@ import dev.mimamori.datadog.SloDefinition;
 import dev.mimamori.render.BuiltInProfile;
 import dev.mimamori.render.DesiredMonitor;
 import dev.mimamori.render.DesiredSlo;
-import dev.mimamori.servicemonitoring.DriftCheck;
 import dev.mimamori.render.MonitorRenderer;
 import dev.mimamori.render.Rendering;
+import dev.mimamori.servicemonitoring.DriftCheck;
 import dev.mimamori.sim.CallLog;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.OperatorTestEnvironment;
@@ -23,9 +26,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,9 +40,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Another cluster in the same Datadog organisation, and another namespace of this cluster, may hold objects that look
@@ -57,12 +56,14 @@ class IsolationTest {
 
     @Inject
     KubernetesClient client;
+
     @Inject
     DriftCheck driftCheck;
 
     DatadogSimulator datadog = OperatorTestEnvironment.datadog();
     ServiceMonitorings sms;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void lookThroughTheOperatorsClient() {
@@ -72,25 +73,31 @@ class IsolationTest {
     @Test
     void lookAlikesOfAnotherClusterOrNamespaceAreNeverTouched() throws Exception {
         Resources.namespace(client, "iso");
-        Rendering wanted = MonitorRenderer.render(BuiltInProfile.spec(),
-                Resources.serviceMonitoring("iso", "web", "web", "prod").getSpec(), "iso/web",
+        Rendering wanted = MonitorRenderer.render(
+                BuiltInProfile.spec(),
+                Resources.serviceMonitoring("iso", "web", "web", "prod").getSpec(),
+                "iso/web",
                 OperatorTestEnvironment.CLUSTER_NAME);
         assertThat(wanted.ok()).isTrue();
         Set<String> seeded = new TreeSet<>();
-        seedLookAlikes(wanted, tag -> tag.equals(ServiceMonitorings.CLUSTER_TAG)
-                ? "mimamori-cluster:" + OTHER_CLUSTER : tag, seeded);
-        seedLookAlikes(wanted, tag -> tag.equals("mimamori-owner:iso/web") ? "mimamori-owner:iso-other/web" : tag,
+        seedLookAlikes(
+                wanted,
+                tag -> tag.equals(ServiceMonitorings.CLUSTER_TAG) ? "mimamori-cluster:" + OTHER_CLUSTER : tag,
                 seeded);
+        seedLookAlikes(
+                wanted, tag -> tag.equals("mimamori-owner:iso/web") ? "mimamori-owner:iso-other/web" : tag, seeded);
         String dashboard = seedDashboardOfOtherCluster(wanted.dashboard().orElseThrow());
         seeded.add("dashboard " + dashboard);
         assertThat(seeded).hasSize(2 * (10 + 2) + 1);
         Map<String, String> before = asStored(seeded);
 
-        client.resource(Resources.serviceMonitoring("iso", "web", "web", "prod")).create();
+        client.resource(Resources.serviceMonitoring("iso", "web", "web", "prod"))
+                .create();
         sms.awaitExactlyTheDesiredObjects("iso", "web");
         driftCheck.run();
 
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(asStored(seeded)).isEqualTo(before));
         sms.awaitExactlyTheDesiredObjects("iso", "web");
         ServiceMonitoring web = sms.get("iso", "web");
@@ -99,7 +106,10 @@ class IsolationTest {
         assertThat(web.getStatus().dashboard.id).isNotEqualTo(dashboard);
         assertThat(writesTo(seeded)).isEmpty();
 
-        client.resources(ServiceMonitoring.class).inNamespace("iso").withName("web").delete();
+        client.resources(ServiceMonitoring.class)
+                .inNamespace("iso")
+                .withName("web")
+                .delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> sms.get("iso", "web") == null);
         assertThat(sms.monitorsOf("iso/web")).isEmpty();
         assertThat(sms.slosOf("iso/web")).isEmpty();
@@ -116,13 +126,20 @@ class IsolationTest {
         List<MonitorDefinition> monitors = new ArrayList<>(
                 rendering.monitors().stream().map(DesiredMonitor::definition).toList());
         for (DesiredSlo slo : rendering.slos()) {
-            JsonNode body = requestBodies(List.of(), List.of(slo.definition())).get("slos").get(0);
-            String id = post("/api/v1/slo", retagged(body, retag)).path("data").get(0).path("id").asText();
+            JsonNode body = requestBodies(List.of(), List.of(slo.definition()))
+                    .get("slos")
+                    .get(0);
+            String id = post("/api/v1/slo", retagged(body, retag))
+                    .path("data")
+                    .get(0)
+                    .path("id")
+                    .asText();
             seeded.add("slo " + id);
             slo.alertMonitors(id).forEach(m -> monitors.add(m.definition()));
         }
         for (JsonNode body : requestBodies(monitors, List.of()).get("monitors")) {
-            seeded.add("monitor " + post("/api/v1/monitor", retagged(body, retag)).path("id").asLong());
+            seeded.add("monitor "
+                    + post("/api/v1/monitor", retagged(body, retag)).path("id").asLong());
         }
     }
 
@@ -153,9 +170,12 @@ class IsolationTest {
                 .header("Content-Type", "application/json")
                 .header("DD-API-KEY", DatadogSimulator.DEFAULT_API_KEY)
                 .header("DD-APPLICATION-KEY", DatadogSimulator.DEFAULT_APP_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("POST %s: %s", path, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("POST %s: %s", path, response.body())
+                .isEqualTo(200);
         return (ObjectNode) JSON.readTree(response.body());
     }
 
@@ -164,7 +184,8 @@ class IsolationTest {
         Map<String, String> stored = new TreeMap<>();
         for (String key : seeded) {
             String id = key.substring(key.indexOf(' ') + 1);
-            JsonNode object = key.startsWith("monitor ") ? datadog.monitor(Long.parseLong(id))
+            JsonNode object = key.startsWith("monitor ")
+                    ? datadog.monitor(Long.parseLong(id))
                     : key.startsWith("slo ") ? datadog.slo(id) : datadog.dashboard(id);
             stored.put(key, object == null ? "absent" : object.toString());
         }
@@ -177,6 +198,7 @@ class IsolationTest {
         seeded.forEach(key -> ids.add(key.substring(key.indexOf(' ') + 1)));
         return datadog.requests().stream()
                 .filter(c -> c.method().equals("PUT") || c.method().equals("DELETE"))
-                .filter(c -> ids.contains(c.path().substring(c.path().lastIndexOf('/') + 1))).toList();
+                .filter(c -> ids.contains(c.path().substring(c.path().lastIndexOf('/') + 1)))
+                .toList();
     }
 }

@@ -1,5 +1,8 @@
 package dev.mimamori.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.MonitorThresholds;
 import dev.mimamori.api.ServiceMonitoring;
@@ -12,11 +15,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -32,9 +30,10 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Datadog keys never reach the operator's log, Kubernetes events or a resource's status, on any error path:
@@ -83,18 +82,19 @@ class SecretLeakTest {
     void noErrorPathPutsTheDatadogKeysInTheLogEventsOrStatus() {
         Resources.namespace(client, NAMESPACE);
         try {
-            failingWhileCreated("forbidden", "DatadogForbidden",
-                    () -> datadog.setKeys("rotated-api-key", "rotated-app-key"));
-            failingWhileCreated("unauthorized", "DatadogForbidden",
-                    () -> datadog.failNext(DatadogSimulator.CREATE_SLO, 5, 401));
-            failingWhileCreated("throttled", "Queued",
-                    () -> datadog.rateLimitNext(DatadogSimulator.CREATE_SLO, 50, 1));
-            failingWhileCreated("throttled-bare", "Queued",
+            failingWhileCreated(
+                    "forbidden", "DatadogForbidden", () -> datadog.setKeys("rotated-api-key", "rotated-app-key"));
+            failingWhileCreated(
+                    "unauthorized", "DatadogForbidden", () -> datadog.failNext(DatadogSimulator.CREATE_SLO, 5, 401));
+            failingWhileCreated("throttled", "Queued", () -> datadog.rateLimitNext(DatadogSimulator.CREATE_SLO, 50, 1));
+            failingWhileCreated(
+                    "throttled-bare",
+                    "Queued",
                     () -> datadog.rateLimitNextWithoutHeaders(DatadogSimulator.CREATE_SLO, 5));
-            failingWhileCreated("unavailable", "DatadogUnavailable",
-                    () -> datadog.failNext(DatadogSimulator.CREATE_SLO, 5, 500));
-            failingWhileCreated("malformed", "DatadogUnavailable",
-                    () -> datadog.malformedNext(DatadogSimulator.CREATE_SLO, 5));
+            failingWhileCreated(
+                    "unavailable", "DatadogUnavailable", () -> datadog.failNext(DatadogSimulator.CREATE_SLO, 5, 500));
+            failingWhileCreated(
+                    "malformed", "DatadogUnavailable", () -> datadog.malformedNext(DatadogSimulator.CREATE_SLO, 5));
             timingOutOnAnUpdate("slow");
             rejectedByDatadog("rejected");
             refusedForAnUnknownParameter("unknown-param");
@@ -102,7 +102,9 @@ class SecretLeakTest {
         } finally {
             heal();
         }
-        for (ServiceMonitoring sm : client.resources(ServiceMonitoring.class).inNamespace(NAMESPACE).list()
+        for (ServiceMonitoring sm : client.resources(ServiceMonitoring.class)
+                .inNamespace(NAMESPACE)
+                .list()
                 .getItems()) {
             statuses.add(Serialization.asJson(sm.getStatus()));
         }
@@ -110,15 +112,24 @@ class SecretLeakTest {
 
         // The capture saw the error paths, so an empty result below means something.
         String log = String.join("\n", CAPTURE.texts());
-        assertThat(log).contains("leak/forbidden: DatadogForbidden", "leak/unauthorized: DatadogForbidden",
-                "leak/throttled: Queued", "leak/unavailable: DatadogUnavailable");
-        assertThat(events).extracting(Event::getReason).contains("DatadogForbidden", "Queued",
-                "DatadogUnavailable", "MonitorRejected", "UnknownParameter");
+        assertThat(log)
+                .contains(
+                        "leak/forbidden: DatadogForbidden",
+                        "leak/unauthorized: DatadogForbidden",
+                        "leak/throttled: Queued",
+                        "leak/unavailable: DatadogUnavailable");
+        assertThat(events)
+                .extracting(Event::getReason)
+                .contains("DatadogForbidden", "Queued", "DatadogUnavailable", "MonitorRejected", "UnknownParameter");
         assertThat(statuses).anySatisfy(s -> assertThat(s).contains("DatadogForbidden"));
 
         for (String key : KEYS) {
-            assertThat(CAPTURE.texts()).as("log records").noneSatisfy(text -> assertThat(text).contains(key));
-            assertThat(events).as("events").noneSatisfy(e -> assertThat(Serialization.asJson(e)).contains(key));
+            assertThat(CAPTURE.texts())
+                    .as("log records")
+                    .noneSatisfy(text -> assertThat(text).contains(key));
+            assertThat(events)
+                    .as("events")
+                    .noneSatisfy(e -> assertThat(Serialization.asJson(e)).contains(key));
             assertThat(statuses).as("statuses").noneSatisfy(s -> assertThat(s).contains(key));
         }
     }
@@ -126,7 +137,8 @@ class SecretLeakTest {
     /** Applies a ServiceMonitoring while Datadog fails, keeps its degraded status, then heals and lets it recover. */
     void failingWhileCreated(String name, String reason, Runnable fault) {
         fault.run();
-        client.resource(Resources.serviceMonitoring(NAMESPACE, name, name, "prod")).create();
+        client.resource(Resources.serviceMonitoring(NAMESPACE, name, name, "prod"))
+                .create();
         sms.awaitNotReady(NAMESPACE, name, reason);
         // Waiting for a rate-limit window is told with a Normal event, every failure with a Warning.
         sms.awaitEvent(NAMESPACE, name, reason.equals("Queued") ? "Normal" : "Warning", reason);
@@ -137,7 +149,8 @@ class SecretLeakTest {
     }
 
     void timingOutOnAnUpdate(String name) {
-        client.resource(Resources.serviceMonitoring(NAMESPACE, name, name, "prod")).create();
+        client.resource(Resources.serviceMonitoring(NAMESPACE, name, name, "prod"))
+                .create();
         sms.awaitReady(NAMESPACE, name);
         datadog.setLatency(Duration.ofSeconds(3)); // above the operator's 2 s read timeout
         sms.editSpec(NAMESPACE, name, spec -> spec.parameters = Map.of("latencyP95Ms", "400"));
@@ -159,7 +172,8 @@ class SecretLeakTest {
         ServiceMonitoring sm = Resources.serviceMonitoring(NAMESPACE, name, name, "prod");
         sm.getSpec().monitors = List.of(mismatch);
         client.resource(sm).create();
-        assertThat(sms.awaitNotReady(NAMESPACE, name, "MonitorRejected").getMessage()).contains("queue-age");
+        assertThat(sms.awaitNotReady(NAMESPACE, name, "MonitorRejected").getMessage())
+                .contains("queue-age");
         statuses.add(Serialization.asJson(sms.get(NAMESPACE, name).getStatus()));
     }
 
@@ -172,10 +186,14 @@ class SecretLeakTest {
     }
 
     void deletedWhileDatadogIsDown(String name) {
-        client.resource(Resources.serviceMonitoring(NAMESPACE, name, name, "prod")).create();
+        client.resource(Resources.serviceMonitoring(NAMESPACE, name, name, "prod"))
+                .create();
         sms.awaitReady(NAMESPACE, name);
         datadog.setOutage(true);
-        client.resources(ServiceMonitoring.class).inNamespace(NAMESPACE).withName(name).delete();
+        client.resources(ServiceMonitoring.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .delete();
         sms.awaitWarning(NAMESPACE, name, "DatadogUnavailable");
         heal();
         if (sms.get(NAMESPACE, name) != null) {
@@ -200,8 +218,12 @@ class SecretLeakTest {
 
         @Override
         public void publish(LogRecord record) {
-            StringBuilder text = new StringBuilder().append(record.getLevel()).append(' ')
-                    .append(record.getLoggerName()).append(": ").append(formatted(record));
+            StringBuilder text = new StringBuilder()
+                    .append(record.getLevel())
+                    .append(' ')
+                    .append(record.getLoggerName())
+                    .append(": ")
+                    .append(formatted(record));
             if (record.getParameters() != null) {
                 text.append(" ").append(Arrays.deepToString(record.getParameters()));
             }
@@ -237,11 +259,9 @@ class SecretLeakTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -1,5 +1,9 @@
 package dev.mimamori.faults;
 
+import static dev.mimamori.testing.Resources.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.Condition;
@@ -10,7 +14,6 @@ import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.OperatorTestEnvironment;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +21,24 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
-import static dev.mimamori.testing.Resources.ready;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * What the fault tests look at, for ServiceMonitorings of the default profile: their objects in Datadog (this
  * cluster's only), their status and their events; and the one change a person makes to get a new reconcile.
  */
 final class ServiceMonitorings {
     /** The built-in profile's six monitors, and a fast and a slow burn-rate alert on each of its two SLOs. */
-    static final Set<String> DEFAULT_MONITORS = Set.of("latency-p95", "error-rate", "traffic-drop", "pod-restarts",
-            "cpu-throttling", "memory-near-limit", "slo-availability-fast-burn", "slo-availability-slow-burn",
-            "slo-latency-fast-burn", "slo-latency-slow-burn");
+    static final Set<String> DEFAULT_MONITORS = Set.of(
+            "latency-p95",
+            "error-rate",
+            "traffic-drop",
+            "pod-restarts",
+            "cpu-throttling",
+            "memory-near-limit",
+            "slo-availability-fast-burn",
+            "slo-availability-slow-burn",
+            "slo-latency-fast-burn",
+            "slo-latency-slow-burn");
+
     static final Set<String> DEFAULT_SLOS = Set.of("availability", "latency");
     static final String CLUSTER_TAG = "mimamori-cluster:" + OperatorTestEnvironment.CLUSTER_NAME;
 
@@ -43,7 +51,10 @@ final class ServiceMonitorings {
     }
 
     ServiceMonitoring get(String namespace, String name) {
-        return client.resources(ServiceMonitoring.class).inNamespace(namespace).withName(name).get();
+        return client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /**
@@ -52,16 +63,21 @@ final class ServiceMonitorings {
      * reconciles on a new generation, and metadata changes do not make one.
      */
     void nudge(String namespace, String name) {
-        editSpec(namespace, name,
+        editSpec(
+                namespace,
+                name,
                 spec -> spec.deletionPolicy = spec.deletionPolicy == null ? DeletionPolicy.Delete : null);
     }
 
     /** Changes the spec as {@code kubectl edit} would: a patch, so a status written meanwhile is no conflict. */
     void editSpec(String namespace, String name, Consumer<ServiceMonitoringSpec> change) {
-        client.resources(ServiceMonitoring.class).inNamespace(namespace).withName(name).edit(sm -> {
-            change.accept(sm.getSpec());
-            return sm;
-        });
+        client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(sm -> {
+                    change.accept(sm.getSpec());
+                    return sm;
+                });
     }
 
     /** Ready=False with this reason, for the current generation. */
@@ -70,9 +86,11 @@ final class ServiceMonitorings {
             ServiceMonitoring sm = get(namespace, name);
             Condition ready = ready(sm);
             assertThat(ready).as("Ready condition of %s/%s", namespace, name).isNotNull();
-            assertThat(ready.getStatus() + " " + ready.getReason()).as(ready.getMessage())
+            assertThat(ready.getStatus() + " " + ready.getReason())
+                    .as(ready.getMessage())
                     .isEqualTo("False " + reason);
-            assertThat(sm.getStatus().observedGeneration).isEqualTo(sm.getMetadata().getGeneration());
+            assertThat(sm.getStatus().observedGeneration)
+                    .isEqualTo(sm.getMetadata().getGeneration());
         });
         return ready(get(namespace, name));
     }
@@ -82,8 +100,11 @@ final class ServiceMonitorings {
             ServiceMonitoring sm = get(namespace, name);
             Condition ready = ready(sm);
             assertThat(ready).as("Ready condition of %s/%s", namespace, name).isNotNull();
-            assertThat(ready.getStatus()).as(ready.getReason() + ": " + ready.getMessage()).isEqualTo("True");
-            assertThat(sm.getStatus().observedGeneration).isEqualTo(sm.getMetadata().getGeneration());
+            assertThat(ready.getStatus())
+                    .as(ready.getReason() + ": " + ready.getMessage())
+                    .isEqualTo("True");
+            assertThat(sm.getStatus().observedGeneration)
+                    .isEqualTo(sm.getMetadata().getGeneration());
         });
         return get(namespace, name);
     }
@@ -98,28 +119,42 @@ final class ServiceMonitorings {
                 String owner = namespace + "/" + name;
                 List<ObjectNode> monitors = monitorsOf(owner);
                 assertThat(monitors).as("monitors of %s", owner).hasSize(DEFAULT_MONITORS.size());
-                assertThat(templateNames(monitors)).as("template tags of the monitors of %s", owner)
+                assertThat(templateNames(monitors))
+                        .as("template tags of the monitors of %s", owner)
                         .containsExactlyInAnyOrderElementsOf(DEFAULT_MONITORS);
                 List<ObjectNode> slos = slosOf(owner);
                 assertThat(sloNames(slos)).as("SLOs of %s", owner).containsExactlyInAnyOrderElementsOf(DEFAULT_SLOS);
-                Set<String> sloIds = new TreeSet<>(slos.stream().map(s -> s.path("id").asText()).toList());
-                assertThat(monitors).filteredOn(m -> m.path("type").asText().equals("slo alert"))
-                        .as("burn-rate alerts of %s", owner).hasSize(4)
-                        .allSatisfy(m -> assertThat(sloIds).anySatisfy(id -> assertThat(m.path("query").asText())
-                                .contains("burn_rate(\"" + id + "\")")));
+                Set<String> sloIds = new TreeSet<>(
+                        slos.stream().map(s -> s.path("id").asText()).toList());
+                assertThat(monitors)
+                        .filteredOn(m -> m.path("type").asText().equals("slo alert"))
+                        .as("burn-rate alerts of %s", owner)
+                        .hasSize(4)
+                        .allSatisfy(m -> assertThat(sloIds)
+                                .anySatisfy(id ->
+                                        assertThat(m.path("query").asText()).contains("burn_rate(\"" + id + "\")")));
 
                 ServiceMonitoring sm = get(namespace, name);
                 Condition ready = ready(sm);
                 assertThat(ready).as("Ready condition of %s", owner).isNotNull();
-                assertThat(ready.getStatus()).as(ready.getReason() + ": " + ready.getMessage()).isEqualTo("True");
+                assertThat(ready.getStatus())
+                        .as(ready.getReason() + ": " + ready.getMessage())
+                        .isEqualTo("True");
                 assertThat(ready.getReason()).isEqualTo("MonitorsInSync");
-                assertThat(sm.getStatus().observedGeneration).isEqualTo(sm.getMetadata().getGeneration());
+                assertThat(sm.getStatus().observedGeneration)
+                        .isEqualTo(sm.getMetadata().getGeneration());
                 assertThat(sm.getStatus().monitorsInSync).isEqualTo("10/10");
-                assertThat(new TreeSet<>(sm.getStatus().monitors.stream().map(m -> m.id).toList()))
-                        .as("monitor ids in the status of %s", owner).isEqualTo(ids(monitors));
-                assertThat(sm.getStatus().slos).as("SLOs in the status of %s", owner).isNotNull();
-                assertThat(new TreeSet<>(sm.getStatus().slos.stream().map(s -> s.id).toList()))
-                        .as("SLO ids in the status of %s", owner).isEqualTo(sloIds);
+                assertThat(new TreeSet<>(
+                                sm.getStatus().monitors.stream().map(m -> m.id).toList()))
+                        .as("monitor ids in the status of %s", owner)
+                        .isEqualTo(ids(monitors));
+                assertThat(sm.getStatus().slos)
+                        .as("SLOs in the status of %s", owner)
+                        .isNotNull();
+                assertThat(new TreeSet<>(
+                                sm.getStatus().slos.stream().map(s -> s.id).toList()))
+                        .as("SLO ids in the status of %s", owner)
+                        .isEqualTo(sloIds);
             }
         });
     }
@@ -132,7 +167,8 @@ final class ServiceMonitorings {
     /** This cluster's SLOs of the owner. */
     List<ObjectNode> slosOf(String owner) {
         return datadog.slos().stream()
-                .filter(s -> tags(s).contains("mimamori-owner:" + owner) && tags(s).contains(CLUSTER_TAG)).toList();
+                .filter(s -> tags(s).contains("mimamori-owner:" + owner) && tags(s).contains(CLUSTER_TAG))
+                .toList();
     }
 
     /** The Warning events recorded on the named resource with this reason. */
@@ -143,7 +179,8 @@ final class ServiceMonitorings {
     /** The events of this type (Normal, Warning) and reason recorded on the named resource. */
     List<Event> events(String namespace, String name, String type, String reason) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName()) && type.equals(e.getType())
+                .filter(e -> name.equals(e.getInvolvedObject().getName())
+                        && type.equals(e.getType())
                         && reason.equals(e.getReason()))
                 .toList();
     }
@@ -155,7 +192,8 @@ final class ServiceMonitorings {
     Event awaitEvent(String namespace, String name, String type, String reason) {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(events(namespace, name, type, reason))
-                        .as("%s events %s on %s/%s", type, reason, namespace, name).isNotEmpty());
+                        .as("%s events %s on %s/%s", type, reason, namespace, name)
+                        .isNotEmpty());
         return events(namespace, name, type, reason).get(0);
     }
 
@@ -163,7 +201,8 @@ final class ServiceMonitorings {
     static List<String> templateNames(List<? extends JsonNode> monitors) {
         List<String> names = new ArrayList<>();
         for (JsonNode m : monitors) {
-            tags(m).stream().filter(t -> t.startsWith("mimamori-monitor:"))
+            tags(m).stream()
+                    .filter(t -> t.startsWith("mimamori-monitor:"))
                     .forEach(t -> names.add(t.substring("mimamori-monitor:".length())));
         }
         return names;
@@ -173,14 +212,17 @@ final class ServiceMonitorings {
     static List<String> sloNames(List<? extends JsonNode> slos) {
         List<String> names = new ArrayList<>();
         for (JsonNode s : slos) {
-            tags(s).stream().filter(t -> t.startsWith("mimamori-slo:"))
+            tags(s).stream()
+                    .filter(t -> t.startsWith("mimamori-slo:"))
                     .forEach(t -> names.add(t.substring("mimamori-slo:".length())));
         }
         return names;
     }
 
     static JsonNode byTemplate(List<? extends JsonNode> monitors, String template) {
-        return monitors.stream().filter(m -> tags(m).contains("mimamori-monitor:" + template)).findFirst()
+        return monitors.stream()
+                .filter(m -> tags(m).contains("mimamori-monitor:" + template))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no monitor for template " + template));
     }
 

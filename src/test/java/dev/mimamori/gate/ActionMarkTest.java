@@ -1,12 +1,11 @@
 package dev.mimamori.gate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.ReleaseCheckStatus;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The exactly-once mark of an action belongs to one check and one judged revision. */
 class ActionMarkTest {
@@ -17,8 +16,9 @@ class ActionMarkTest {
         ReleaseCheckStatus failed = fixture.decidedFailed(OnFailure.Rollback);
         // Still at the judged revision 2: nothing was done for this verdict. The name is there from a check of the
         // same name (deleted and created again, as a pipeline does) that acted on revision 1 last week.
-        fixture.deployment.getMetadata().setAnnotations(Map.of(Revisions.REVISION, "2",
-                RolloutActions.CHECK_ANNOTATION, "checkout-check"));
+        fixture.deployment
+                .getMetadata()
+                .setAnnotations(Map.of(Revisions.REVISION, "2", RolloutActions.CHECK_ANNOTATION, "checkout-check"));
 
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(failed, fixture.observations(), ReleaseCheckStepTest.at(20));
 

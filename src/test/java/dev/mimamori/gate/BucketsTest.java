@@ -89,11 +89,14 @@ class BucketsTest {
 
     @Test
     void rejectsInconsistentArguments() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Buckets.dropIncomplete(new long[] {T0}, new double[] {1, 2}, T0, MINUTE, 0));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Buckets.dropIncomplete(new long[] {T0}, new double[] {1}, T0, 0, 0));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Buckets.dropIncomplete(new long[] {T0}, new double[] {1}, T0, MINUTE, -1));
     }
 }

@@ -1,12 +1,11 @@
 package dev.mimamori.gate;
 
-import dev.mimamori.api.AnalysisSpec;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mimamori.api.AnalysisSpec;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class DurationsTest {
 
@@ -24,9 +23,11 @@ class DurationsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("\"9223372036854775807h\" is longer than 168h, the longest duration accepted");
         assertThatThrownBy(() -> Durations.parse("99999999999999999999999s", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longest duration accepted");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("longest duration accepted");
         assertThatThrownBy(() -> Durations.parse("100h100h", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than 168h");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("longer than 168h");
     }
 
     @Test

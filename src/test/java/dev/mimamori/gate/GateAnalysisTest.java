@@ -1,15 +1,14 @@
 package dev.mimamori.gate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.AnalysisSpec;
 import dev.mimamori.api.Direction;
 import dev.mimamori.datadog.MetricSeries;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.function.LongToDoubleFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The pure analysis the step function calls: windows on bucket boundaries, and the error rate promised per release. */
 class GateAnalysisTest {
@@ -34,12 +33,14 @@ class GateAnalysisTest {
         Instant rollout = Instant.parse("2026-12-04T10:00:30Z");
         AnalysisWindows w = AnalysisWindows.of(rollout, DEFAULTS);
         // The bucket stamped 10:00 holds 30 s of the new version: marked by a value no other bucket has.
-        MetricSeries everything = minutes("2026-12-04T09:40:00Z", 40,
+        MetricSeries everything = minutes(
+                "2026-12-04T09:40:00Z",
+                40,
                 t -> t == Instant.parse("2026-12-04T10:00:00Z").toEpochMilli() ? 10_000 : 100 + (t / MINUTE) % 7);
 
         double[] baseline = GateAnalysis.window(everything, w.baselineFrom(), w.baselineTo(), DEFAULTS, w.decideAt());
-        double[] candidate = GateAnalysis.window(everything, w.candidateFrom(), w.candidateTo(), DEFAULTS,
-                w.decideAt());
+        double[] candidate =
+                GateAnalysis.window(everything, w.candidateFrom(), w.candidateTo(), DEFAULTS, w.decideAt());
 
         assertThat(baseline).hasSize(15).doesNotContain(10_000.0).doesNotContain(Double.NaN);
         assertThat(candidate).hasSize(15).doesNotContain(Double.NaN);
@@ -50,16 +51,19 @@ class GateAnalysisTest {
         // U = 170 of 225 without ties: exact p = 0.0082, below alpha 0.01 but not below 0.01 / 2 metrics.
         // Both windows alternate low and high, so they show no serial dependence and the exact test applies.
         double[] baseline = {100, 114, 101, 113, 102, 112, 103, 111, 104, 110, 105, 109, 106, 108, 107};
-        double[] candidate = {104.5, 118.5, 105.5, 117.5, 106.5, 116.5, 107.5, 115.5, 108.5, 114.5, 109.5, 113.5,
-            110.5, 112.5, 111.5};
+        double[] candidate = {
+            104.5, 118.5, 105.5, 117.5, 106.5, 116.5, 107.5, 115.5, 108.5, 114.5, 109.5, 113.5, 110.5, 112.5, 111.5
+        };
         ResolvedMetric latency = metric("p95 latency");
         ResolvedMetric errors = metric("error rate");
         MetricSeries steadyErrors = aligned(new double[] {1, 2, 1, 3, 2, 1, 2, 3, 1, 2, 3, 2, 1, 2, 1});
 
         GateAnalysis.Outcome alone = evaluate(List.of(latency), List.of(aligned(baseline), candidateOf(candidate)));
-        GateAnalysis.Outcome together = evaluate(List.of(latency, errors),
+        GateAnalysis.Outcome together = evaluate(
+                List.of(latency, errors),
                 List.of(aligned(baseline), candidateOf(candidate), steadyErrors, candidateOf(new double[] {
-                    1, 2, 1, 3, 2, 1, 2, 3, 1, 2, 3, 2, 1, 2, 1})));
+                    1, 2, 1, 3, 2, 1, 2, 3, 1, 2, 3, 2, 1, 2, 1
+                })));
 
         assertThat(alone.results().get(0).pValue()).isBetween(0.008, 0.0083);
         assertThat(alone.verdict()).isEqualTo(Verdict.Failed);
@@ -75,8 +79,8 @@ class GateAnalysisTest {
     }
 
     private static ResolvedMetric metric(String name) {
-        return new ResolvedMetric(name, "q", new MetricComparison.GateCriteria(Direction.LowerIsBetter, 2, null,
-                0.99, 8));
+        return new ResolvedMetric(
+                name, "q", new MetricComparison.GateCriteria(Direction.LowerIsBetter, 2, null, 0.99, 8));
     }
 
     private static MetricSeries aligned(double[] values) {

@@ -1,13 +1,12 @@
 package dev.mimamori.gate;
 
-import org.apache.commons.statistics.distribution.BetaDistribution;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.apache.commons.statistics.distribution.BetaDistribution;
 
 /**
  * Verdict quality of the gate per release, at the defaults, with both default metrics (p95 latency and error rate)
@@ -37,13 +36,17 @@ public final class GateQualityBenchmark {
     private static final double MINUTE_SIGMA = 0.09;
     private static final double ERROR_RATE = 0.005;
 
-    private GateQualityBenchmark() {
-    }
+    private GateQualityBenchmark() {}
 
     /** How one model draws a run: baseline and candidate minutes of both metrics. */
-    record Model(String name, double phi, double trendPerHour, double baselineRequests, double candidateRequests,
-            boolean p95FromRequests, double missing) {
-    }
+    record Model(
+            String name,
+            double phi,
+            double trendPerHour,
+            double baselineRequests,
+            double candidateRequests,
+            boolean p95FromRequests,
+            double missing) {}
 
     static final List<Model> MODELS = List.of(
             new Model("independent minutes", 0, 0, 600, 600, false, 0.02),
@@ -56,8 +59,7 @@ public final class GateQualityBenchmark {
             new Model("30% missing minutes", 0, 0, 600, 600, false, 0.30));
 
     /** Outcome of one run: the verdict and the minute after the rollout it came at. */
-    private record Run(Verdict verdict, boolean early, int minute) {
-    }
+    private record Run(Verdict verdict, boolean early, int minute) {}
 
     public static void main(String[] args) {
         int runs = parseRuns(args);
@@ -66,8 +68,13 @@ public final class GateQualityBenchmark {
                 new ResolvedMetric("error rate", "", GateDefaults.errorRateCriteria()));
         AnalysisSettings settings = AnalysisSettings.of(new dev.mimamori.api.AnalysisSpec());
         long started = System.nanoTime();
-        System.out.printf(Locale.ROOT, "Gate quality per release: %d runs per cell, %d one-minute buckets a side, both"
-                + " default metrics, confidence %s split over them%n%n", runs, BUCKETS, GateDefaults.CONFIDENCE);
+        System.out.printf(
+                Locale.ROOT,
+                "Gate quality per release: %d runs per cell, %d one-minute buckets a side, both"
+                        + " default metrics, confidence %s split over them%n%n",
+                runs,
+                BUCKETS,
+                GateDefaults.CONFIDENCE);
         System.out.println("| model | p95 change | Failed (95% CI) | early | Inconclusive | median minute of a fail |"
                 + " failed by minute 12 |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
@@ -76,19 +83,22 @@ public final class GateQualityBenchmark {
             for (int e = 0; e < EFFECTS.length; e++) {
                 double effect = EFFECTS[e];
                 long seed = SEED + 1_000_000L * m + 10_000_000L * e;
-                Run[] results = IntStream.range(0, runs).parallel()
+                Run[] results = IntStream.range(0, runs)
+                        .parallel()
                         .mapToObj(i -> once(model, effect, new Random(seed + i), metrics, settings))
                         .toArray(Run[]::new);
                 print(model.name(), effect, results);
             }
         }
-        System.out.printf(Locale.ROOT, "%nIntervals are 95%% Wilson intervals. 'early' fails came before the window"
-                + " ended; minute 12 = warm-up 2 + half the window + data delay 2 (rounded up). %.0f s.%n",
+        System.out.printf(
+                Locale.ROOT,
+                "%nIntervals are 95%% Wilson intervals. 'early' fails came before the window"
+                        + " ended; minute 12 = warm-up 2 + half the window + data delay 2 (rounded up). %.0f s.%n",
                 (System.nanoTime() - started) / 1e9);
     }
 
-    private static Run once(Model model, double effect, Random random, List<ResolvedMetric> metrics,
-            AnalysisSettings settings) {
+    private static Run once(
+            Model model, double effect, Random random, List<ResolvedMetric> metrics, AnalysisSettings settings) {
         int minutes = 2 * BUCKETS + GAP;
         double[] latency = new double[minutes];
         double[] errors = new double[minutes];
@@ -111,12 +121,20 @@ public final class GateQualityBenchmark {
                 errors[t] = Double.NaN;
             }
         }
-        GateReplay.Decision d = GateReplay.replay(List.of(
-                new GateReplay.Recorded(metrics.get(0), Arrays.copyOfRange(latency, 0, BUCKETS),
-                        Arrays.copyOfRange(latency, BUCKETS + GAP, minutes)),
-                new GateReplay.Recorded(metrics.get(1), Arrays.copyOfRange(errors, 0, BUCKETS),
-                        Arrays.copyOfRange(errors, BUCKETS + GAP, minutes))), settings);
-        int minute = (int) (settings.warmup().toMinutes() + d.candidateBuckets() + settings.dataDelay().toMinutes());
+        GateReplay.Decision d = GateReplay.replay(
+                List.of(
+                        new GateReplay.Recorded(
+                                metrics.get(0),
+                                Arrays.copyOfRange(latency, 0, BUCKETS),
+                                Arrays.copyOfRange(latency, BUCKETS + GAP, minutes)),
+                        new GateReplay.Recorded(
+                                metrics.get(1),
+                                Arrays.copyOfRange(errors, 0, BUCKETS),
+                                Arrays.copyOfRange(errors, BUCKETS + GAP, minutes))),
+                settings);
+        int minute = (int) (settings.warmup().toMinutes()
+                + d.candidateBuckets()
+                + settings.dataDelay().toMinutes());
         return new Run(d.verdict(), d.early(), minute);
     }
 
@@ -162,9 +180,15 @@ public final class GateQualityBenchmark {
         }
         failMinutes.sort(Integer::compare);
         double[] ci = wilson(failed, runs.length);
-        System.out.printf(Locale.ROOT, "| %s | %s | %.2f%% [%.2f, %.2f] | %.2f%% | %.2f%% | %s | %.2f%% |%n", model,
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %s | %.2f%% [%.2f, %.2f] | %.2f%% | %.2f%% | %s | %.2f%% |%n",
+                model,
                 effect == 1.0 ? "A/A" : String.format(Locale.ROOT, "+%.0f%%", 100 * (effect - 1)),
-                100.0 * failed / runs.length, 100 * ci[0], 100 * ci[1], 100.0 * early / runs.length,
+                100.0 * failed / runs.length,
+                100 * ci[0],
+                100 * ci[1],
+                100.0 * early / runs.length,
                 100.0 * inconclusive / runs.length,
                 failMinutes.isEmpty() ? "-" : String.valueOf(failMinutes.get(failMinutes.size() / 2)),
                 100.0 * byHalf / runs.length);

@@ -1,13 +1,12 @@
 package dev.mimamori.gate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mimamori.JudgeCommand;
 import dev.mimamori.api.ReleaseCheckStatus;
 import dev.mimamori.datadog.MetricSeries;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same recorded minutes given to the {@code judge} command and to the reconciler's step function: the same
@@ -49,24 +48,29 @@ class JudgeMatchesStepTest {
                 // The step function looks at minute warm-up + buckets + data delay after T0.
                 ReleaseCheckStep.Step step = look(baseline, candidate, 2 + decidedAt + 2);
 
-                assertThat(step.status().verdict).as("factor %s run %d", factor, run).isEqualTo(verdict);
-                assertThat(step.status().decidedBy).isEqualTo(judged.path("decidedBy").asText());
+                assertThat(step.status().verdict)
+                        .as("factor %s run %d", factor, run)
+                        .isEqualTo(verdict);
+                assertThat(step.status().decidedBy)
+                        .isEqualTo(judged.path("decidedBy").asText());
                 assertThat(step.status().metrics.get(0).reason)
                         .isEqualTo(judged.path("metrics").get(0).path("reason").asText());
                 if (decidedAt < 15) {
                     assertThat(look(baseline, candidate, 2 + decidedAt + 1).status().verdict)
-                            .as("no verdict a look earlier").isNull();
+                            .as("no verdict a look earlier")
+                            .isNull();
                 }
             }
         }
-        assertThat(seen).as("every kind of outcome compared").contains("Passed/Windows", "Failed/EarlyFail",
-                "Failed/Windows");
+        assertThat(seen)
+                .as("every kind of outcome compared")
+                .contains("Passed/Windows", "Failed/EarlyFail", "Failed/Windows");
     }
 
     private ReleaseCheckStep.Step look(double[] baseline, double[] candidate, int minute) {
         ReleaseCheckStatus analyzing = check.analyzing();
-        return ReleaseCheckStep.next(analyzing, check.withSeries(series(baseline, candidate)),
-                ReleaseCheckStepTest.at(minute));
+        return ReleaseCheckStep.next(
+                analyzing, check.withSeries(series(baseline, candidate)), ReleaseCheckStepTest.at(minute));
     }
 
     /** Both versions as the reconciler's query returns them: a point a minute from T0-15m; NaN outside each window. */
@@ -93,8 +97,10 @@ class JudgeMatchesStepTest {
         Files.writeString(cases, line + "\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = JudgeCommand.run(new String[] {"judge", "-f", cases.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = JudgeCommand.run(
+                new String[] {"judge", "-f", cases.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(code).isZero();
         return JSON.readTree(out.toString(StandardCharsets.UTF_8));
@@ -104,14 +110,16 @@ class JudgeMatchesStepTest {
     private static double[] draw(Random random, double median, int n, double missing) {
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
-            values[i] = random.nextDouble() < missing ? Double.NaN
+            values[i] = random.nextDouble() < missing
+                    ? Double.NaN
                     : Math.round(median * Math.exp(0.1 * random.nextGaussian()) * 10) / 10.0;
         }
         return values;
     }
 
     private static String json(double[] values) {
-        return Arrays.stream(values).mapToObj(v -> Double.isNaN(v) ? "null" : Double.toString(v))
+        return Arrays.stream(values)
+                .mapToObj(v -> Double.isNaN(v) ? "null" : Double.toString(v))
                 .collect(Collectors.joining(",", "[", "]"));
     }
 }

@@ -15,8 +15,8 @@ class MannWhitneyTest {
     private static final double RELATIVE = 1e-6;
 
     private static void assertRelative(double expected, double actual) {
-        assertEquals(expected, actual, Math.abs(expected) * RELATIVE,
-                () -> "expected " + expected + " but was " + actual);
+        assertEquals(
+                expected, actual, Math.abs(expected) * RELATIVE, () -> "expected " + expected + " but was " + actual);
     }
 
     @Test
@@ -34,7 +34,9 @@ class MannWhitneyTest {
         assertRelative(382.0 / 3003.0, greater.pValue());
         assertEquals(0.1272, greater.pValue(), 0.00005);
         assertRelative(2693.0 / 3003.0, MannWhitney.test(y, x, Alternative.LESS).pValue());
-        assertRelative(2 * 382.0 / 3003.0, MannWhitney.test(y, x, Alternative.TWO_SIDED).pValue());
+        assertRelative(
+                2 * 382.0 / 3003.0,
+                MannWhitney.test(y, x, Alternative.TWO_SIDED).pValue());
     }
 
     @Test
@@ -80,8 +82,11 @@ class MannWhitneyTest {
             assertTrue(greater.exact());
             assertEquals(observed, greater.u());
             assertRelative((double) atLeast / total, greater.pValue());
-            assertRelative((double) atMost / total, MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
-            assertRelative(Math.min(1.0, 2.0 * Math.min(atLeast, atMost) / total),
+            assertRelative(
+                    (double) atMost / total,
+                    MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
+            assertRelative(
+                    Math.min(1.0, 2.0 * Math.min(atLeast, atMost) / total),
                     MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
         }
     }
@@ -92,9 +97,13 @@ class MannWhitneyTest {
         // C(6,3) = 20 splits, so P(U >= 9) = 1/20 and the two-sided p-value is 2/20.
         double[] baseline = {1, 2, 3};
         double[] candidate = {4, 5, 6};
-        assertRelative(0.05, MannWhitney.test(baseline, candidate, Alternative.GREATER).pValue());
-        assertRelative(0.10, MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
-        assertRelative(1.0, MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
+        assertRelative(
+                0.05, MannWhitney.test(baseline, candidate, Alternative.GREATER).pValue());
+        assertRelative(
+                0.10,
+                MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
+        assertRelative(
+                1.0, MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
     }
 
     @Test
@@ -116,8 +125,12 @@ class MannWhitneyTest {
         assertFalse(greater.exact());
         assertEquals(24.0, greater.u());
         assertRelative(0.057803218693659772, greater.pValue());
-        assertRelative(0.96067738836963833, MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
-        assertRelative(0.11560643738731954, MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
+        assertRelative(
+                0.96067738836963833,
+                MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
+        assertRelative(
+                0.11560643738731954,
+                MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
     }
 
     @Test
@@ -137,8 +150,12 @@ class MannWhitneyTest {
         Result greater = MannWhitney.test(baseline, candidate, Alternative.GREATER);
         assertEquals(86.0, greater.u());
         assertRelative(0.0029748373064150999, greater.pValue());
-        assertRelative(0.0059496746128301999, MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
-        assertRelative(0.99765817176266629, MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
+        assertRelative(
+                0.0059496746128301999,
+                MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
+        assertRelative(
+                0.99765817176266629,
+                MannWhitney.test(baseline, candidate, Alternative.LESS).pValue());
     }
 
     @Test
@@ -157,7 +174,9 @@ class MannWhitneyTest {
         assertFalse(greater.exact());
         assertEquals(1465.0, greater.u());
         assertRelative(0.069606999039017642, greater.pValue());
-        assertRelative(0.13921399807803528, MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
+        assertRelative(
+                0.13921399807803528,
+                MannWhitney.test(baseline, candidate, Alternative.TWO_SIDED).pValue());
     }
 
     @Test
@@ -197,11 +216,14 @@ class MannWhitneyTest {
 
     @Test
     void rejectsEmptyAndNonFiniteSamples() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MannWhitney.test(new double[0], new double[] {1}, Alternative.GREATER));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MannWhitney.test(new double[] {1, Double.NaN}, new double[] {1}, Alternative.GREATER));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MannWhitney.test(new double[] {1}, new double[] {Double.POSITIVE_INFINITY}, Alternative.LESS));
     }
 

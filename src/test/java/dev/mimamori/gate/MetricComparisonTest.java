@@ -33,7 +33,8 @@ class MetricComparisonTest {
         MetricResult result = MetricComparison.compare("p95 latency", series(200, 2, 10), series(290, 2, 10), LATENCY);
 
         assertEquals(Verdict.Failed, result.verdict());
-        assertEquals("p95 latency +43% (209 -> 299, p<0.0001) beyond the 15% allowed; regressed beyond doubt",
+        assertEquals(
+                "p95 latency +43% (209 -> 299, p<0.0001) beyond the 15% allowed; regressed beyond doubt",
                 result.reason());
         assertEquals(1.0 / 184756, result.pValue(), 1e-12);
         assertEquals((299.0 - 209.0) / 209.0 * 100, result.changePercent(), 1e-9);
@@ -62,8 +63,10 @@ class MetricComparisonTest {
         assertEquals(Verdict.Inconclusive, result.verdict());
         assertNull(result.pValue());
         assertEquals(5, result.candidateCount());
-        assertEquals("p95 latency +97% (205 -> 402) but only 10 baseline and 5 candidate points, "
-                + "at least 8 needed on each side", result.reason());
+        assertEquals(
+                "p95 latency +97% (205 -> 402) but only 10 baseline and 5 candidate points, "
+                        + "at least 8 needed on each side",
+                result.reason());
     }
 
     @Test
@@ -79,7 +82,8 @@ class MetricComparisonTest {
         assertEquals(Verdict.Inconclusive, result.verdict());
         assertNull(result.candidateMedian());
         assertNull(result.changePercent());
-        assertEquals("p95 latency: no data to compare: 10 baseline and 0 candidate points, at least 8 needed on each side",
+        assertEquals(
+                "p95 latency: no data to compare: 10 baseline and 0 candidate points, at least 8 needed on each side",
                 result.reason());
     }
 
@@ -113,7 +117,8 @@ class MetricComparisonTest {
         GateCriteria throughput = new GateCriteria(Direction.HigherIsBetter, 15, null, 0.99, 8);
 
         MetricResult drop = MetricComparison.compare("throughput", series(1000, 1, 10), series(700, 1, 10), throughput);
-        MetricResult rise = MetricComparison.compare("throughput", series(1000, 1, 10), series(1300, 1, 10), throughput);
+        MetricResult rise =
+                MetricComparison.compare("throughput", series(1000, 1, 10), series(1300, 1, 10), throughput);
 
         assertEquals(Verdict.Failed, drop.verdict());
         assertTrue(drop.changePercent() < -15);
@@ -127,10 +132,10 @@ class MetricComparisonTest {
         GateCriteria throughput = new GateCriteria(Direction.HigherIsBetter, 100, null, 0.99, 8);
 
         MetricResult toZero = MetricComparison.compare("throughput", series(941, 1, 10), new double[10], throughput);
-        MetricResult toAThird = MetricComparison.compare("throughput", series(900, 1, 10), series(300, 1, 10),
-                throughput);
-        MetricResult toThreeQuarters = MetricComparison.compare("throughput", series(900, 1, 10), series(675, 1, 10),
-                throughput);
+        MetricResult toAThird =
+                MetricComparison.compare("throughput", series(900, 1, 10), series(300, 1, 10), throughput);
+        MetricResult toThreeQuarters =
+                MetricComparison.compare("throughput", series(900, 1, 10), series(675, 1, 10), throughput);
 
         assertEquals(Verdict.Failed, toZero.verdict(), toZero.reason());
         assertEquals(Double.POSITIVE_INFINITY, toZero.regressionPercent());
@@ -160,11 +165,13 @@ class MetricComparisonTest {
         MetricResult result = MetricComparison.compare("p95 latency", series(200, 1, 3), series(1000, 1, 3), three);
 
         assertEquals(Verdict.Inconclusive, result.verdict());
-        assertTrue(result.reason().contains("cannot reach p < 0.01 (the smallest possible p is 0.05)"),
-                result.reason());
+        assertTrue(
+                result.reason().contains("cannot reach p < 0.01 (the smallest possible p is 0.05)"), result.reason());
         // 5 against 5: 1/C(10,5) = 0.004 is reachable, so the same regression fails.
-        assertEquals(Verdict.Failed,
-                MetricComparison.compare(series(200, 1, 5), series(1000, 1, 5), three).verdict());
+        assertEquals(
+                Verdict.Failed,
+                MetricComparison.compare(series(200, 1, 5), series(1000, 1, 5), three)
+                        .verdict());
     }
 
     @Test
@@ -200,7 +207,8 @@ class MetricComparisonTest {
         MetricResult unfloored = MetricComparison.compare("p95 latency", baseline, candidate, LATENCY);
 
         assertEquals(Verdict.Passed, floored.verdict());
-        assertTrue(floored.reason().endsWith("but the change of 1 is within the absolute floor of 2"), floored.reason());
+        assertTrue(
+                floored.reason().endsWith("but the change of 1 is within the absolute floor of 2"), floored.reason());
         assertEquals(Verdict.Failed, unfloored.verdict());
     }
 
@@ -305,7 +313,8 @@ class MetricComparisonTest {
         double nan = Double.NaN;
         double[] candidate = {nan, 201, 202, 203, nan, 205, 206, 207, 208, 209};
 
-        MetricResult result = MetricComparison.compare(series(200, 1, GateDefaults.BUCKETS_PER_SIDE), candidate, defaults);
+        MetricResult result =
+                MetricComparison.compare(series(200, 1, GateDefaults.BUCKETS_PER_SIDE), candidate, defaults);
 
         assertNotEquals(Verdict.Inconclusive, result.verdict());
     }
@@ -313,15 +322,19 @@ class MetricComparisonTest {
     @Test
     void criteriaRejectNonsense() {
         assertThrows(IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, 15, null, 1.0, 8));
-        assertThrows(IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, 15, null, 0.99, 0));
-        assertThrows(IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, -1, null, 0.99, 8));
-        assertThrows(IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, 15, -2.0, 0.99, 8));
+        assertThrows(
+                IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, 15, null, 0.99, 0));
+        assertThrows(
+                IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, -1, null, 0.99, 8));
+        assertThrows(
+                IllegalArgumentException.class, () -> new GateCriteria(Direction.LowerIsBetter, 15, -2.0, 0.99, 8));
         assertThrows(NullPointerException.class, () -> new GateCriteria(null, 15, null, 0.99, 8));
     }
 
     @Test
     void overallVerdictIsTheWorstOfTheMetrics() {
-        assertEquals(Verdict.Failed, GateVerdicts.combine(List.of(Verdict.Passed, Verdict.Inconclusive, Verdict.Failed)));
+        assertEquals(
+                Verdict.Failed, GateVerdicts.combine(List.of(Verdict.Passed, Verdict.Inconclusive, Verdict.Failed)));
         assertEquals(Verdict.Inconclusive, GateVerdicts.combine(List.of(Verdict.Passed, Verdict.Inconclusive)));
         assertEquals(Verdict.Passed, GateVerdicts.combine(List.of(Verdict.Passed, Verdict.Passed)));
         assertEquals(Verdict.Inconclusive, GateVerdicts.combine(List.of()));

@@ -1,8 +1,11 @@
 package dev.mimamori.gate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.AnalysisSpec;
+import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
 import dev.mimamori.api.ReleaseCheck;
@@ -19,22 +22,18 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * ReleaseChecks run by the operator against the mock API server and the Datadog simulator. The simulator answers
@@ -82,10 +81,17 @@ class ReleaseCheckOperatorTest {
         return check(namespace, deployment, onFailure, onInconclusive, null);
     }
 
-    ReleaseCheck check(String namespace, String deployment, OnFailure onFailure, OnInconclusive onInconclusive,
+    ReleaseCheck check(
+            String namespace,
+            String deployment,
+            OnFailure onFailure,
+            OnInconclusive onInconclusive,
             AnalysisSpec analysis) {
         ReleaseCheck check = new ReleaseCheck();
-        check.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(deployment + "-check").build());
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(deployment + "-check")
+                .build());
         ReleaseCheckSpec spec = new ReleaseCheckSpec();
         spec.workload = new WorkloadRef();
         spec.workload.name = deployment;
@@ -110,7 +116,9 @@ class ReleaseCheckOperatorTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             ReleaseCheck current = get(check);
             assertThat(current.getStatus()).isNotNull();
-            assertThat(current.getStatus().isFinished()).as("phase " + current.getStatus().phase).isTrue();
+            assertThat(current.getStatus().isFinished())
+                    .as("phase " + current.getStatus().phase)
+                    .isTrue();
             assertThat(current.getStatus().action == null || !"Pending".equals(current.getStatus().action.result))
                     .isTrue();
         });
@@ -122,8 +130,10 @@ class ReleaseCheckOperatorTest {
     }
 
     List<JsonNode> datadogEvents(String version) {
-        return datadog.events().stream().filter(e -> e.toString().contains("version:" + version))
-                .map(e -> (JsonNode) e).toList();
+        return datadog.events().stream()
+                .filter(e -> e.toString().contains("version:" + version))
+                .map(e -> (JsonNode) e)
+                .toList();
     }
 
     @Test
@@ -150,12 +160,14 @@ class ReleaseCheckOperatorTest {
         assertThat(done.getStatus().action.result).isEqualTo("Done");
 
         Deployment after = deployment("gate-flag", "checkout");
-        assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/release-check", "failed")
+        assertThat(after.getMetadata().getAnnotations())
+                .containsEntry("mimamori.dev/release-check", "failed")
                 .containsKey("mimamori.dev/release-check-summary");
         assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
         assertThat(after.getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
         List<Event> warnings = client.v1().events().inNamespace("gate-flag").list().getItems().stream()
-                .filter(e -> "Deployment".equals(e.getInvolvedObject().getKind())).toList();
+                .filter(e -> "Deployment".equals(e.getInvolvedObject().getKind()))
+                .toList();
         assertThat(warnings).anySatisfy(e -> {
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getReason()).isEqualTo("ReleaseCheckFailed");
@@ -170,7 +182,10 @@ class ReleaseCheckOperatorTest {
     void aMetricQueryDatadogCannotTakeEndsTheCheckAtOnceWithoutQuerying() {
         Rollouts.deploy(client, "gate-badquery", "refunds", "refunds", "prod", "7.0.0", "7.1.0");
         ReleaseCheck check = new ReleaseCheck();
-        check.setMetadata(new ObjectMetaBuilder().withNamespace("gate-badquery").withName("refunds-check").build());
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("gate-badquery")
+                .withName("refunds-check")
+                .build());
         check.setSpec(new ReleaseCheckSpec());
         check.getSpec().workload = new WorkloadRef();
         check.getSpec().workload.name = "refunds";
@@ -184,11 +199,13 @@ class ReleaseCheckOperatorTest {
             ReleaseCheck current = get(created);
             assertThat(current.getStatus()).isNotNull();
             assertThat(current.getStatus().phase).isEqualTo("Error");
-            assertThat(current.getStatus().message).startsWith("gate metric \"errors\" cannot be sent to Datadog")
+            assertThat(current.getStatus().message)
+                    .startsWith("gate metric \"errors\" cannot be sent to Datadog")
                     .contains(".anomalies() cannot stay on a metric query");
         });
-        assertThat(datadog.requests()).noneMatch(r -> r.path().equals("/api/v2/query/timeseries")
-                && r.body().toString().contains("service:refunds"));
+        assertThat(datadog.requests())
+                .noneMatch(r -> r.path().equals("/api/v2/query/timeseries")
+                        && r.body().toString().contains("service:refunds"));
     }
 
     @Test
@@ -219,7 +236,12 @@ class ReleaseCheckOperatorTest {
         PodTemplateSpec expected = Rollouts.template("search", "search", "prod", "3.1.0");
         assertThat(after.getSpec().getTemplate().getMetadata().getLabels())
                 .isEqualTo(expected.getMetadata().getLabels());
-        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(after.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isEqualTo("registry.example/search:3.1.0");
         assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/rolled-back-by", "search-check");
 
@@ -253,9 +275,10 @@ class ReleaseCheckOperatorTest {
         latency("4.1.0", 1.5, 92);
         ReleaseCheck check = check("gate-stale", "basket", OnFailure.Rollback, null);
         // Revision 3 is rolled out between the verdict and the rollback's patch: the worst moment.
-        String newerRollout = "[{\"op\":\"replace\",\"path\":\"/metadata/annotations/deployment.kubernetes.io~1revision\","
-                + "\"value\":\"3\"},{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\","
-                + "\"value\":\"registry.example/basket:4.2.0\"}]";
+        String newerRollout =
+                "[{\"op\":\"replace\",\"path\":\"/metadata/annotations/deployment.kubernetes.io~1revision\","
+                        + "\"value\":\"3\"},{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\","
+                        + "\"value\":\"registry.example/basket:4.2.0\"}]";
         OperatorTestEnvironment.cluster().landBeforeNextDeploymentPatch("gate-stale", "basket", newerRollout);
 
         ReleaseCheck done = awaitVerdict(check);
@@ -266,10 +289,16 @@ class ReleaseCheckOperatorTest {
         assertThat(done.getStatus().action.message).contains("revision 3", "judged revision 2");
         assertThat(Resources.ready(done.getStatus().conditions).getReason()).isEqualTo("Superseded");
         Deployment after = deployment("gate-stale", "basket");
-        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(after.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isEqualTo("registry.example/basket:4.2.0");
-        assertThat(after.getMetadata().getAnnotations()).doesNotContainKeys("mimamori.dev/rolled-back-by",
-                "mimamori.dev/release-check", "mimamori.dev/release-check-name");
+        assertThat(after.getMetadata().getAnnotations())
+                .doesNotContainKeys(
+                        "mimamori.dev/rolled-back-by", "mimamori.dev/release-check", "mimamori.dev/release-check-name");
         assertThat(datadogEvents("4.1.0")).isEmpty();
     }
 
@@ -285,15 +314,18 @@ class ReleaseCheckOperatorTest {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(get(withDeadline).getStatus()).isNotNull();
                 assertThat(get(withDeadline).getStatus().phase).isEqualTo("Analyzing");
-                assertThat(Resources.ready(get(withDeadline).getStatus().conditions).getReason())
+                assertThat(Resources.ready(get(withDeadline).getStatus().conditions)
+                                .getReason())
                         .isEqualTo("DatadogUnavailable");
             });
 
             // Verdict due at 19m, deadline 10m later.
             MovableClock.INSTANCE.set(startOf(withDeadline).plus(Duration.ofMinutes(29)));
             // Generous: under a loaded machine the retries during the outage take a while to reach the deadline.
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(actionResult(withDeadline))
-                    .as(Serialization.asJson(get(withDeadline).getStatus())).isEqualTo("Done"));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(actionResult(withDeadline))
+                            .as(Serialization.asJson(get(withDeadline).getStatus()))
+                            .isEqualTo("Done"));
         } finally {
             datadog.setOutage(false);
         }
@@ -313,7 +345,8 @@ class ReleaseCheckOperatorTest {
         latency("12.1.0", 1.0, 102);
         List<String> statusPatches = new java.util.concurrent.CopyOnWriteArrayList<>();
         OperatorTestEnvironment.cluster().onRequest(request -> {
-            if ("PATCH".equals(request.getMethod()) && request.getPath().contains("/releasechecks/wallet-check/status")) {
+            if ("PATCH".equals(request.getMethod())
+                    && request.getPath().contains("/releasechecks/wallet-check/status")) {
                 statusPatches.add(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
             }
         });
@@ -321,22 +354,22 @@ class ReleaseCheckOperatorTest {
         try {
             ReleaseCheck done = awaitVerdict(check("gate-k8s-error", "wallet", null, null));
 
-            assertThat(statusPatches).anySatisfy(body -> assertThat(body).contains("ReconcileError",
-                    "may not patch this Deployment"));
+            assertThat(statusPatches)
+                    .anySatisfy(body -> assertThat(body).contains("ReconcileError", "may not patch this Deployment"));
             assertThat(done.getStatus().phase).isEqualTo("Passed");
             assertThat(Resources.ready(done.getStatus().conditions).getReason()).isEqualTo("Passed");
             assertThat(deployment("gate-k8s-error", "wallet").getMetadata().getAnnotations())
                     .containsEntry("mimamori.dev/release-check", "passed");
             assertThat(datadogEvents("12.1.0")).hasSize(1);
         } finally {
-            OperatorTestEnvironment.cluster().onRequest(request -> {
-            });
+            OperatorTestEnvironment.cluster().onRequest(request -> {});
         }
     }
 
     String actionResult(ReleaseCheck check) {
         ReleaseCheck current = get(check);
-        return current.getStatus() == null || current.getStatus().action == null ? null
+        return current.getStatus() == null || current.getStatus().action == null
+                ? null
                 : current.getStatus().action.result;
     }
 
@@ -348,11 +381,14 @@ class ReleaseCheckOperatorTest {
         ReleaseCheck done = awaitVerdict(check("gate-pass", "ledger", OnFailure.Rollback, null));
 
         assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Passed");
-        assertThat(done.getStatus().metrics).allSatisfy(m -> assertThat(m.verdict).isEqualTo("Passed"));
+        assertThat(done.getStatus().metrics)
+                .allSatisfy(m -> assertThat(m.verdict).isEqualTo("Passed"));
         Deployment after = deployment("gate-pass", "ledger");
-        assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/release-check", "passed")
+        assertThat(after.getMetadata().getAnnotations())
+                .containsEntry("mimamori.dev/release-check", "passed")
                 .doesNotContainKey("mimamori.dev/rolled-back-by");
-        assertThat(datadogEvents("5.0.1")).singleElement()
+        assertThat(datadogEvents("5.0.1"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.path("alert_type").asText()).isEqualTo("success"));
     }
 
@@ -378,7 +414,8 @@ class ReleaseCheckOperatorTest {
         assertThat(deployment("gate-sparse", "sparse").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
         assertThat(strictDone.getStatus().verdict).isEqualTo("Inconclusive");
         assertThat(strictDone.getStatus().action.type).isEqualTo("Pause");
-        assertThat(deployment("gate-sparse", "sparse-strict").getSpec().getPaused()).isTrue();
+        assertThat(deployment("gate-sparse", "sparse-strict").getSpec().getPaused())
+                .isTrue();
     }
 
     @Test
@@ -388,16 +425,19 @@ class ReleaseCheckOperatorTest {
         latency("7.1.0", 1.5, 72);
         ReleaseCheck check = check("gate-outage", "orders", null, null);
         MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(8)));
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(check).getStatus() != null
-                && "Analyzing".equals(get(check).getStatus().phase));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get(check).getStatus() != null
+                        && "Analyzing".equals(get(check).getStatus().phase));
 
         datadog.setOutage(true);
         try {
             MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(20)));
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                    Resources.ready(get(check).getStatus().conditions).getReason())
-                    .isEqualTo("DatadogUnavailable"));
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(Resources.ready(get(check).getStatus().conditions)
+                                    .getReason())
+                            .isEqualTo("DatadogUnavailable"));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> "Analyzing".equals(get(check).getStatus().phase));
         } finally {
             datadog.setOutage(false);
@@ -413,26 +453,34 @@ class ReleaseCheckOperatorTest {
         latency("8.1.0", 2.0, 82);
         ReleaseCheck check = check("gate-early", "payments", null, null);
         MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(1)));
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(check).getStatus() != null
-                && "Pending".equals(get(check).getStatus().phase));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get(check).getStatus() != null
+                        && "Pending".equals(get(check).getStatus().phase));
         int queriesBefore = datadog.calls(DatadogSimulator.QUERY_TIMESERIES);
         await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
-        assertThat(datadog.calls(DatadogSimulator.QUERY_TIMESERIES)).as("no queries while warming up")
+        assertThat(datadog.calls(DatadogSimulator.QUERY_TIMESERIES))
+                .as("no queries while warming up")
                 .isEqualTo(queriesBefore);
 
-        MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(14)));
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(get(check).getStatus().phase)
-                .as(Serialization.asJson(get(check).getStatus())).isEqualTo("Failed"));
+        // 11 of the 15 candidate buckets: early, with enough points for the per-release early-fail level.
+        MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(16)));
+        await().atMost(Duration.ofSeconds(40))
+                .untilAsserted(() -> assertThat(get(check).getStatus().phase)
+                        .as(Serialization.asJson(get(check).getStatus()))
+                        .isEqualTo("Failed"));
 
         ReleaseCheck done = get(check);
         assertThat(done.getStatus().message).contains("failed early");
-        assertThat(Instant.parse(done.getStatus().finishedAt)).isBefore(startOf(check).plus(Duration.ofMinutes(19)));
+        assertThat(Instant.parse(done.getStatus().finishedAt))
+                .isBefore(startOf(check).plus(Duration.ofMinutes(19)));
         // One request a look: a formula per metric and version; latency is one metric, the error rate two.
-        assertThat(datadog.requests()).filteredOn(r -> r.key().equals(DatadogSimulator.QUERY_TIMESERIES))
+        assertThat(datadog.requests())
+                .filteredOn(r -> r.key().equals(DatadogSimulator.QUERY_TIMESERIES))
                 .allSatisfy(r -> {
-                    assertThat(r.body().path("data").path("attributes").path("formulas")).hasSize(4);
-                    assertThat(r.body().path("data").path("attributes").path("queries")).hasSize(6);
+                    assertThat(r.body().path("data").path("attributes").path("formulas"))
+                            .hasSize(4);
+                    assertThat(r.body().path("data").path("attributes").path("queries"))
+                            .hasSize(6);
                 });
     }
-
 }

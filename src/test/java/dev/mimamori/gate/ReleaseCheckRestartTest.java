@@ -1,5 +1,8 @@
 package dev.mimamori.gate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.ReleaseCheck;
@@ -23,16 +26,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.LongFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * An operator restart in the middle of an analysis. The check carries a label the in-process operator ignores (see
@@ -48,8 +47,10 @@ class ReleaseCheckRestartTest {
 
     @Inject
     KubernetesClient client;
+
     @Inject
     DatadogApi datadogApi;
+
     @Inject
     MimamoriConfig config;
 
@@ -61,15 +62,24 @@ class ReleaseCheckRestartTest {
     }
 
     Operator startOperator() {
-        KubernetesClient own = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+        KubernetesClient own = new KubernetesClientBuilder()
+                .withConfig(client.getConfiguration())
+                .build();
         KubeEvents events = new KubeEvents(own, MovableClock.INSTANCE);
         // No rollout controller in this operator: the gate reads Deployments from the API server.
         Workloads workloads = new Workloads(own);
-        ReleaseCheckReconciler reconciler = new ReleaseCheckReconciler(datadogApi,
-                new RolloutActions(own, datadogApi, events, workloads), new GateProfiles(own), workloads, events,
-                new SimpleMeterRegistry(), MovableClock.INSTANCE, config, new TenantPolicies(own, config));
-        Operator operator = new Operator(o -> o.withKubernetesClient(own).withCloseClientOnStop(true)
-                .withUseSSAToPatchPrimaryResource(false));
+        ReleaseCheckReconciler reconciler = new ReleaseCheckReconciler(
+                datadogApi,
+                new RolloutActions(own, datadogApi, events, workloads),
+                new GateProfiles(own),
+                workloads,
+                events,
+                new SimpleMeterRegistry(),
+                MovableClock.INSTANCE,
+                config,
+                new TenantPolicies(own, config));
+        Operator operator = new Operator(
+                o -> o.withKubernetesClient(own).withCloseClientOnStop(true).withUseSSAToPatchPrimaryResource(false));
         operator.register(reconciler, c -> c.withLabelSelector(STANDALONE));
         operator.start();
         return operator;
@@ -81,17 +91,24 @@ class ReleaseCheckRestartTest {
 
     @Test
     void aRestartMidAnalysisResumesDecidesAndActsOnce() {
-        Deployment deployment = Rollouts.deploy(client, "gate-restart", "inventory", "inventory", "prod", "9.0.0",
-                "9.1.0");
+        Deployment deployment =
+                Rollouts.deploy(client, "gate-restart", "inventory", "inventory", "prod", "9.0.0", "9.1.0");
         LongFunction<Double> before = new SeriesScript(SeriesScript.MODERATE_TRAFFIC, 91).p95LatencyMsAt(1.0, MINUTE);
         LongFunction<Double> after = new SeriesScript(SeriesScript.MODERATE_TRAFFIC, 92).p95LatencyMsAt(1.5, MINUTE);
         // 0.2% errors for both versions; p95 in seconds, as APM reports it (the gate query multiplies by 1000).
-        datadog.scriptMetrics((query, t) -> query.contains(".hits{") ? 600.0 : query.contains(".errors{") ? 1.2
-                : query.contains("version:9.1.0") ? after.apply(t) / 1000
-                        : query.contains("version:9.0.0") ? before.apply(t) / 1000 : null);
+        datadog.scriptMetrics((query, t) -> query.contains(".hits{")
+                ? 600.0
+                : query.contains(".errors{")
+                        ? 1.2
+                        : query.contains("version:9.1.0")
+                                ? after.apply(t) / 1000
+                                : query.contains("version:9.0.0") ? before.apply(t) / 1000 : null);
         ReleaseCheck check = new ReleaseCheck();
-        check.setMetadata(new ObjectMetaBuilder().withNamespace("gate-restart").withName("inventory-2")
-                .addToLabels(STANDALONE, "true").build());
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("gate-restart")
+                .withName("inventory-2")
+                .addToLabels(STANDALONE, "true")
+                .build());
         check.setSpec(new ReleaseCheckSpec());
         check.getSpec().workload = new WorkloadRef();
         check.getSpec().workload.name = "inventory";
@@ -102,15 +119,17 @@ class ReleaseCheckRestartTest {
 
         Operator first = startOperator();
         MovableClock.INSTANCE.set(t0.plus(Duration.ofMinutes(8)));
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(created).getStatus() != null
-                && "Analyzing".equals(get(created).getStatus().phase));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get(created).getStatus() != null
+                        && "Analyzing".equals(get(created).getStatus().phase));
         first.stop();
 
         MovableClock.INSTANCE.set(t0.plus(Duration.ofMinutes(20)));
         Operator second = startOperator();
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> get(created).getStatus().action != null
-                    && "Done".equals(get(created).getStatus().action.result));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(created).getStatus().action != null
+                            && "Done".equals(get(created).getStatus().action.result));
         } finally {
             second.stop();
         }
@@ -136,7 +155,9 @@ class ReleaseCheckRestartTest {
     }
 
     List<JsonNode> eventsFor(String version) {
-        return datadog.events().stream().filter(e -> e.toString().contains("version:" + version))
-                .map(e -> (JsonNode) e).toList();
+        return datadog.events().stream()
+                .filter(e -> e.toString().contains("version:" + version))
+                .map(e -> (JsonNode) e)
+                .toList();
     }
 }

@@ -1,5 +1,7 @@
 package dev.mimamori.gate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.ActionStatus;
 import dev.mimamori.api.AnalysisSpec;
 import dev.mimamori.api.GateMetric;
@@ -18,16 +20,13 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every transition of the ReleaseCheck state machine, one by one, without Kubernetes or Datadog: a check created at
@@ -40,12 +39,21 @@ class ReleaseCheckStepTest {
 
     ReleaseCheckSpec spec = spec();
     Deployment deployment = deployment(2);
-    List<ReplicaSet> replicaSets = List.of(replicaSet(1, "1.0.0", T0.minus(Duration.ofHours(3))),
-            replicaSet(2, "1.1.0", T0.minusSeconds(10)));
+    List<ReplicaSet> replicaSets =
+            List.of(replicaSet(1, "1.0.0", T0.minus(Duration.ofHours(3))), replicaSet(2, "1.1.0", T0.minusSeconds(10)));
     Long intendedRevision = null;
     /** Namespace shop's rules: its own services, one env, and the quota left. */
-    TenantRules rules = new TenantRules("TenantPolicy \"shop\"", List.of("checkout", "shop-*"), List.of("prod"),
-            List.of("shop"), List.of("@slack-shop"), true, null, null, 1);
+    TenantRules rules = new TenantRules(
+            "TenantPolicy \"shop\"",
+            List.of("checkout", "shop-*"),
+            List.of("prod"),
+            List.of("shop"),
+            List.of("@slack-shop"),
+            true,
+            null,
+            null,
+            1);
+
     PolicyCheck.Violation quota = null;
 
     static ReleaseCheckSpec spec() {
@@ -56,21 +64,50 @@ class ReleaseCheckStepTest {
     }
 
     static Deployment deployment(long revision) {
-        return new DeploymentBuilder().withNewMetadata().withNamespace("shop").withName("checkout").withUid("d-uid")
-                .withAnnotations(Map.of(Revisions.REVISION, String.valueOf(revision))).endMetadata()
-                .withNewSpec().withNewTemplate().withNewMetadata()
-                .withLabels(Map.of(Revisions.SERVICE_LABEL, "checkout", Revisions.ENV_LABEL, "prod",
-                        Revisions.VERSION_LABEL, revision == 2 ? "1.1.0" : "1.2.0"))
-                .endMetadata().endTemplate().endSpec().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withNamespace("shop")
+                .withName("checkout")
+                .withUid("d-uid")
+                .withAnnotations(Map.of(Revisions.REVISION, String.valueOf(revision)))
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Map.of(
+                        Revisions.SERVICE_LABEL,
+                        "checkout",
+                        Revisions.ENV_LABEL,
+                        "prod",
+                        Revisions.VERSION_LABEL,
+                        revision == 2 ? "1.1.0" : "1.2.0"))
+                .endMetadata()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     static ReplicaSet replicaSet(long revision, String version, Instant created) {
-        return new ReplicaSetBuilder().withNewMetadata().withNamespace("shop").withName("checkout-" + revision)
+        return new ReplicaSetBuilder()
+                .withNewMetadata()
+                .withNamespace("shop")
+                .withName("checkout-" + revision)
                 .withCreationTimestamp(created.toString())
                 .withAnnotations(Map.of(Revisions.REVISION, String.valueOf(revision)))
-                .addNewOwnerReference().withKind("Deployment").withName("checkout").withUid("d-uid")
-                .endOwnerReference().endMetadata().withNewSpec().withNewTemplate().withNewMetadata()
-                .withLabels(Map.of(Revisions.VERSION_LABEL, version)).endMetadata().endTemplate().endSpec().build();
+                .addNewOwnerReference()
+                .withKind("Deployment")
+                .withName("checkout")
+                .withUid("d-uid")
+                .endOwnerReference()
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Map.of(Revisions.VERSION_LABEL, version))
+                .endMetadata()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     static GateMetric latency() {
@@ -82,8 +119,19 @@ class ReleaseCheckStepTest {
     }
 
     Observations observations() {
-        return new Observations(spec, "shop", "checkout-check", 1L, T0, intendedRevision, deployment, replicaSets,
-                tenancy(), new Observations.GateMetricsLookup(List.of(latency()), null), null, null);
+        return new Observations(
+                spec,
+                "shop",
+                "checkout-check",
+                1L,
+                T0,
+                intendedRevision,
+                deployment,
+                replicaSets,
+                tenancy(),
+                new Observations.GateMetricsLookup(List.of(latency()), null),
+                null,
+                null);
     }
 
     Observations.Tenancy tenancy() {
@@ -113,8 +161,9 @@ class ReleaseCheckStepTest {
     }
 
     Observations withFailure(DatadogException.Kind kind, Duration retryAfter) {
-        return observations().withDatadog(new Observations.DatadogReply(null,
-                new DatadogException(kind, "HTTP 503 from Datadog", retryAfter)));
+        return observations()
+                .withDatadog(new Observations.DatadogReply(
+                        null, new DatadogException(kind, "HTTP 503 from Datadog", retryAfter)));
     }
 
     static Instant at(int minutes) {
@@ -127,7 +176,8 @@ class ReleaseCheckStepTest {
 
     /** A check that started at T0 and has been analysing. */
     ReleaseCheckStatus analyzing() {
-        ReleaseCheckStatus started = ReleaseCheckStep.next(null, withSeries(steady(1.0)), at(8)).status();
+        ReleaseCheckStatus started =
+                ReleaseCheckStep.next(null, withSeries(steady(1.0)), at(8)).status();
         assertThat(started.phase).isEqualTo("Analyzing");
         return started;
     }
@@ -135,15 +185,16 @@ class ReleaseCheckStepTest {
     /** A check that failed at T0+20m and has not acted yet. */
     ReleaseCheckStatus decidedFailed(OnFailure onFailure) {
         spec.onFailure = onFailure;
-        ReleaseCheckStatus failed = ReleaseCheckStep.next(analyzing(), withSeries(steady(1.5)), at(20)).status();
+        ReleaseCheckStatus failed = ReleaseCheckStep.next(analyzing(), withSeries(steady(1.5)), at(20))
+                .status();
         assertThat(failed.action.result).isEqualTo(ActionStatus.PENDING);
         return failed;
     }
 
     @Test
     void theFirstLookResolvesTheReleaseAsksForTheMetricsOnceAndWarmsUp() {
-        Observations withoutMetrics = new Observations(spec, "shop", "checkout-check", 1L, T0, null, deployment,
-                replicaSets, tenancy(), null, null, null);
+        Observations withoutMetrics = new Observations(
+                spec, "shop", "checkout-check", 1L, T0, null, deployment, replicaSets, tenancy(), null, null, null);
 
         ReleaseCheckStep.Step ask = ReleaseCheckStep.next(null, withoutMetrics, at(1));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, observations(), at(1));
@@ -170,7 +221,8 @@ class ReleaseCheckStepTest {
     @Test
     void aMissingDeploymentEndsTheCheckInError() {
         deployment = null;
-        ReleaseCheckStatus status = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
         assertThat(status.phase).isEqualTo("Error");
         assertThat(ready(status)).isEqualTo("WorkloadNotFound");
         assertThat(status.message).contains("checkout", "shop");
@@ -179,7 +231,8 @@ class ReleaseCheckStepTest {
     @Test
     void aReleaseWithoutServiceTagsEndsTheCheckInError() {
         deployment.getSpec().getTemplate().getMetadata().setLabels(Map.of(Revisions.VERSION_LABEL, "1.1.0"));
-        ReleaseCheckStatus status = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
         assertThat(ready(status)).isEqualTo("ReleaseUnresolved");
         assertThat(status.message).contains("tags.datadoghq.com/service");
     }
@@ -188,13 +241,15 @@ class ReleaseCheckStepTest {
     void aMissingProfileOrABadSettingIsAnInvalidSpec() {
         Observations noProfile = observations()
                 .withGateMetrics(new Observations.GateMetricsLookup(null, "MonitoringProfile \"x\" does not exist"));
-        ReleaseCheckStatus status = ReleaseCheckStep.next(null, noProfile, at(1)).status();
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(null, noProfile, at(1)).status();
         assertThat(ready(status)).isEqualTo("InvalidSpec");
         assertThat(status.message).contains("does not exist");
 
         spec.analysis = new AnalysisSpec();
         spec.analysis.deadline = "25h";
-        ReleaseCheckStatus tooLong = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        ReleaseCheckStatus tooLong =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
         assertThat(tooLong.phase).isEqualTo("Error");
         assertThat(ready(tooLong)).isEqualTo("InvalidSpec");
         assertThat(tooLong.message).contains("deadline", "24h");
@@ -203,21 +258,24 @@ class ReleaseCheckStepTest {
     @Test
     void aCheckWithoutSpecOrWithAnOverflowingDurationEndsInvalidInsteadOfThrowing() {
         spec = null;
-        ReleaseCheckStatus specless = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        ReleaseCheckStatus specless =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
         assertThat(specless.phase).isEqualTo("Error");
         assertThat(ready(specless)).isEqualTo("InvalidSpec");
         assertThat(specless.message).isEqualTo("spec is missing: a ReleaseCheck needs at least spec.workload.name");
 
         spec = spec();
         spec.workload.name = "../../secrets/x";
-        ReleaseCheckStatus badName = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        ReleaseCheckStatus badName =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
         assertThat(ready(badName)).isEqualTo("InvalidSpec");
         assertThat(badName.message).contains("is not a Kubernetes object name");
 
         spec = spec();
         spec.analysis = new AnalysisSpec();
         spec.analysis.duration = "9223372036854775807h";
-        ReleaseCheckStatus overflow = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        ReleaseCheckStatus overflow =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
         assertThat(ready(overflow)).isEqualTo("InvalidSpec");
         assertThat(overflow.message).contains("analysis.duration", "longer than 168h");
     }
@@ -238,7 +296,8 @@ class ReleaseCheckStepTest {
     void anAutomaticCheckWhoseRevisionWasAlreadyReplacedIsSuperseded() {
         intendedRevision = 2L;
         deployment = deployment(3);
-        ReleaseCheckStatus status = ReleaseCheckStep.next(null, observations(), at(1)).status();
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
         assertThat(status.phase).isEqualTo("Superseded");
         assertThat(status.message).contains("revision 3");
         assertThat(status.release).isNull();
@@ -246,9 +305,9 @@ class ReleaseCheckStepTest {
 
     @Test
     void aRevisionRolledOutAfterTheCandidateWindowBeganIsNotJudgedByThisCheck() {
-        replicaSets = List.of(replicaSet(1, "1.0.0", T0.minus(Duration.ofHours(3))),
-                replicaSet(2, "1.1.0", at(10)));
-        ReleaseCheckStatus status = ReleaseCheckStep.next(null, observations(), at(11)).status();
+        replicaSets = List.of(replicaSet(1, "1.0.0", T0.minus(Duration.ofHours(3))), replicaSet(2, "1.1.0", at(10)));
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(null, observations(), at(11)).status();
         assertThat(status.phase).isEqualTo("Superseded");
         assertThat(status.message).contains("after this check's candidate window began");
     }
@@ -257,9 +316,10 @@ class ReleaseCheckStepTest {
     void afterTheWarmUpEachLookAsksDatadogOnceForBothVersionsAndKeepsAnalyzing() {
         ReleaseCheckStep.Step ask = ReleaseCheckStep.next(null, observations(), at(8));
         assertThat(ask.action()).isInstanceOfSatisfying(ReleaseCheckStep.Query.class, q -> {
-            assertThat(q.queries()).containsExactly(
-                    "p95:trace.http.request{service:checkout,env:prod,version:1.0.0}",
-                    "p95:trace.http.request{service:checkout,env:prod,version:1.1.0}");
+            assertThat(q.queries())
+                    .containsExactly(
+                            "p95:trace.http.request{service:checkout,env:prod,version:1.0.0}",
+                            "p95:trace.http.request{service:checkout,env:prod,version:1.1.0}");
             assertThat(q.from()).isEqualTo(T0.minus(Duration.ofMinutes(15)));
             assertThat(q.to()).isEqualTo(at(8));
         });
@@ -269,7 +329,9 @@ class ReleaseCheckStepTest {
         assertThat(step.status().phase).isEqualTo("Analyzing");
         assertThat(ready(step.status())).isEqualTo("Analyzing");
         assertThat(step.status().verdict).isNull();
-        assertThat(step.status().metrics).singleElement().satisfies(m -> assertThat(m.baselineCount).isEqualTo(15));
+        assertThat(step.status().metrics)
+                .singleElement()
+                .satisfies(m -> assertThat(m.baselineCount).isEqualTo(15));
         assertThat(step.lookAgainIn()).isEqualTo(Duration.ofMinutes(1));
     }
 
@@ -277,8 +339,8 @@ class ReleaseCheckStepTest {
     void aRegressionBeyondDoubtFailsEarlyAndRecordsTheActionBeforeActing() {
         spec.onFailure = OnFailure.Pause;
         // Minutes that jump around (no serial dependence), so ten candidate buckets are enough to be sure.
-        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(),
-                withSeries(series(i -> 100 + i % 5, i -> 200 + (3 * i) % 5)), at(14));
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(
+                analyzing(), withSeries(series(i -> 100 + i % 5, i -> 200 + (3 * i) % 5)), at(14));
 
         ReleaseCheckStatus status = step.status();
         assertThat(status.phase).isEqualTo("Failed");
@@ -299,7 +361,8 @@ class ReleaseCheckStepTest {
     @Test
     void anUnchangedVersionPassesWhenTheVerdictIsDueAndIsOnlyFlagged() {
         spec.onFailure = OnFailure.Rollback;
-        ReleaseCheckStatus status = ReleaseCheckStep.next(analyzing(), withSeries(steady(1.0)), at(20)).status();
+        ReleaseCheckStatus status = ReleaseCheckStep.next(analyzing(), withSeries(steady(1.0)), at(20))
+                .status();
         assertThat(status.phase).isEqualTo("Passed");
         assertThat(status.decidedBy).isEqualTo("Windows");
         assertThat(status.action.type).isEqualTo("Flag");
@@ -312,7 +375,8 @@ class ReleaseCheckStepTest {
         spec.onInconclusive = OnInconclusive.Fail;
         List<MetricSeries> sparse = series(i -> 100 + i % 5, i -> i % 6 == 0 ? 300 : Double.NaN);
 
-        ReleaseCheckStatus status = ReleaseCheckStep.next(analyzing(), withSeries(sparse), at(20)).status();
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(analyzing(), withSeries(sparse), at(20)).status();
 
         assertThat(status.verdict).isEqualTo("Inconclusive");
         assertThat(status.action.outcome).isEqualTo("failed");
@@ -334,8 +398,8 @@ class ReleaseCheckStepTest {
     @Test
     void aDatadogOutageKeepsThePhaseSaysWhyAndRetries() {
         ReleaseCheckStatus previous = analyzing();
-        ReleaseCheckStep.Step step = ReleaseCheckStep.next(previous,
-                withFailure(DatadogException.Kind.UNAVAILABLE, null), at(10));
+        ReleaseCheckStep.Step step =
+                ReleaseCheckStep.next(previous, withFailure(DatadogException.Kind.UNAVAILABLE, null), at(10));
         assertThat(step.status().phase).isEqualTo("Analyzing");
         assertThat(step.status().verdict).isNull();
         assertThat(ready(step.status())).isEqualTo("DatadogUnavailable");
@@ -343,20 +407,20 @@ class ReleaseCheckStepTest {
                 .contains("will retry until " + at(49));
         assertThat(step.lookAgainIn()).isEqualTo(ReleaseCheckStep.RETRY);
 
-        ReleaseCheckStep.Step limited = ReleaseCheckStep.next(previous,
-                withFailure(DatadogException.Kind.RATE_LIMITED, Duration.ofSeconds(7)), at(10));
+        ReleaseCheckStep.Step limited = ReleaseCheckStep.next(
+                previous, withFailure(DatadogException.Kind.RATE_LIMITED, Duration.ofSeconds(7)), at(10));
         assertThat(ready(limited.status())).isEqualTo("DatadogRateLimited");
         assertThat(limited.lookAgainIn()).isEqualTo(Duration.ofSeconds(7));
 
-        ReleaseCheckStep.Step nearDeadline = ReleaseCheckStep.next(previous,
-                withFailure(DatadogException.Kind.UNAVAILABLE, null), at(49).minusSeconds(10));
+        ReleaseCheckStep.Step nearDeadline = ReleaseCheckStep.next(
+                previous, withFailure(DatadogException.Kind.UNAVAILABLE, null), at(49).minusSeconds(10));
         assertThat(nearDeadline.lookAgainIn()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void aQueryDatadogRejectsEndsTheCheckInsteadOfRetrying() {
-        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(),
-                withFailure(DatadogException.Kind.REJECTED, null), at(10));
+        ReleaseCheckStep.Step step =
+                ReleaseCheckStep.next(analyzing(), withFailure(DatadogException.Kind.REJECTED, null), at(10));
         assertThat(step.status().phase).isEqualTo("Error");
         assertThat(ready(step.status())).isEqualTo("QueryRejected");
         assertThat(step.lookAgainIn()).isNull();
@@ -366,8 +430,8 @@ class ReleaseCheckStepTest {
     void noDataByTheDeadlineEndsInconclusiveAndOnInconclusiveDecides() {
         spec.onInconclusive = OnInconclusive.Fail;
         spec.onFailure = OnFailure.Pause;
-        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(),
-                withFailure(DatadogException.Kind.FORBIDDEN, null), at(49));
+        ReleaseCheckStep.Step step =
+                ReleaseCheckStep.next(analyzing(), withFailure(DatadogException.Kind.FORBIDDEN, null), at(49));
 
         ReleaseCheckStatus status = step.status();
         assertThat(status.verdict).isEqualTo("Inconclusive");
@@ -375,10 +439,15 @@ class ReleaseCheckStepTest {
         assertThat(status.message).contains("no data from Datadog by the deadline", "DatadogForbidden");
         assertThat(status.action.type).isEqualTo("Pause");
 
-        ReleaseCheckStatus acted = ReleaseCheckStep.next(status, observations()
-                .withActionDone(new ActionPlan.Done(ActionPlan.Result.DONE, "paused the rollout")), at(49)).status();
+        ReleaseCheckStatus acted = ReleaseCheckStep.next(
+                        status,
+                        observations()
+                                .withActionDone(new ActionPlan.Done(ActionPlan.Result.DONE, "paused the rollout")),
+                        at(49))
+                .status();
         assertThat(acted.action.result).isEqualTo(ActionStatus.DONE);
-        assertThat(Conditions.find(acted.conditions, Conditions.READY).getStatus()).isEqualTo("True");
+        assertThat(Conditions.find(acted.conditions, Conditions.READY).getStatus())
+                .isEqualTo("True");
         assertThat(ready(acted)).isEqualTo("DeadlineExceeded");
     }
 
@@ -402,13 +471,16 @@ class ReleaseCheckStepTest {
     @Test
     void aDoneActionFinishesTheCheckReady() {
         ReleaseCheckStatus failed = decidedFailed(OnFailure.Rollback);
-        ReleaseCheckStep.Step step = ReleaseCheckStep.next(failed, observations()
-                .withActionDone(new ActionPlan.Done(ActionPlan.Result.DONE, "rolled back to revision 1")), at(20));
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(
+                failed,
+                observations().withActionDone(new ActionPlan.Done(ActionPlan.Result.DONE, "rolled back to revision 1")),
+                at(20));
         assertThat(step.action()).isNull();
         assertThat(step.status().phase).isEqualTo("Failed");
         assertThat(step.status().action.result).isEqualTo(ActionStatus.DONE);
         assertThat(step.status().message).endsWith("; rolled back to revision 1");
-        assertThat(Conditions.find(step.status().conditions, Conditions.READY).getStatus()).isEqualTo("True");
+        assertThat(Conditions.find(step.status().conditions, Conditions.READY).getStatus())
+                .isEqualTo("True");
         assertThat(ready(step.status())).isEqualTo("Failed");
         assertThat(step.lookAgainIn()).isNull();
     }
@@ -416,9 +488,13 @@ class ReleaseCheckStepTest {
     @Test
     void aFailedActionEndsTheCheckInError() {
         ReleaseCheckStatus failed = decidedFailed(OnFailure.Rollback);
-        ReleaseCheckStatus status = ReleaseCheckStep.next(failed, observations().withActionDone(
-                new ActionPlan.Done(ActionPlan.Result.FAILED, "revision 1 (its ReplicaSet) no longer exists")),
-                at(20)).status();
+        ReleaseCheckStatus status = ReleaseCheckStep.next(
+                        failed,
+                        observations()
+                                .withActionDone(new ActionPlan.Done(
+                                        ActionPlan.Result.FAILED, "revision 1 (its ReplicaSet) no longer exists")),
+                        at(20))
+                .status();
         assertThat(status.phase).isEqualTo("Error");
         assertThat(status.verdict).isEqualTo("Failed");
         assertThat(status.action.result).isEqualTo(ActionStatus.FAILED);
@@ -428,8 +504,13 @@ class ReleaseCheckStepTest {
     @Test
     void anActionRefusedBecauseTheDeploymentMovedOnIsSkippedAndSuperseded() {
         ReleaseCheckStatus failed = decidedFailed(OnFailure.Rollback);
-        ReleaseCheckStatus refused = ReleaseCheckStep.next(failed, observations().withActionDone(
-                new ActionPlan.Done(ActionPlan.Result.SUPERSEDED, "not acted: at revision 3")), at(20)).status();
+        ReleaseCheckStatus refused = ReleaseCheckStep.next(
+                        failed,
+                        observations()
+                                .withActionDone(
+                                        new ActionPlan.Done(ActionPlan.Result.SUPERSEDED, "not acted: at revision 3")),
+                        at(20))
+                .status();
         assertThat(refused.phase).isEqualTo("Superseded");
         assertThat(refused.verdict).isEqualTo("Failed");
         assertThat(refused.action.result).isEqualTo(ActionStatus.SKIPPED);
@@ -437,7 +518,9 @@ class ReleaseCheckStepTest {
 
         deployment = deployment(3);
         ReleaseCheckStep.Step seenInCache = ReleaseCheckStep.next(failed, observations(), at(20));
-        assertThat(seenInCache.action()).as("nothing is sent for a revision already replaced").isNull();
+        assertThat(seenInCache.action())
+                .as("nothing is sent for a revision already replaced")
+                .isNull();
         assertThat(seenInCache.status().phase).isEqualTo("Superseded");
         assertThat(seenInCache.status().action.result).isEqualTo(ActionStatus.SKIPPED);
         assertThat(seenInCache.status().action.message).contains("revision 3", "judged revision 2");
@@ -447,8 +530,13 @@ class ReleaseCheckStepTest {
     void anActionThatLandedBeforeARestartIsNotRepeated() {
         ReleaseCheckStatus failed = decidedFailed(OnFailure.Rollback);
         deployment = deployment(3);
-        deployment.getMetadata().setAnnotations(Map.of(Revisions.REVISION, "3",
-                RolloutActions.CHECK_ANNOTATION, RolloutActions.mark("checkout-check", 2L)));
+        deployment
+                .getMetadata()
+                .setAnnotations(Map.of(
+                        Revisions.REVISION,
+                        "3",
+                        RolloutActions.CHECK_ANNOTATION,
+                        RolloutActions.mark("checkout-check", 2L)));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(failed, observations(), at(20));
         assertThat(step.action()).isNull();
         assertThat(step.status().phase).isEqualTo("Failed");
@@ -459,14 +547,31 @@ class ReleaseCheckStepTest {
     @Test
     void aFinishedCheckStaysFinishedWhateverChanges() {
         ReleaseCheckStatus failed = decidedFailed(OnFailure.Flag);
-        ReleaseCheckStatus done = ReleaseCheckStep.next(failed, observations()
-                .withActionDone(new ActionPlan.Done(ActionPlan.Result.DONE, "flagged")), at(20)).status();
+        ReleaseCheckStatus done = ReleaseCheckStep.next(
+                        failed,
+                        observations().withActionDone(new ActionPlan.Done(ActionPlan.Result.DONE, "flagged")),
+                        at(20))
+                .status();
         String before = Serialization.asJson(done);
         deployment = deployment(3);
         spec.onFailure = OnFailure.Rollback;
 
-        ReleaseCheckStep.Step step = ReleaseCheckStep.next(done, new Observations(spec, "shop", "checkout-check", 2L,
-                T0, null, deployment, replicaSets, tenancy(), null, null, null), at(90));
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(
+                done,
+                new Observations(
+                        spec,
+                        "shop",
+                        "checkout-check",
+                        2L,
+                        T0,
+                        null,
+                        deployment,
+                        replicaSets,
+                        tenancy(),
+                        null,
+                        null,
+                        null),
+                at(90));
 
         assertThat(Serialization.asJson(step.status())).isEqualTo(before);
         assertThat(step.action()).isNull();
@@ -481,13 +586,26 @@ class ReleaseCheckStepTest {
         spec.analysis.duration = "1h";
         GateMetric other = latency();
         other.name = "edited";
-        Observations edited = new Observations(spec, "shop", "checkout-check", 2L, T0, null, deployment,
-                replicaSets, tenancy(), new Observations.GateMetricsLookup(List.of(other), null),
-                new Observations.DatadogReply(steady(1.0), null), null);
+        Observations edited = new Observations(
+                spec,
+                "shop",
+                "checkout-check",
+                2L,
+                T0,
+                null,
+                deployment,
+                replicaSets,
+                tenancy(),
+                new Observations.GateMetricsLookup(List.of(other), null),
+                new Observations.DatadogReply(steady(1.0), null),
+                null);
 
-        ReleaseCheckStatus status = ReleaseCheckStep.next(previous, edited, at(20)).status();
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(previous, edited, at(20)).status();
 
-        assertThat(status.phase).as("the verdict is due at the frozen 15m window's end").isEqualTo("Passed");
+        assertThat(status.phase)
+                .as("the verdict is due at the frozen 15m window's end")
+                .isEqualTo("Passed");
         assertThat(status.analysis.duration).isEqualTo("15m");
         assertThat(status.metrics).extracting(m -> m.name).containsExactly("p95 latency (ms)");
         assertThat(status.observedGeneration).isEqualTo(2L);
@@ -499,8 +617,8 @@ class ReleaseCheckStepTest {
         ReleaseCheckStatus status = analyzing();
         Instant now = at(8);
         for (int i = 0; i < 500 && !status.isFinished(); i++) {
-            ReleaseCheckStep.Step step = ReleaseCheckStep.next(status,
-                    withFailure(DatadogException.Kind.UNAVAILABLE, null), now);
+            ReleaseCheckStep.Step step =
+                    ReleaseCheckStep.next(status, withFailure(DatadogException.Kind.UNAVAILABLE, null), now);
             status = step.status();
             looks.add(now);
             if (step.lookAgainIn() != null) {
@@ -521,8 +639,12 @@ class ReleaseCheckStepTest {
         assertThat(ready(step.status())).isEqualTo("PolicyViolation");
         assertThat(Conditions.find(step.status().conditions, Conditions.READY).getMessage())
                 .contains("service \"payments\"", "TenantPolicy \"shop\" services");
-        assertThat(step.action()).as("no Datadog query, no action on the Deployment").isNull();
-        assertThat(step.status().release).as("nothing resolved, so no Datadog event can name it").isNull();
+        assertThat(step.action())
+                .as("no Datadog query, no action on the Deployment")
+                .isNull();
+        assertThat(step.status().release)
+                .as("nothing resolved, so no Datadog event can name it")
+                .isNull();
         assertThat(step.notices()).extracting(ReleaseCheckStep.Notice::reason).containsExactly("PolicyViolation");
     }
 
@@ -545,7 +667,8 @@ class ReleaseCheckStepTest {
     @Test
     void aCheckBeyondTheNamespaceQuotaEndsInErrorButOneStartedBeforeTheQuotaFilledGoesOn() {
         ReleaseCheckStatus running = analyzing();
-        quota = new PolicyCheck.Violation("TenantPolicy \"shop\" maxReleaseChecks",
+        quota = new PolicyCheck.Violation(
+                "TenantPolicy \"shop\" maxReleaseChecks",
                 "namespace shop already holds 1 unfinished ReleaseChecks, the most allowed is 1");
 
         ReleaseCheckStep.Step refused = ReleaseCheckStep.next(null, withSeries(steady(1.0)), at(8));

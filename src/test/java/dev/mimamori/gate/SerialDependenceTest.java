@@ -1,8 +1,8 @@
 package dev.mimamori.gate;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** How much the gate widens its test for minutes that move together. */
 class SerialDependenceTest {

@@ -23,7 +23,8 @@ record ApiRequest(String verb, String group, String resource, String namespace, 
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? "" : pathAndQuery.substring(q + 1);
-        List<String> parts = new ArrayList<>(Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList());
+        List<String> parts = new ArrayList<>(
+                Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList());
         String nonResourceVerb = method.toLowerCase();
         String group;
         if (parts.size() >= 3 && parts.get(0).equals("api")) {

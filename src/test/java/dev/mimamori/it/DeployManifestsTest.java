@@ -1,19 +1,18 @@
 package dev.mimamori.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * What deploy/ gives tenants and the operator, read from the manifests alone: the rights aggregated into the built-in
@@ -33,9 +32,12 @@ class DeployManifestsTest {
         List<String> listed = new ArrayList<>();
         kustomization.path("resources").forEach(r -> listed.add(r.asText()));
         try (Stream<Path> files = Files.list(DEPLOY)) {
-            assertThat(listed).containsExactlyInAnyOrderElementsOf(files
-                    .map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .filter(n -> !n.equals("kustomization.yaml")).toList());
+            assertThat(listed)
+                    .containsExactlyInAnyOrderElementsOf(
+                            files.map(p -> p.getFileName().toString())
+                                    .filter(n -> n.endsWith(".yaml"))
+                                    .filter(n -> !n.equals("kustomization.yaml"))
+                                    .toList());
         }
     }
 
@@ -43,33 +45,45 @@ class DeployManifestsTest {
     void editLetsATeamManageItsServiceMonitoringsAndReleaseChecksButNotProfilesOrStatus() throws IOException {
         DeployedRbac rbac = DeployedRbac.read(DEPLOY);
         for (String role : List.of("edit", "admin")) {
-            assertThat(rbac.builtInRoleAllows(role,
-                    request("POST", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks"))).isTrue();
-            assertThat(rbac.builtInRoleAllows(role,
-                    request("PUT", "/apis/mimamori.dev/v1alpha1/namespaces/shop/servicemonitorings/api"))).isTrue();
-            assertThat(rbac.builtInRoleAllows(role,
-                    request("DELETE", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks/c"))).isTrue();
-            assertThat(rbac.builtInRoleAllows(role,
-                    request("GET", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks?watch=true"))).isTrue();
-            assertThat(rbac.builtInRoleAllows(role,
-                    request("POST", "/apis/mimamori.dev/v1alpha1/monitoringprofiles"))).as(role).isFalse();
-            assertThat(rbac.builtInRoleAllows(role,
-                    request("PATCH", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks/c/status")))
-                    .as("%s may not forge a verdict", role).isFalse();
+            assertThat(rbac.builtInRoleAllows(
+                            role, request("POST", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks")))
+                    .isTrue();
+            assertThat(rbac.builtInRoleAllows(
+                            role, request("PUT", "/apis/mimamori.dev/v1alpha1/namespaces/shop/servicemonitorings/api")))
+                    .isTrue();
+            assertThat(rbac.builtInRoleAllows(
+                            role, request("DELETE", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks/c")))
+                    .isTrue();
+            assertThat(rbac.builtInRoleAllows(
+                            role,
+                            request("GET", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks?watch=true")))
+                    .isTrue();
+            assertThat(rbac.builtInRoleAllows(role, request("POST", "/apis/mimamori.dev/v1alpha1/monitoringprofiles")))
+                    .as(role)
+                    .isFalse();
+            assertThat(rbac.builtInRoleAllows(
+                            role,
+                            request("PATCH", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks/c/status")))
+                    .as("%s may not forge a verdict", role)
+                    .isFalse();
         }
     }
 
     @Test
     void viewOnlyReads() throws IOException {
         DeployedRbac rbac = DeployedRbac.read(DEPLOY);
-        assertThat(rbac.builtInRoleAllows("view",
-                request("GET", "/apis/mimamori.dev/v1alpha1/namespaces/shop/servicemonitorings/api"))).isTrue();
-        assertThat(rbac.builtInRoleAllows("view",
-                request("GET", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks/c/status"))).isTrue();
-        assertThat(rbac.builtInRoleAllows("view",
-                request("POST", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks"))).isFalse();
-        assertThat(rbac.builtInRoleAllows("view",
-                request("PATCH", "/apis/mimamori.dev/v1alpha1/namespaces/shop/servicemonitorings/api"))).isFalse();
+        assertThat(rbac.builtInRoleAllows(
+                        "view", request("GET", "/apis/mimamori.dev/v1alpha1/namespaces/shop/servicemonitorings/api")))
+                .isTrue();
+        assertThat(rbac.builtInRoleAllows(
+                        "view", request("GET", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks/c/status")))
+                .isTrue();
+        assertThat(rbac.builtInRoleAllows(
+                        "view", request("POST", "/apis/mimamori.dev/v1alpha1/namespaces/shop/releasechecks")))
+                .isFalse();
+        assertThat(rbac.builtInRoleAllows(
+                        "view", request("PATCH", "/apis/mimamori.dev/v1alpha1/namespaces/shop/servicemonitorings/api")))
+                .isFalse();
     }
 
     @Test
@@ -79,11 +93,14 @@ class DeployManifestsTest {
         assertThat(rbac.allows(request("GET", leases + "/mimamori-leader"))).isTrue();
         assertThat(rbac.allows(request("PATCH", leases + "/mimamori-leader"))).isTrue();
         assertThat(rbac.allows(request("PUT", leases + "/mimamori-leader"))).isTrue();
-        assertThat(rbac.allows(request("POST", leases))).as("create cannot be pinned by name").isTrue();
+        assertThat(rbac.allows(request("POST", leases)))
+                .as("create cannot be pinned by name")
+                .isTrue();
         assertThat(rbac.allows(request("PATCH", leases + "/other-operator"))).isFalse();
         assertThat(rbac.allows(request("GET", leases + "/other-operator"))).isFalse();
-        assertThat(rbac.allows(request("PATCH",
-                "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager"))).isFalse();
+        assertThat(rbac.allows(request(
+                        "PATCH", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager")))
+                .isFalse();
     }
 
     @Test
@@ -92,7 +109,8 @@ class DeployManifestsTest {
         JsonNode podLabels = deployment.at("/spec/template/metadata/labels");
         JsonNode pdb = documents(DEPLOY.resolve("poddisruptionbudget.yaml")).get(0);
         assertThat(pdb.path("kind").asText()).isEqualTo("PodDisruptionBudget");
-        assertThat(pdb.at("/spec/maxUnavailable").asInt()).isLessThan(deployment.at("/spec/replicas").asInt());
+        assertThat(pdb.at("/spec/maxUnavailable").asInt())
+                .isLessThan(deployment.at("/spec/replicas").asInt());
         assertSelects(pdb.at("/spec/selector/matchLabels"), podLabels);
 
         JsonNode policy = documents(DEPLOY.resolve("networkpolicy.yaml")).get(0);
@@ -100,20 +118,26 @@ class DeployManifestsTest {
         assertThat(policy.at("/spec/policyTypes").toString()).contains("Ingress", "Egress");
         assertThat(policy.at("/spec/ingress")).hasSize(1);
         assertThat(policy.at("/spec/ingress/0/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name")
-                .asText()).isEqualTo("monitoring");
+                        .asText())
+                .isEqualTo("monitoring");
         List<Integer> egressPorts = new ArrayList<>();
-        policy.at("/spec/egress").forEach(e -> e.path("ports").forEach(p -> egressPorts.add(p.path("port").asInt())));
+        policy.at("/spec/egress")
+                .forEach(e -> e.path("ports")
+                        .forEach(p -> egressPorts.add(p.path("port").asInt())));
         assertThat(egressPorts).containsExactlyInAnyOrder(53, 53, 443, 6443);
 
         JsonNode container = deployment.at("/spec/template/spec/containers/0");
         assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/q/health/started");
-        assertThat(container.at("/livenessProbe/initialDelaySeconds").isMissingNode()).isTrue();
+        assertThat(container.at("/livenessProbe/initialDelaySeconds").isMissingNode())
+                .isTrue();
     }
 
     static void assertSelects(JsonNode selector, JsonNode labels) {
         assertThat(selector.size()).isPositive();
-        selector.fields().forEachRemaining(e -> assertThat(labels.path(e.getKey()).asText())
-                .as("selector %s", e.getKey()).isEqualTo(e.getValue().asText()));
+        selector.fields()
+                .forEachRemaining(e -> assertThat(labels.path(e.getKey()).asText())
+                        .as("selector %s", e.getKey())
+                        .isEqualTo(e.getValue().asText()));
     }
 
     static List<JsonNode> documents(Path file) throws IOException {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.mimamori.it.ApiRequest.Permission;
-
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -26,13 +25,21 @@ final class DeployedRbac {
     private static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
 
     /** One rule, where it came from, and the namespace it is limited to (null: everywhere). */
-    record Rule(String source, String namespace, List<String> apiGroups, List<String> resources, List<String> verbs,
-            List<String> resourceNames, List<String> nonResourceURLs) {
+    record Rule(
+            String source,
+            String namespace,
+            List<String> apiGroups,
+            List<String> resources,
+            List<String> verbs,
+            List<String> resourceNames,
+            List<String> nonResourceURLs) {
 
         boolean allows(ApiRequest request) {
             if (!request.isResourceRequest()) {
-                return nonResourceURLs.stream().anyMatch(url -> url.equals(request.path())
-                        || url.endsWith("*") && request.path().startsWith(url.substring(0, url.length() - 1)))
+                return nonResourceURLs.stream()
+                                .anyMatch(url -> url.equals(request.path())
+                                        || url.endsWith("*")
+                                                && request.path().startsWith(url.substring(0, url.length() - 1)))
                         && (verbs.contains("*") || verbs.contains(request.verb()));
             }
             return (namespace == null || namespace.equals(request.namespace()))
@@ -43,15 +50,18 @@ final class DeployedRbac {
         }
 
         Stream<Grant> grants() {
-            return apiGroups.stream().flatMap(group -> resources.stream().flatMap(resource -> verbs.stream()
-                    .map(verb -> new Grant(new Permission(group, resource, verb), namespace, source))));
+            return apiGroups.stream()
+                    .flatMap(group -> resources.stream()
+                            .flatMap(resource -> verbs.stream()
+                                    .map(verb -> new Grant(new Permission(group, resource, verb), namespace, source))));
         }
     }
 
     /** One granted (group, resource, verb), limited to {@code namespace} unless it is null. */
     record Grant(Permission permission, String namespace, String source) {
         boolean isWildcard() {
-            return permission.group().equals("*") || permission.resource().equals("*")
+            return permission.group().equals("*")
+                    || permission.resource().equals("*")
                     || permission.verb().equals("*");
         }
     }
@@ -62,7 +72,10 @@ final class DeployedRbac {
     /** Rules of ClusterRoles aggregated into a built-in role, by that role ("edit", "view", ...). */
     final Map<String, List<Rule>> aggregated;
 
-    private DeployedRbac(String serviceAccount, String serviceAccountNamespace, List<Rule> rules,
+    private DeployedRbac(
+            String serviceAccount,
+            String serviceAccountNamespace,
+            List<Rule> rules,
             Map<String, List<Rule>> aggregated) {
         this.serviceAccount = serviceAccount;
         this.serviceAccountNamespace = serviceAccountNamespace;
@@ -74,9 +87,12 @@ final class DeployedRbac {
         List<JsonNode> documents = new ArrayList<>();
         String kustomizeNamespace = null;
         try (Stream<Path> files = Files.walk(deployDirectory, FileVisitOption.FOLLOW_LINKS)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-                    .sorted().toList()) {
-                try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            for (Path file : files.filter(
+                            f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList()) {
+                try (MappingIterator<JsonNode> docs =
+                        YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
                     while (docs.hasNext()) {
                         JsonNode doc = docs.next();
                         if (doc == null || !doc.hasNonNull("kind")) {
@@ -98,14 +114,21 @@ final class DeployedRbac {
             String namespace = doc.path("metadata").path("namespace").asText(kustomizeNamespace);
             switch (kind) {
                 case "Deployment" -> {
-                    account = doc.path("spec").path("template").path("spec").path("serviceAccountName")
+                    account = doc.path("spec")
+                            .path("template")
+                            .path("spec")
+                            .path("serviceAccountName")
                             .asText("default");
                     accountNamespace = namespace;
                 }
-                case "Role" -> roles.put("Role/" + namespace + "/" + doc.path("metadata").path("name").asText(), doc);
-                case "ClusterRole" -> roles.put("ClusterRole/" + doc.path("metadata").path("name").asText(), doc);
-                default -> {
-                }
+                case "Role" ->
+                    roles.put(
+                            "Role/" + namespace + "/"
+                                    + doc.path("metadata").path("name").asText(),
+                            doc);
+                case "ClusterRole" ->
+                    roles.put("ClusterRole/" + doc.path("metadata").path("name").asText(), doc);
+                default -> {}
             }
         }
         if (account == null) {
@@ -118,7 +141,8 @@ final class DeployedRbac {
                 continue;
             }
             String bindingNamespace = kind.equals("RoleBinding")
-                    ? doc.path("metadata").path("namespace").asText(kustomizeNamespace) : null;
+                    ? doc.path("metadata").path("namespace").asText(kustomizeNamespace)
+                    : null;
             if (!bindsServiceAccount(doc, account, accountNamespace, kustomizeNamespace)) {
                 continue;
             }
@@ -128,25 +152,38 @@ final class DeployedRbac {
                     : "ClusterRole/" + ref.path("name").asText();
             JsonNode role = roles.get(key);
             if (role == null) {
-                throw new IllegalStateException(kind + " " + doc.path("metadata").path("name").asText()
-                        + " refers to " + key + ", which deploy/ does not define");
+                throw new IllegalStateException(
+                        kind + " " + doc.path("metadata").path("name").asText() + " refers to " + key
+                                + ", which deploy/ does not define");
             }
             for (JsonNode rule : role.path("rules")) {
-                rules.add(new Rule(key, bindingNamespace, strings(rule.path("apiGroups")),
-                        strings(rule.path("resources")), strings(rule.path("verbs")),
-                        strings(rule.path("resourceNames")), strings(rule.path("nonResourceURLs"))));
+                rules.add(new Rule(
+                        key,
+                        bindingNamespace,
+                        strings(rule.path("apiGroups")),
+                        strings(rule.path("resources")),
+                        strings(rule.path("verbs")),
+                        strings(rule.path("resourceNames")),
+                        strings(rule.path("nonResourceURLs"))));
             }
         }
         Map<String, List<Rule>> aggregated = new HashMap<>();
         for (Map.Entry<String, JsonNode> role : roles.entrySet()) {
             role.getValue().path("metadata").path("labels").fields().forEachRemaining(label -> {
-                if (label.getKey().startsWith(AGGREGATE_TO) && label.getValue().asText().equals("true")) {
+                if (label.getKey().startsWith(AGGREGATE_TO)
+                        && label.getValue().asText().equals("true")) {
                     for (JsonNode rule : role.getValue().path("rules")) {
-                        aggregated.computeIfAbsent(label.getKey().substring(AGGREGATE_TO.length()),
-                                x -> new ArrayList<>()).add(new Rule(role.getKey(), null,
-                                strings(rule.path("apiGroups")), strings(rule.path("resources")),
-                                strings(rule.path("verbs")), strings(rule.path("resourceNames")),
-                                strings(rule.path("nonResourceURLs"))));
+                        aggregated
+                                .computeIfAbsent(
+                                        label.getKey().substring(AGGREGATE_TO.length()), x -> new ArrayList<>())
+                                .add(new Rule(
+                                        role.getKey(),
+                                        null,
+                                        strings(rule.path("apiGroups")),
+                                        strings(rule.path("resources")),
+                                        strings(rule.path("verbs")),
+                                        strings(rule.path("resourceNames")),
+                                        strings(rule.path("nonResourceURLs"))));
                     }
                 }
             });
@@ -154,8 +191,8 @@ final class DeployedRbac {
         return new DeployedRbac(account, accountNamespace, rules, aggregated);
     }
 
-    private static boolean bindsServiceAccount(JsonNode binding, String account, String accountNamespace,
-            String kustomizeNamespace) {
+    private static boolean bindsServiceAccount(
+            JsonNode binding, String account, String accountNamespace, String kustomizeNamespace) {
         for (JsonNode subject : binding.path("subjects")) {
             if (subject.path("kind").asText().equals("ServiceAccount")
                     && subject.path("name").asText().equals(account)
@@ -186,7 +223,8 @@ final class DeployedRbac {
             case "edit" -> List.of("edit", "view");
             default -> List.of(role);
         };
-        return sources.stream().flatMap(r -> aggregated.getOrDefault(r, List.of()).stream())
+        return sources.stream()
+                .flatMap(r -> aggregated.getOrDefault(r, List.of()).stream())
                 .anyMatch(rule -> rule.allows(request));
     }
 

@@ -1,5 +1,7 @@
 package dev.mimamori.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.Condition;
@@ -13,8 +15,6 @@ import dev.mimamori.testing.Resources;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +32,7 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The packaged operator killed with SIGKILL at random moments while ServiceMonitorings are created, changed and
@@ -52,10 +51,12 @@ class KillRestartIT {
     static final Duration CONVERGENCE = Duration.ofSeconds(120);
     /** The built-in profile: six monitors, two SLOs with two burn-rate alerts each. */
     static final int MONITORS = 10;
+
     static final int SLOS = 2;
     static final int MAX_LIVE = 8;
     /** JOSDK's line once a controller handles events (after leader election, when that is on). */
     static final String EVENT_PROCESSING_STARTED = "Started event processing for controller: servicemonitoring";
+
     static final String DASHBOARD_MARKER = "[mimamori cluster=" + CLUSTER + " profile=default]";
 
     @Test
@@ -76,10 +77,21 @@ class KillRestartIT {
             Path kubeconfig = Kubeconfig.write(WORK.resolve("kubeconfig"), cluster.url(), "mimamori-system");
             // One pod whose container is restarted: the same name, so the new process takes its own Lease back at
             // once instead of waiting for it to expire.
-            Map<String, String> env = Map.of("MIMAMORI_DATADOG_URL", datadog.url(),
-                    "DD_API_KEY", DatadogSimulator.DEFAULT_API_KEY, "DD_APP_KEY", DatadogSimulator.DEFAULT_APP_KEY,
-                    "MIMAMORI_CLUSTER_NAME", CLUSTER, "MIMAMORI_RESYNC_INTERVAL", RESYNC.toSeconds() + "s",
-                    "MIMAMORI_TELEMETRY_BATCH_DELAY", "1s", "POD_NAME", "mimamori-operator-0");
+            Map<String, String> env = Map.of(
+                    "MIMAMORI_DATADOG_URL",
+                    datadog.url(),
+                    "DD_API_KEY",
+                    DatadogSimulator.DEFAULT_API_KEY,
+                    "DD_APP_KEY",
+                    DatadogSimulator.DEFAULT_APP_KEY,
+                    "MIMAMORI_CLUSTER_NAME",
+                    CLUSTER,
+                    "MIMAMORI_RESYNC_INTERVAL",
+                    RESYNC.toSeconds() + "s",
+                    "MIMAMORI_TELEMETRY_BATCH_DELAY",
+                    "1s",
+                    "POD_NAME",
+                    "mimamori-operator-0");
             Workload workload = new Workload(k, new Random(random.nextLong()));
             List<String> killedAt = new ArrayList<>();
             try (OperatorProcess operator = OperatorProcess.start(kubeconfig, env, WORK.resolve("operator.log"))) {
@@ -100,25 +112,41 @@ class KillRestartIT {
                     workload.create();
                 }
                 Instant workloadDone = Instant.now();
-                Waits.until(operator, CONVERGENCE,
-                        () -> "convergence after the last restart:\n  " + String.join("\n  ",
-                                problems(k, datadog, workload)),
+                Waits.until(
+                        operator,
+                        CONVERGENCE,
+                        () -> "convergence after the last restart:\n  "
+                                + String.join("\n  ", problems(k, datadog, workload)),
                         () -> problems(k, datadog, workload).isEmpty());
                 Duration converged = Duration.between(workloadDone, Instant.now());
                 // Converged means stable: more resyncs change nothing, in the cluster or in Datadog.
                 int writes = datadog.writeCalls();
                 Waits.sleep(RESYNC.multipliedBy(2).plusSeconds(1));
-                assertThat(problems(k, datadog, workload)).as("still converged two resyncs later").isEmpty();
-                assertThat(datadog.writeCalls() - writes).as("Datadog writes during two idle resyncs").isZero();
+                assertThat(problems(k, datadog, workload))
+                        .as("still converged two resyncs later")
+                        .isEmpty();
+                assertThat(datadog.writeCalls() - writes)
+                        .as("Datadog writes during two idle resyncs")
+                        .isZero();
                 assertThat(operator.starts()).isEqualTo(kills + 1);
                 assertThat(operator.isAlive()).isTrue();
 
-                System.out.printf("KillRestartIT: seed %d, %d kills (after %s; s: while starting, w: while working), "
-                        + "%d creates, %d updates, %d deletes, %d ServiceMonitorings remain; converged %ds after the "
-                        + "last restart; %d Datadog calls (%d writes): %s; took %ds%n", seed, kills, killedAt,
-                        workload.creates, workload.updates, workload.deletes, workload.live.size(),
-                        converged.toSeconds(), datadog.totalCalls(), datadog.writeCalls(),
-                        new TreeMap<>(datadog.callCounts()), Duration.between(began, Instant.now()).toSeconds());
+                System.out.printf(
+                        "KillRestartIT: seed %d, %d kills (after %s; s: while starting, w: while working), "
+                                + "%d creates, %d updates, %d deletes, %d ServiceMonitorings remain; converged %ds after the "
+                                + "last restart; %d Datadog calls (%d writes): %s; took %ds%n",
+                        seed,
+                        kills,
+                        killedAt,
+                        workload.creates,
+                        workload.updates,
+                        workload.deletes,
+                        workload.live.size(),
+                        converged.toSeconds(),
+                        datadog.totalCalls(),
+                        datadog.writeCalls(),
+                        new TreeMap<>(datadog.callCounts()),
+                        Duration.between(began, Instant.now()).toSeconds());
             }
         }
     }
@@ -128,24 +156,28 @@ class KillRestartIT {
      * machine's speed: a moment after its first write since it started, when more are likely in flight). Returns
      * how long it ran, and "s" (starting) or "w" (working).
      */
-    private static String killAtARandomMoment(OperatorProcess operator, DatadogSimulator datadog, Random random,
-            int number) {
+    private static String killAtARandomMoment(
+            OperatorProcess operator, DatadogSimulator datadog, Random random, int number) {
         Instant started = Instant.now();
         int writesBefore = datadog.writeCalls();
         boolean whileWorking = random.nextBoolean();
         if (whileWorking) {
-            Waits.until(operator, Duration.ofSeconds(90), "the operator processing events",
+            Waits.until(
+                    operator,
+                    Duration.ofSeconds(90),
+                    "the operator processing events",
                     () -> operator.hasLoggedSinceStart(EVENT_PROCESSING_STARTED));
             awaitQuietly(Duration.ofSeconds(20), () -> datadog.writeCalls() > writesBefore);
             Waits.sleep(Duration.ofMillis(random.nextInt(1_500)));
         } else {
             Waits.sleep(Duration.ofMillis(200 + random.nextInt(4_000)));
         }
-        assertThat(operator.isAlive()).as("operator alive before kill %d; log ends with:%n%s", number,
-                operator.logTail(40)).isTrue();
+        assertThat(operator.isAlive())
+                .as("operator alive before kill %d; log ends with:%n%s", number, operator.logTail(40))
+                .isTrue();
         operator.kill();
-        return String.format("%.1fs%s", Duration.between(started, Instant.now()).toMillis() / 1000.0,
-                whileWorking ? "w" : "s");
+        return String.format(
+                "%.1fs%s", Duration.between(started, Instant.now()).toMillis() / 1000.0, whileWorking ? "w" : "s");
     }
 
     /** Waits for {@code condition} at most {@code timeout}, and goes on either way. */
@@ -161,15 +193,20 @@ class KillRestartIT {
         List<String> problems = new ArrayList<>();
         Map<String, ServiceMonitoring> inCluster = new TreeMap<>();
         for (String ns : NAMESPACES) {
-            k.resources(ServiceMonitoring.class).inNamespace(ns).list().getItems()
+            k.resources(ServiceMonitoring.class)
+                    .inNamespace(ns)
+                    .list()
+                    .getItems()
                     .forEach(sm -> inCluster.put(sm.ownerKey(), sm));
         }
         Set<String> live = new TreeSet<>(workload.live.keySet());
-        inCluster.keySet().stream().filter(key -> !live.contains(key))
+        inCluster.keySet().stream()
+                .filter(key -> !live.contains(key))
                 .forEach(key -> problems.add(key + " was deleted but is still in the cluster (finalizer not removed)"));
         List<ObjectNode> monitors = datadog.monitorsTagged("managed-by:mimamori", "mimamori-cluster:" + CLUSTER);
         List<ObjectNode> slos = datadog.slos().stream()
-                .filter(s -> tags(s).contains("mimamori-cluster:" + CLUSTER)).toList();
+                .filter(s -> tags(s).contains("mimamori-cluster:" + CLUSTER))
+                .toList();
         for (String key : live) {
             ServiceMonitoring sm = inCluster.get(key);
             if (sm == null) {
@@ -178,22 +215,25 @@ class KillRestartIT {
             }
             Condition ready = Resources.ready(sm);
             if (ready == null || !"True".equals(ready.getStatus())) {
-                problems.add(key + " not Ready: " + (ready == null ? "no condition" : ready.getReason() + ": "
-                        + ready.getMessage()));
+                problems.add(key + " not Ready: "
+                        + (ready == null ? "no condition" : ready.getReason() + ": " + ready.getMessage()));
             }
             List<ObjectNode> own = ownedBy(monitors, key);
-            Set<String> templates = own.stream().map(m -> valueOf(m, "mimamori-monitor:")).collect(Collectors.toSet());
+            Set<String> templates =
+                    own.stream().map(m -> valueOf(m, "mimamori-monitor:")).collect(Collectors.toSet());
             if (own.size() != MONITORS || templates.size() != MONITORS) {
                 problems.add(key + " has " + own.size() + " monitors for " + templates.size() + " templates, not "
                         + MONITORS);
             }
             String threshold = "> " + workload.live.get(key);
-            own.stream().filter(m -> "latency-p95".equals(valueOf(m, "mimamori-monitor:")))
+            own.stream()
+                    .filter(m -> "latency-p95".equals(valueOf(m, "mimamori-monitor:")))
                     .filter(m -> !m.path("query").asText().endsWith(threshold))
-                    .forEach(m -> problems.add(key + ": latency-p95 query " + m.path("query").asText()
-                            + " does not end with " + threshold));
+                    .forEach(m -> problems.add(key + ": latency-p95 query "
+                            + m.path("query").asText() + " does not end with " + threshold));
             List<ObjectNode> ownSlos = ownedBy(slos, key);
-            Set<String> sloNames = ownSlos.stream().map(s -> valueOf(s, "mimamori-slo:")).collect(Collectors.toSet());
+            Set<String> sloNames =
+                    ownSlos.stream().map(s -> valueOf(s, "mimamori-slo:")).collect(Collectors.toSet());
             if (ownSlos.size() != SLOS || sloNames.size() != SLOS) {
                 problems.add(key + " has " + ownSlos.size() + " SLOs for " + sloNames.size() + " names, not " + SLOS);
             }
@@ -207,7 +247,8 @@ class KillRestartIT {
         }
         orphans.forEach((owner, count) -> problems.add(count + " monitors/SLOs left behind for deleted " + owner));
         long dashboards = datadog.dashboards().stream()
-                .filter(d -> d.path("description").asText().contains(DASHBOARD_MARKER)).count();
+                .filter(d -> d.path("description").asText().contains(DASHBOARD_MARKER))
+                .count();
         if (!live.isEmpty() && dashboards != 1) {
             problems.add(dashboards + " dashboards for profile default, not 1");
         }
@@ -221,7 +262,9 @@ class KillRestartIT {
     }
 
     private static List<ObjectNode> ownedBy(List<ObjectNode> things, String owner) {
-        return things.stream().filter(t -> tags(t).contains("mimamori-owner:" + owner)).toList();
+        return things.stream()
+                .filter(t -> tags(t).contains("mimamori-owner:" + owner))
+                .toList();
     }
 
     private static Set<String> tags(JsonNode thing) {
@@ -232,8 +275,11 @@ class KillRestartIT {
 
     /** The value of the first tag with this prefix ("key:"), or null. */
     private static String valueOf(JsonNode thing, String prefix) {
-        return tags(thing).stream().filter(t -> t.startsWith(prefix)).map(t -> t.substring(prefix.length()))
-                .findFirst().orElse(null);
+        return tags(thing).stream()
+                .filter(t -> t.startsWith(prefix))
+                .map(t -> t.substring(prefix.length()))
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -245,6 +291,7 @@ class KillRestartIT {
         private final Random random;
         /** The ServiceMonitorings that should exist, by owner key, with their latencyP95Ms. */
         final Map<String, String> live = new LinkedHashMap<>();
+
         int creates;
         int updates;
         int deletes;
@@ -292,9 +339,12 @@ class KillRestartIT {
             String latency = threshold();
             String[] nsName = key.split("/");
             // A merge patch without resourceVersion, as kubectl patch sends: the operator writes status meanwhile.
-            k.resources(ServiceMonitoring.class).inNamespace(nsName[0]).withName(nsName[1]).patch(
-                    PatchContext.of(PatchType.JSON_MERGE),
-                    "{\"spec\":{\"parameters\":{\"latencyP95Ms\":\"" + latency + "\"}}}");
+            k.resources(ServiceMonitoring.class)
+                    .inNamespace(nsName[0])
+                    .withName(nsName[1])
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"spec\":{\"parameters\":{\"latencyP95Ms\":\"" + latency + "\"}}}");
             live.put(key, latency);
             updates++;
         }
@@ -302,7 +352,10 @@ class KillRestartIT {
         private void delete() {
             String key = pick();
             String[] nsName = key.split("/");
-            k.resources(ServiceMonitoring.class).inNamespace(nsName[0]).withName(nsName[1]).delete();
+            k.resources(ServiceMonitoring.class)
+                    .inNamespace(nsName[0])
+                    .withName(nsName[1])
+                    .delete();
             live.remove(key);
             deletes++;
         }

@@ -1,7 +1,6 @@
 package dev.mimamori.it;
 
 import dev.mimamori.testing.OperatorProcess;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
@@ -10,8 +9,7 @@ import java.util.function.Supplier;
 /** Waiting for the operator process to get something done, failing with the end of its log when it does not. */
 final class Waits {
 
-    private Waits() {
-    }
+    private Waits() {}
 
     static void until(OperatorProcess operator, Duration timeout, String what, BooleanSupplier condition) {
         until(operator, timeout, () -> what, condition);
@@ -27,8 +25,9 @@ final class Waits {
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting for: " + what.get()
-                        + (operator == null ? "" : "\noperator log (" + operator.log() + ") ends with:\n"
-                                + operator.logTail(60)));
+                        + (operator == null
+                                ? ""
+                                : "\noperator log (" + operator.log() + ") ends with:\n" + operator.logTail(60)));
             }
             sleep(Duration.ofMillis(200));
         }

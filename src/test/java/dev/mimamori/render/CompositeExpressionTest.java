@@ -1,11 +1,10 @@
 package dev.mimamori.render;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class CompositeExpressionTest {
 
@@ -14,8 +13,8 @@ class CompositeExpressionTest {
         String expression = "latency-p95 && !(cpu-throttling || memory-near-limit)";
         assertThat(CompositeExpression.members(expression))
                 .containsExactly("latency-p95", "cpu-throttling", "memory-near-limit");
-        assertThat(CompositeExpression.withIds(expression,
-                Map.of("latency-p95", "11", "cpu-throttling", "22", "memory-near-limit", "33")))
+        assertThat(CompositeExpression.withIds(
+                        expression, Map.of("latency-p95", "11", "cpu-throttling", "22", "memory-near-limit", "33")))
                 .isEqualTo("11 && !(22 || 33)");
     }
 
@@ -27,7 +26,6 @@ class CompositeExpressionTest {
                 .hasMessageContaining("where a monitor name");
         assertThatThrownBy(() -> CompositeExpression.members("(latency-p95 && cpu-throttling"))
                 .hasMessageContaining("unbalanced");
-        assertThatThrownBy(() -> CompositeExpression.members("latency-p95"))
-                .hasMessageContaining("at least two");
+        assertThatThrownBy(() -> CompositeExpression.members("latency-p95")).hasMessageContaining("at least two");
     }
 }

@@ -1,5 +1,8 @@
 package dev.mimamori.render;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,18 +10,15 @@ import dev.mimamori.api.DashboardSpec;
 import dev.mimamori.api.DashboardWidget;
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.sync.Ownership;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class DashboardRenderingTest {
 
     static DashboardDefinition builtIn() {
-        return DashboardRenderer.render("default", BuiltInProfile.spec().dashboard, "eu-1").orElseThrow();
+        return DashboardRenderer.render("default", BuiltInProfile.spec().dashboard, "eu-1")
+                .orElseThrow();
     }
 
     @Test
@@ -27,31 +27,48 @@ class DashboardRenderingTest {
         assertThat(body.path("title").asText()).isEqualTo("Service performance: default (eu-1)");
         assertThat(body.path("layout_type").asText()).isEqualTo("ordered");
         List<String> variables = new ArrayList<>();
-        body.path("template_variables").forEach(v -> variables.add(v.path("name").asText()));
+        body.path("template_variables")
+                .forEach(v -> variables.add(v.path("name").asText()));
         assertThat(variables).containsExactly("service", "env", "version");
         List<String> titles = new ArrayList<>();
         List<String> queries = new ArrayList<>();
         body.path("widgets").forEach(w -> {
             titles.add(w.path("definition").path("title").asText());
-            w.path("definition").path("requests").forEach(r -> r.path("queries").forEach(q -> {
-                if (q.path("data_source").asText().equals("metrics")) {
-                    queries.add(q.path("query").asText());
-                }
-            }));
+            w.path("definition")
+                    .path("requests")
+                    .forEach(r -> r.path("queries").forEach(q -> {
+                        if (q.path("data_source").asText().equals("metrics")) {
+                            queries.add(q.path("query").asText());
+                        }
+                    }));
         });
-        assertThat(titles).contains("Latency p50 / p95 / p99 (ms)", "Error rate by version (%)",
-                "Requests per second by version", "CPU throttling (% of periods)", "Pod restarts",
-                "Monitors of this service");
-        assertThat(queries).allSatisfy(q -> assertThat(q).contains("$service", "$env").doesNotContain("${"));
-        assertThat(String.join(" ", queries)).contains("p50:", "p95:", "p99:", "by {version}",
-                "kubernetes.memory.limits", "kubernetes.cpu.cfs.throttled.periods");
+        assertThat(titles)
+                .contains(
+                        "Latency p50 / p95 / p99 (ms)",
+                        "Error rate by version (%)",
+                        "Requests per second by version",
+                        "CPU throttling (% of periods)",
+                        "Pod restarts",
+                        "Monitors of this service");
+        assertThat(queries)
+                .allSatisfy(q -> assertThat(q).contains("$service", "$env").doesNotContain("${"));
+        assertThat(String.join(" ", queries))
+                .contains(
+                        "p50:",
+                        "p95:",
+                        "p99:",
+                        "by {version}",
+                        "kubernetes.memory.limits",
+                        "kubernetes.cpu.cfs.throttled.periods");
         JsonNode latency = body.path("widgets").get(0).path("definition");
         assertThat(latency.has("events")).isFalse();
         JsonNode overlay = latency.path("requests").get(1);
         assertThat(overlay.path("display_type").asText()).isEqualTo("overlay");
         assertThat(overlay.path("queries").get(0).path("data_source").asText()).isEqualTo("events");
-        assertThat(overlay.path("queries").get(0).path("search").path("query").asText()).isEqualTo("$service $env");
-        JsonNode monitors = body.path("widgets").get(body.path("widgets").size() - 1).path("definition");
+        assertThat(overlay.path("queries").get(0).path("search").path("query").asText())
+                .isEqualTo("$service $env");
+        JsonNode monitors =
+                body.path("widgets").get(body.path("widgets").size() - 1).path("definition");
         assertThat(monitors.path("type").asText()).isEqualTo("manage_status");
         assertThat(monitors.path("query").asText()).contains("mimamori-cluster:eu-1", "$service");
     }
@@ -66,8 +83,15 @@ class DashboardRenderingTest {
                 .isEqualTo("sum:trace.http.request.errors{$service,$env,$version} by {version}.as_count()");
         assertThat(request.path("queries").get(1).path("name").asText()).isEqualTo("q1");
         assertThat(request.path("formulas").get(0).path("formula").asText()).isEqualTo("q0 / q1 * 100");
-        JsonNode latency = builtIn().body().path("widgets").get(0).path("definition").path("requests").get(0);
-        assertThat(latency.path("formulas")).extracting(f -> f.path("formula").asText())
+        JsonNode latency = builtIn()
+                .body()
+                .path("widgets")
+                .get(0)
+                .path("definition")
+                .path("requests")
+                .get(0);
+        assertThat(latency.path("formulas"))
+                .extracting(f -> f.path("formula").asText())
                 .containsExactly("q0 * 1000", "q1 * 1000", "q2 * 1000");
         JsonNode variable = builtIn().body().path("template_variables").get(0);
         assertThat(variable.has("default")).isFalse();
@@ -77,8 +101,7 @@ class DashboardRenderingTest {
     @Test
     void theDescriptionCarriesTheOwnerSoTheDashboardIsFoundAfterARestart() {
         DashboardDefinition d = builtIn();
-        assertThat(Ownership.ofDashboard(d.description()))
-                .contains(new Ownership.DashboardOwner("eu-1", "default"));
+        assertThat(Ownership.ofDashboard(d.description())).contains(new Ownership.DashboardOwner("eu-1", "default"));
         assertThat(Ownership.ofDashboard("a dashboard somebody made")).isEmpty();
         assertThat(Ownership.ofDashboard(null)).isEmpty();
     }
@@ -99,7 +122,8 @@ class DashboardRenderingTest {
         w.queries = List.of("avg:trace.http.request{service:${service}}");
         spec.widgets = List.of(w);
         assertThatThrownBy(() -> DashboardRenderer.render("p", spec, "c"))
-                .hasMessageContaining("dashboard widget \"latency\"").hasMessageContaining("$service");
+                .hasMessageContaining("dashboard widget \"latency\"")
+                .hasMessageContaining("$service");
     }
 
     @Test

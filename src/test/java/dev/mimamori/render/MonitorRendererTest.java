@@ -1,5 +1,7 @@
 package dev.mimamori.render;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.AnalysisSpec;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.MonitorTemplate;
@@ -10,12 +12,9 @@ import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.datadog.MetricFormula;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.status.Reasons;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class MonitorRendererTest {
 
@@ -31,7 +30,10 @@ class MonitorRendererTest {
     }
 
     static MonitorDefinition monitor(Rendering r, String name) {
-        return r.monitors().stream().filter(m -> m.templateName().equals(name)).findFirst().orElseThrow()
+        return r.monitors().stream()
+                .filter(m -> m.templateName().equals(name))
+                .findFirst()
+                .orElseThrow()
                 .definition();
     }
 
@@ -39,10 +41,19 @@ class MonitorRendererTest {
     void theBuiltInProfileCoversGoldenSignalsAndKubernetesSignals() {
         Rendering r = render(spec("checkout", "prod"));
         assertThat(r.ok()).isTrue();
-        assertThat(r.monitors()).extracting(DesiredMonitor::templateName).containsExactly("latency-p95",
-                "error-rate", "traffic-drop", "pod-restarts", "cpu-throttling", "memory-near-limit");
+        assertThat(r.monitors())
+                .extracting(DesiredMonitor::templateName)
+                .containsExactly(
+                        "latency-p95",
+                        "error-rate",
+                        "traffic-drop",
+                        "pod-restarts",
+                        "cpu-throttling",
+                        "memory-near-limit");
         assertThat(r.monitors()).allSatisfy(m -> {
-            assertThat(m.definition().query()).contains("service:checkout,env:prod").doesNotContain("${");
+            assertThat(m.definition().query())
+                    .contains("service:checkout,env:prod")
+                    .doesNotContain("${");
             assertThat(m.definition().message()).doesNotContain("${");
             assertThat(m.definition().thresholds()).containsKey("critical");
         });
@@ -62,14 +73,22 @@ class MonitorRendererTest {
         spec.team = "payments";
         spec.tags = List.of("tier:critical");
         MonitorDefinition d = monitor(render(spec), "error-rate");
-        assertThat(d.tags()).containsExactlyInAnyOrder("managed-by:mimamori", "mimamori-cluster:eu-1",
-                "mimamori-owner:shop/checkout", "mimamori-monitor:error-rate", "service:checkout", "env:prod",
-                "team:payments", "tier:critical");
+        assertThat(d.tags())
+                .containsExactlyInAnyOrder(
+                        "managed-by:mimamori",
+                        "mimamori-cluster:eu-1",
+                        "mimamori-owner:shop/checkout",
+                        "mimamori-monitor:error-rate",
+                        "service:checkout",
+                        "env:prod",
+                        "team:payments",
+                        "tier:critical");
     }
 
     @Test
     void noTeamTagWithoutATeam() {
-        assertThat(monitor(render(spec("checkout", "prod")), "error-rate").tags()).noneMatch(t -> t.startsWith("team:"));
+        assertThat(monitor(render(spec("checkout", "prod")), "error-rate").tags())
+                .noneMatch(t -> t.startsWith("team:"));
     }
 
     @Test
@@ -87,7 +106,8 @@ class MonitorRendererTest {
         ServiceMonitoringSpec spec = spec("checkout", "prod");
         spec.notify = List.of("@slack-payments", "@pagerduty-checkout");
         String message = monitor(render(spec), "latency-p95").message();
-        assertThat(message).contains("{{#is_alert}}", "{{value}}", "{{/is_alert}}", "{{#is_recovery}}")
+        assertThat(message)
+                .contains("{{#is_alert}}", "{{value}}", "{{/is_alert}}", "{{#is_recovery}}")
                 .endsWith("\n\n@slack-payments @pagerduty-checkout");
     }
 
@@ -112,8 +132,11 @@ class MonitorRendererTest {
 
         Rendering r = render(spec);
 
-        assertThat(r.monitors()).extracting(DesiredMonitor::templateName).contains("payment-provider")
-                .doesNotContain("cpu-throttling").hasSize(6);
+        assertThat(r.monitors())
+                .extracting(DesiredMonitor::templateName)
+                .contains("payment-provider")
+                .doesNotContain("cpu-throttling")
+                .hasSize(6);
         MonitorDefinition latency = monitor(r, "latency-p95");
         assertThat(latency.thresholds()).containsEntry("warning", 300.0).containsEntry("critical", 500.0);
         assertThat(latency.query()).endsWith("> 500");
@@ -125,16 +148,20 @@ class MonitorRendererTest {
         MonitoringProfileSpec profile = io.fabric8.kubernetes.client.utils.Serialization.clone(BuiltInProfile.spec());
         profile.monitors.stream().filter(m -> m.name.equals("cpu-throttling")).forEach(m -> m.enabled = false);
         ServiceMonitoringSpec plain = spec("checkout", "prod");
-        assertThat(MonitorRenderer.render(profile, plain, "shop/checkout", "eu-1").monitors())
-                .extracting(DesiredMonitor::templateName).doesNotContain("cpu-throttling");
+        assertThat(MonitorRenderer.render(profile, plain, "shop/checkout", "eu-1")
+                        .monitors())
+                .extracting(DesiredMonitor::templateName)
+                .doesNotContain("cpu-throttling");
 
         ServiceMonitoringSpec optIn = spec("checkout", "prod");
         MonitorTemplate on = new MonitorTemplate();
         on.name = "cpu-throttling";
         on.enabled = true;
         optIn.monitors = List.of(on);
-        assertThat(MonitorRenderer.render(profile, optIn, "shop/checkout", "eu-1").monitors())
-                .extracting(DesiredMonitor::templateName).contains("cpu-throttling");
+        assertThat(MonitorRenderer.render(profile, optIn, "shop/checkout", "eu-1")
+                        .monitors())
+                .extracting(DesiredMonitor::templateName)
+                .contains("cpu-throttling");
     }
 
     @Test
@@ -166,7 +193,8 @@ class MonitorRendererTest {
     @Test
     void valuesThatCouldBreakOutOfAQueryAreRefused() {
         assertThat(render(spec("checkout}", "prod")).problem().reason()).isEqualTo("InvalidTagValue");
-        assertThat(render(spec("checkout", "prod,service:other")).problem().reason()).isEqualTo("InvalidTagValue");
+        assertThat(render(spec("checkout", "prod,service:other")).problem().reason())
+                .isEqualTo("InvalidTagValue");
         assertThat(render(spec("Checkout", "prod")).problem().reason()).isEqualTo("InvalidTagValue");
         ServiceMonitoringSpec spec = spec("checkout", "prod");
         spec.parameters = Map.of("latencyP95Ms", "400} OR avg:x{*");
@@ -213,12 +241,16 @@ class MonitorRendererTest {
         t.query = "avg(last_5m):avg:x{service:${service} > 1";
         t.message = "m";
         profile.monitors = List.of(t);
-        assertThat(MonitorRenderer.render(profile, spec("a", "b"), "ns/a", "c").problem().reason())
+        assertThat(MonitorRenderer.render(profile, spec("a", "b"), "ns/a", "c")
+                        .problem()
+                        .reason())
                 .isEqualTo("InvalidQuery");
         t.query = "avg(last_5m):avg:x{service:${service}} > ${params.limit}";
         t.thresholds = new MonitorThresholds();
         t.thresholds.critical = "${params.limit}";
-        assertThat(MonitorRenderer.render(profile, spec("a", "b"), "ns/a", "c").problem().message())
+        assertThat(MonitorRenderer.render(profile, spec("a", "b"), "ns/a", "c")
+                        .problem()
+                        .message())
                 .contains("not a number");
     }
 
@@ -251,8 +283,10 @@ class MonitorRendererTest {
 
         ServiceMonitoringSpec dropping = spec("checkout", "prod");
         dropping.monitors = List.of(disabled("cpu-throttling"));
-        assertThat(MonitorRenderer.render(profile, dropping, "shop/checkout", "eu-1").monitors())
-                .extracting(DesiredMonitor::templateName).doesNotContain("slow-and-throttled", "cpu-throttling");
+        assertThat(MonitorRenderer.render(profile, dropping, "shop/checkout", "eu-1")
+                        .monitors())
+                .extracting(DesiredMonitor::templateName)
+                .doesNotContain("slow-and-throttled", "cpu-throttling");
     }
 
     @Test
@@ -266,8 +300,10 @@ class MonitorRendererTest {
         MonitoringProfileSpec nested = io.fabric8.kubernetes.client.utils.Serialization.clone(BuiltInProfile.spec());
         nested.monitors.add(composite("a", "latency-p95 && error-rate"));
         nested.monitors.add(composite("b", "a && cpu-throttling"));
-        assertThat(MonitorRenderer.render(nested, spec("checkout", "prod"), "shop/checkout", "eu-1").problem()
-                .message()).contains("another composite");
+        assertThat(MonitorRenderer.render(nested, spec("checkout", "prod"), "shop/checkout", "eu-1")
+                        .problem()
+                        .message())
+                .contains("another composite");
     }
 
     @Test
@@ -297,9 +333,11 @@ class MonitorRendererTest {
         Rendering r = render(spec("checkout", "prod"));
 
         MetricFormula errorRate = r.gate().get("error rate");
-        assertThat(errorRate.queries()).extracting(MetricFormula.NamedQuery::query).containsExactly(
-                "sum:trace.http.request.errors{service:checkout,env:prod,version:${version}}.as_count()",
-                "sum:trace.http.request.hits{service:checkout,env:prod,version:${version}}.as_count()");
+        assertThat(errorRate.queries())
+                .extracting(MetricFormula.NamedQuery::query)
+                .containsExactly(
+                        "sum:trace.http.request.errors{service:checkout,env:prod,version:${version}}.as_count()",
+                        "sum:trace.http.request.hits{service:checkout,env:prod,version:${version}}.as_count()");
         assertThat(errorRate.formula()).isEqualTo("q0 / q1");
         assertThat(r.gate().get("p95 latency (ms)").formula()).isEqualTo("q0 * 1000");
     }
@@ -316,7 +354,8 @@ class MonitorRendererTest {
 
         assertThat(refused.ok()).isFalse();
         assertThat(refused.problem().reason()).isEqualTo(Reasons.INVALID_QUERY);
-        assertThat(refused.problem().message()).startsWith("gate metric \"cpu\" cannot be sent to Datadog")
+        assertThat(refused.problem().message())
+                .startsWith("gate metric \"cpu\" cannot be sent to Datadog")
                 .contains("monitor's time aggregation");
     }
 

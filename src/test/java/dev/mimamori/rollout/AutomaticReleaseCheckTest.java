@@ -1,5 +1,8 @@
 package dev.mimamori.rollout;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ReleaseCheckTemplate;
 import dev.mimamori.api.ServiceMonitoring;
@@ -11,14 +14,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * Rollouts of Deployments selected by a ServiceMonitoring's releaseCheck section get exactly one ReleaseCheck each.
@@ -48,9 +47,16 @@ class AutomaticReleaseCheckTest {
     }
 
     List<String> checksOf(String namespace, String deployment) {
-        return client.resources(ReleaseCheck.class).inNamespace(namespace)
-                .withLabel(RolloutGate.WORKLOAD_LABEL, deployment).list().getItems().stream()
-                .map(c -> c.getMetadata().getName()).sorted().toList();
+        return client
+                .resources(ReleaseCheck.class)
+                .inNamespace(namespace)
+                .withLabel(RolloutGate.WORKLOAD_LABEL, deployment)
+                .list()
+                .getItems()
+                .stream()
+                .map(c -> c.getMetadata().getName())
+                .sorted()
+                .toList();
     }
 
     @Test
@@ -58,15 +64,27 @@ class AutomaticReleaseCheckTest {
         Resources.namespace(client, "auto");
         monitored("auto", "api", null);
         Deployment deployment = Rollouts.deploy(client, "auto", "api", "api", "prod", "1.0.0");
-        await().atMost(Duration.ofSeconds(20)).until(() -> checksOf("auto", "api").equals(List.of("api-1")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> checksOf("auto", "api").equals(List.of("api-1")));
 
         deployment = rollout(deployment, 2, "1.1.0");
-        await().atMost(Duration.ofSeconds(20)).until(() -> checksOf("auto", "api").size() == 2);
-        ReleaseCheck check = client.resources(ReleaseCheck.class).inNamespace("auto").withName("api-2").get();
-        assertThat(check.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(client.resource(
-                        client.apps().deployments().inNamespace("auto").withName("api").get()).get().getMetadata()
-                        .getUid()));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> checksOf("auto", "api").size() == 2);
+        ReleaseCheck check = client.resources(ReleaseCheck.class)
+                .inNamespace("auto")
+                .withName("api-2")
+                .get();
+        assertThat(check.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o -> assertThat(o.getUid())
+                        .isEqualTo(client.resource(client.apps()
+                                        .deployments()
+                                        .inNamespace("auto")
+                                        .withName("api")
+                                        .get())
+                                .get()
+                                .getMetadata()
+                                .getUid()));
         assertThat(check.getSpec().service).isEqualTo("api");
         assertThat(check.getSpec().workload.name).isEqualTo("api");
 
@@ -82,13 +100,17 @@ class AutomaticReleaseCheckTest {
     void anOptedOutOrUnmonitoredDeploymentIsSkipped() {
         Resources.namespace(client, "auto-skip");
         monitored("auto-skip", "api", null);
-        Deployment optedOut = Rollouts.deploy(client, "auto-skip", "api", "api", "prod",
-                Map.of("mimamori.dev/release-check", "disabled"), "1.0.0");
+        Deployment optedOut = Rollouts.deploy(
+                client, "auto-skip", "api", "api", "prod", Map.of("mimamori.dev/release-check", "disabled"), "1.0.0");
         rollout(optedOut, 2, "1.1.0");
         Rollouts.deploy(client, "auto-skip", "other", "other", "prod", "1.0.0", "2.0.0");
 
         await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
-        assertThat(client.resources(ReleaseCheck.class).inNamespace("auto-skip").list().getItems()).isEmpty();
+        assertThat(client.resources(ReleaseCheck.class)
+                        .inNamespace("auto-skip")
+                        .list()
+                        .getItems())
+                .isEmpty();
     }
 
     @Test
@@ -99,7 +121,8 @@ class AutomaticReleaseCheckTest {
         for (int revision = 2; revision <= 5; revision++) {
             deployment = rollout(deployment, revision, "1." + revision + ".0");
             String expected = "api-" + revision;
-            await().atMost(Duration.ofSeconds(20)).until(() -> checksOf("auto-history", "api").contains(expected));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> checksOf("auto-history", "api").contains(expected));
         }
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> checksOf("auto-history", "api").equals(List.of("api-4", "api-5")));
@@ -110,18 +133,22 @@ class AutomaticReleaseCheckTest {
         Resources.namespace(client, "auto-supersede");
         monitored("auto-supersede", "api", null);
         Deployment deployment = Rollouts.deploy(client, "auto-supersede", "api", "api", "prod", "1.0.0", "1.1.0");
-        await().atMost(Duration.ofSeconds(20)).until(() -> checksOf("auto-supersede", "api").contains("api-2"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> checksOf("auto-supersede", "api").contains("api-2"));
         await().atMost(Duration.ofSeconds(20)).until(() -> phase("auto-supersede", "api-2") != null);
 
         deployment = rollout(deployment, 3, "1.2.0");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "Superseded".equals(phase("auto-supersede", "api-2")));
-        ReleaseCheck superseded = client.resources(ReleaseCheck.class).inNamespace("auto-supersede")
-                .withName("api-2").get();
+        ReleaseCheck superseded = client.resources(ReleaseCheck.class)
+                .inNamespace("auto-supersede")
+                .withName("api-2")
+                .get();
         assertThat(superseded.getStatus().action).isNull();
         assertThat(superseded.getStatus().message).contains("revision 3");
         assertThat(checksOf("auto-supersede", "api")).contains("api-3");
-        Map<String, String> annotations = client.resource(deployment).get().getMetadata().getAnnotations();
+        Map<String, String> annotations =
+                client.resource(deployment).get().getMetadata().getAnnotations();
         assertThat(annotations).doesNotContainKey("mimamori.dev/release-check-summary");
     }
 
@@ -130,19 +157,31 @@ class AutomaticReleaseCheckTest {
         Resources.namespace(client, "auto-restart");
         monitored("auto-restart", "api", null);
         Rollouts.deploy(client, "auto-restart", "api", "api", "prod", "1.0.0", "1.1.0");
-        await().atMost(Duration.ofSeconds(20)).until(() -> checksOf("auto-restart", "api").contains("api-2"));
-        ReleaseCheck first = client.resources(ReleaseCheck.class).inNamespace("auto-restart").withName("api-2").get();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> checksOf("auto-restart", "api").contains("api-2"));
+        ReleaseCheck first = client.resources(ReleaseCheck.class)
+                .inNamespace("auto-restart")
+                .withName("api-2")
+                .get();
 
         // A restarted operator starts from an empty cache: it must find the check by its name, not create another.
         DeploymentRolloutRestart.runFreshInstance(client, "auto-restart");
 
         assertThat(checksOf("auto-restart", "api")).containsExactly("api-2");
-        assertThat(client.resources(ReleaseCheck.class).inNamespace("auto-restart").withName("api-2").get()
-                .getMetadata().getUid()).isEqualTo(first.getMetadata().getUid());
+        assertThat(client.resources(ReleaseCheck.class)
+                        .inNamespace("auto-restart")
+                        .withName("api-2")
+                        .get()
+                        .getMetadata()
+                        .getUid())
+                .isEqualTo(first.getMetadata().getUid());
     }
 
     String phase(String namespace, String name) {
-        ReleaseCheck check = client.resources(ReleaseCheck.class).inNamespace(namespace).withName(name).get();
+        ReleaseCheck check = client.resources(ReleaseCheck.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         return check == null || check.getStatus() == null ? null : check.getStatus().phase;
     }
 }

@@ -1,5 +1,7 @@
 package dev.mimamori.rollout;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.AnalysisSpec;
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ReleaseCheckTemplate;
@@ -12,15 +14,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RolloutGateTest {
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
@@ -28,16 +27,30 @@ class RolloutGateTest {
     static Deployment deployment(long revision, Map<String, String> labels, Map<String, String> annotations) {
         Map<String, String> all = new java.util.HashMap<>(annotations);
         all.put("deployment.kubernetes.io/revision", String.valueOf(revision));
-        return new DeploymentBuilder().withMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("api")
-                .withUid("uid-1").withLabels(labels).withAnnotations(all).build()).build();
+        return new DeploymentBuilder()
+                .withMetadata(new ObjectMetaBuilder()
+                        .withNamespace("ns")
+                        .withName("api")
+                        .withUid("uid-1")
+                        .withLabels(labels)
+                        .withAnnotations(all)
+                        .build())
+                .build();
     }
 
     static ReplicaSet rs(long revision, Instant created) {
-        return new ReplicaSetBuilder().withMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("api-" + revision)
-                .withCreationTimestamp(created.toString())
-                .withAnnotations(Map.of("deployment.kubernetes.io/revision", String.valueOf(revision)))
-                .withOwnerReferences(new OwnerReferenceBuilder().withUid("uid-1").withKind("Deployment").build())
-                .build()).build();
+        return new ReplicaSetBuilder()
+                .withMetadata(new ObjectMetaBuilder()
+                        .withNamespace("ns")
+                        .withName("api-" + revision)
+                        .withCreationTimestamp(created.toString())
+                        .withAnnotations(Map.of("deployment.kubernetes.io/revision", String.valueOf(revision)))
+                        .withOwnerReferences(new OwnerReferenceBuilder()
+                                .withUid("uid-1")
+                                .withKind("Deployment")
+                                .build())
+                        .build())
+                .build();
     }
 
     static ServiceMonitoring gating(String name, String service) {
@@ -49,12 +62,13 @@ class RolloutGateTest {
     @Test
     void aRecentRevisionGetsACheckNamedAfterIt() {
         Deployment d = deployment(4, Map.of("tags.datadoghq.com/service", "api"), Map.of());
-        Optional<ReleaseCheck> check = RolloutGate.checkFor(d, gating("api", "api"),
-                List.of(rs(3, NOW.minusSeconds(3600)), rs(4, NOW.minusSeconds(30))), NOW);
+        Optional<ReleaseCheck> check = RolloutGate.checkFor(
+                d, gating("api", "api"), List.of(rs(3, NOW.minusSeconds(3600)), rs(4, NOW.minusSeconds(30))), NOW);
         assertThat(check).isPresent();
         assertThat(check.get().getMetadata().getName()).isEqualTo("api-4");
         assertThat(check.get().getMetadata().getLabels()).containsEntry("mimamori.dev/revision", "4");
-        assertThat(check.get().getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("uid-1");
+        assertThat(check.get().getMetadata().getOwnerReferences().get(0).getUid())
+                .isEqualTo("uid-1");
     }
 
     @Test
@@ -74,10 +88,18 @@ class RolloutGateTest {
     @Test
     void oldRevisionsOptOutsAndUnknownRevisionsGetNone() {
         Map<String, String> labels = Map.of("tags.datadoghq.com/service", "api");
-        assertThat(RolloutGate.checkFor(deployment(4, labels, Map.of()), gating("api", "api"),
-                List.of(rs(4, NOW.minusSeconds(7200))), NOW)).isEmpty();
-        assertThat(RolloutGate.checkFor(deployment(4, labels, Map.of("mimamori.dev/release-check", "disabled")),
-                gating("api", "api"), List.of(rs(4, NOW)), NOW)).isEmpty();
+        assertThat(RolloutGate.checkFor(
+                        deployment(4, labels, Map.of()),
+                        gating("api", "api"),
+                        List.of(rs(4, NOW.minusSeconds(7200))),
+                        NOW))
+                .isEmpty();
+        assertThat(RolloutGate.checkFor(
+                        deployment(4, labels, Map.of("mimamori.dev/release-check", "disabled")),
+                        gating("api", "api"),
+                        List.of(rs(4, NOW)),
+                        NOW))
+                .isEmpty();
         assertThat(RolloutGate.checkFor(deployment(4, labels, Map.of()), gating("api", "api"), List.of(), NOW))
                 .isEmpty();
     }
@@ -85,9 +107,12 @@ class RolloutGateTest {
     @Test
     void theDefaultSelectorIsTheServiceLabelAndACustomSelectorWins() {
         Deployment d = deployment(1, Map.of("tags.datadoghq.com/service", "api", "tier", "web"), Map.of());
-        assertThat(RolloutGate.gatingMonitoring(d, List.of(gating("other", "other")))).isEmpty();
+        assertThat(RolloutGate.gatingMonitoring(d, List.of(gating("other", "other"))))
+                .isEmpty();
         assertThat(RolloutGate.gatingMonitoring(d, List.of(gating("b", "api"), gating("a", "api"))))
-                .get().extracting(sm -> sm.getMetadata().getName()).isEqualTo("a");
+                .get()
+                .extracting(sm -> sm.getMetadata().getName())
+                .isEqualTo("a");
         ServiceMonitoring custom = gating("custom", "something-else");
         WorkloadSelector.Requirement tier = new WorkloadSelector.Requirement();
         tier.key = "tier";
@@ -105,11 +130,14 @@ class RolloutGateTest {
         List<ReleaseCheck> checks = new ArrayList<>();
         for (int revision : new int[] {3, 10, 1, 7, 9}) {
             ReleaseCheck c = new ReleaseCheck();
-            c.setMetadata(new ObjectMetaBuilder().withName("api-" + revision)
-                    .withLabels(Map.of("mimamori.dev/revision", String.valueOf(revision))).build());
+            c.setMetadata(new ObjectMetaBuilder()
+                    .withName("api-" + revision)
+                    .withLabels(Map.of("mimamori.dev/revision", String.valueOf(revision)))
+                    .build());
             checks.add(c);
         }
-        assertThat(RolloutGate.beyondHistory(checks, 3)).extracting(c -> c.getMetadata().getName())
+        assertThat(RolloutGate.beyondHistory(checks, 3))
+                .extracting(c -> c.getMetadata().getName())
                 .containsExactly("api-3", "api-1");
         assertThat(RolloutGate.beyondHistory(checks, 5)).isEmpty();
     }

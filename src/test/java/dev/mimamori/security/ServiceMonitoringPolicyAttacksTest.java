@@ -1,5 +1,7 @@
 package dev.mimamori.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.ReleaseCheckTemplate;
@@ -10,11 +12,8 @@ import dev.mimamori.render.MonitorRenderer;
 import dev.mimamori.render.Rendering;
 import dev.mimamori.tenancy.PolicyCheck;
 import dev.mimamori.tenancy.TenantRules;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A tenant in namespace shop, allowed services shop-*, env prod, team shop and handles @slack-shop-*, tries each way
@@ -22,8 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * passes.
  */
 class ServiceMonitoringPolicyAttacksTest {
-    TenantRules rules = new TenantRules("TenantPolicy \"shop\"", List.of("shop-*"), List.of("prod"),
-            List.of("shop"), List.of("@slack-shop-*"), true, null, 20, null);
+    TenantRules rules = new TenantRules(
+            "TenantPolicy \"shop\"",
+            List.of("shop-*"),
+            List.of("prod"),
+            List.of("shop"),
+            List.of("@slack-shop-*"),
+            true,
+            null,
+            20,
+            null);
     ServiceMonitoringSpec spec = spec();
 
     static ServiceMonitoringSpec spec() {
@@ -52,7 +59,8 @@ class ServiceMonitoringPolicyAttacksTest {
 
     @Test
     void whatThePolicyAllowsPasses() {
-        spec.monitors = List.of(monitor("cart-errors",
+        spec.monitors = List.of(monitor(
+                "cart-errors",
                 "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5",
                 "Cart errors @slack-shop-oncall"));
         assertThat(check()).isNull();
@@ -75,8 +83,8 @@ class ServiceMonitoringPolicyAttacksTest {
         spec.tags = List.of("team:payments");
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" teams");
         spec.tags = List.of("owner:shop");
-        MonitorTemplate tagged = monitor("cart-errors",
-                "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5", "x");
+        MonitorTemplate tagged = monitor(
+                "cart-errors", "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5", "x");
         tagged.tags = List.of("service:payments");
         spec.monitors = List.of(tagged);
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" services");
@@ -89,7 +97,8 @@ class ServiceMonitoringPolicyAttacksTest {
         spec.notify = List.of("@attacker@example.com");
         assertThat(check().describe()).contains("@attacker@example.com");
         spec.notify = List.of("@slack-shop-alerts");
-        spec.monitors = List.of(monitor("cart-errors",
+        spec.monitors = List.of(monitor(
+                "cart-errors",
                 "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5",
                 "{{value}} errors, see mail me@example.org or @webhook-collector"));
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" notify");
@@ -106,14 +115,13 @@ class ServiceMonitoringPolicyAttacksTest {
 
     @Test
     void aMonitorOrSloQueryReachingAnotherServiceIsRefused() {
-        spec.monitors = List.of(monitor("spy", "avg(last_5m):avg:trace.http.request.errors{service:payments,env:prod} > 5",
-                "x"));
+        spec.monitors = List.of(
+                monitor("spy", "avg(last_5m):avg:trace.http.request.errors{service:payments,env:prod} > 5", "x"));
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" scope");
-        spec.monitors = List.of(monitor("spy", "avg(last_5m):avg:trace.http.request.errors{*} by {service} > 5",
-                "x"));
+        spec.monitors = List.of(monitor("spy", "avg(last_5m):avg:trace.http.request.errors{*} by {service} > 5", "x"));
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" scope");
-        MonitorTemplate logs = monitor("spy", "logs(\"service:payments\").index(\"*\").rollup(\"count\").last(\"5m\") > 1",
-                "x");
+        MonitorTemplate logs =
+                monitor("spy", "logs(\"service:payments\").index(\"*\").rollup(\"count\").last(\"5m\") > 1", "x");
         logs.type = "log alert";
         spec.monitors = List.of(logs);
         assertThat(check().describe()).contains("must be a metric query");
@@ -131,7 +139,8 @@ class ServiceMonitoringPolicyAttacksTest {
     void aGateMetricReachingAnotherServiceIsRefused() {
         GateMetric spy = new GateMetric();
         spy.name = "spy";
-        spy.query = "avg:trace.http.request.duration{service:${service} OR service:payments,env:${env},version:${version}}";
+        spy.query =
+                "avg:trace.http.request.duration{service:${service} OR service:payments,env:${env},version:${version}}";
         spec.releaseCheck = new ReleaseCheckTemplate();
         spec.releaseCheck.metrics = List.of(spy);
         Rendering rendering = MonitorRenderer.render(BuiltInProfile.spec(), spec, "shop/cart", "c1");
@@ -144,17 +153,33 @@ class ServiceMonitoringPolicyAttacksTest {
 
     @Test
     void customQueriesOffRefusesEvenAConfinedQuery() {
-        rules = new TenantRules("TenantPolicy \"shop\"", List.of("shop-*"), List.of("prod"), List.of("shop"),
-                List.of("@slack-shop-*"), false, null, null, null);
-        spec.monitors = List.of(monitor("cart-errors",
-                "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5", "x"));
+        rules = new TenantRules(
+                "TenantPolicy \"shop\"",
+                List.of("shop-*"),
+                List.of("prod"),
+                List.of("shop"),
+                List.of("@slack-shop-*"),
+                false,
+                null,
+                null,
+                null);
+        spec.monitors = List.of(monitor(
+                "cart-errors", "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5", "x"));
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" customQueries");
     }
 
     @Test
     void moreMonitorsThanAllowedAreRefused() {
-        rules = new TenantRules("TenantPolicy \"shop\"", List.of("shop-*"), List.of("prod"), List.of("shop"),
-                List.of("@slack-shop-*"), true, null, 1, null);
+        rules = new TenantRules(
+                "TenantPolicy \"shop\"",
+                List.of("shop-*"),
+                List.of("prod"),
+                List.of("shop"),
+                List.of("@slack-shop-*"),
+                true,
+                null,
+                1,
+                null);
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" maxMonitors");
     }
 }

@@ -1,5 +1,9 @@
 package dev.mimamori.security;
 
+import static dev.mimamori.testing.Resources.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ServiceMonitoring;
@@ -19,15 +23,10 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
-
-import static dev.mimamori.testing.Resources.ready;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Tenant A (namespace tenant-a, services tenant-a-*, handles @slack-tenant-a-*, two ServiceMonitorings at most) tries
@@ -39,6 +38,7 @@ import static org.awaitility.Awaitility.await;
 class TenantIsolationOperatorTest {
     @Inject
     KubernetesClient client;
+
     @Inject
     TenantPolicies policies;
 
@@ -55,27 +55,35 @@ class TenantIsolationOperatorTest {
         policy.getSpec().notify = List.of("@slack-${namespace}-*");
         policy.getSpec().maxServiceMonitorings = 2;
         client.resource(policy).createOr(existing -> existing.update());
-        await().atMost(Duration.ofSeconds(10)).until(() -> policies.rulesFor("tenant-a").source().contains("tenant-a"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> policies.rulesFor("tenant-a").source().contains("tenant-a"));
     }
 
     @Test
     void aServiceMonitoringClaimingAnotherTeamsServiceWritesNothingUntilFixed() {
-        client.resource(Resources.serviceMonitoring("tenant-a", "spy", "vaultledger", "prod")).create();
+        client.resource(Resources.serviceMonitoring("tenant-a", "spy", "vaultledger", "prod"))
+                .create();
 
         ServiceMonitoring refused = awaitReason("spy", "PolicyViolation");
 
-        assertThat(ready(refused).getMessage()).contains("service \"vaultledger\"", "TenantPolicy \"tenant-a\" services");
+        assertThat(ready(refused).getMessage())
+                .contains("service \"vaultledger\"", "TenantPolicy \"tenant-a\" services");
         assertThat(datadog.monitorsTagged("mimamori-owner:tenant-a/spy")).isEmpty();
         assertThat(requestsMentioning("vaultledger")).isEmpty();
 
-        client.resources(ServiceMonitoring.class).inNamespace("tenant-a").withName("spy")
+        client.resources(ServiceMonitoring.class)
+                .inNamespace("tenant-a")
+                .withName("spy")
                 .edit(sm -> {
                     sm.getSpec().service = "tenant-a-cart";
                     return sm;
                 });
         awaitReason("spy", "MonitorsInSync");
         assertThat(datadog.monitorsTagged("mimamori-owner:tenant-a/spy")).isNotEmpty();
-        client.resources(ServiceMonitoring.class).inNamespace("tenant-a").withName("spy").delete();
+        client.resources(ServiceMonitoring.class)
+                .inNamespace("tenant-a")
+                .withName("spy")
+                .delete();
     }
 
     @Test
@@ -111,11 +119,14 @@ class TenantIsolationOperatorTest {
                 assertThat(seen.getStatus().metrics).isNullOrEmpty();
             });
         }
-        assertThat(requestsMentioning("service:vaultledger")).as("no query, no event for vaultledger").isEmpty();
+        assertThat(requestsMentioning("service:vaultledger"))
+                .as("no query, no event for vaultledger")
+                .isEmpty();
         assertThat(datadog.events()).noneMatch(e -> e.toString().contains("vaultledger"));
         assertThat(Serialization.asJson(deployment("cart").getSpec())).isEqualTo(ownBefore);
         assertThat(Serialization.asJson(deployment("impostor").getSpec())).isEqualTo(foreignBefore);
-        assertThat(deployment("cart").getMetadata().getAnnotations()).doesNotContainKey("mimamori.dev/release-check-name");
+        assertThat(deployment("cart").getMetadata().getAnnotations())
+                .doesNotContainKey("mimamori.dev/release-check-name");
     }
 
     @Test
@@ -130,32 +141,43 @@ class TenantIsolationOperatorTest {
             assertThat(seen.getStatus()).isNotNull();
             assertThat(ready(seen.getStatus().conditions).getReason()).isEqualTo("WorkloadNotFound");
         });
-        assertThat(Serialization.asJson(client.apps().deployments().inNamespace("tenant-b").withName("vaultledger")
-                .get())).isEqualTo(before);
+        assertThat(Serialization.asJson(client.apps()
+                        .deployments()
+                        .inNamespace("tenant-b")
+                        .withName("vaultledger")
+                        .get()))
+                .isEqualTo(before);
         assertThat(requestsMentioning("service:vaultledger")).isEmpty();
     }
 
     @Test
     void aNamespaceHoldsNoMoreServiceMonitoringsThanItsPolicyAllows() {
         for (String name : List.of("quota-1", "quota-2")) {
-            client.resource(Resources.serviceMonitoring("tenant-a", name, "tenant-a-" + name, "prod")).create();
+            client.resource(Resources.serviceMonitoring("tenant-a", name, "tenant-a-" + name, "prod"))
+                    .create();
             awaitReason(name, "MonitorsInSync");
         }
-        client.resource(Resources.serviceMonitoring("tenant-a", "quota-3", "tenant-a-quota-3", "prod")).create();
+        client.resource(Resources.serviceMonitoring("tenant-a", "quota-3", "tenant-a-quota-3", "prod"))
+                .create();
 
         ServiceMonitoring third = awaitReason("quota-3", "PolicyViolation");
 
         assertThat(ready(third).getMessage()).contains("maxServiceMonitorings", "the most allowed is 2");
         assertThat(datadog.monitorsTagged("mimamori-owner:tenant-a/quota-3")).isEmpty();
         for (String name : List.of("quota-1", "quota-2", "quota-3")) {
-            client.resources(ServiceMonitoring.class).inNamespace("tenant-a").withName(name).delete();
+            client.resources(ServiceMonitoring.class)
+                    .inNamespace("tenant-a")
+                    .withName(name)
+                    .delete();
         }
     }
 
     private ReleaseCheck check(String workload, String service) {
         ReleaseCheck check = new ReleaseCheck();
-        check.setMetadata(new ObjectMetaBuilder().withNamespace("tenant-a").withName(workload + "-"
-                + (service == null ? "labels" : "spec")).build());
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("tenant-a")
+                .withName(workload + "-" + (service == null ? "labels" : "spec"))
+                .build());
         check.setSpec(new ReleaseCheckSpec());
         check.getSpec().workload = new WorkloadRef();
         check.getSpec().workload.name = workload;
@@ -164,22 +186,32 @@ class TenantIsolationOperatorTest {
     }
 
     private Deployment deployment(String name) {
-        return client.apps().deployments().inNamespace("tenant-a").withName(name).get();
+        return client.apps()
+                .deployments()
+                .inNamespace("tenant-a")
+                .withName(name)
+                .get();
     }
 
     private ServiceMonitoring awaitReason(String name, String reason) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            ServiceMonitoring sm = client.resources(ServiceMonitoring.class).inNamespace("tenant-a").withName(name)
+            ServiceMonitoring sm = client.resources(ServiceMonitoring.class)
+                    .inNamespace("tenant-a")
+                    .withName(name)
                     .get();
             assertThat(ready(sm)).isNotNull();
             assertThat(ready(sm).getReason()).isEqualTo(reason);
         });
-        return client.resources(ServiceMonitoring.class).inNamespace("tenant-a").withName(name).get();
+        return client.resources(ServiceMonitoring.class)
+                .inNamespace("tenant-a")
+                .withName(name)
+                .get();
     }
 
     private List<CallLog.Call> requestsMentioning(String text) {
         return datadog.requests().stream()
-                .filter(c -> String.valueOf(c.body()).contains(text) || String.valueOf(c.query()).contains(text))
+                .filter(c -> String.valueOf(c.body()).contains(text)
+                        || String.valueOf(c.query()).contains(text))
                 .toList();
     }
 }

@@ -1,5 +1,10 @@
 package dev.mimamori.servicemonitoring;
 
+import static dev.mimamori.testing.Resources.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mimamori.api.Condition;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.GateSpec;
 import dev.mimamori.api.MonitorTemplate;
@@ -9,22 +14,16 @@ import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.OperatorTestEnvironment;
 import dev.mimamori.testing.Resources;
-import dev.mimamori.api.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static dev.mimamori.testing.Resources.ready;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /** Each kind of bad input ends in Ready=False with its own reason, sends nothing wrong to Datadog, stops no one else. */
 @QuarkusTest
@@ -46,10 +45,14 @@ class BadInputTest {
         assertThat(condition.getMessage()).contains("does-not-exist");
         assertThat(monitorsOf("bad-profile/api")).isEmpty();
 
-        client.resource(Resources.profile("does-not-exist", Map.of("depth", "10"),
-                Resources.metricMonitor("queue-depth", "queue.depth", "depth"))).create();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(
-                () -> assertThat(readyStatus("bad-profile", "api")).isEqualTo("True"));
+        client.resource(Resources.profile(
+                        "does-not-exist",
+                        Map.of("depth", "10"),
+                        Resources.metricMonitor("queue-depth", "queue.depth", "depth")))
+                .create();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> assertThat(readyStatus("bad-profile", "api")).isEqualTo("True"));
         assertThat(monitorsOf("bad-profile/api")).hasSize(1);
     }
 
@@ -79,7 +82,8 @@ class BadInputTest {
     @Test
     void aServiceNameThatIsNotATagValueIsRefusedBeforeAnyQueryIsBuilt() {
         Resources.namespace(client, "bad-tag");
-        client.resource(Resources.serviceMonitoring("bad-tag", "api", "api},env:prod,service:{x", "prod")).create();
+        client.resource(Resources.serviceMonitoring("bad-tag", "api", "api},env:prod,service:{x", "prod"))
+                .create();
 
         Condition condition = awaitNotReady("bad-tag", "api", "InvalidTagValue");
         assertThat(condition.getMessage()).contains("spec.service");
@@ -91,7 +95,8 @@ class BadInputTest {
         Resources.namespace(client, "bad-query");
         MonitorTemplate broken = Resources.metricMonitor("broken", "queue.depth", "depth");
         broken.query = "avg(last_5m):avg:queue.depth{service:${service} > ${params.depth}";
-        client.resource(Resources.profile("broken-profile", Map.of("depth", "10"), broken)).create();
+        client.resource(Resources.profile("broken-profile", Map.of("depth", "10"), broken))
+                .create();
         ServiceMonitoring sm = Resources.serviceMonitoring("bad-query", "api", "api", "prod");
         sm.getSpec().profile = "broken-profile";
         long posts = datadog.calls("POST /api/v1/monitor");
@@ -100,15 +105,21 @@ class BadInputTest {
         Condition condition = awaitNotReady("bad-query", "api", "InvalidQuery");
         assertThat(condition.getMessage()).contains("broken");
         assertThat(datadog.calls("POST /api/v1/monitor")).isEqualTo(posts);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ready(
-                client.resources(MonitoringProfile.class).withName("broken-profile").get().getStatus().conditions))
-                .isNotNull());
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(ready(client.resources(MonitoringProfile.class)
+                                .withName("broken-profile")
+                                .get()
+                                .getStatus()
+                                .conditions))
+                        .isNotNull());
     }
 
     @Test
     void aGateQueryDatadogsV2ApiCannotTakeMarksTheProfileAndItsServicesNotReady() {
         Resources.namespace(client, "bad-gate");
-        MonitoringProfile profile = Resources.profile("bad-gate-profile", Map.of("depth", "10"),
+        MonitoringProfile profile = Resources.profile(
+                "bad-gate-profile",
+                Map.of("depth", "10"),
                 Resources.metricMonitor("queue-depth", "queue.depth", "depth"));
         GateMetric latency = new GateMetric();
         latency.name = "p95 latency";
@@ -121,13 +132,17 @@ class BadInputTest {
         client.resource(sm).create();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            Condition ready = ready(client.resources(MonitoringProfile.class).withName("bad-gate-profile").get()
-                    .getStatus().conditions);
+            Condition ready = ready(client.resources(MonitoringProfile.class)
+                    .withName("bad-gate-profile")
+                    .get()
+                    .getStatus()
+                    .conditions);
             assertThat(ready.getStatus()).isEqualTo("False");
             assertThat(ready.getReason()).isEqualTo("InvalidQuery");
             assertThat(ready.getMessage()).startsWith("gate metric \"p95 latency\" cannot be sent to Datadog");
         });
-        assertThat(awaitNotReady("bad-gate", "api", "InvalidQuery").getMessage()).contains("p95 latency");
+        assertThat(awaitNotReady("bad-gate", "api", "InvalidQuery").getMessage())
+                .contains("p95 latency");
     }
 
     @Test
@@ -135,8 +150,12 @@ class BadInputTest {
         Resources.namespace(client, "rejected");
         MonitorTemplate mismatch = Resources.metricMonitor("mismatch", "queue.age", "age");
         mismatch.thresholds.critical = "99";
-        client.resource(Resources.profile("half-broken", Map.of("depth", "10", "age", "5"),
-                Resources.metricMonitor("queue-depth", "queue.depth", "depth"), mismatch)).create();
+        client.resource(Resources.profile(
+                        "half-broken",
+                        Map.of("depth", "10", "age", "5"),
+                        Resources.metricMonitor("queue-depth", "queue.depth", "depth"),
+                        mismatch))
+                .create();
         ServiceMonitoring sm = Resources.serviceMonitoring("rejected", "api", "api", "prod");
         sm.getSpec().profile = "half-broken";
         client.resource(sm).create();
@@ -152,19 +171,25 @@ class BadInputTest {
         Resources.namespace(client, "forbidden");
         datadog.revokeKeys();
         try {
-            client.resource(Resources.serviceMonitoring("forbidden", "api", "api", "prod")).create();
+            client.resource(Resources.serviceMonitoring("forbidden", "api", "api", "prod"))
+                    .create();
             Condition condition = awaitNotReady("forbidden", "api", "DatadogForbidden");
-            assertThat(condition.getMessage()).contains("403").doesNotContain("test-api-key")
+            assertThat(condition.getMessage())
+                    .contains("403")
+                    .doesNotContain("test-api-key")
                     .doesNotContain("test-app-key");
-            List<Event> events = client.v1().events().inNamespace("forbidden").list().getItems();
+            List<Event> events =
+                    client.v1().events().inNamespace("forbidden").list().getItems();
             assertThat(events).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("DatadogForbidden"));
             assertThat(events).allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("test-api-key"));
         } finally {
             datadog.setKeys("test-api-key", "test-app-key");
         }
-        client.resource(Resources.serviceMonitoring("forbidden", "other", "other", "prod")).create();
+        client.resource(Resources.serviceMonitoring("forbidden", "other", "other", "prod"))
+                .create();
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(readyStatus("forbidden", "other")).isEqualTo("True"));
+                .untilAsserted(
+                        () -> assertThat(readyStatus("forbidden", "other")).isEqualTo("True"));
     }
 
     @Test
@@ -173,7 +198,8 @@ class BadInputTest {
         ServiceMonitoring bad = Resources.serviceMonitoring("mixed", "bad", "bad", "prod");
         bad.getSpec().parameters = Map.of("nope", "1");
         client.resource(bad).create();
-        client.resource(Resources.serviceMonitoring("mixed", "good", "good", "prod")).create();
+        client.resource(Resources.serviceMonitoring("mixed", "good", "good", "prod"))
+                .create();
 
         awaitNotReady("mixed", "bad", "UnknownParameter");
         await().atMost(Duration.ofSeconds(20))
@@ -191,19 +217,27 @@ class BadInputTest {
         profile.setSpec(null);
         client.resource(profile).create();
         ReleaseCheck check = new ReleaseCheck();
-        check.setMetadata(new ObjectMetaBuilder().withNamespace("no-spec").withName("check").build());
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("no-spec")
+                .withName("check")
+                .build());
         client.resource(check).create();
 
         assertThat(awaitNotReady("no-spec", "api", "InvalidSpec").getMessage()).startsWith("spec is missing");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            MonitoringProfile read = client.resources(MonitoringProfile.class).withName("no-spec-profile").get();
+            MonitoringProfile read = client.resources(MonitoringProfile.class)
+                    .withName("no-spec-profile")
+                    .get();
             assertThat(read.getStatus()).isNotNull();
             Condition ready = ready(read.getStatus().conditions);
             assertThat(ready.getReason()).isEqualTo("InvalidSpec");
             assertThat(ready.getMessage()).startsWith("spec is missing");
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            ReleaseCheck read = client.resources(ReleaseCheck.class).inNamespace("no-spec").withName("check").get();
+            ReleaseCheck read = client.resources(ReleaseCheck.class)
+                    .inNamespace("no-spec")
+                    .withName("check")
+                    .get();
             assertThat(read.getStatus()).isNotNull();
             assertThat(read.getStatus().phase).isEqualTo("Error");
             assertThat(ready(read.getStatus().conditions).getReason()).isEqualTo("InvalidSpec");
@@ -211,7 +245,10 @@ class BadInputTest {
     }
 
     ServiceMonitoring get(String namespace, String name) {
-        return client.resources(ServiceMonitoring.class).inNamespace(namespace).withName(name).get();
+        return client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     String readyStatus(String namespace, String name) {

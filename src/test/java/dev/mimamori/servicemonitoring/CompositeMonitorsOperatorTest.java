@@ -1,9 +1,14 @@
 package dev.mimamori.servicemonitoring;
 
+import static dev.mimamori.servicemonitoring.ServiceMonitoringOperatorTest.byTemplate;
+import static dev.mimamori.servicemonitoring.ServiceMonitoringOperatorTest.templateNames;
+import static dev.mimamori.testing.Resources.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mimamori.api.Condition;
 import dev.mimamori.api.MonitorTemplate;
-import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.OperatorTestEnvironment;
@@ -12,18 +17,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.mimamori.servicemonitoring.ServiceMonitoringOperatorTest.byTemplate;
-import static dev.mimamori.servicemonitoring.ServiceMonitoringOperatorTest.templateNames;
-import static dev.mimamori.testing.Resources.ready;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * Composite monitors a profile declares over its own templates: created after their members with the members' ids,
@@ -35,6 +33,7 @@ import static org.awaitility.Awaitility.await;
 class CompositeMonitorsOperatorTest {
     @Inject
     KubernetesClient client;
+
     @Inject
     DriftCheck driftCheck;
 
@@ -48,9 +47,13 @@ class CompositeMonitorsOperatorTest {
         stuck.type = "composite";
         stuck.query = "queue-depth && message-age";
         stuck.message = "The queue is deep and old messages wait: look at the consumers first.";
-        client.resource(Resources.profile("queue-composite", Map.of("depth", "100", "age", "60"),
-                Resources.metricMonitor("queue-depth", "queue.depth", "depth"),
-                Resources.metricMonitor("message-age", "queue.message.age", "age"), stuck)).create();
+        client.resource(Resources.profile(
+                        "queue-composite",
+                        Map.of("depth", "100", "age", "60"),
+                        Resources.metricMonitor("queue-depth", "queue.depth", "depth"),
+                        Resources.metricMonitor("message-age", "queue.message.age", "age"),
+                        stuck))
+                .create();
         ServiceMonitoring sm = Resources.serviceMonitoring("composites", "worker", "worker", "prod");
         sm.getSpec().profile = "queue-composite";
         client.resource(sm).create();
@@ -69,8 +72,8 @@ class CompositeMonitorsOperatorTest {
         datadog.editMonitor(compositeId, m -> m.put("query", depth + " || " + age));
         int puts = datadog.calls("PUT /api/v1/monitor/{id}");
         driftCheck.run();
-        await().atMost(Duration.ofSeconds(20)).until(() -> datadog.monitor(compositeId).path("query").asText()
-                .equals(depth + " && " + age));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> datadog.monitor(compositeId).path("query").asText().equals(depth + " && " + age));
         assertThat(datadog.calls("PUT /api/v1/monitor/{id}") - puts).isEqualTo(1);
 
         // The service drops a member: the composite goes first, or Datadog would refuse to delete the member.
@@ -80,8 +83,8 @@ class CompositeMonitorsOperatorTest {
         drop.enabled = false;
         edited.getSpec().monitors = List.of(drop);
         client.resource(edited).update();
-        await().atMost(Duration.ofSeconds(20)).until(() -> templateNames(monitors()).equals(
-                new java.util.TreeSet<>(List.of("queue-depth"))));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> templateNames(monitors()).equals(new java.util.TreeSet<>(List.of("queue-depth"))));
         awaitReady();
         assertThat(get().getStatus().problems).isNull();
 
@@ -95,7 +98,10 @@ class CompositeMonitorsOperatorTest {
     }
 
     private ServiceMonitoring get() {
-        return client.resources(ServiceMonitoring.class).inNamespace("composites").withName("worker").get();
+        return client.resources(ServiceMonitoring.class)
+                .inNamespace("composites")
+                .withName("worker")
+                .get();
     }
 
     private void awaitReady() {
@@ -103,9 +109,11 @@ class CompositeMonitorsOperatorTest {
             ServiceMonitoring sm = get();
             Condition condition = ready(sm);
             assertThat(condition).isNotNull();
-            assertThat(condition.getStatus()).as(condition.getReason() + ": " + condition.getMessage())
+            assertThat(condition.getStatus())
+                    .as(condition.getReason() + ": " + condition.getMessage())
                     .isEqualTo("True");
-            assertThat(sm.getStatus().observedGeneration).isEqualTo(sm.getMetadata().getGeneration());
+            assertThat(sm.getStatus().observedGeneration)
+                    .isEqualTo(sm.getMetadata().getGeneration());
         });
     }
 }

@@ -1,5 +1,9 @@
 package dev.mimamori.servicemonitoring;
 
+import static dev.mimamori.testing.Resources.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.Condition;
@@ -17,16 +21,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.mimamori.testing.Resources.ready;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * The unified dashboard, the SLOs with their burn-rate alerts and the telemetry check, with the real operator against
@@ -39,8 +38,10 @@ class DashboardSloTelemetryOperatorTest {
 
     @Inject
     KubernetesClient client;
+
     @Inject
     DriftCheck driftCheck;
+
     @Inject
     TelemetryCheck telemetryCheck;
 
@@ -58,8 +59,9 @@ class DashboardSloTelemetryOperatorTest {
         }
         List.of("cart", "search", "payments").forEach(s -> awaitReady("dash", s));
         // One reconcile creates the shared dashboard; the others link it a moment later, without waiting for it.
-        await().atMost(Duration.ofSeconds(20)).until(() -> List.of("cart", "search", "payments").stream()
-                .allMatch(s -> get("dash", s).getStatus().dashboard != null));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> List.of("cart", "search", "payments").stream()
+                        .allMatch(s -> get("dash", s).getStatus().dashboard != null));
         List<ServiceMonitoring> ready = List.of(get("dash", "cart"), get("dash", "search"), get("dash", "payments"));
 
         List<ObjectNode> dashboards = dashboardsOf("dash-web");
@@ -68,11 +70,16 @@ class DashboardSloTelemetryOperatorTest {
         String id = dashboards.get(0).path("id").asText();
         assertThat(ready).allSatisfy(sm -> {
             assertThat(sm.getStatus().dashboard.id).isEqualTo(id);
-            assertThat(sm.getStatus().dashboard.url).isEqualTo(datadog.url() + "/dashboard/" + id
-                    + "?tpl_var_env=prod&tpl_var_service=" + sm.getSpec().service);
+            assertThat(sm.getStatus().dashboard.url)
+                    .isEqualTo(datadog.url() + "/dashboard/" + id + "?tpl_var_env=prod&tpl_var_service="
+                            + sm.getSpec().service);
         });
         ObjectNode stored = datadog.dashboard(id);
-        JsonNode request = stored.path("widgets").get(0).path("definition").path("requests").get(0);
+        JsonNode request = stored.path("widgets")
+                .get(0)
+                .path("definition")
+                .path("requests")
+                .get(0);
         assertThat(request.path("response_format").asText()).isEqualTo("timeseries");
         assertThat(request.path("queries").get(0).path("query").asText())
                 .isEqualTo("p95:trace.http.request{$service,$env,$version} by {version}");
@@ -80,12 +87,18 @@ class DashboardSloTelemetryOperatorTest {
         assertThat(stored.path("template_variables").toString()).contains("\"service\"", "\"env\"", "\"version\"");
 
         // Somebody retitles a widget in the Datadog UI: the next drift check puts it back, with one write.
-        datadog.editDashboard(id, d -> ((ObjectNode) d.path("widgets").get(0).path("definition"))
-                .put("title", "my own title"));
+        datadog.editDashboard(
+                id, d -> ((ObjectNode) d.path("widgets").get(0).path("definition")).put("title", "my own title"));
         int puts = datadog.calls(DatadogSimulator.UPDATE_DASHBOARD);
         driftCheck.run();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(datadog.dashboard(id)
-                .path("widgets").get(0).path("definition").path("title").asText()).isEqualTo("p95 by version"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(datadog.dashboard(id)
+                                .path("widgets")
+                                .get(0)
+                                .path("definition")
+                                .path("title")
+                                .asText())
+                        .isEqualTo("p95 by version"));
         assertThat(datadog.calls(DatadogSimulator.UPDATE_DASHBOARD) - puts).isEqualTo(1);
         assertThat(dashboardsOf("dash-web")).hasSize(1);
 
@@ -94,30 +107,36 @@ class DashboardSloTelemetryOperatorTest {
         delete("dash", "search");
         assertThat(dashboardsOf("dash-web")).hasSize(1);
         delete("dash", "payments");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(dashboardsOf("dash-web")).isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(dashboardsOf("dash-web")).isEmpty());
     }
 
     @Test
     void slosAndTheirBurnRateAlertsFollowTheServiceMonitoring() {
         Resources.namespace(client, "slo");
-        client.resource(Resources.serviceMonitoring("slo", "orders", "orders", "prod")).create();
+        client.resource(Resources.serviceMonitoring("slo", "orders", "orders", "prod"))
+                .create();
         ServiceMonitoring sm = awaitReady("slo", "orders");
 
         List<ObjectNode> slos = slosOf("slo/orders");
-        assertThat(slos).extracting(s -> s.path("name").asText())
+        assertThat(slos)
+                .extracting(s -> s.path("name").asText())
                 .containsExactlyInAnyOrder("[prod] orders: availability", "[prod] orders: latency");
         ObjectNode availability = sloNamed(slos, "availability");
-        assertThat(availability.path("thresholds").get(0).path("target").asDouble()).isEqualTo(99.9);
+        assertThat(availability.path("thresholds").get(0).path("target").asDouble())
+                .isEqualTo(99.9);
         assertThat(availability.path("query").path("denominator").asText())
                 .isEqualTo("sum:trace.http.request.hits{service:orders,env:prod}.as_count()");
         List<JsonNode> burnRate = burnRateMonitorsOf("slo/orders");
         assertThat(burnRate).hasSize(4);
-        assertThat(burnRate).extracting(m -> m.path("query").asText()).contains(
-                "burn_rate(\"" + availability.path("id").asText()
+        assertThat(burnRate)
+                .extracting(m -> m.path("query").asText())
+                .contains("burn_rate(\"" + availability.path("id").asText()
                         + "\").over(\"30d\").long_window(\"1h\").short_window(\"5m\") > 14.4");
         assertThat(sm.getStatus().slos).extracting(s -> s.name).containsExactly("availability", "latency");
-        assertThat(sm.getStatus().slos.get(0).url).isEqualTo(datadog.url() + "/slo?slo_id="
-                + availability.path("id").asText());
+        assertThat(sm.getStatus().slos.get(0).url)
+                .isEqualTo(
+                        datadog.url() + "/slo?slo_id=" + availability.path("id").asText());
         assertThat(sm.getStatus().monitorsInSync).isEqualTo("10/10");
 
         // A stricter target for this service, and no latency SLO: one SLO updated, one SLO and its alerts gone.
@@ -128,13 +147,20 @@ class DashboardSloTelemetryOperatorTest {
         SloTemplate noLatency = new SloTemplate();
         noLatency.name = "latency";
         noLatency.enabled = false;
-        ServiceMonitoring edited = client.resources(ServiceMonitoring.class).inNamespace("slo").withName("orders").get();
+        ServiceMonitoring edited = client.resources(ServiceMonitoring.class)
+                .inNamespace("slo")
+                .withName("orders")
+                .get();
         edited.getSpec().slos = List.of(stricter, noLatency);
         client.resource(edited).update();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(slosOf("slo/orders")).hasSize(1);
-            assertThat(sloNamed(slosOf("slo/orders"), "availability").path("thresholds").get(0).path("target")
-                    .asDouble()).isEqualTo(99.95);
+            assertThat(sloNamed(slosOf("slo/orders"), "availability")
+                            .path("thresholds")
+                            .get(0)
+                            .path("target")
+                            .asDouble())
+                    .isEqualTo(99.95);
             assertThat(burnRateMonitorsOf("slo/orders")).hasSize(2);
         });
         assertThat(datadog.calls(DatadogSimulator.UPDATE_SLO) - sloPuts).isEqualTo(1);
@@ -143,14 +169,17 @@ class DashboardSloTelemetryOperatorTest {
 
         // An SLO deleted in Datadog comes back at the next drift check, with its alerts pointing at the new one.
         datadog.monitors().stream()
-                .filter(m -> m.path("query").asText().contains(availability.path("id").asText()))
+                .filter(m -> m.path("query")
+                        .asText()
+                        .contains(availability.path("id").asText()))
                 .forEach(m -> datadog.deleteMonitor(m.path("id").asLong()));
         datadog.deleteSlo(availability.path("id").asText());
         driftCheck.run();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(slosOf("slo/orders")).hasSize(1);
             String newId = slosOf("slo/orders").get(0).path("id").asText();
-            assertThat(burnRateMonitorsOf("slo/orders")).hasSize(2)
+            assertThat(burnRateMonitorsOf("slo/orders"))
+                    .hasSize(2)
                     .allSatisfy(m -> assertThat(m.path("query").asText()).contains(newId));
         });
 
@@ -165,7 +194,8 @@ class DashboardSloTelemetryOperatorTest {
     void aServiceThatSendsNoTracesIsFlaggedBlindUntilItsDataArrives() {
         Resources.namespace(client, "blind");
         datadog.silenceMetrics("ghost", "prod", "trace.");
-        client.resource(Resources.serviceMonitoring("blind", "ghost", "ghost", "prod")).create();
+        client.resource(Resources.serviceMonitoring("blind", "ghost", "ghost", "prod"))
+                .create();
         awaitReady("blind", "ghost");
         int queries = datadog.calls(DatadogSimulator.QUERY_SCALAR);
 
@@ -177,10 +207,11 @@ class DashboardSloTelemetryOperatorTest {
             assertThat(telemetry).isNotNull();
             assertThat(telemetry.getStatus()).isEqualTo("False");
             assertThat(telemetry.getReason()).isEqualTo("TelemetryMissing");
-            assertThat(telemetry.getMessage()).contains("trace.http.request", "trace.http.request.errors",
-                    "trace.http.request.hits").doesNotContain("kubernetes.");
-            assertThat(sm.getStatus().telemetry.missing).containsExactly("trace.http.request",
-                    "trace.http.request.errors", "trace.http.request.hits");
+            assertThat(telemetry.getMessage())
+                    .contains("trace.http.request", "trace.http.request.errors", "trace.http.request.hits")
+                    .doesNotContain("kubernetes.");
+            assertThat(sm.getStatus().telemetry.missing)
+                    .containsExactly("trace.http.request", "trace.http.request.errors", "trace.http.request.hits");
             // The built-in profile reads three APM metrics and five Kubernetes metrics.
             assertThat(sm.getStatus().telemetry.checked).isEqualTo(8);
             assertThat(ready(sm).getStatus()).isEqualTo("True");
@@ -199,8 +230,8 @@ class DashboardSloTelemetryOperatorTest {
         try {
             telemetryCheck.run();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                Condition telemetry = Conditions.find(get("blind", "ghost").getStatus().conditions,
-                        Conditions.TELEMETRY_FOUND);
+                Condition telemetry =
+                        Conditions.find(get("blind", "ghost").getStatus().conditions, Conditions.TELEMETRY_FOUND);
                 assertThat(telemetry.getStatus()).isEqualTo("True");
                 assertThat(telemetry.getReason()).isEqualTo("TelemetryFound");
                 assertThat(ready(get("blind", "ghost")).getMessage()).doesNotContain("no data");
@@ -211,8 +242,8 @@ class DashboardSloTelemetryOperatorTest {
     }
 
     static MonitoringProfile profileWithDashboard(String name) {
-        MonitoringProfile profile = Resources.profile(name, Map.of("depth", "100"),
-                Resources.metricMonitor("queue-depth", "queue.depth", "depth"));
+        MonitoringProfile profile = Resources.profile(
+                name, Map.of("depth", "100"), Resources.metricMonitor("queue-depth", "queue.depth", "depth"));
         DashboardSpec dashboard = new DashboardSpec();
         DashboardWidget p95 = new DashboardWidget();
         p95.title = "p95 by version";
@@ -227,21 +258,28 @@ class DashboardSloTelemetryOperatorTest {
 
     List<ObjectNode> dashboardsOf(String profile) {
         return datadog.dashboards().stream()
-                .filter(d -> d.path("description").asText().contains(MARKER_PREFIX + profile + "]")).toList();
+                .filter(d -> d.path("description").asText().contains(MARKER_PREFIX + profile + "]"))
+                .toList();
     }
 
     List<ObjectNode> slosOf(String owner) {
-        return datadog.slos().stream().filter(s -> tags(s).contains("mimamori-owner:" + owner)).toList();
+        return datadog.slos().stream()
+                .filter(s -> tags(s).contains("mimamori-owner:" + owner))
+                .toList();
     }
 
     static ObjectNode sloNamed(List<ObjectNode> slos, String template) {
-        return slos.stream().filter(s -> tags(s).contains("mimamori-slo:" + template)).findFirst()
+        return slos.stream()
+                .filter(s -> tags(s).contains("mimamori-slo:" + template))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no SLO " + template));
     }
 
     List<JsonNode> burnRateMonitorsOf(String owner) {
         return datadog.monitorsTagged("mimamori-owner:" + owner).stream()
-                .filter(m -> m.path("type").asText().equals("slo alert")).map(m -> (JsonNode) m).toList();
+                .filter(m -> m.path("type").asText().equals("slo alert"))
+                .map(m -> (JsonNode) m)
+                .toList();
     }
 
     static List<String> tags(JsonNode node) {
@@ -251,12 +289,18 @@ class DashboardSloTelemetryOperatorTest {
     }
 
     void delete(String namespace, String name) {
-        client.resources(ServiceMonitoring.class).inNamespace(namespace).withName(name).delete();
+        client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .delete();
         await().atMost(Duration.ofSeconds(20)).until(() -> get(namespace, name) == null);
     }
 
     ServiceMonitoring get(String namespace, String name) {
-        return client.resources(ServiceMonitoring.class).inNamespace(namespace).withName(name).get();
+        return client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     ServiceMonitoring awaitReady(String namespace, String name) {
@@ -264,8 +308,11 @@ class DashboardSloTelemetryOperatorTest {
             ServiceMonitoring sm = get(namespace, name);
             Condition ready = ready(sm);
             assertThat(ready).as("Ready condition of %s/%s", namespace, name).isNotNull();
-            assertThat(ready.getStatus()).as(ready.getReason() + ": " + ready.getMessage()).isEqualTo("True");
-            assertThat(sm.getStatus().observedGeneration).isEqualTo(sm.getMetadata().getGeneration());
+            assertThat(ready.getStatus())
+                    .as(ready.getReason() + ": " + ready.getMessage())
+                    .isEqualTo("True");
+            assertThat(sm.getStatus().observedGeneration)
+                    .isEqualTo(sm.getMetadata().getGeneration());
         });
         return get(namespace, name);
     }

@@ -1,6 +1,9 @@
 package dev.mimamori.servicemonitoring;
 
-import dev.mimamori.render.BuiltInProfile;
+import static dev.mimamori.servicemonitoring.ServiceMonitoringOperatorTest.byTemplate;
+import static dev.mimamori.testing.Resources.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +14,7 @@ import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ObjectProblemStatus;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.SloTemplate;
+import dev.mimamori.render.BuiltInProfile;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.OperatorTestEnvironment;
 import dev.mimamori.testing.Resources;
@@ -20,17 +24,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.mimamori.servicemonitoring.ServiceMonitoringOperatorTest.byTemplate;
-import static dev.mimamori.testing.Resources.ready;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * One Datadog object that Datadog will not change (still referenced, restricted to other roles) is named in status
@@ -44,6 +42,7 @@ class ObjectProblemsOperatorTest {
 
     @Inject
     KubernetesClient client;
+
     @Inject
     DriftCheck driftCheck;
 
@@ -52,10 +51,13 @@ class ObjectProblemsOperatorTest {
     @Test
     void monitorsReferencedByACompositeOrRestrictedAreReportedWhileTheRestConvergeAndHoldTheFinalizer() {
         Resources.namespace(client, "blocked");
-        client.resource(Resources.serviceMonitoring("blocked", "api", "api", "prod")).create();
+        client.resource(Resources.serviceMonitoring("blocked", "api", "api", "prod"))
+                .create();
         awaitReady("blocked", "api");
-        long latency = byTemplate(monitorsOf("blocked/api"), "latency-p95").path("id").asLong();
-        long errors = byTemplate(monitorsOf("blocked/api"), "error-rate").path("id").asLong();
+        long latency =
+                byTemplate(monitorsOf("blocked/api"), "latency-p95").path("id").asLong();
+        long errors =
+                byTemplate(monitorsOf("blocked/api"), "error-rate").path("id").asLong();
         long composite = datadog.putMonitor(composite(latency, errors));
         datadog.editMonitor(errors, m -> m.putArray("restricted_roles").add("00000000-role-of-another-team"));
 
@@ -66,7 +68,8 @@ class ObjectProblemsOperatorTest {
 
         ServiceMonitoring seen = awaitProblems("blocked", "api", 2);
         assertThat(ready(seen).getReason()).isEqualTo("ObjectForbidden");
-        assertThat(seen.getStatus().problems).extracting(p -> p.name + "/" + p.reason)
+        assertThat(seen.getStatus().problems)
+                .extracting(p -> p.name + "/" + p.reason)
                 .containsExactlyInAnyOrder("latency-p95/DeletionBlocked", "error-rate/ObjectForbidden");
         ObjectProblemStatus blocked = problem(seen, "latency-p95");
         assertThat(blocked.kind).isEqualTo("monitor");
@@ -74,7 +77,10 @@ class ObjectProblemsOperatorTest {
         assertThat(blocked.message).contains("composite monitors", Long.toString(composite));
         // Everything else converged: the dropped monitor is gone, the other change reached Datadog.
         assertThat(templates("blocked/api")).doesNotContain("pod-restarts");
-        assertThat(byTemplate(monitorsOf("blocked/api"), "traffic-drop").path("query").asText()).contains("40");
+        assertThat(byTemplate(monitorsOf("blocked/api"), "traffic-drop")
+                        .path("query")
+                        .asText())
+                .contains("40");
         assertThat(datadog.monitor(errors).path("query").asText()).doesNotContain("> 3");
 
         client.resource(get("blocked", "api")).delete();
@@ -97,7 +103,8 @@ class ObjectProblemsOperatorTest {
     @Test
     void anSloShownOnADashboardOrRestrictedIsReportedWhileTheRestConverge() {
         Resources.namespace(client, "slo-blocked");
-        client.resource(Resources.serviceMonitoring("slo-blocked", "api", "api", "prod")).create();
+        client.resource(Resources.serviceMonitoring("slo-blocked", "api", "api", "prod"))
+                .create();
         ServiceMonitoring first = awaitReady("slo-blocked", "api");
         String availability = sloId(first, "availability");
         String latency = sloId(first, "latency");
@@ -109,12 +116,13 @@ class ObjectProblemsOperatorTest {
         client.resource(sm).update();
 
         ServiceMonitoring seen = awaitProblems("slo-blocked", "api", 2);
-        assertThat(seen.getStatus().problems).extracting(p -> p.kind + " " + p.name + "/" + p.reason)
+        assertThat(seen.getStatus().problems)
+                .extracting(p -> p.kind + " " + p.name + "/" + p.reason)
                 .containsExactlyInAnyOrder("SLO availability/DeletionBlocked", "SLO latency/ObjectForbidden");
         assertThat(problem(seen, "availability").message).contains("dashboard", dashboard);
         // The burn-rate alerts of the dropped SLO went first, as Datadog requires.
-        assertThat(templates("slo-blocked/api")).doesNotContain("slo-availability-fast-burn",
-                "slo-availability-slow-burn");
+        assertThat(templates("slo-blocked/api"))
+                .doesNotContain("slo-availability-fast-burn", "slo-availability-slow-burn");
         assertThat(datadog.slo(availability)).isNotNull();
 
         client.resource(get("slo-blocked", "api")).delete();
@@ -139,7 +147,8 @@ class ObjectProblemsOperatorTest {
         Resources.namespace(client, "dash-blocked");
         MonitoringProfileSpec spec = Serialization.clone(BuiltInProfile.spec());
         MonitoringProfile profile = new MonitoringProfile();
-        profile.setMetadata(new ObjectMetaBuilder().withName("restricted-dashboard").build());
+        profile.setMetadata(
+                new ObjectMetaBuilder().withName("restricted-dashboard").build());
         profile.setSpec(spec);
         client.resource(profile).create();
         ServiceMonitoring sm = Resources.serviceMonitoring("dash-blocked", "api", "api", "prod");
@@ -149,13 +158,16 @@ class ObjectProblemsOperatorTest {
         String dashboard = first.getStatus().dashboard.id;
         datadog.editDashboard(dashboard, d -> d.putArray("restricted_roles").add("00000000-role-of-another-team"));
 
-        MonitoringProfile edited = client.resources(MonitoringProfile.class).withName("restricted-dashboard").get();
+        MonitoringProfile edited = client.resources(MonitoringProfile.class)
+                .withName("restricted-dashboard")
+                .get();
         edited.getSpec().dashboard.title = "Changed title";
         edited.getSpec().monitors.removeIf(m -> m.name.equals("pod-restarts"));
         client.resource(edited).update();
 
         ServiceMonitoring seen = awaitProblems("dash-blocked", "api", 1);
-        assertThat(seen.getStatus().problems).extracting(p -> p.kind + " " + p.name + "/" + p.reason)
+        assertThat(seen.getStatus().problems)
+                .extracting(p -> p.kind + " " + p.name + "/" + p.reason)
                 .containsExactly("dashboard dashboard/ObjectForbidden");
         assertThat(templates("dash-blocked/api")).doesNotContain("pod-restarts");
     }
@@ -163,19 +175,21 @@ class ObjectProblemsOperatorTest {
     @Test
     void objectsWithAForgedOrSecondOwnerOrClusterTagAreNeverChangedOrDeleted() {
         Resources.namespace(client, "forged");
-        client.resource(Resources.serviceMonitoring("forged", "api", "api", "prod")).create();
+        client.resource(Resources.serviceMonitoring("forged", "api", "api", "prod"))
+                .create();
         awaitReady("forged", "api");
         List<Long> foreign = new ArrayList<>();
         JsonNode latency = byTemplate(monitorsOf("forged/api"), "latency-p95");
-        for (String extra : List.of("mimamori-owner:a", "mimamori-owner:forged/other", "mimamori-cluster:other",
-                "mimamori-cluster:aaa")) {
+        for (String extra : List.of(
+                "mimamori-owner:a", "mimamori-owner:forged/other", "mimamori-cluster:other", "mimamori-cluster:aaa")) {
             ObjectNode copy = latency.deepCopy();
             copy.remove("id");
             ((com.fasterxml.jackson.databind.node.ArrayNode) copy.get("tags")).add(extra);
             copy.put("query", copy.path("query").asText().replace("> 500", "> 9999"));
             foreign.add(datadog.putMonitor(copy));
         }
-        List<String> before = foreign.stream().map(id -> datadog.monitor(id).toString()).toList();
+        List<String> before =
+                foreign.stream().map(id -> datadog.monitor(id).toString()).toList();
         long posts = datadog.calls("POST /api/v1/monitor");
 
         driftCheck.run();
@@ -183,9 +197,11 @@ class ObjectProblemsOperatorTest {
         touch("forged", "api");
         awaitReady("forged", "api");
 
-        assertThat(foreign.stream().map(id -> datadog.monitor(id).toString()).toList()).isEqualTo(before);
+        assertThat(foreign.stream().map(id -> datadog.monitor(id).toString()).toList())
+                .isEqualTo(before);
         assertThat(datadog.calls("POST /api/v1/monitor")).isEqualTo(posts);
-        assertThat(monitorsOf("forged/api").stream().filter(m -> !foreign.contains(m.path("id").asLong())))
+        assertThat(monitorsOf("forged/api").stream()
+                        .filter(m -> !foreign.contains(m.path("id").asLong())))
                 .hasSize(10);
     }
 
@@ -207,8 +223,11 @@ class ObjectProblemsOperatorTest {
     }
 
     private static ObjectNode composite(long a, long b) {
-        ObjectNode m = JSON.createObjectNode().put("name", "latency and errors together").put("type", "composite")
-                .put("query", a + " && " + b).put("message", "made by hand in the UI");
+        ObjectNode m = JSON.createObjectNode()
+                .put("name", "latency and errors together")
+                .put("type", "composite")
+                .put("query", a + " && " + b)
+                .put("message", "made by hand in the UI");
         m.putArray("tags").add("team:sre");
         return m;
     }
@@ -216,7 +235,11 @@ class ObjectProblemsOperatorTest {
     private static ObjectNode dashboardShowing(String sloId) {
         ObjectNode d = JSON.createObjectNode().put("title", "Team overview").put("layout_type", "ordered");
         ObjectNode definition = d.putArray("widgets").addObject().putObject("definition");
-        definition.put("type", "slo").put("slo_id", sloId).put("view_type", "detail").put("view_mode", "overall");
+        definition
+                .put("type", "slo")
+                .put("slo_id", sloId)
+                .put("view_type", "detail")
+                .put("view_mode", "overall");
         definition.putArray("time_windows").add("30d");
         return d;
     }
@@ -236,11 +259,18 @@ class ObjectProblemsOperatorTest {
     }
 
     private static String sloId(ServiceMonitoring sm, String name) {
-        return sm.getStatus().slos.stream().filter(s -> s.name.equals(name)).findFirst().orElseThrow().id;
+        return sm.getStatus().slos.stream()
+                .filter(s -> s.name.equals(name))
+                .findFirst()
+                .orElseThrow()
+                .id;
     }
 
     private static ObjectProblemStatus problem(ServiceMonitoring sm, String name) {
-        return sm.getStatus().problems.stream().filter(p -> p.name.equals(name)).findFirst().orElseThrow();
+        return sm.getStatus().problems.stream()
+                .filter(p -> p.name.equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private List<String> templates(String owner) {
@@ -252,7 +282,9 @@ class ObjectProblemsOperatorTest {
     }
 
     private void touch(String namespace, String name) {
-        client.resources(ServiceMonitoring.class).inNamespace(namespace).withName(name)
+        client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
                 .edit(sm -> {
                     sm.getMetadata().setAnnotations(Map.of("test/touched", Long.toString(System.nanoTime())));
                     return sm;
@@ -263,14 +295,18 @@ class ObjectProblemsOperatorTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             ServiceMonitoring sm = get(namespace, name);
             assertThat(sm.getStatus()).isNotNull();
-            assertThat(sm.getStatus().observedGeneration).isEqualTo(sm.getMetadata().getGeneration());
+            assertThat(sm.getStatus().observedGeneration)
+                    .isEqualTo(sm.getMetadata().getGeneration());
             assertThat(sm.getStatus().problems).hasSize(count);
         });
         return get(namespace, name);
     }
 
     private ServiceMonitoring get(String namespace, String name) {
-        return client.resources(ServiceMonitoring.class).inNamespace(namespace).withName(name).get();
+        return client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     private ServiceMonitoring awaitReady(String namespace, String name) {
@@ -278,7 +314,9 @@ class ObjectProblemsOperatorTest {
             ServiceMonitoring sm = get(namespace, name);
             Condition ready = ready(sm);
             assertThat(ready).isNotNull();
-            assertThat(ready.getStatus()).as(ready.getReason() + ": " + ready.getMessage()).isEqualTo("True");
+            assertThat(ready.getStatus())
+                    .as(ready.getReason() + ": " + ready.getMessage())
+                    .isEqualTo("True");
         });
         return get(namespace, name);
     }

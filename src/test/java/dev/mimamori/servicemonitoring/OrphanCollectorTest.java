@@ -1,5 +1,7 @@
 package dev.mimamori.servicemonitoring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.datadog.ManagedMonitor;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.sync.Inventories;
@@ -8,8 +10,6 @@ import dev.mimamori.sync.Ownership;
 import dev.mimamori.testing.InMemoryDatadog;
 import dev.mimamori.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,16 +17,15 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class OrphanCollectorTest {
     private final InMemoryDatadog datadog = new InMemoryDatadog();
     private final TestConfig config = new TestConfig("mem://", "k", "k", Duration.ofSeconds(1));
     private final Inventories inventories = new Inventories(datadog, config, new SimpleMeterRegistry());
     private final MutableClock clock = new MutableClock();
-    private final OrphanCollector collector = new OrphanCollector(inventories,
-            new ServiceSync(inventories, new ServiceMonitoringEvents()), clock, config);
+    private final OrphanCollector collector = new OrphanCollector(
+            inventories, new ServiceSync(inventories, new ServiceMonitoringEvents()), clock, config);
 
     /** A clock the test moves by hand. */
     static final class MutableClock extends Clock {
@@ -70,7 +69,8 @@ class OrphanCollectorTest {
 
         clock.now = clock.now.plus(Duration.ofMinutes(1));
         assertThat(collector.collect(Set.of("ns/alive"))).containsExactly("ns/gone");
-        assertThat(datadog.monitors).doesNotContainKey(gone.id())
+        assertThat(datadog.monitors)
+                .doesNotContainKey(gone.id())
                 .containsKeys(alive.id(), otherCluster.id(), forged.id());
     }
 

@@ -1,30 +1,29 @@
 package dev.mimamori.servicemonitoring;
 
+import static dev.mimamori.testing.Resources.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mimamori.api.Condition;
 import dev.mimamori.api.DeletionPolicy;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.OperatorTestEnvironment;
 import dev.mimamori.testing.Resources;
-import dev.mimamori.api.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static dev.mimamori.testing.Resources.ready;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * The operator, running for real against the mock API server and the Datadog simulator: each test applies what a
@@ -34,12 +33,21 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(OperatorTestEnvironment.class)
 class ServiceMonitoringOperatorTest {
     // The built-in profile's six monitors, and a fast and a slow burn-rate alert on each of its two SLOs.
-    static final Set<String> DEFAULT_MONITORS = Set.of("latency-p95", "error-rate", "traffic-drop", "pod-restarts",
-            "slo-availability-fast-burn", "slo-availability-slow-burn", "slo-latency-fast-burn", "slo-latency-slow-burn",
-            "cpu-throttling", "memory-near-limit");
+    static final Set<String> DEFAULT_MONITORS = Set.of(
+            "latency-p95",
+            "error-rate",
+            "traffic-drop",
+            "pod-restarts",
+            "slo-availability-fast-burn",
+            "slo-availability-slow-burn",
+            "slo-latency-fast-burn",
+            "slo-latency-slow-burn",
+            "cpu-throttling",
+            "memory-near-limit");
 
     @Inject
     KubernetesClient client;
+
     @Inject
     DriftCheck driftCheck;
 
@@ -61,16 +69,25 @@ class ServiceMonitoringOperatorTest {
         assertThat(templateNames(monitors)).isEqualTo(new TreeSet<>(DEFAULT_MONITORS));
         assertThat(datadog.calls("POST /api/v1/monitor") - createsBefore).isEqualTo(10);
         JsonNode latency = byTemplate(monitors, "latency-p95");
-        assertThat(tags(latency)).contains("managed-by:mimamori", "mimamori-cluster:test-cluster",
-                "mimamori-owner:shop/checkout", "mimamori-monitor:latency-p95", "service:checkout", "env:prod",
-                "team:payments");
+        assertThat(tags(latency))
+                .contains(
+                        "managed-by:mimamori",
+                        "mimamori-cluster:test-cluster",
+                        "mimamori-owner:shop/checkout",
+                        "mimamori-monitor:latency-p95",
+                        "service:checkout",
+                        "env:prod",
+                        "team:payments");
         assertThat(latency.path("query").asText())
                 .isEqualTo("avg(last_10m):p95:trace.http.request{service:checkout,env:prod} * 1000 > 400");
-        assertThat(latency.path("options").path("thresholds").path("critical").asDouble()).isEqualTo(400.0);
-        assertThat(latency.path("message").asText()).contains("{{#is_alert}}", "{{value}}", "@slack-payments")
+        assertThat(latency.path("options").path("thresholds").path("critical").asDouble())
+                .isEqualTo(400.0);
+        assertThat(latency.path("message").asText())
+                .contains("{{#is_alert}}", "{{value}}", "@slack-payments")
                 .doesNotContain("${");
 
-        assertThat(ready.getStatus().observedGeneration).isEqualTo(ready.getMetadata().getGeneration());
+        assertThat(ready.getStatus().observedGeneration)
+                .isEqualTo(ready.getMetadata().getGeneration());
         assertThat(ready.getStatus().monitorsInSync).isEqualTo("10/10");
         assertThat(ready.getStatus().monitors).hasSize(10).allSatisfy(m -> {
             assertThat(m.id).isPositive();
@@ -82,7 +99,8 @@ class ServiceMonitoringOperatorTest {
     @Test
     void changingAThresholdUpdatesExactlyThatMonitor() {
         Resources.namespace(client, "thresholds");
-        client.resource(Resources.serviceMonitoring("thresholds", "api", "api", "prod")).create();
+        client.resource(Resources.serviceMonitoring("thresholds", "api", "api", "prod"))
+                .create();
         awaitReady("thresholds", "api");
         long puts = datadog.calls("PUT /api/v1/monitor/{id}");
         long posts = datadog.calls("POST /api/v1/monitor");
@@ -91,10 +109,14 @@ class ServiceMonitoringOperatorTest {
         sm.getSpec().parameters = Map.of("errorRatePercent", "2");
         client.resource(sm).update();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                byTemplate(monitorsOf("thresholds/api"), "error-rate").path("query").asText()).endsWith("> 2"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(byTemplate(monitorsOf("thresholds/api"), "error-rate")
+                                .path("query")
+                                .asText())
+                        .endsWith("> 2"));
         JsonNode errorRate = byTemplate(monitorsOf("thresholds/api"), "error-rate");
-        assertThat(errorRate.path("options").path("thresholds").path("critical").asDouble()).isEqualTo(2.0);
+        assertThat(errorRate.path("options").path("thresholds").path("critical").asDouble())
+                .isEqualTo(2.0);
         awaitObserved("thresholds", "api");
         assertThat(datadog.calls("PUT /api/v1/monitor/{id}") - puts).isEqualTo(1);
         assertThat(datadog.calls("POST /api/v1/monitor") - posts).isZero();
@@ -103,7 +125,9 @@ class ServiceMonitoringOperatorTest {
     @Test
     void aMonitorRemovedFromTheProfileIsDeletedFromDatadog() {
         Resources.namespace(client, "profiles");
-        MonitoringProfile profile = Resources.profile("queue-worker", Map.of("depth", "100", "age", "60"),
+        MonitoringProfile profile = Resources.profile(
+                "queue-worker",
+                Map.of("depth", "100", "age", "60"),
                 Resources.metricMonitor("queue-depth", "queue.depth", "depth"),
                 Resources.metricMonitor("message-age", "queue.message.age", "age"));
         client.resource(profile).create();
@@ -113,14 +137,17 @@ class ServiceMonitoringOperatorTest {
         awaitReady("profiles", "worker");
         assertThat(templateNames(monitorsOf("profiles/worker"))).containsExactly("message-age", "queue-depth");
 
-        MonitoringProfile edited = client.resources(MonitoringProfile.class).withName("queue-worker").get();
+        MonitoringProfile edited = client.resources(MonitoringProfile.class)
+                .withName("queue-worker")
+                .get();
         edited.getSpec().monitors.removeIf(m -> m.name.equals("message-age"));
         client.resource(edited).update();
 
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(templateNames(monitorsOf("profiles/worker")))
-                        .containsExactly("queue-depth"));
-        await().untilAsserted(() -> assertThat(get("profiles", "worker").getStatus().monitorsInSync).isEqualTo("1/1"));
+                .untilAsserted(() ->
+                        assertThat(templateNames(monitorsOf("profiles/worker"))).containsExactly("queue-depth"));
+        await().untilAsserted(() ->
+                assertThat(get("profiles", "worker").getStatus().monitorsInSync).isEqualTo("1/1"));
     }
 
     @Test
@@ -136,7 +163,8 @@ class ServiceMonitoringOperatorTest {
     @Test
     void anEditInTheDatadogUiIsPutBackByTheNextDriftCheck() {
         Resources.namespace(client, "drift");
-        client.resource(Resources.serviceMonitoring("drift", "search", "search", "prod")).create();
+        client.resource(Resources.serviceMonitoring("drift", "search", "search", "prod"))
+                .create();
         awaitReady("drift", "search");
         JsonNode latency = byTemplate(monitorsOf("drift/search"), "latency-p95");
         long id = latency.path("id").asLong();
@@ -151,7 +179,8 @@ class ServiceMonitoringOperatorTest {
 
         assertThat(woken).contains("drift/search");
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(datadog.monitor(id).path("query").asText()).isEqualTo(query));
+                .untilAsserted(() ->
+                        assertThat(datadog.monitor(id).path("query").asText()).isEqualTo(query));
         assertThat(datadog.calls("PUT /api/v1/monitor/{id}") - puts).isEqualTo(1);
     }
 
@@ -159,11 +188,14 @@ class ServiceMonitoringOperatorTest {
     void aServiceMonitoringWithA250CharacterNameIsFoundBackThroughItsShortOwnerTag() {
         Resources.namespace(client, "long-names");
         String name = "checkout-" + "x".repeat(241);
-        client.resource(Resources.serviceMonitoring("long-names", name, "checkout", "prod")).create();
+        client.resource(Resources.serviceMonitoring("long-names", name, "checkout", "prod"))
+                .create();
         ServiceMonitoring ready = awaitReady("long-names", name);
         List<JsonNode> monitors = monitorsOf(ready.ownerKey());
         assertThat(templateNames(monitors)).isEqualTo(new TreeSet<>(DEFAULT_MONITORS));
-        assertThat(monitors).allSatisfy(m -> assertThat(tags(m)).allSatisfy(t -> assertThat(t).hasSizeLessThanOrEqualTo(200)));
+        assertThat(monitors)
+                .allSatisfy(
+                        m -> assertThat(tags(m)).allSatisfy(t -> assertThat(t).hasSizeLessThanOrEqualTo(200)));
         long id = byTemplate(monitors, "latency-p95").path("id").asLong();
         String query = byTemplate(monitors, "latency-p95").path("query").asText();
         long writes = datadog.writeCalls();
@@ -173,8 +205,9 @@ class ServiceMonitoringOperatorTest {
 
         // The drift check finds the shortened owner and wakes the resource it stands for; nothing else is rewritten.
         assertThat(woken).containsExactly(ready.ownerKey());
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(datadog.monitor(id).path("message")
-                .asText()).isNotEqualTo("edited in the UI"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() ->
+                        assertThat(datadog.monitor(id).path("message").asText()).isNotEqualTo("edited in the UI"));
         assertThat(datadog.monitor(id).path("query").asText()).isEqualTo(query);
         assertThat(datadog.writeCalls() - writes).isEqualTo(1);
     }
@@ -182,9 +215,11 @@ class ServiceMonitoringOperatorTest {
     @Test
     void aMonitorDeletedInDatadogIsRecreatedByTheNextDriftCheck() {
         Resources.namespace(client, "recreate");
-        client.resource(Resources.serviceMonitoring("recreate", "cart", "cart", "prod")).create();
+        client.resource(Resources.serviceMonitoring("recreate", "cart", "cart", "prod"))
+                .create();
         awaitReady("recreate", "cart");
-        long id = byTemplate(monitorsOf("recreate/cart"), "error-rate").path("id").asLong();
+        long id =
+                byTemplate(monitorsOf("recreate/cart"), "error-rate").path("id").asLong();
         datadog.deleteMonitor(id);
 
         driftCheck.run();
@@ -194,14 +229,15 @@ class ServiceMonitoringOperatorTest {
             assertThat(templateNames(monitors)).isEqualTo(new TreeSet<>(DEFAULT_MONITORS));
             assertThat(byTemplate(monitors, "error-rate").path("id").asLong()).isNotEqualTo(id);
         });
-        await().untilAsserted(() -> assertThat(get("recreate", "cart").getStatus().monitors)
-                .noneMatch(m -> m.id == id));
+        await().untilAsserted(() ->
+                assertThat(get("recreate", "cart").getStatus().monitors).noneMatch(m -> m.id == id));
     }
 
     @Test
     void deletingTheResourceDeletesItsMonitorsAndOrphanKeepsThem() {
         Resources.namespace(client, "cleanup");
-        client.resource(Resources.serviceMonitoring("cleanup", "gone", "gone", "prod")).create();
+        client.resource(Resources.serviceMonitoring("cleanup", "gone", "gone", "prod"))
+                .create();
         ServiceMonitoring kept = Resources.serviceMonitoring("cleanup", "kept", "kept", "prod");
         kept.getSpec().deletionPolicy = DeletionPolicy.Orphan;
         client.resource(kept).create();
@@ -222,12 +258,14 @@ class ServiceMonitoringOperatorTest {
     @Test
     void whileDatadogIsDownTheFinalizerStaysAndNothingIsOrphaned() {
         Resources.namespace(client, "outage");
-        client.resource(Resources.serviceMonitoring("outage", "ledger", "ledger", "prod")).create();
+        client.resource(Resources.serviceMonitoring("outage", "ledger", "ledger", "prod"))
+                .create();
         awaitReady("outage", "ledger");
         datadog.setOutage(true);
         try {
             client.resource(get("outage", "ledger")).delete();
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> get("outage", "ledger") != null);
             assertThat(monitorsOf("outage/ledger")).hasSize(10);
         } finally {
@@ -241,8 +279,10 @@ class ServiceMonitoringOperatorTest {
     void twoNamespacesWithTheSameNameAndServiceKeepSeparateMonitors() {
         Resources.namespace(client, "team-a");
         Resources.namespace(client, "team-b");
-        client.resource(Resources.serviceMonitoring("team-a", "web", "web", "prod")).create();
-        client.resource(Resources.serviceMonitoring("team-b", "web", "web", "prod")).create();
+        client.resource(Resources.serviceMonitoring("team-a", "web", "web", "prod"))
+                .create();
+        client.resource(Resources.serviceMonitoring("team-b", "web", "web", "prod"))
+                .create();
         awaitReady("team-a", "web");
         awaitReady("team-b", "web");
         List<JsonNode> a = monitorsOf("team-a/web");
@@ -250,7 +290,8 @@ class ServiceMonitoringOperatorTest {
         assertThat(monitorsOf("team-b/web")).hasSize(10);
 
         client.resource(get("team-b", "web")).delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> monitorsOf("team-b/web").isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> monitorsOf("team-b/web").isEmpty());
         assertThat(ids(monitorsOf("team-a/web"))).isEqualTo(ids(a));
     }
 
@@ -258,7 +299,8 @@ class ServiceMonitoringOperatorTest {
     void anUnchangedResyncMakesNoWritesAndOneListPerKind() {
         Resources.namespace(client, "steady");
         for (int i = 0; i < 5; i++) {
-            client.resource(Resources.serviceMonitoring("steady", "svc-" + i, "svc-" + i, "prod")).create();
+            client.resource(Resources.serviceMonitoring("steady", "svc-" + i, "svc-" + i, "prod"))
+                    .create();
         }
         for (int i = 0; i < 5; i++) {
             awaitReady("steady", "svc-" + i);
@@ -280,7 +322,10 @@ class ServiceMonitoringOperatorTest {
     }
 
     ServiceMonitoring get(String namespace, String name) {
-        return client.resources(ServiceMonitoring.class).inNamespace(namespace).withName(name).get();
+        return client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     ServiceMonitoring awaitReady(String namespace, String name) {
@@ -288,8 +333,11 @@ class ServiceMonitoringOperatorTest {
             ServiceMonitoring sm = get(namespace, name);
             Condition ready = ready(sm);
             assertThat(ready).as("Ready condition of %s/%s", namespace, name).isNotNull();
-            assertThat(ready.getStatus()).as(ready.getReason() + ": " + ready.getMessage()).isEqualTo("True");
-            assertThat(sm.getStatus().observedGeneration).isEqualTo(sm.getMetadata().getGeneration());
+            assertThat(ready.getStatus())
+                    .as(ready.getReason() + ": " + ready.getMessage())
+                    .isEqualTo("True");
+            assertThat(sm.getStatus().observedGeneration)
+                    .isEqualTo(sm.getMetadata().getGeneration());
         });
         return get(namespace, name);
     }
@@ -297,7 +345,8 @@ class ServiceMonitoringOperatorTest {
     void awaitObserved(String namespace, String name) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             ServiceMonitoring sm = get(namespace, name);
-            assertThat(sm.getStatus().observedGeneration).isEqualTo(sm.getMetadata().getGeneration());
+            assertThat(sm.getStatus().observedGeneration)
+                    .isEqualTo(sm.getMetadata().getGeneration());
         });
     }
 
@@ -306,7 +355,9 @@ class ServiceMonitoringOperatorTest {
     }
 
     static JsonNode byTemplate(List<JsonNode> monitors, String template) {
-        return monitors.stream().filter(m -> tags(m).contains("mimamori-monitor:" + template)).findFirst()
+        return monitors.stream()
+                .filter(m -> tags(m).contains("mimamori-monitor:" + template))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no monitor for template " + template));
     }
 
@@ -319,7 +370,8 @@ class ServiceMonitoringOperatorTest {
     static TreeSet<String> templateNames(List<JsonNode> monitors) {
         TreeSet<String> names = new TreeSet<>();
         for (JsonNode m : monitors) {
-            tags(m).stream().filter(t -> t.startsWith("mimamori-monitor:"))
+            tags(m).stream()
+                    .filter(t -> t.startsWith("mimamori-monitor:"))
                     .forEach(t -> names.add(t.substring("mimamori-monitor:".length())));
         }
         return names;

@@ -1,5 +1,7 @@
 package dev.mimamori.servicemonitoring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.render.BuiltInProfile;
@@ -7,10 +9,6 @@ import dev.mimamori.render.MonitorRenderer;
 import dev.mimamori.render.Rendering;
 import dev.mimamori.render.TelemetryMetrics;
 import dev.mimamori.testing.InMemoryDatadog;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,16 +20,22 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The telemetry round against an in-memory Datadog: its cost, and what each service is told. */
 class TelemetryCheckTest {
     static final Duration INTERVAL = Duration.ofHours(1);
     final InMemoryDatadog datadog = new InMemoryDatadog();
     final Set<String> woken = new HashSet<>();
-    final TelemetryCheck check = new TelemetryCheck(datadog, Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"),
-            ZoneOffset.UTC), INTERVAL, Duration.ofSeconds(10), () -> true, woken::addAll);
+    final TelemetryCheck check = new TelemetryCheck(
+            datadog,
+            Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"), ZoneOffset.UTC),
+            INTERVAL,
+            Duration.ofSeconds(10),
+            () -> true,
+            woken::addAll);
 
     /** The metrics the built-in profile's monitors and SLOs read for a service. */
     static Set<String> builtInMetrics(String service, String env) {
@@ -67,7 +71,8 @@ class TelemetryCheckTest {
     @ParameterizedTest(name = "{0} services")
     @ValueSource(ints = {100, 1000, 5000})
     void aRoundCostsOneQueryPerMetricAndEnvWhateverTheNumberOfServices(int count) {
-        List<String> services = IntStream.range(0, count).mapToObj(TelemetryCheckTest::service).toList();
+        List<String> services =
+                IntStream.range(0, count).mapToObj(TelemetryCheckTest::service).toList();
         Set<String> blind = services.stream().filter(s -> s.endsWith("00")).collect(Collectors.toSet());
         datadogHasDataForAllBut(blind, services);
         Set<String> metrics = builtInMetrics("x", "prod");
@@ -78,21 +83,27 @@ class TelemetryCheckTest {
         int queries = datadog.dataRequests.stream().mapToInt(List::size).sum();
         int requests = datadog.dataRequests.size();
         assertThat(queries).isEqualTo(TelemetryCheck.queriedMetrics(metrics).size());
-        assertThat(requests).isEqualTo(TelemetryCheck.requestsPerRound(metrics, 1)).isEqualTo(1);
+        assertThat(requests)
+                .isEqualTo(TelemetryCheck.requestsPerRound(metrics, 1))
+                .isEqualTo(1);
         for (String s : services) {
             TelemetryCheck.Result result = check.resultFor("ns/" + s, new TelemetryCheck.Probe(s, "prod", metrics));
             if (blind.contains(s)) {
-                assertThat(result.missing()).as(s).containsExactlyElementsOf(new TreeSet<>(metrics.stream()
-                        .filter(m -> m.startsWith("trace.")).toList()));
+                assertThat(result.missing())
+                        .as(s)
+                        .containsExactlyElementsOf(new TreeSet<>(metrics.stream()
+                                .filter(m -> m.startsWith("trace."))
+                                .toList()));
             } else {
                 assertThat(result.missing()).as(s).isEmpty();
             }
         }
         // One round per telemetry interval (1 h): the figures docs/performance.md quotes.
-        int before = (count * metrics.size() + TelemetryCheck.QUERIES_PER_REQUEST - 1)
-                / TelemetryCheck.QUERIES_PER_REQUEST;
-        System.out.printf("telemetry requests per hour at %d services, one env: %d (before, one query per service"
-                + " and metric: %d)%n",
+        int before =
+                (count * metrics.size() + TelemetryCheck.QUERIES_PER_REQUEST - 1) / TelemetryCheck.QUERIES_PER_REQUEST;
+        System.out.printf(
+                "telemetry requests per hour at %d services, one env: %d (before, one query per service"
+                        + " and metric: %d)%n",
                 count, requests, before);
     }
 
@@ -108,8 +119,10 @@ class TelemetryCheckTest {
         assertThat(datadog.dataRequests.stream().mapToInt(List::size).sum())
                 .isEqualTo(3 * TelemetryCheck.queriedMetrics(metrics).size());
         assertThat(datadog.dataRequests).hasSize(TelemetryCheck.requestsPerRound(metrics, 3));
-        assertThat(datadog.dataRequests).allSatisfy(r -> assertThat(r).hasSizeLessThanOrEqualTo(50)
-                .allSatisfy(q -> assertThat(q).endsWith(" by {service}")));
+        assertThat(datadog.dataRequests)
+                .allSatisfy(r -> assertThat(r)
+                        .hasSizeLessThanOrEqualTo(50)
+                        .allSatisfy(q -> assertThat(q).endsWith(" by {service}")));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.mimamori.servicemonitoring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.MonitorTemplate;
@@ -24,8 +26,6 @@ import dev.mimamori.testing.InMemoryDatadog;
 import dev.mimamori.testing.TestConfig;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -33,8 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Tenant input and Datadog's own tag rules against the sync engine. Plain JUnit over the
@@ -70,20 +69,35 @@ class TenantAndDatadogRulesSyncTest {
 
     /** Datadog as its docs describe tags: stored lowercased and cut at 200 characters, and matched so in list filters. */
     private static DatadogApi storingTagsAsDatadog(DatadogApi delegate) {
-        return (DatadogApi) Proxy.newProxyInstance(DatadogApi.class.getClassLoader(),
-                new Class<?>[] {DatadogApi.class}, (proxy, method, args) -> {
+        return (DatadogApi) Proxy.newProxyInstance(
+                DatadogApi.class.getClassLoader(), new Class<?>[] {DatadogApi.class}, (proxy, method, args) -> {
                     if (args != null) {
                         for (int i = 0; i < args.length; i++) {
                             if (args[i] instanceof MonitorDefinition d) {
-                                args[i] = new MonitorDefinition(d.name(), d.type(), d.query(), d.message(),
-                                        d.priority(), asStored(d.tags()), d.thresholds(), d.settings());
+                                args[i] = new MonitorDefinition(
+                                        d.name(),
+                                        d.type(),
+                                        d.query(),
+                                        d.message(),
+                                        d.priority(),
+                                        asStored(d.tags()),
+                                        d.thresholds(),
+                                        d.settings());
                             } else if (method.getName().startsWith("list") && args[i] instanceof String tag) {
                                 args[i] = tag.toLowerCase(Locale.ROOT);
                             } else if (method.getName().startsWith("list") && args[i] instanceof List<?> tags) {
-                                args[i] = asStored(tags.stream().map(String::valueOf).toList());
+                                args[i] = asStored(
+                                        tags.stream().map(String::valueOf).toList());
                             } else if (args[i] instanceof SloDefinition s) {
-                                args[i] = new SloDefinition(s.name(), s.description(), asStored(s.tags()),
-                                        s.timeframe(), s.target(), s.warning(), s.numerator(), s.denominator());
+                                args[i] = new SloDefinition(
+                                        s.name(),
+                                        s.description(),
+                                        asStored(s.tags()),
+                                        s.timeframe(),
+                                        s.target(),
+                                        s.warning(),
+                                        s.numerator(),
+                                        s.denominator());
                             }
                         }
                     }
@@ -96,7 +110,9 @@ class TenantAndDatadogRulesSyncTest {
     }
 
     private static List<String> asStored(List<String> tags) {
-        return tags.stream().map(t -> t.toLowerCase(Locale.ROOT)).map(t -> t.length() > 200 ? t.substring(0, 200) : t)
+        return tags.stream()
+                .map(t -> t.toLowerCase(Locale.ROOT))
+                .map(t -> t.length() > 200 ? t.substring(0, 200) : t)
                 .toList();
     }
 
@@ -177,7 +193,9 @@ class TenantAndDatadogRulesSyncTest {
         inventories.slos().refresh();
         Set<String> collected = collector.collect(Set.of(owner));
 
-        assertThat(collected).as("owners collected while their ServiceMonitoring exists").isEmpty();
+        assertThat(collected)
+                .as("owners collected while their ServiceMonitoring exists")
+                .isEmpty();
         assertThat(memory.monitors).hasSize(monitors);
     }
 
@@ -191,12 +209,13 @@ class TenantAndDatadogRulesSyncTest {
     void aDashboardDescriptionThatMentionsTheMarkerDoesNotCreateADashboardAtEveryDriftCheck() {
         Inventories inventories = new Inventories(memory, config, new SimpleMeterRegistry());
         ServiceSync sync = new ServiceSync(inventories, new ServiceMonitoringEvents());
-        MonitoringProfileSpec profile = profileWithDashboardDescription(
-                "Owned by the platform team [mimamori profile docs: see the wiki]");
+        MonitoringProfileSpec profile =
+                profileWithDashboardDescription("Owned by the platform team [mimamori profile docs: see the wiki]");
         Rendering rendering = render(profile, spec("api"), "shop/api");
 
         for (int resync = 0; resync < 3; resync++) {
-            assertThat(sync.dashboard("default", rendering.dashboard()).failure()).isNull();
+            assertThat(sync.dashboard("default", rendering.dashboard()).failure())
+                    .isNull();
             inventories.dashboards().refresh();
         }
 
@@ -204,12 +223,14 @@ class TenantAndDatadogRulesSyncTest {
     }
 
     private ManagedDashboard putDashboard(String id, String profile, String modifiedAt) {
-        ObjectNode body = JSON.createObjectNode().put("title", "Services").put("layout_type", "ordered")
+        ObjectNode body = JSON.createObjectNode()
+                .put("title", "Services")
+                .put("layout_type", "ordered")
                 .put("description", "[mimamori cluster=c1 profile=" + profile + "]");
         body.putArray("widgets");
         body.put("id", id);
-        ManagedDashboard d = new ManagedDashboard(id, "Services", body.get("description").asText(),
-                "/dashboard/" + id, modifiedAt, body);
+        ManagedDashboard d = new ManagedDashboard(
+                id, "Services", body.get("description").asText(), "/dashboard/" + id, modifiedAt, body);
         memory.dashboards.put(id, d);
         return d;
     }
@@ -221,9 +242,15 @@ class TenantAndDatadogRulesSyncTest {
         Rendering rendering = render(BuiltInProfile.spec(), spec("api"), "shop/api");
         String original = sync.dashboard("default", rendering.dashboard()).id();
         // Datadog's ids are random (abc-def-ghi): a clone made later may well sort before the original.
-        memory.dashboards.put("aaa-clone", new ManagedDashboard("aaa-clone", "Services (clone)",
-                memory.dashboards.get(original).description(), "/dashboard/aaa-clone", "9999",
-                memory.dashboards.get(original).stored().deepCopy()));
+        memory.dashboards.put(
+                "aaa-clone",
+                new ManagedDashboard(
+                        "aaa-clone",
+                        "Services (clone)",
+                        memory.dashboards.get(original).description(),
+                        "/dashboard/aaa-clone",
+                        "9999",
+                        memory.dashboards.get(original).stored().deepCopy()));
         inventories.dashboards().refresh();
 
         ServiceSync.DashboardOutcome outcome = sync.dashboard("default", rendering.dashboard());
@@ -235,7 +262,9 @@ class TenantAndDatadogRulesSyncTest {
     @Test
     void oneDashboardDatadogWillNotLetUsReadDoesNotStopEveryOtherProfilesDashboard() {
         putDashboard("ddd-other", "other-profile", "5");
-        memory.refuse("readDashboard", "ddd-other",
+        memory.refuse(
+                "readDashboard",
+                "ddd-other",
                 new DatadogException(DatadogException.Kind.FORBIDDEN, "HTTP 403: restricted"));
         Inventories inventories = new Inventories(memory, config, new SimpleMeterRegistry());
         ServiceSync sync = new ServiceSync(inventories, new ServiceMonitoringEvents());
@@ -243,7 +272,9 @@ class TenantAndDatadogRulesSyncTest {
 
         ServiceSync.DashboardOutcome outcome = sync.dashboard("default", rendering.dashboard());
 
-        assertThat(outcome.failure()).as("failure of the default profile's dashboard").isNull();
+        assertThat(outcome.failure())
+                .as("failure of the default profile's dashboard")
+                .isNull();
         assertThat(outcome.id()).isNotNull();
     }
 
@@ -252,13 +283,17 @@ class TenantAndDatadogRulesSyncTest {
         Inventories inventories = new Inventories(memory, config, new SimpleMeterRegistry());
         ServiceSync sync = new ServiceSync(inventories, new ServiceMonitoringEvents());
         sync.sync("shop/api", render(BuiltInProfile.spec(), spec("api"), "shop/api"));
-        long gone = memory.monitors.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
+        long gone = memory.monitors.keySet().stream()
+                .mapToLong(Long::longValue)
+                .min()
+                .orElseThrow();
         memory.monitors.remove(gone);
 
         int released = sync.release("shop/api");
 
         assertThat(released).isPositive();
-        assertThat(memory.monitors.values()).noneMatch(m -> m.definition().tags().contains("managed-by:mimamori"));
+        assertThat(memory.monitors.values())
+                .noneMatch(m -> m.definition().tags().contains("managed-by:mimamori"));
     }
 
     @Test
@@ -266,8 +301,13 @@ class TenantAndDatadogRulesSyncTest {
         Inventories inventories = new Inventories(memory, config, new SimpleMeterRegistry());
         ServiceSync sync = new ServiceSync(inventories, new ServiceMonitoringEvents());
         sync.sync("shop/api", render(BuiltInProfile.spec(), spec("api"), "shop/api"));
-        long restricted = memory.monitors.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
-        memory.refuse("updateMonitor", Long.toString(restricted),
+        long restricted = memory.monitors.keySet().stream()
+                .mapToLong(Long::longValue)
+                .min()
+                .orElseThrow();
+        memory.refuse(
+                "updateMonitor",
+                Long.toString(restricted),
                 new DatadogException(DatadogException.Kind.FORBIDDEN, "HTTP 403: restricted roles"));
 
         try {
@@ -284,11 +324,12 @@ class TenantAndDatadogRulesSyncTest {
     @Test
     void aClusterNameWithCapitalsDoesNotMakeEveryResyncRewriteEveryMonitor() {
         DatadogApi datadog = storingTagsAsDatadog(memory);
-        Inventory<MonitorDefinition, ManagedMonitor> monitors = new Inventory<>(new MonitorKind(datadog, "Prod-EU"),
-                null);
+        Inventory<MonitorDefinition, ManagedMonitor> monitors =
+                new Inventory<>(new MonitorKind(datadog, "Prod-EU"), null);
         Rendering rendering = MonitorRenderer.render(BuiltInProfile.spec(), spec("api"), "shop/api", "Prod-EU");
         List<Desired<MonitorDefinition>> wanted = rendering.monitors().stream()
-                .map(m -> new Desired<>(m.templateName(), m.definition())).toList();
+                .map(m -> new Desired<>(m.templateName(), m.definition()))
+                .toList();
         SyncRun first = new SyncRun("shop/api");
         first.upsert(monitors, wanted);
         first.finish();
@@ -298,7 +339,10 @@ class TenantAndDatadogRulesSyncTest {
         resync.upsert(monitors, wanted);
         resync.finish();
 
-        assertThat(resync.report().changedAnything()).as("an unchanged resync writes; updated %s, created %s",
-                resync.report().updated(), resync.report().created()).isFalse();
+        assertThat(resync.report().changedAnything())
+                .as(
+                        "an unchanged resync writes; updated %s, created %s",
+                        resync.report().updated(), resync.report().created())
+                .isFalse();
     }
 }

@@ -1,17 +1,16 @@
 package dev.mimamori.servicemonitoring;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class TraceOperationsTest {
 
     @Test
     void aJavaServletServiceIsReadFromServletRequestNotFromItsOutgoingHttpRequestSpans() {
-        TraceOperations.Choice choice = TraceOperations.choose("http.request", null,
-                Set.of("servlet.request", "http.request"));
+        TraceOperations.Choice choice =
+                TraceOperations.choose("http.request", null, Set.of("servlet.request", "http.request"));
         assertThat(choice.used()).isEqualTo("servlet.request");
         assertThat(choice.source()).isEqualTo(TraceOperations.Source.detected);
         assertThat(choice.detected()).containsExactly("http.request", "servlet.request");
@@ -28,8 +27,8 @@ class TraceOperationsTest {
 
     @Test
     void anOperationSetInTheSpecIsKeptAndAHintNamesTheOneWithData() {
-        TraceOperations.Choice choice = TraceOperations.choose("http.request", "netty.request",
-                Set.of("servlet.request", "http.request"));
+        TraceOperations.Choice choice =
+                TraceOperations.choose("http.request", "netty.request", Set.of("servlet.request", "http.request"));
         assertThat(choice.used()).isEqualTo("netty.request");
         assertThat(choice.source()).isEqualTo(TraceOperations.Source.spec);
         assertThat(choice.configured()).isEqualTo("netty.request");
@@ -38,8 +37,8 @@ class TraceOperationsTest {
 
     @Test
     void twoEntryOperationsWithDataAreNotGuessedBetween() {
-        TraceOperations.Choice choice = TraceOperations.choose("http.request", null,
-                Set.of("servlet.request", "grpc.server"));
+        TraceOperations.Choice choice =
+                TraceOperations.choose("http.request", null, Set.of("servlet.request", "grpc.server"));
         assertThat(choice.used()).isEqualTo("http.request");
         assertThat(choice.source()).isEqualTo(TraceOperations.Source.profile);
         assertThat(choice.hint()).contains("grpc.server, servlet.request");

@@ -1,7 +1,6 @@
 package dev.mimamori.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 
 /**

@@ -1,7 +1,6 @@
 package dev.mimamori.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,25 +27,33 @@ public final class CallLog {
      * @param body   request body: parsed JSON, a text node if it was not JSON, null node if empty
      * @param status HTTP status answered
      */
-    public record Call(Instant at, String key, String method, String path,
-                       Map<String, List<String>> query, JsonNode body, int status) {
-    }
+    public record Call(
+            Instant at,
+            String key,
+            String method,
+            String path,
+            Map<String, List<String>> query,
+            JsonNode body,
+            int status) {}
 
     /**
      * Calls that change monitors, dashboards or SLOs. Monitor validation and the metric queries
      * are reads even though they are POSTs; events are not configuration, so not counted.
      */
     static final Set<String> WRITE_KEYS = Set.of(
-            DatadogSimulator.CREATE_MONITOR, DatadogSimulator.UPDATE_MONITOR,
+            DatadogSimulator.CREATE_MONITOR,
+            DatadogSimulator.UPDATE_MONITOR,
             DatadogSimulator.DELETE_MONITOR,
-            DatadogSimulator.CREATE_DASHBOARD, DatadogSimulator.UPDATE_DASHBOARD,
+            DatadogSimulator.CREATE_DASHBOARD,
+            DatadogSimulator.UPDATE_DASHBOARD,
             DatadogSimulator.DELETE_DASHBOARD,
-            DatadogSimulator.CREATE_SLO, DatadogSimulator.UPDATE_SLO, DatadogSimulator.DELETE_SLO);
+            DatadogSimulator.CREATE_SLO,
+            DatadogSimulator.UPDATE_SLO,
+            DatadogSimulator.DELETE_SLO);
 
     /** The list endpoints a reconciler polls for drift. */
-    static final Set<String> LIST_KEYS = Set.of(
-            DatadogSimulator.LIST_MONITORS, DatadogSimulator.LIST_DASHBOARDS,
-            DatadogSimulator.LIST_SLOS);
+    static final Set<String> LIST_KEYS =
+            Set.of(DatadogSimulator.LIST_MONITORS, DatadogSimulator.LIST_DASHBOARDS, DatadogSimulator.LIST_SLOS);
 
     // Bounded so a long benchmark run does not grow the heap; counts are kept in full.
     private static final int MAX_KEPT = 10_000;
@@ -100,8 +107,14 @@ public final class CallLog {
     public synchronized List<Call> requests() {
         List<Call> copy = new ArrayList<>(kept.size());
         for (Call call : kept) {
-            copy.add(new Call(call.at(), call.key(), call.method(), call.path(), call.query(),
-                    call.body().deepCopy(), call.status()));
+            copy.add(new Call(
+                    call.at(),
+                    call.key(),
+                    call.method(),
+                    call.path(),
+                    call.query(),
+                    call.body().deepCopy(),
+                    call.status()));
         }
         return copy;
     }

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,7 @@ final class ClientModels {
     private static final ObjectMapper MAPPER = new JSON().getMapper();
     private static final String CLIENT_PACKAGE = "com.datadog.api.client.";
 
-    private ClientModels() {
-    }
+    private ClientModels() {}
 
     /** @throws ApiError 400 naming the first field the model cannot take */
     static void refuseUnparsable(JsonNode body, Class<?> model) {
@@ -57,15 +55,16 @@ final class ClientModels {
         if (ModelEnum.class.isAssignableFrom(raw)) {
             ModelEnum<?> value = read(node, raw, ModelEnum.class);
             if (value == null || !value.isValid()) {
-                errors.add("The value provided for parameter '" + field + "' is invalid: " + node
-                        + " is not one of " + allowed(value));
+                errors.add("The value provided for parameter '" + field + "' is invalid: " + node + " is not one of "
+                        + allowed(value));
             }
         } else if (AbstractOpenApiSchema.class.isAssignableFrom(raw)) {
             AbstractOpenApiSchema oneOf = read(node, raw, AbstractOpenApiSchema.class);
             Object actual = oneOf == null ? null : oneOf.getActualInstance();
             if (actual == null || actual instanceof UnparsedObject) {
                 errors.add("The value provided for parameter '" + field + "' is invalid: it matches none of "
-                        + new TreeSet<>(oneOf == null ? List.of() : oneOf.getSchemas().keySet()));
+                        + new TreeSet<>(
+                                oneOf == null ? List.of() : oneOf.getSchemas().keySet()));
             } else {
                 walk(node, MAPPER.constructType(actual.getClass()), field, errors);
             }

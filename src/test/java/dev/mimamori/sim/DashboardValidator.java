@@ -2,7 +2,6 @@ package dev.mimamori.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,18 +23,38 @@ final class DashboardValidator {
      * properties are not allowed"; the read-only ones are accepted and ignored.
      */
     static final Set<String> PROPERTIES = Set.of(
-            "author_handle", "author_name", "created_at", "default_timeframe", "description", "id",
-            "is_read_only", "layout_type", "modified_at", "notify_list", "reflow_type",
-            "restricted_roles", "tabs", "tags", "template_variable_presets", "template_variables",
-            "title", "url", "widgets");
+            "author_handle",
+            "author_name",
+            "created_at",
+            "default_timeframe",
+            "description",
+            "id",
+            "is_read_only",
+            "layout_type",
+            "modified_at",
+            "notify_list",
+            "reflow_type",
+            "restricted_roles",
+            "tabs",
+            "tags",
+            "template_variable_presets",
+            "template_variables",
+            "title",
+            "url",
+            "widgets");
 
-    private static final Set<String> TEMPLATE_VARIABLE_PROPERTIES = Set.of(
-            "name", "prefix", "default", "defaults", "available_values", "type");
+    private static final Set<String> TEMPLATE_VARIABLE_PROPERTIES =
+            Set.of("name", "prefix", "default", "defaults", "available_values", "type");
     private static final List<String> LAYOUT_TYPES = List.of("ordered", "free");
     private static final List<String> REFLOW_TYPES = List.of("auto", "fixed");
     private static final int MAX_TAGS = 5;
 
-    private enum Kind { STRING, ARRAY, OBJECT, ANY }
+    private enum Kind {
+        STRING,
+        ARRAY,
+        OBJECT,
+        ANY
+    }
 
     /** A field a widget definition must have: its JSON kind and, for arrays, how many items. */
     private record Required(String field, Kind kind, int minItems, int maxItems) {
@@ -76,8 +95,7 @@ final class DashboardValidator {
         w.put("event_timeline", List.of(Required.string("query")));
         w.put("free_text", List.of(Required.string("text")));
         w.put("funnel", List.of(Required.array("requests", 1, MANY)));
-        w.put("geomap", List.of(Required.array("requests", 1, 2), Required.object("style"),
-                Required.object("view")));
+        w.put("geomap", List.of(Required.array("requests", 1, 2), Required.object("style"), Required.object("view")));
         w.put("group", List.of(Required.any("layout_type"), Required.array("widgets", 0, MANY)));
         w.put("heatmap", List.of(Required.array("requests", 1, 1)));
         w.put("hostmap", List.of(Required.object("requests")));
@@ -95,20 +113,24 @@ final class DashboardValidator {
         w.put("servicemap", List.of(Required.array("filters", 1, MANY), Required.string("service")));
         w.put("slo", List.of(Required.string("view_type")));
         w.put("slo_list", List.of(Required.array("requests", 1, 1)));
-        w.put("split_group", List.of(Required.any("size"), Required.object("source_widget_definition"),
-                Required.object("split_config")));
+        w.put(
+                "split_group",
+                List.of(
+                        Required.any("size"),
+                        Required.object("source_widget_definition"),
+                        Required.object("split_config")));
         w.put("sunburst", List.of(Required.array("requests", 1, MANY)));
         w.put("timeseries", List.of(Required.array("requests", 1, MANY)));
         w.put("toplist", List.of(Required.array("requests", 0, MANY)));
         w.put("topology_map", List.of(Required.array("requests", 1, MANY)));
-        w.put("trace_service", List.of(Required.string("env"), Required.string("service"),
-                Required.string("span_name")));
+        w.put(
+                "trace_service",
+                List.of(Required.string("env"), Required.string("service"), Required.string("span_name")));
         w.put("treemap", List.of(Required.array("requests", 1, 1)));
         return Map.copyOf(w);
     }
 
-    private DashboardValidator() {
-    }
+    private DashboardValidator() {}
 
     /**
      * Checks a complete dashboard definition (create and update alike: PUT replaces it all).
@@ -142,8 +164,7 @@ final class DashboardValidator {
         }
         String layoutType = d.get("layout_type").asText();
         if (!LAYOUT_TYPES.contains(layoutType)) {
-            return "'layout_type' should be one of " + pyList(LAYOUT_TYPES) + ", got '"
-                    + layoutType + "'";
+            return "'layout_type' should be one of " + pyList(LAYOUT_TYPES) + ", got '" + layoutType + "'";
         }
         problem = requiredOfKind(d, "widgets", Kind.ARRAY);
         if (problem != null) {
@@ -156,7 +177,9 @@ final class DashboardValidator {
         if (problem == null) {
             problem = optionalStrings(d, "restricted_roles");
         }
-        if (problem == null && d.hasNonNull("is_read_only") && !d.get("is_read_only").isBoolean()) {
+        if (problem == null
+                && d.hasNonNull("is_read_only")
+                && !d.get("is_read_only").isBoolean()) {
             problem = "'is_read_only' should be boolean";
         }
         if (problem == null) {
@@ -194,8 +217,7 @@ final class DashboardValidator {
         if (!reflow.isTextual() || !REFLOW_TYPES.contains(reflow.asText())) {
             return "'reflow_type' should be one of " + pyList(REFLOW_TYPES) + ", got " + reflow;
         }
-        return "ordered".equals(layoutType) ? null
-                : "'reflow_type' can only be set when 'layout_type' is 'ordered'";
+        return "ordered".equals(layoutType) ? null : "'reflow_type' can only be set when 'layout_type' is 'ordered'";
     }
 
     private static String tags(ObjectNode d) {
@@ -211,9 +233,10 @@ final class DashboardValidator {
         }
         for (JsonNode tag : tags) {
             // Dashboard tags are owning teams only, unlike monitor and SLO tags.
-            if (!tag.isTextual() || !tag.asText().startsWith("team:") || tag.asText().length() == 5) {
-                return "Invalid dashboard tag " + tag + ": dashboard tags name an owning team, "
-                        + "as 'team:<name>'";
+            if (!tag.isTextual()
+                    || !tag.asText().startsWith("team:")
+                    || tag.asText().length() == 5) {
+                return "Invalid dashboard tag " + tag + ": dashboard tags name an owning team, " + "as 'team:<name>'";
             }
         }
         return null;
@@ -301,8 +324,7 @@ final class DashboardValidator {
         }
         Integer earlier = seen.putIfAbsent(name, position);
         if (earlier != null) {
-            return "the name '" + name + "' is already used by the template variable at position "
-                    + earlier;
+            return "the name '" + name + "' is already used by the template variable at position " + earlier;
         }
         return null;
     }
@@ -313,8 +335,7 @@ final class DashboardValidator {
      * @param inner true inside a group, where Datadog says "inner widget"
      */
     private static String widget(JsonNode w, int position, boolean layoutRequired, boolean inner) {
-        String widgetAt = "Invalid " + (inner ? "inner " : "") + "widget at position " + position
-                + ". Error: ";
+        String widgetAt = "Invalid " + (inner ? "inner " : "") + "widget at position " + position + ". Error: ";
         if (!w.isObject()) {
             return widgetAt + "widget should be object";
         }
@@ -333,8 +354,8 @@ final class DashboardValidator {
             return widgetAt + problem;
         }
         String type = definition.get("type").asText();
-        String definitionAt = "Invalid " + (inner ? "inner " : "") + "widget definition at position "
-                + position + " of type " + type + ". Error: ";
+        String definitionAt = "Invalid " + (inner ? "inner " : "") + "widget definition at position " + position
+                + " of type " + type + ". Error: ";
         List<Required> required = WIDGETS.get(type);
         if (required == null) {
             return definitionAt + "'" + type + "' is not a valid widget type";

@@ -1,5 +1,9 @@
 package dev.mimamori.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.datadog.api.client.ApiClient;
 import com.datadog.api.client.ApiException;
 import com.datadog.api.client.v1.api.DashboardsApi;
@@ -45,11 +49,6 @@ import com.datadog.api.client.v2.model.ScalarQuery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,10 +67,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Dashboards, SLOs and scalar queries of the simulator, through the real datadog-api-client. */
 class DashboardsAndSlosSimulatorTest {
@@ -116,14 +115,16 @@ class DashboardsAndSlosSimulatorTest {
 
     private static Dashboard checkoutDashboard(String title) {
         Widget latency = new Widget(new WidgetDefinition(new TimeseriesWidgetDefinition(
-                List.of(new TimeseriesWidgetRequest().q("p95:trace.http.request{$service,$env}")),
-                TimeseriesWidgetDefinitionType.TIMESERIES).title("p95 latency")));
-        Widget note = new Widget(new WidgetDefinition(new NoteWidgetDefinition(
-                "Managed by mimamori", NoteWidgetDefinitionType.NOTE)));
+                        List.of(new TimeseriesWidgetRequest().q("p95:trace.http.request{$service,$env}")),
+                        TimeseriesWidgetDefinitionType.TIMESERIES)
+                .title("p95 latency")));
+        Widget note = new Widget(
+                new WidgetDefinition(new NoteWidgetDefinition("Managed by mimamori", NoteWidgetDefinitionType.NOTE)));
         return new Dashboard(DashboardLayoutType.ORDERED, title, List.of(latency, note))
                 .description("Service performance")
                 .templateVariables(List.of(
-                        new DashboardTemplateVariable("service").prefix("service")
+                        new DashboardTemplateVariable("service")
+                                .prefix("service")
                                 .defaults(List.of("checkout")),
                         new DashboardTemplateVariable("env").prefix("env")._default("prod")));
     }
@@ -131,20 +132,20 @@ class DashboardsAndSlosSimulatorTest {
     @Test
     void dashboardRoundTripThroughTheClient() throws ApiException {
         sim.setClock(Clock.fixed(T0, ZoneOffset.UTC));
-        Dashboard created = dashboardsApi.createDashboard(
-                checkoutDashboard("Checkout: Service Performance"));
+        Dashboard created = dashboardsApi.createDashboard(checkoutDashboard("Checkout: Service Performance"));
 
         assertThat(created.getId()).matches("[a-z0-9]{3}-[a-z0-9]{3}-[a-z0-9]{3}");
-        assertThat(created.getUrl())
-                .isEqualTo("/dashboard/" + created.getId() + "/checkout-service-performance");
+        assertThat(created.getUrl()).isEqualTo("/dashboard/" + created.getId() + "/checkout-service-performance");
         assertThat(created.getCreatedAt().toInstant()).isEqualTo(T0);
         assertThat(created.getModifiedAt()).isEqualTo(created.getCreatedAt());
         assertThat(created.getAuthorHandle()).isEqualTo(SimulatedDashboards.AUTHOR);
-        assertThat(sim.dashboard(created.getId()).get("is_read_only").asBoolean()).isFalse();
+        assertThat(sim.dashboard(created.getId()).get("is_read_only").asBoolean())
+                .isFalse();
         assertThat(created.getWidgets()).allSatisfy(w -> assertThat(w.getId()).isNotNull());
         assertThat(created.getWidgets().get(0).getDefinition().getActualInstance())
                 .isInstanceOf(TimeseriesWidgetDefinition.class);
-        assertThat(created.getTemplateVariables()).extracting(DashboardTemplateVariable::getName)
+        assertThat(created.getTemplateVariables())
+                .extracting(DashboardTemplateVariable::getName)
                 .containsExactly("service", "env");
         ObjectNode stored = sim.dashboard(created.getId());
         assertThat(stored.get("created_at").asText()).isEqualTo("2024-03-01T10:00:00.000000+00:00");
@@ -153,8 +154,10 @@ class DashboardsAndSlosSimulatorTest {
 
         Dashboard read = dashboardsApi.getDashboard(created.getId());
         assertThat(read.getTitle()).isEqualTo("Checkout: Service Performance");
-        assertThat(read.getWidgets()).extracting(Widget::getId)
-                .containsExactlyElementsOf(created.getWidgets().stream().map(Widget::getId).toList());
+        assertThat(read.getWidgets())
+                .extracting(Widget::getId)
+                .containsExactlyElementsOf(
+                        created.getWidgets().stream().map(Widget::getId).toList());
 
         List<DashboardSummaryDefinition> listed = dashboardsApi.listDashboards().getDashboards();
         assertThat(listed).singleElement().satisfies(s -> {
@@ -172,21 +175,25 @@ class DashboardsAndSlosSimulatorTest {
         assertThat(updated.getCreatedAt()).isEqualTo(created.getCreatedAt());
         assertThat(updated.getModifiedAt().toInstant()).isEqualTo(T0.plusSeconds(60));
         // A widget id the client sends is kept; a widget without one gets a new one.
-        assertThat(updated.getWidgets().get(0).getId()).isEqualTo(created.getWidgets().get(0).getId());
-        assertThat(updated.getWidgets().get(1).getId()).isNotEqualTo(created.getWidgets().get(1).getId());
+        assertThat(updated.getWidgets().get(0).getId())
+                .isEqualTo(created.getWidgets().get(0).getId());
+        assertThat(updated.getWidgets().get(1).getId())
+                .isNotEqualTo(created.getWidgets().get(1).getId());
 
         assertThat(dashboardsApi.deleteDashboard(created.getId()).getDeletedDashboardId())
                 .isEqualTo(created.getId());
-        ApiException gone = catchThrowableOfType(ApiException.class,
-                () -> dashboardsApi.getDashboard(created.getId()));
+        ApiException gone = catchThrowableOfType(ApiException.class, () -> dashboardsApi.getDashboard(created.getId()));
         assertThat(gone.getCode()).isEqualTo(404);
         assertThat(gone.getResponseBody())
                 .isEqualTo("{\"errors\":[\"Dashboard with ID " + created.getId() + " not found\"]}");
-        assertThat(catchThrowableOfType(ApiException.class,
-                () -> dashboardsApi.deleteDashboard(created.getId())).getCode()).isEqualTo(404);
+        assertThat(catchThrowableOfType(ApiException.class, () -> dashboardsApi.deleteDashboard(created.getId()))
+                        .getCode())
+                .isEqualTo(404);
         assertThat(dashboardsApi.listDashboards().getDashboards()).isEmpty();
-        assertThat(dashboardsApi.listDashboards(new ListDashboardsOptionalParameters().filterDeleted(true))
-                .getDashboards()).extracting(DashboardSummaryDefinition::getId)
+        assertThat(dashboardsApi
+                        .listDashboards(new ListDashboardsOptionalParameters().filterDeleted(true))
+                        .getDashboards())
+                .extracting(DashboardSummaryDefinition::getId)
                 .containsExactly(created.getId());
 
         // Failed calls count too: create, update and two deletes.
@@ -199,14 +206,18 @@ class DashboardsAndSlosSimulatorTest {
     void dashboardListPagesWithCountAndStart() throws ApiException {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(dashboardsApi.createDashboard(checkoutDashboard("Board " + i)).getId());
+            ids.add(dashboardsApi
+                    .createDashboard(checkoutDashboard("Board " + i))
+                    .getId());
         }
         assertThat(ids).doesNotHaveDuplicates();
 
         List<String> seen = new ArrayList<>();
         for (long start = 0; ; start += 2) {
-            List<DashboardSummaryDefinition> page = dashboardsApi.listDashboards(
-                    new ListDashboardsOptionalParameters().count(2L).start(start)).getDashboards();
+            List<DashboardSummaryDefinition> page = dashboardsApi
+                    .listDashboards(
+                            new ListDashboardsOptionalParameters().count(2L).start(start))
+                    .getDashboards();
             page.forEach(d -> seen.add(d.getId()));
             if (page.size() < 2) {
                 break;
@@ -214,8 +225,8 @@ class DashboardsAndSlosSimulatorTest {
         }
         assertThat(seen).isEqualTo(ids);
         int paginated = 0;
-        for (DashboardSummaryDefinition ignored : dashboardsApi.listDashboardsWithPagination(
-                new ListDashboardsOptionalParameters().count(2L))) {
+        for (DashboardSummaryDefinition ignored :
+                dashboardsApi.listDashboardsWithPagination(new ListDashboardsOptionalParameters().count(2L))) {
             paginated++;
         }
         assertThat(paginated).isEqualTo(5);
@@ -225,8 +236,7 @@ class DashboardsAndSlosSimulatorTest {
     void dashboardValidationAnswers400NamingTheField() throws Exception {
         // The typed client sends a missing title as null.
         Dashboard untitled = checkoutDashboard(null);
-        ApiException noTitle = catchThrowableOfType(ApiException.class,
-                () -> dashboardsApi.createDashboard(untitled));
+        ApiException noTitle = catchThrowableOfType(ApiException.class, () -> dashboardsApi.createDashboard(untitled));
         assertThat(noTitle.getCode()).isEqualTo(400);
         assertThat(noTitle.getResponseBody()).isEqualTo("{\"errors\":[\"'title' should be string\"]}");
 
@@ -237,26 +247,33 @@ class DashboardsAndSlosSimulatorTest {
                 .contains("400", "'layout_type' should be one of ['ordered', 'free']");
         assertThat(post("/api/v1/dashboard", "{\"title\":\"t\",\"layout_type\":\"ordered\"}"))
                 .contains("400", "'widgets' is a required property");
-        assertThat(post("/api/v1/dashboard", "{\"title\":\"t\",\"layout_type\":\"ordered\",\"widgets\":[],"
-                + "\"dashboard_lists\":[1]}"))
-                .contains("400",
-                        "Additional properties are not allowed ('dashboard_lists' was unexpected)");
-        assertThat(post("/api/v1/dashboard", "{\"title\":\"t\",\"layout_type\":\"ordered\",\"widgets\":"
-                + "[{\"definition\":{\"type\":\"sparkline\"}}]}"))
+        assertThat(post(
+                        "/api/v1/dashboard",
+                        "{\"title\":\"t\",\"layout_type\":\"ordered\",\"widgets\":[]," + "\"dashboard_lists\":[1]}"))
+                .contains("400", "Additional properties are not allowed ('dashboard_lists' was unexpected)");
+        assertThat(post(
+                        "/api/v1/dashboard",
+                        "{\"title\":\"t\",\"layout_type\":\"ordered\",\"widgets\":"
+                                + "[{\"definition\":{\"type\":\"sparkline\"}}]}"))
                 .contains("400", "Invalid widget definition at position 0 of type sparkline");
-        assertThat(post("/api/v1/dashboard", "{\"title\":\"t\",\"layout_type\":\"ordered\",\"widgets\":"
-                + "[{\"definition\":{\"type\":\"group\",\"layout_type\":\"ordered\",\"widgets\":"
-                + "[{\"definition\":{\"type\":\"note\",\"content\":\"ok\"}},"
-                + "{\"definition\":{\"type\":\"timeseries\"}}]}}]}"))
-                .contains("400", "Invalid widget definition at position 0 of type group. Error: "
-                        + "Invalid inner widget definition at position 1 of type timeseries. "
-                        + "Error: 'requests' is a required property");
-        assertThat(post("/api/v1/dashboard",
-                "{\"title\":\"t\",\"layout_type\":\"free\",\"widgets\":" + widgets + "}"))
+        assertThat(post(
+                        "/api/v1/dashboard",
+                        "{\"title\":\"t\",\"layout_type\":\"ordered\",\"widgets\":"
+                                + "[{\"definition\":{\"type\":\"group\",\"layout_type\":\"ordered\",\"widgets\":"
+                                + "[{\"definition\":{\"type\":\"note\",\"content\":\"ok\"}},"
+                                + "{\"definition\":{\"type\":\"timeseries\"}}]}}]}"))
+                .contains(
+                        "400",
+                        "Invalid widget definition at position 0 of type group. Error: "
+                                + "Invalid inner widget definition at position 1 of type timeseries. "
+                                + "Error: 'requests' is a required property");
+        assertThat(post("/api/v1/dashboard", "{\"title\":\"t\",\"layout_type\":\"free\",\"widgets\":" + widgets + "}"))
                 .contains("400", "Invalid widget at position 0. Error: 'layout' is a required property");
-        assertThat(post("/api/v1/dashboard", "{\"title\":\"t\",\"layout_type\":\"ordered\",\"widgets\":[],"
-                + "\"template_variables\":[{\"name\":\"service\"},"
-                + "{\"name\":\"service\",\"prefix\":\"service\"}]}"))
+        assertThat(post(
+                        "/api/v1/dashboard",
+                        "{\"title\":\"t\",\"layout_type\":\"ordered\",\"widgets\":[],"
+                                + "\"template_variables\":[{\"name\":\"service\"},"
+                                + "{\"name\":\"service\",\"prefix\":\"service\"}]}"))
                 .contains("400", "Invalid template variable at position 1", "'service' is already used");
         assertThat(sim.dashboards()).isEmpty();
         assertThat(sim.calls(DatadogSimulator.CREATE_DASHBOARD)).isEqualTo(9);
@@ -286,10 +303,12 @@ class DashboardsAndSlosSimulatorTest {
     // ---- SLOs ------------------------------------------------------------------------------
 
     private static ServiceLevelObjectiveRequest availabilitySlo(String service, String env) {
-        return new ServiceLevelObjectiveRequest("Availability of " + service + " in " + env,
-                List.of(new SLOThreshold(99.9, SLOTimeframe.THIRTY_DAYS).warning(99.95),
-                        new SLOThreshold(99.5, SLOTimeframe.SEVEN_DAYS)),
-                SLOType.METRIC)
+        return new ServiceLevelObjectiveRequest(
+                        "Availability of " + service + " in " + env,
+                        List.of(
+                                new SLOThreshold(99.9, SLOTimeframe.THIRTY_DAYS).warning(99.95),
+                                new SLOThreshold(99.5, SLOTimeframe.SEVEN_DAYS)),
+                        SLOType.METRIC)
                 .query(new ServiceLevelObjectiveQuery(
                         "sum:trace.http.request.hits{service:" + service + ",env:" + env + "}.as_count()",
                         "sum:trace.http.request.hits{service:" + service + ",env:" + env
@@ -303,15 +322,20 @@ class DashboardsAndSlosSimulatorTest {
         sim.setClock(Clock.fixed(T0, ZoneOffset.UTC));
         ServiceLevelObjective checkout =
                 slosApi.createSLO(availabilitySlo("checkout", "prod")).getData().get(0);
-        String staging = slosApi.createSLO(availabilitySlo("checkout", "staging")).getData().get(0).getId();
-        String cart = slosApi.createSLO(availabilitySlo("cart", "prod")).getData().get(0).getId();
+        String staging = slosApi.createSLO(availabilitySlo("checkout", "staging"))
+                .getData()
+                .get(0)
+                .getId();
+        String cart = slosApi.createSLO(availabilitySlo("cart", "prod"))
+                .getData()
+                .get(0)
+                .getId();
 
         assertThat(checkout.getId()).matches("[0-9a-f]{32}");
         assertThat(checkout.getCreatedAt()).isEqualTo(T0.getEpochSecond());
         assertThat(checkout.getModifiedAt()).isEqualTo(T0.getEpochSecond());
         assertThat(checkout.getCreator().getHandle()).isEqualTo(SimulatedDashboards.AUTHOR);
-        assertThat(checkout.getTags())
-                .containsExactly("env:prod", "managed-by:mimamori", "service:checkout");
+        assertThat(checkout.getTags()).containsExactly("env:prod", "managed-by:mimamori", "service:checkout");
         assertThat(checkout.getThresholds().get(0).getTargetDisplay()).isEqualTo("99.9");
         assertThat(checkout.getThresholds().get(0).getWarningDisplay()).isEqualTo("99.95");
         assertThat(checkout.getTimeframe()).isEqualTo(SLOTimeframe.THIRTY_DAYS);
@@ -319,38 +343,46 @@ class DashboardsAndSlosSimulatorTest {
         assertThat(checkout.getQuery().getNumerator()).contains("!http.status_class:5xx");
         assertThat(sim.slo(checkout.getId()).get("type_id").asInt()).isEqualTo(1);
 
-        SLOListResponse byTags = slosApi.listSLOs(new ListSLOsOptionalParameters()
-                .tagsQuery("service:checkout AND env:prod"));
-        assertThat(byTags.getData()).extracting(ServiceLevelObjective::getId)
-                .containsExactly(checkout.getId());
-        assertThat(slosApi.listSLOs(new ListSLOsOptionalParameters().tagsQuery("service:checkout")).getData())
-                .extracting(ServiceLevelObjective::getId).containsExactly(checkout.getId(), staging);
-        assertThat(slosApi.listSLOs(new ListSLOsOptionalParameters().ids(cart + ", " + staging)).getData())
-                .extracting(ServiceLevelObjective::getId).containsExactly(staging, cart);
-        SLOListResponse page = slosApi.listSLOs(new ListSLOsOptionalParameters()
-                .tagsQuery("env:prod").limit(1L).offset(1L));
+        SLOListResponse byTags =
+                slosApi.listSLOs(new ListSLOsOptionalParameters().tagsQuery("service:checkout AND env:prod"));
+        assertThat(byTags.getData()).extracting(ServiceLevelObjective::getId).containsExactly(checkout.getId());
+        assertThat(slosApi.listSLOs(new ListSLOsOptionalParameters().tagsQuery("service:checkout"))
+                        .getData())
+                .extracting(ServiceLevelObjective::getId)
+                .containsExactly(checkout.getId(), staging);
+        assertThat(slosApi.listSLOs(new ListSLOsOptionalParameters().ids(cart + ", " + staging))
+                        .getData())
+                .extracting(ServiceLevelObjective::getId)
+                .containsExactly(staging, cart);
+        SLOListResponse page = slosApi.listSLOs(
+                new ListSLOsOptionalParameters().tagsQuery("env:prod").limit(1L).offset(1L));
         assertThat(page.getData()).extracting(ServiceLevelObjective::getId).containsExactly(cart);
         assertThat(page.getMetadata().getPage().getTotalCount()).isEqualTo(3);
         assertThat(page.getMetadata().getPage().getTotalFilteredCount()).isEqualTo(2);
-        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.listSLOs(
-                new ListSLOsOptionalParameters().tagsQuery("service:checkout OR service:cart"))).getCode())
+        assertThat(catchThrowableOfType(
+                                ApiException.class,
+                                () -> slosApi.listSLOs(
+                                        new ListSLOsOptionalParameters().tagsQuery("service:checkout OR service:cart")))
+                        .getCode())
                 .isEqualTo(400);
 
         sim.setClock(Clock.fixed(T0.plusSeconds(30), ZoneOffset.UTC));
-        ServiceLevelObjective replacement = new ServiceLevelObjective(checkout.getName(),
-                List.of(new SLOThreshold(99.0, SLOTimeframe.THIRTY_DAYS)), SLOType.METRIC)
-                .query(checkout.getQuery()).tags(checkout.getTags());
-        ServiceLevelObjective updated = slosApi.updateSLO(checkout.getId(), replacement).getData().get(0);
+        ServiceLevelObjective replacement = new ServiceLevelObjective(
+                        checkout.getName(), List.of(new SLOThreshold(99.0, SLOTimeframe.THIRTY_DAYS)), SLOType.METRIC)
+                .query(checkout.getQuery())
+                .tags(checkout.getTags());
+        ServiceLevelObjective updated =
+                slosApi.updateSLO(checkout.getId(), replacement).getData().get(0);
         assertThat(updated.getModifiedAt()).isEqualTo(T0.getEpochSecond() + 30);
         assertThat(updated.getCreatedAt()).isEqualTo(T0.getEpochSecond());
-        assertThat(updated.getThresholds()).singleElement()
+        assertThat(updated.getThresholds())
+                .singleElement()
                 .satisfies(t -> assertThat(t.getTargetDisplay()).isEqualTo("99."));
         assertThat(updated.getDescription()).isEmpty();
         assertThat(slosApi.getSLO(checkout.getId()).getData().getThresholds()).hasSize(1);
 
         assertThat(slosApi.deleteSLO(checkout.getId()).getData()).containsExactly(checkout.getId());
-        ApiException gone =
-                catchThrowableOfType(ApiException.class, () -> slosApi.getSLO(checkout.getId()));
+        ApiException gone = catchThrowableOfType(ApiException.class, () -> slosApi.getSLO(checkout.getId()));
         assertThat(gone.getCode()).isEqualTo(404);
         assertThat(gone.getResponseBody()).contains("SLO not found: " + checkout.getId() + " not found");
         assertThat(slosApi.listSLOs().getData()).hasSize(2);
@@ -360,67 +392,90 @@ class DashboardsAndSlosSimulatorTest {
 
     @Test
     void sloValidationAnswers400() throws Exception {
-        ServiceLevelObjectiveRequest noQuery = new ServiceLevelObjectiveRequest("no query",
-                List.of(new SLOThreshold(99.0, SLOTimeframe.SEVEN_DAYS)), SLOType.METRIC);
+        ServiceLevelObjectiveRequest noQuery = new ServiceLevelObjectiveRequest(
+                "no query", List.of(new SLOThreshold(99.0, SLOTimeframe.SEVEN_DAYS)), SLOType.METRIC);
         ApiException e = catchThrowableOfType(ApiException.class, () -> slosApi.createSLO(noQuery));
         assertThat(e.getCode()).isEqualTo(400);
         assertThat(e.getResponseBody()).contains("Invalid payload: must specify the query for count types");
 
         ServiceLevelObjectiveRequest full = availabilitySlo("checkout", "prod")
                 .thresholds(List.of(new SLOThreshold(100.0, SLOTimeframe.SEVEN_DAYS)));
-        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.createSLO(full)).getResponseBody())
+        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.createSLO(full))
+                        .getResponseBody())
                 .contains("target 100 must be greater than 0 and less than 100");
-        ServiceLevelObjectiveRequest custom = availabilitySlo("checkout", "prod")
-                .thresholds(List.of(new SLOThreshold(99.0, SLOTimeframe.CUSTOM)));
-        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.createSLO(custom)).getCode())
+        ServiceLevelObjectiveRequest custom =
+                availabilitySlo("checkout", "prod").thresholds(List.of(new SLOThreshold(99.0, SLOTimeframe.CUSTOM)));
+        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.createSLO(custom))
+                        .getCode())
                 .isEqualTo(400);
         ServiceLevelObjectiveRequest lowWarning = availabilitySlo("checkout", "prod")
                 .thresholds(List.of(new SLOThreshold(99.0, SLOTimeframe.SEVEN_DAYS).warning(98.0)));
         assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.createSLO(lowWarning))
-                .getResponseBody()).contains("must be greater than the target");
-        ServiceLevelObjectiveRequest monitorSlo = new ServiceLevelObjectiveRequest("uptime",
-                List.of(new SLOThreshold(99.0, SLOTimeframe.SEVEN_DAYS)), SLOType.MONITOR);
+                        .getResponseBody())
+                .contains("must be greater than the target");
+        ServiceLevelObjectiveRequest monitorSlo = new ServiceLevelObjectiveRequest(
+                "uptime", List.of(new SLOThreshold(99.0, SLOTimeframe.SEVEN_DAYS)), SLOType.MONITOR);
         assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.createSLO(monitorSlo))
-                .getResponseBody()).contains("Invalid payload: must specify monitor_ids");
-        assertThat(post("/api/v1/slo",
-                "{\"type\":\"metric\",\"thresholds\":[{\"timeframe\":\"7d\",\"target\":99}],"
-                + "\"query\":{\"numerator\":\"sum:a{*}\",\"denominator\":\"sum:b{*}\"}}"))
+                        .getResponseBody())
+                .contains("Invalid payload: must specify monitor_ids");
+        assertThat(post(
+                        "/api/v1/slo",
+                        "{\"type\":\"metric\",\"thresholds\":[{\"timeframe\":\"7d\",\"target\":99}],"
+                                + "\"query\":{\"numerator\":\"sum:a{*}\",\"denominator\":\"sum:b{*}\"}}"))
                 .contains("400", "Invalid payload: must specify name");
         assertThat(sim.slos()).isEmpty();
     }
 
     private static Monitor burnRateMonitor(String sloId, double threshold) {
-        String query = "burn_rate(\"" + sloId + "\").over(\"30d\").long_window(\"1h\")"
-                + ".short_window(\"5m\") > " + threshold;
-        return new Monitor().name("Fast burn").type(MonitorType.SLO_ALERT).query(query).message("@oncall")
+        String query = "burn_rate(\"" + sloId + "\").over(\"30d\").long_window(\"1h\")" + ".short_window(\"5m\") > "
+                + threshold;
+        return new Monitor()
+                .name("Fast burn")
+                .type(MonitorType.SLO_ALERT)
+                .query(query)
+                .message("@oncall")
                 .options(new MonitorOptions().thresholds(new MonitorThresholds().critical(threshold)));
     }
 
     @Test
     void burnRateMonitorsNeedTheirSloAndBlockItsDeletion() throws ApiException {
-        String sloId = slosApi.createSLO(availabilitySlo("checkout", "prod")).getData().get(0).getId();
+        String sloId = slosApi.createSLO(availabilitySlo("checkout", "prod"))
+                .getData()
+                .get(0)
+                .getId();
 
         Monitor monitor = monitorsApi.createMonitor(burnRateMonitor(sloId, 14.4));
         assertThat(monitor.getOptions().getThresholds().getCritical()).isEqualTo(14.4);
 
-        ApiException unknownSlo = catchThrowableOfType(ApiException.class,
+        ApiException unknownSlo = catchThrowableOfType(
+                ApiException.class,
                 () -> monitorsApi.createMonitor(burnRateMonitor("0123456789abcdef0123456789abcdef", 14.4)));
         assertThat(unknownSlo.getCode()).isEqualTo(400);
         assertThat(unknownSlo.getResponseBody()).contains("SLO 0123456789abcdef0123456789abcdef not found");
         Monitor mismatch = burnRateMonitor(sloId, 14.4)
                 .options(new MonitorOptions().thresholds(new MonitorThresholds().critical(10.0)));
         assertThat(catchThrowableOfType(ApiException.class, () -> monitorsApi.createMonitor(mismatch))
-                .getResponseBody()).contains("does not match that used in the query");
+                        .getResponseBody())
+                .contains("does not match that used in the query");
         Monitor tooFast = burnRateMonitor(sloId, 2000);
         assertThat(catchThrowableOfType(ApiException.class, () -> monitorsApi.createMonitor(tooFast))
-                .getResponseBody()).contains("Alert threshold (2000.0) must be in range 0 to 1000.0 for burn rate alerts");
-        Monitor badWindows = burnRateMonitor(sloId, 14.4).query(
-                "burn_rate(\"" + sloId + "\").over(\"30d\").long_window(\"1h\").short_window(\"2h\") > 14.4");
+                        .getResponseBody())
+                .contains("Alert threshold (2000.0) must be in range 0 to 1000.0 for burn rate alerts");
+        Monitor badWindows = burnRateMonitor(sloId, 14.4)
+                .query("burn_rate(\"" + sloId + "\").over(\"30d\").long_window(\"1h\").short_window(\"2h\") > 14.4");
         assertThat(catchThrowableOfType(ApiException.class, () -> monitorsApi.createMonitor(badWindows))
-                .getResponseBody()).contains("must be shorter than the long window");
-        Monitor budget = new Monitor().name("Budget").type(MonitorType.SLO_ALERT).message("m")
+                        .getResponseBody())
+                .contains("must be shorter than the long window");
+        Monitor budget = new Monitor()
+                .name("Budget")
+                .type(MonitorType.SLO_ALERT)
+                .message("m")
                 .query("error_budget(\"" + sloId + "\").over(\"7d\") > 75");
-        assertThat(monitorsApi.createMonitor(budget).getOptions().getThresholds().getCritical())
+        assertThat(monitorsApi
+                        .createMonitor(budget)
+                        .getOptions()
+                        .getThresholds()
+                        .getCritical())
                 .isEqualTo(75.0);
 
         ApiException conflict = catchThrowableOfType(ApiException.class, () -> slosApi.deleteSLO(sloId));
@@ -433,29 +488,39 @@ class DashboardsAndSlosSimulatorTest {
 
         sim.monitors().forEach(m -> sim.deleteMonitor(m.get("id").asLong()));
         assertThat(slosApi.deleteSLO(sloId).getData()).containsExactly(sloId);
-        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.deleteSLO(sloId)).getCode())
+        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.deleteSLO(sloId))
+                        .getCode())
                 .isEqualTo(404);
     }
 
     @Test
     void sloShownOnADashboardNeedsForceToDelete() throws Exception {
-        String sloId = slosApi.createSLO(availabilitySlo("checkout", "prod")).getData().get(0).getId();
-        assertThat(post("/api/v1/dashboard", "{\"title\":\"SLOs\",\"layout_type\":\"ordered\",\"widgets\":"
-                + "[{\"definition\":{\"type\":\"slo\",\"view_type\":\"detail\","
-                + "\"slo_id\":\"" + sloId + "\"}}]}"))
+        String sloId = slosApi.createSLO(availabilitySlo("checkout", "prod"))
+                .getData()
+                .get(0)
+                .getId();
+        assertThat(post(
+                        "/api/v1/dashboard",
+                        "{\"title\":\"SLOs\",\"layout_type\":\"ordered\",\"widgets\":"
+                                + "[{\"definition\":{\"type\":\"slo\",\"view_type\":\"detail\","
+                                + "\"slo_id\":\"" + sloId + "\"}}]}"))
                 .startsWith("200");
 
         ApiException conflict = catchThrowableOfType(ApiException.class, () -> slosApi.deleteSLO(sloId));
         assertThat(conflict.getCode()).isEqualTo(409);
         assertThat(conflict.getResponseBody()).contains("is referenced in dashboards");
-        assertThat(slosApi.deleteSLO(sloId, new ServiceLevelObjectivesApi.DeleteSLOOptionalParameters()
-                .force("true")).getData()).containsExactly(sloId);
+        assertThat(slosApi.deleteSLO(sloId, new ServiceLevelObjectivesApi.DeleteSLOOptionalParameters().force("true"))
+                        .getData())
+                .containsExactly(sloId);
     }
 
     @Test
     void sloUiEditsAndDeletesAreSeenByTheClient() throws ApiException {
         sim.setClock(Clock.fixed(T0, ZoneOffset.UTC));
-        String id = slosApi.createSLO(availabilitySlo("checkout", "prod")).getData().get(0).getId();
+        String id = slosApi.createSLO(availabilitySlo("checkout", "prod"))
+                .getData()
+                .get(0)
+                .getId();
         sim.editSlo(id, s -> ((ObjectNode) s.get("thresholds").get(0)).put("target", 99.0));
         SLOResponseData read = slosApi.getSLO(id).getData();
         assertThat(read.getThresholds().get(0).getTargetDisplay()).isEqualTo("99.");
@@ -463,7 +528,8 @@ class DashboardsAndSlosSimulatorTest {
 
         monitorsApi.createMonitor(burnRateMonitor(id, 14.4));
         assertThat(sim.deleteSlo(id)).isTrue();
-        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.getSLO(id)).getCode())
+        assertThat(catchThrowableOfType(ApiException.class, () -> slosApi.getSLO(id))
+                        .getCode())
                 .isEqualTo(404);
     }
 
@@ -473,7 +539,10 @@ class DashboardsAndSlosSimulatorTest {
         try {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                ids.add(slosApi.createSLO(availabilitySlo("svc" + i, "prod")).getData().get(0).getId());
+                ids.add(slosApi.createSLO(availabilitySlo("svc" + i, "prod"))
+                        .getData()
+                        .get(0)
+                        .getId());
             }
             List<Future<?>> work = new ArrayList<>();
             for (String id : ids) {
@@ -500,7 +569,8 @@ class DashboardsAndSlosSimulatorTest {
             Set<String> remaining = new HashSet<>();
             sim.slos().forEach(s -> remaining.add(s.get("id").asText()));
             for (ObjectNode m : sim.monitors()) {
-                assertThat(remaining).contains(MonitorValidator.referencedSlo(m.get("query").asText()));
+                assertThat(remaining)
+                        .contains(MonitorValidator.referencedSlo(m.get("query").asText()));
             }
         } finally {
             pool.shutdownNow();
@@ -509,14 +579,14 @@ class DashboardsAndSlosSimulatorTest {
 
     // ---- scalar queries --------------------------------------------------------------------
 
-    private static ScalarFormulaQueryRequest scalar(long from, long to, List<String> formulas,
-                                                    String... queries) {
+    private static ScalarFormulaQueryRequest scalar(long from, long to, List<String> formulas, String... queries) {
         List<ScalarQuery> qs = new ArrayList<>();
         for (int i = 0; i < queries.length; i++) {
-            qs.add(new ScalarQuery(new MetricsScalarQuery(MetricsAggregator.AVG, MetricsDataSource.METRICS,
-                    queries[i]).name("q" + i)));
+            qs.add(new ScalarQuery(new MetricsScalarQuery(MetricsAggregator.AVG, MetricsDataSource.METRICS, queries[i])
+                    .name("q" + i)));
         }
-        List<QueryFormula> fs = formulas.stream().map(f -> new QueryFormula().formula(f)).toList();
+        List<QueryFormula> fs =
+                formulas.stream().map(f -> new QueryFormula().formula(f)).toList();
         return new ScalarFormulaQueryRequest(new ScalarFormulaRequest(
                 new ScalarFormulaRequestAttributes(from, qs, to).formulas(fs),
                 ScalarFormulaRequestType.SCALAR_REQUEST));
@@ -524,7 +594,8 @@ class DashboardsAndSlosSimulatorTest {
 
     private static List<DataScalarColumn> columns(ScalarFormulaQueryRequest request) throws ApiException {
         List<DataScalarColumn> columns = new ArrayList<>();
-        for (ScalarColumn c : metricsApi.queryScalarData(request).getData().getAttributes().getColumns()) {
+        for (ScalarColumn c :
+                metricsApi.queryScalarData(request).getData().getAttributes().getColumns()) {
             columns.add((DataScalarColumn) c.getActualInstance());
         }
         return columns;
@@ -535,14 +606,17 @@ class DashboardsAndSlosSimulatorTest {
         sim.setClock(Clock.fixed(T0, ZoneOffset.UTC));
         long from = T0.minusSeconds(600).toEpochMilli();
         long to = T0.toEpochMilli();
-        ScalarFormulaQueryRequest request = scalar(from, to, List.of("q0", "q1", "q0 / q1 * 100"),
+        ScalarFormulaQueryRequest request = scalar(
+                from,
+                to,
+                List.of("q0", "q1", "q0 / q1 * 100"),
                 "avg:trace.http.request.hits{service:checkout,env:prod}",
                 "avg:system.cpu.user{service:checkout,env:prod}");
 
         List<DataScalarColumn> present = columns(request);
-        assertThat(present).extracting(DataScalarColumn::getName)
-                .containsExactly("q0", "q1", "q0 / q1 * 100");
-        assertThat(present).extracting(DataScalarColumn::getValues)
+        assertThat(present).extracting(DataScalarColumn::getName).containsExactly("q0", "q1", "q0 / q1 * 100");
+        assertThat(present)
+                .extracting(DataScalarColumn::getValues)
                 .containsExactly(List.of(1.0), List.of(1.0), List.of(100.0));
 
         sim.silenceMetrics("checkout", "prod", "trace.");
@@ -551,21 +625,26 @@ class DashboardsAndSlosSimulatorTest {
         assertThat(silenced.get(1).getValues()).containsExactly(1.0);
         assertThat(silenced.get(2).getValues()).isEmpty();
         // Another env of the same service still reports.
-        assertThat(columns(scalar(from, to, List.of(),
-                "avg:trace.http.request.hits{service:checkout,env:staging}")).get(0).getValues())
+        assertThat(columns(scalar(from, to, List.of(), "avg:trace.http.request.hits{service:checkout,env:staging}"))
+                        .get(0)
+                        .getValues())
                 .containsExactly(1.0);
 
         sim.unsilenceMetrics("checkout", "prod");
         assertThat(columns(request).get(0).getValues()).containsExactly(1.0);
 
         sim.scriptMetric("1.4.0", t -> t < T0.minusSeconds(300).toEpochMilli() ? 100.0 : 200.0);
-        assertThat(columns(scalar(from, to, List.of(),
-                "avg:trace.http.request.duration{service:checkout,version:1.4.0}")).get(0).getValues())
+        assertThat(columns(scalar(
+                                from, to, List.of(), "avg:trace.http.request.duration{service:checkout,version:1.4.0}"))
+                        .get(0)
+                        .getValues())
                 .containsExactly(150.0);
 
         // A range entirely in the future has no data yet.
-        assertThat(columns(scalar(to + 60_000, to + 120_000, List.of(),
-                "avg:system.cpu.user{*}")).get(0).getValues()).isEmpty();
+        assertThat(columns(scalar(to + 60_000, to + 120_000, List.of(), "avg:system.cpu.user{*}"))
+                        .get(0)
+                        .getValues())
+                .isEmpty();
 
         assertThat(sim.calls(DatadogSimulator.QUERY_SCALAR)).isEqualTo(6);
         assertThat(sim.writeCalls()).isZero();
@@ -574,45 +653,71 @@ class DashboardsAndSlosSimulatorTest {
     @Test
     void scalarQueryValidation() throws Exception {
         long to = Instant.now().toEpochMilli();
-        ApiException unknown = catchThrowableOfType(ApiException.class, () -> metricsApi.queryScalarData(
-                scalar(to - 60_000, to, List.of("q0 + q7"), "avg:system.cpu.user{*}")));
+        ApiException unknown = catchThrowableOfType(
+                ApiException.class,
+                () -> metricsApi.queryScalarData(
+                        scalar(to - 60_000, to, List.of("q0 + q7"), "avg:system.cpu.user{*}")));
         assertThat(unknown.getCode()).isEqualTo(400);
         assertThat(unknown.getResponseBody()).contains("references unknown query 'q7'");
-        assertThat(catchThrowableOfType(ApiException.class, () -> metricsApi.queryScalarData(
-                scalar(to, to - 60_000, List.of(), "avg:system.cpu.user{*}"))).getResponseBody())
+        assertThat(catchThrowableOfType(
+                                ApiException.class,
+                                () -> metricsApi.queryScalarData(
+                                        scalar(to, to - 60_000, List.of(), "avg:system.cpu.user{*}")))
+                        .getResponseBody())
                 .contains("'from' must be before 'to'");
         String[] many = new String[SimulatedTelemetry.MAX_QUERIES + 1];
         Arrays.fill(many, "avg:system.cpu.user{*}");
-        assertThat(catchThrowableOfType(ApiException.class, () -> metricsApi.queryScalarData(
-                scalar(to - 60_000, to, List.of(), many))).getResponseBody()).contains("Too many queries");
-        assertThat(post("/api/v2/query/scalar", "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
-                + "\"from\":" + (to - 60_000) + ",\"to\":" + to + ",\"queries\":[{\"data_source\":\"tracez\","
-                + "\"name\":\"a\",\"query\":\"avg:x{*}\",\"aggregator\":\"avg\"}]}}}"))
+        assertThat(catchThrowableOfType(
+                                ApiException.class,
+                                () -> metricsApi.queryScalarData(scalar(to - 60_000, to, List.of(), many)))
+                        .getResponseBody())
+                .contains("Too many queries");
+        assertThat(post(
+                        "/api/v2/query/scalar",
+                        "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
+                                + "\"from\":" + (to - 60_000) + ",\"to\":" + to
+                                + ",\"queries\":[{\"data_source\":\"tracez\","
+                                + "\"name\":\"a\",\"query\":\"avg:x{*}\",\"aggregator\":\"avg\"}]}}}"))
                 .contains("400", "Unknown data_source 'tracez'");
-        assertThat(post("/api/v2/query/scalar", "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
-                + "\"from\":" + (to - 60_000) + ",\"to\":" + to + ",\"queries\":["
-                + "{\"data_source\":\"metrics\","
-                + "\"name\":\"a\",\"aggregator\":\"avg\"}]}}}"))
+        assertThat(post(
+                        "/api/v2/query/scalar",
+                        "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
+                                + "\"from\":" + (to - 60_000) + ",\"to\":" + to + ",\"queries\":["
+                                + "{\"data_source\":\"metrics\","
+                                + "\"name\":\"a\",\"aggregator\":\"avg\"}]}}}"))
                 .contains("400", "Missing required field 'query'");
     }
 
     @Test
     void scalarQueriesTakeOneMetricEachAndAnAggregatorFromDatadogsList() throws Exception {
         long to = Instant.now().toEpochMilli();
-        ApiException arithmetic = catchThrowableOfType(ApiException.class, () -> metricsApi.queryScalarData(
-                scalar(to - 60_000, to, List.of(), "avg:trace.http.request.errors{*} / avg:trace.http.request.hits{*}")));
+        ApiException arithmetic = catchThrowableOfType(
+                ApiException.class,
+                () -> metricsApi.queryScalarData(scalar(
+                        to - 60_000,
+                        to,
+                        List.of(),
+                        "avg:trace.http.request.errors{*} / avg:trace.http.request.hits{*}")));
         assertThat(arithmetic.getCode()).isEqualTo(400);
-        assertThat(arithmetic.getResponseBody()).isEqualToIgnoringWhitespace(
-                "{\"errors\":[\"Functions are not supported in metrics data source field. Use the formulas payload.\"]}");
+        assertThat(arithmetic.getResponseBody())
+                .isEqualToIgnoringWhitespace(
+                        "{\"errors\":[\"Functions are not supported in metrics data source field. Use the formulas payload.\"]}");
         // argo-rollouts#3707 quotes this answer to an aggregator outside the list.
-        assertThat(post("/api/v2/query/scalar", "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
-                + "\"from\":" + (to - 60_000) + ",\"to\":" + to + ",\"queries\":[{\"data_source\":\"metrics\","
-                + "\"name\":\"a\",\"query\":\"avg:x{*}\",\"aggregator\":\"median\"}]}}}"))
-                .startsWith("400").contains("Value of parameter 'aggregator' should be any of these [None, 'avg',"
+        assertThat(post(
+                        "/api/v2/query/scalar",
+                        "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
+                                + "\"from\":" + (to - 60_000) + ",\"to\":" + to
+                                + ",\"queries\":[{\"data_source\":\"metrics\","
+                                + "\"name\":\"a\",\"query\":\"avg:x{*}\",\"aggregator\":\"median\"}]}}}"))
+                .startsWith("400")
+                .contains("Value of parameter 'aggregator' should be any of these [None, 'avg',"
                         + " 'min', 'max', 'sum', 'last', 'mean', 'area', 'l2norm', 'percentile', 'stddev']");
-        assertThat(post("/api/v2/query/scalar", "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
-                + "\"from\":" + (to - 60_000) + ",\"to\":" + to + ",\"queries\":[{\"data_source\":\"metrics\","
-                + "\"name\":\"a\",\"query\":\"avg:x{*}\",\"aggregator\":\"stddev\"}]}}}"))
+        assertThat(post(
+                        "/api/v2/query/scalar",
+                        "{\"data\":{\"type\":\"scalar_request\",\"attributes\":{"
+                                + "\"from\":" + (to - 60_000) + ",\"to\":" + to
+                                + ",\"queries\":[{\"data_source\":\"metrics\","
+                                + "\"name\":\"a\",\"query\":\"avg:x{*}\",\"aggregator\":\"stddev\"}]}}}"))
                 .startsWith("200");
     }
 
@@ -621,8 +726,10 @@ class DashboardsAndSlosSimulatorTest {
     @Test
     void faultsRateLimitsAndKeysApplyToTheNewEndpoints() throws ApiException {
         sim.failNext(DatadogSimulator.CREATE_SLO, 1, 503);
-        assertThat(catchThrowableOfType(ApiException.class,
-                () -> slosApi.createSLO(availabilitySlo("checkout", "prod"))).getCode()).isEqualTo(503);
+        assertThat(catchThrowableOfType(
+                                ApiException.class, () -> slosApi.createSLO(availabilitySlo("checkout", "prod")))
+                        .getCode())
+                .isEqualTo(503);
         assertThat(sim.slos()).isEmpty();
 
         sim.setRateLimit(DatadogSimulator.LIST_DASHBOARDS, 1, 60);
@@ -632,12 +739,17 @@ class DashboardsAndSlosSimulatorTest {
         assertThat(limited.getResponseHeaders().get("x-ratelimit-name")).containsExactly("dashboard_list");
 
         sim.setOutage(true);
-        assertThat(catchThrowableOfType(ApiException.class, () -> metricsApi.queryScalarData(scalar(
-                0, 60_000, List.of(), "avg:system.cpu.user{*}"))).getCode()).isEqualTo(503);
+        assertThat(catchThrowableOfType(
+                                ApiException.class,
+                                () -> metricsApi.queryScalarData(
+                                        scalar(0, 60_000, List.of(), "avg:system.cpu.user{*}")))
+                        .getCode())
+                .isEqualTo(503);
         sim.setOutage(false);
 
         sim.revokeKeys();
-        assertThat(catchThrowableOfType(ApiException.class, slosApi::listSLOs).getCode()).isEqualTo(403);
+        assertThat(catchThrowableOfType(ApiException.class, slosApi::listSLOs).getCode())
+                .isEqualTo(403);
     }
 
     @Test
@@ -653,9 +765,10 @@ class DashboardsAndSlosSimulatorTest {
         assertThat(dashboardsApi.listDashboards().getDashboards()).isEmpty();
         long to = Instant.now().toEpochMilli();
         assertThat(columns(scalar(to - 60_000, to, List.of(), "avg:x{service:checkout,env:prod}"))
-                .get(0).getValues()).containsExactly(1.0);
-        assertThatThrownBy(() -> sim.editSlo("nope", s -> { }))
-                .isInstanceOf(IllegalArgumentException.class);
+                        .get(0)
+                        .getValues())
+                .containsExactly(1.0);
+        assertThatThrownBy(() -> sim.editSlo("nope", s -> {})).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static JsonNode readJson(String body) {
@@ -676,8 +789,9 @@ class DashboardsAndSlosSimulatorTest {
                 .header("DD-API-KEY", sim.apiKey())
                 .header("DD-APPLICATION-KEY", sim.appKey())
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();

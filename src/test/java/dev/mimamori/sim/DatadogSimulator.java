@@ -1,8 +1,6 @@
 package dev.mimamori.sim;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import mockwebserver3.MockWebServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,6 +13,7 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import mockwebserver3.MockWebServer;
 
 /**
  * A stateful stand-in for the Datadog HTTP API on loopback, for the real datadog-api-client to
@@ -76,8 +75,7 @@ public final class DatadogSimulator implements AutoCloseable {
 
     // Package-private: SimulatorDispatcher answers requests from this state. Burn-rate monitors
     // look SLOs up, and SLO deletes look for those monitors (see SimulatedSlos on lock order).
-    final SimulatedMonitors monitors = new SimulatedMonitors(() -> clock.instant(),
-            sloId -> this.slos.targets(sloId));
+    final SimulatedMonitors monitors = new SimulatedMonitors(() -> clock.instant(), sloId -> this.slos.targets(sloId));
     final SimulatedDashboards dashboards = new SimulatedDashboards(() -> clock.instant());
     final SimulatedSlos slos = new SimulatedSlos(() -> clock.instant(), monitors, dashboards);
     final SimulatedEvents events = new SimulatedEvents();
@@ -132,15 +130,17 @@ public final class DatadogSimulator implements AutoCloseable {
      * what tests read, so this thread throws them away. Without it a long benchmark run fills the heap.
      */
     private static Thread drain(MockWebServer s) {
-        Thread t = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    s.takeRequest();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "datadog-simulator-request-drain");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            s.takeRequest();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "datadog-simulator-request-drain");
         t.setDaemon(true);
         t.start();
         return t;
@@ -227,8 +227,8 @@ public final class DatadogSimulator implements AutoCloseable {
      * Calls add up; e.g. {@code silenceMetrics("checkout", "prod", "trace.")}.
      */
     public void silenceMetrics(String service, String env, String... metricPrefixes) {
-        telemetry.silence(Objects.requireNonNull(service, "service"), Objects.requireNonNull(env, "env"),
-                metricPrefixes);
+        telemetry.silence(
+                Objects.requireNonNull(service, "service"), Objects.requireNonNull(env, "env"), metricPrefixes);
     }
 
     /**
@@ -237,8 +237,8 @@ public final class DatadogSimulator implements AutoCloseable {
      * service emits {@code http.request}.
      */
     public void emitTraceOperations(String service, String env, String... operations) {
-        telemetry.emitOperations(Objects.requireNonNull(service, "service"), Objects.requireNonNull(env, "env"),
-                operations);
+        telemetry.emitOperations(
+                Objects.requireNonNull(service, "service"), Objects.requireNonNull(env, "env"), operations);
     }
 
     /** The service and env tag pairs of the monitors held: the services that report data by default. */
@@ -395,7 +395,9 @@ public final class DatadogSimulator implements AutoCloseable {
 
     /** All calls over their rate limit since the last {@link #resetCounts}. */
     public int rateLimitedCalls() {
-        return rateLimits.refusals().values().stream().mapToInt(Integer::intValue).sum();
+        return rateLimits.refusals().values().stream()
+                .mapToInt(Integer::intValue)
+                .sum();
     }
 
     /** Zeroes the call counts and the rate-limited counts (the windows themselves go on). */

@@ -1,5 +1,12 @@
 package dev.mimamori.sim;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.datadog.api.client.ApiClient;
 import com.datadog.api.client.ApiException;
 import com.datadog.api.client.v1.api.EventsApi;
@@ -27,11 +34,6 @@ import com.datadog.api.client.v2.model.TimeseriesResponseAttributes;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.ProcessingException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,13 +47,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Drives the simulator through the real datadog-api-client, configured as the operator does. */
 class DatadogSimulatorTest {
@@ -119,8 +118,8 @@ class DatadogSimulatorTest {
         assertEquals(300, stored.path("options").path("new_host_delay").asInt());
         assertTrue(stored.get("deleted").isNull());
         assertTrue(stored.get("restricted_roles").isNull());
-        assertTrue(stored.get("created").asText().matches(
-                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00"));
+        assertTrue(
+                stored.get("created").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00"));
         assertEquals(1, sim.calls(DatadogSimulator.CREATE_MONITOR));
         assertEquals(1, sim.writeCalls());
     }
@@ -128,7 +127,8 @@ class DatadogSimulatorTest {
     @Test
     void criticalThresholdIsTakenFromQueryWhenNoThresholdsAreSent() throws ApiException {
         Monitor created = monitorsApi.createMonitor(new Monitor()
-                .name("cpu").type(MonitorType.METRIC_ALERT)
+                .name("cpu")
+                .type(MonitorType.METRIC_ALERT)
                 .query("avg(last_5m):avg:system.cpu.user{env:prod} by {host} > 90"));
 
         assertEquals(90.0, created.getOptions().getThresholds().getCritical());
@@ -146,7 +146,9 @@ class DatadogSimulatorTest {
         List<Long> seen = new ArrayList<>();
         for (long page = 0; ; page++) {
             List<Monitor> batch = monitorsApi.listMonitors(new ListMonitorsOptionalParameters()
-                    .monitorTags(MANAGED).page(page).pageSize(3));
+                    .monitorTags(MANAGED)
+                    .page(page)
+                    .pageSize(3));
             batch.forEach(m -> seen.add(m.getId()));
             if (batch.size() < 3) {
                 break;
@@ -156,15 +158,14 @@ class DatadogSimulatorTest {
         assertFalse(seen.contains(unmanaged));
         assertEquals(3, sim.listCalls());
 
-        List<Monitor> both = monitorsApi.listMonitors(new ListMonitorsOptionalParameters()
-                .monitorTags(MANAGED + ",service:svc4"));
+        List<Monitor> both =
+                monitorsApi.listMonitors(new ListMonitorsOptionalParameters().monitorTags(MANAGED + ",service:svc4"));
         assertEquals(1, both.size());
         assertEquals("p95 latency of svc4", both.get(0).getName());
 
         List<Monitor> all = monitorsApi.listMonitors();
         assertEquals(8, all.size());
-        List<Monitor> afterOffset = monitorsApi.listMonitors(new ListMonitorsOptionalParameters()
-                .idOffset(ids.get(4)));
+        List<Monitor> afterOffset = monitorsApi.listMonitors(new ListMonitorsOptionalParameters().idOffset(ids.get(4)));
         assertEquals(3, afterOffset.size()); // ids 6 and 7, and the unmanaged one
 
         int paginated = 0;
@@ -174,8 +175,10 @@ class DatadogSimulatorTest {
         }
         assertEquals(7, paginated);
 
-        ApiException tooBig = assertThrows(ApiException.class, () -> monitorsApi.listMonitors(
-                new ListMonitorsOptionalParameters().page(0L).pageSize(1001)));
+        ApiException tooBig = assertThrows(
+                ApiException.class,
+                () -> monitorsApi.listMonitors(
+                        new ListMonitorsOptionalParameters().page(0L).pageSize(1001)));
         assertEquals(400, tooBig.getCode());
     }
 
@@ -185,20 +188,24 @@ class DatadogSimulatorTest {
         Monitor created = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5));
         sim.setClock(Clock.fixed(Instant.parse("2024-03-01T10:05:00Z"), ZoneOffset.UTC));
 
-        Monitor updated = monitorsApi.updateMonitor(created.getId(),
-                new MonitorUpdateRequest().message("new message"));
+        Monitor updated = monitorsApi.updateMonitor(created.getId(), new MonitorUpdateRequest().message("new message"));
 
         assertEquals("new message", updated.getMessage());
         assertEquals(created.getName(), updated.getName());
         assertEquals(created.getQuery(), updated.getQuery());
         assertEquals(created.getCreated(), updated.getCreated());
-        assertEquals(Instant.parse("2024-03-01T10:05:00Z"), updated.getModified().toInstant());
-        assertEquals(created.getOptions().getThresholds().getCritical(),
+        assertEquals(
+                Instant.parse("2024-03-01T10:05:00Z"), updated.getModified().toInstant());
+        assertEquals(
+                created.getOptions().getThresholds().getCritical(),
                 updated.getOptions().getThresholds().getCritical());
 
-        ApiException mismatch = assertThrows(ApiException.class, () -> monitorsApi.updateMonitor(
-                created.getId(), new MonitorUpdateRequest().query(
-                        "avg(last_5m):p95:trace.http.request{service:checkout,env:prod} > 0.7")));
+        ApiException mismatch = assertThrows(
+                ApiException.class,
+                () -> monitorsApi.updateMonitor(
+                        created.getId(),
+                        new MonitorUpdateRequest()
+                                .query("avg(last_5m):p95:trace.http.request{service:checkout,env:prod} > 0.7")));
         assertEquals(400, mismatch.getCode());
         assertEquals("new message", sim.monitor(created.getId()).get("message").asText());
     }
@@ -212,22 +219,23 @@ class DatadogSimulatorTest {
         ApiException get = assertThrows(ApiException.class, () -> monitorsApi.getMonitor(created.getId()));
         assertEquals(404, get.getCode());
         assertEquals("{\"errors\":[\"Monitor not found\"]}", get.getResponseBody());
-        ApiException again = assertThrows(ApiException.class,
-                () -> monitorsApi.deleteMonitor(created.getId()));
+        ApiException again = assertThrows(ApiException.class, () -> monitorsApi.deleteMonitor(created.getId()));
         assertEquals(404, again.getCode());
-        ApiException update = assertThrows(ApiException.class, () -> monitorsApi.updateMonitor(
-                created.getId(), new MonitorUpdateRequest().name("x")));
+        ApiException update = assertThrows(
+                ApiException.class,
+                () -> monitorsApi.updateMonitor(created.getId(), new MonitorUpdateRequest().name("x")));
         assertEquals(404, update.getCode());
     }
 
     @Test
     void tagsAreStoredLowerCasedAndCutAt200CharactersAsDatadogDoes() throws ApiException {
         String longTag = "mimamori-owner:ns/" + "A".repeat(250);
-        Monitor created = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5)
-                .tags(List.of("Service:Checkout", "team:a b", longTag)));
+        Monitor created = monitorsApi.createMonitor(
+                latencyMonitor("checkout", 0.5).tags(List.of("Service:Checkout", "team:a b", longTag)));
 
-        assertEquals(List.of("service:checkout", "team:a_b",
-                ("mimamori-owner:ns/" + "a".repeat(250)).substring(0, 200)), created.getTags());
+        assertEquals(
+                List.of("service:checkout", "team:a_b", ("mimamori-owner:ns/" + "a".repeat(250)).substring(0, 200)),
+                created.getTags());
         assertEquals(created.getTags(), monitorsApi.getMonitor(created.getId()).getTags());
     }
 
@@ -239,16 +247,19 @@ class DatadogSimulatorTest {
                 .options(new MonitorOptions().thresholds(new MonitorThresholds().critical(0.6)));
         ApiException e = assertThrows(ApiException.class, () -> monitorsApi.validateMonitor(mismatch));
         assertEquals(400, e.getCode());
-        assertTrue(e.getResponseBody().contains("does not match that used in the query"),
-                e.getResponseBody());
+        assertTrue(e.getResponseBody().contains("does not match that used in the query"), e.getResponseBody());
 
         Monitor unresolved = latencyMonitor("${service}", 0.5);
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> monitorsApi.validateMonitor(unresolved)).getCode());
-        Monitor unbalanced = latencyMonitor("checkout", 0.5)
-                .query("avg(last_5m:p95:trace.http.request{service:checkout} > 0.5");
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> monitorsApi.validateMonitor(unbalanced)).getCode());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> monitorsApi.validateMonitor(unresolved))
+                        .getCode());
+        Monitor unbalanced =
+                latencyMonitor("checkout", 0.5).query("avg(last_5m:p95:trace.http.request{service:checkout} > 0.5");
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> monitorsApi.validateMonitor(unbalanced))
+                        .getCode());
 
         assertEquals(0, sim.writeCalls());
         assertEquals(4, sim.calls(DatadogSimulator.VALIDATE_MONITOR));
@@ -264,7 +275,8 @@ class DatadogSimulatorTest {
 
         monitorsApi.listMonitors();
         sim.revokeKeys();
-        assertEquals(403, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
+        assertEquals(
+                403, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
 
         for (CallLog.Call call : sim.requests()) {
             assertFalse(call.toString().contains(DatadogSimulator.DEFAULT_API_KEY));
@@ -300,9 +312,12 @@ class DatadogSimulatorTest {
     @Test
     void injectedFaultsOutageAndMalformedBodies() throws ApiException {
         sim.failNext(DatadogSimulator.ANY, 2, 503);
-        assertEquals(503, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
-        assertEquals(503, assertThrows(ApiException.class,
-                () -> monitorsApi.createMonitor(latencyMonitor("a", 1))).getCode());
+        assertEquals(
+                503, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
+        assertEquals(
+                503,
+                assertThrows(ApiException.class, () -> monitorsApi.createMonitor(latencyMonitor("a", 1)))
+                        .getCode());
         assertEquals(1, sim.listCalls());
         assertTrue(sim.monitors().isEmpty());
 
@@ -311,11 +326,13 @@ class DatadogSimulatorTest {
         assertThrows(ProcessingException.class, monitorsApi::listMonitors);
 
         sim.setOutage(true);
-        assertEquals(503, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
+        assertEquals(
+                503, assertThrows(ApiException.class, monitorsApi::listMonitors).getCode());
         sim.setOutage(false);
         assertEquals(0, monitorsApi.listMonitors().size());
 
-        List<Integer> statuses = sim.requests().stream().map(CallLog.Call::status).toList();
+        List<Integer> statuses =
+                sim.requests().stream().map(CallLog.Call::status).toList();
         assertEquals(List.of(503, 503, 200, 503, 200), statuses);
     }
 
@@ -340,26 +357,26 @@ class DatadogSimulatorTest {
         sim.setDataLatency(Duration.ofMinutes(2));
         sim.setIncompleteLastBucketFactor(0.5);
 
-        TimeseriesFormulaQueryRequest request = new TimeseriesFormulaQueryRequest().data(
-                new TimeseriesFormulaRequest()
+        TimeseriesFormulaQueryRequest request = new TimeseriesFormulaQueryRequest()
+                .data(new TimeseriesFormulaRequest()
                         .type(TimeseriesFormulaRequestType.TIMESERIES_REQUEST)
                         .attributes(new TimeseriesFormulaRequestAttributes()
                                 .from(now.minus(Duration.ofMinutes(10)).toEpochMilli())
                                 .to(now.toEpochMilli())
                                 .interval(60_000L)
                                 .queries(List.of(
-                                        query("query1",
-                                                "p95:trace.http.request{service:checkout,version:1.4.0}"),
-                                        query("query2",
-                                                "p95:trace.http.request{service:checkout,version:1.3.9}")))
-                                .formulas(List.of(new QueryFormula().formula("query1"),
-                                        new QueryFormula().formula("query2")))));
+                                        query("query1", "p95:trace.http.request{service:checkout,version:1.4.0}"),
+                                        query("query2", "p95:trace.http.request{service:checkout,version:1.3.9}")))
+                                .formulas(List.of(
+                                        new QueryFormula().formula("query1"), new QueryFormula().formula("query2")))));
         TimeseriesResponseAttributes answer =
                 new MetricsApi(client).queryTimeseriesData(request).getData().getAttributes();
 
         // Buckets 00:00 .. 00:08; 00:09 starts after now minus the 2 minute latency.
         assertEquals(9, answer.getTimes().size());
-        assertEquals(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli(), answer.getTimes().get(0));
+        assertEquals(
+                Instant.parse("2024-01-01T00:00:00Z").toEpochMilli(),
+                answer.getTimes().get(0));
         // Only version 1.4.0 is scripted, so one series, for formula 0.
         assertEquals(1, answer.getSeries().size());
         assertEquals(0, answer.getSeries().get(0).getQueryIndex());
@@ -374,12 +391,17 @@ class DatadogSimulatorTest {
         for (int i = 0; i < queries.length; i++) {
             named.add(query("q" + i, queries[i]));
         }
-        return new TimeseriesFormulaQueryRequest().data(new TimeseriesFormulaRequest()
-                .type(TimeseriesFormulaRequestType.TIMESERIES_REQUEST)
-                .attributes(new TimeseriesFormulaRequestAttributes()
-                        .from(now.minus(Duration.ofMinutes(3)).toEpochMilli()).to(now.toEpochMilli())
-                        .interval(60_000L).queries(named)
-                        .formulas(formulas.stream().map(f -> new QueryFormula().formula(f)).toList())));
+        return new TimeseriesFormulaQueryRequest()
+                .data(new TimeseriesFormulaRequest()
+                        .type(TimeseriesFormulaRequestType.TIMESERIES_REQUEST)
+                        .attributes(new TimeseriesFormulaRequestAttributes()
+                                .from(now.minus(Duration.ofMinutes(3)).toEpochMilli())
+                                .to(now.toEpochMilli())
+                                .interval(60_000L)
+                                .queries(named)
+                                .formulas(formulas.stream()
+                                        .map(f -> new QueryFormula().formula(f))
+                                        .toList())));
     }
 
     /** What Datadog answers (argo-rollouts#2813) when a metrics query holds more than one metric. */
@@ -399,12 +421,15 @@ class DatadogSimulatorTest {
                 "avg:system.cpu.user{*} - avg:system.cpu.idle{*}",
                 "abs(avg:system.cpu.user{*})",
                 "per_second(sum:requests{*}.as_count())")) {
-            ApiException e = assertThrows(ApiException.class,
-                    () -> api.queryTimeseriesData(timeseries(now, List.of("q0"), refused)), refused);
+            ApiException e = assertThrows(
+                    ApiException.class,
+                    () -> api.queryTimeseriesData(timeseries(now, List.of("q0"), refused)),
+                    refused);
             assertEquals(400, e.getCode(), refused);
             assertEquals(FUNCTIONS_REFUSED, e.getResponseBody().strip(), refused);
         }
-        ApiException garbled = assertThrows(ApiException.class,
+        ApiException garbled = assertThrows(
+                ApiException.class,
                 () -> api.queryTimeseriesData(timeseries(now, List.of("q0"), "avg:system.cpu.user")));
         assertEquals(400, garbled.getCode());
         assertTrue(garbled.getResponseBody().contains("Error parsing query"), garbled.getResponseBody());
@@ -415,12 +440,16 @@ class DatadogSimulatorTest {
         Instant now = Instant.parse("2024-01-01T00:10:00Z");
         sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
         sim.scriptMetrics((q, t) -> 2.0);
-        TimeseriesResponseAttributes answer = new MetricsApi(client).queryTimeseriesData(timeseries(now,
-                List.of("q0", "q1", "q2", "q3"),
-                "sum:trace.http.request.hits{service:a,env:prod}.as_count()",
-                "sum:trace.http.request.hits{service:a AND (env:prod OR env:staging)} by {version}.as_rate()",
-                "sum:requests{*}.as_count().rollup(sum, 60)",
-                "p99.9:trace.http.request{service:a}.fill(zero)")).getData().getAttributes();
+        TimeseriesResponseAttributes answer = new MetricsApi(client)
+                .queryTimeseriesData(timeseries(
+                        now,
+                        List.of("q0", "q1", "q2", "q3"),
+                        "sum:trace.http.request.hits{service:a,env:prod}.as_count()",
+                        "sum:trace.http.request.hits{service:a AND (env:prod OR env:staging)} by {version}.as_rate()",
+                        "sum:requests{*}.as_count().rollup(sum, 60)",
+                        "p99.9:trace.http.request{service:a}.fill(zero)"))
+                .getData()
+                .getAttributes();
 
         assertEquals(4, answer.getSeries().size());
     }
@@ -430,17 +459,24 @@ class DatadogSimulatorTest {
         Instant now = Instant.parse("2024-01-01T00:10:00Z");
         sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
         long third = Instant.parse("2024-01-01T00:09:00Z").toEpochMilli();
-        sim.scriptMetrics((q, t) -> q.contains(".errors{") ? Double.valueOf(3.0)
+        sim.scriptMetrics((q, t) -> q.contains(".errors{")
+                ? Double.valueOf(3.0)
                 : q.contains(".hits{") ? (t == third ? null : Double.valueOf(600.0)) : Double.valueOf(0.25));
-        TimeseriesResponseAttributes answer = new MetricsApi(client).queryTimeseriesData(timeseries(now,
-                List.of("q0 / q1", "q2 * 1000", "(q0 + q1) / 2 - -1", "q0 / (q1 - q1)"),
-                "sum:trace.http.request.errors{service:a}.as_count()",
-                "sum:trace.http.request.hits{service:a}.as_count()",
-                "p95:trace.http.request{service:a}")).getData().getAttributes();
+        TimeseriesResponseAttributes answer = new MetricsApi(client)
+                .queryTimeseriesData(timeseries(
+                        now,
+                        List.of("q0 / q1", "q2 * 1000", "(q0 + q1) / 2 - -1", "q0 / (q1 - q1)"),
+                        "sum:trace.http.request.errors{service:a}.as_count()",
+                        "sum:trace.http.request.hits{service:a}.as_count()",
+                        "p95:trace.http.request{service:a}"))
+                .getData()
+                .getAttributes();
 
         assertEquals(3, answer.getTimes().size());
         // One series per formula with data; query_index is the formula's place.
-        assertEquals(List.of(0, 1, 2), answer.getSeries().stream().map(x -> x.getQueryIndex()).toList());
+        assertEquals(
+                List.of(0, 1, 2),
+                answer.getSeries().stream().map(x -> x.getQueryIndex()).toList());
         assertEquals(Arrays.asList(0.005, 0.005, null), answer.getValues().get(0));
         assertEquals(List.of(250.0, 250.0, 250.0), answer.getValues().get(1));
         assertEquals(Arrays.asList(302.5, 302.5, null), answer.getValues().get(2));
@@ -451,36 +487,44 @@ class DatadogSimulatorTest {
         Instant now = Instant.parse("2024-01-01T00:10:00Z");
         sim.setClock(Clock.fixed(now, ZoneOffset.UTC));
         MetricsApi api = new MetricsApi(client);
-        ApiException unknown = assertThrows(ApiException.class,
-                () -> api.queryTimeseriesData(timeseries(now, List.of("q0 / q1"), "avg:a{*}")));
+        ApiException unknown = assertThrows(
+                ApiException.class, () -> api.queryTimeseriesData(timeseries(now, List.of("q0 / q1"), "avg:a{*}")));
         assertEquals(400, unknown.getCode());
         assertTrue(unknown.getResponseBody().contains("unknown query 'q1'"), unknown.getResponseBody());
-        ApiException duplicate = assertThrows(ApiException.class, () -> api.queryTimeseriesData(
-                new TimeseriesFormulaQueryRequest().data(new TimeseriesFormulaRequest()
-                        .type(TimeseriesFormulaRequestType.TIMESERIES_REQUEST)
-                        .attributes(new TimeseriesFormulaRequestAttributes()
-                                .from(now.minusSeconds(60).toEpochMilli()).to(now.toEpochMilli())
-                                .queries(List.of(query("a", "avg:a{*}"), query("a", "avg:b{*}")))
-                                .formulas(List.of(new QueryFormula().formula("a")))))));
+        ApiException duplicate = assertThrows(
+                ApiException.class,
+                () -> api.queryTimeseriesData(new TimeseriesFormulaQueryRequest()
+                        .data(new TimeseriesFormulaRequest()
+                                .type(TimeseriesFormulaRequestType.TIMESERIES_REQUEST)
+                                .attributes(new TimeseriesFormulaRequestAttributes()
+                                        .from(now.minusSeconds(60).toEpochMilli())
+                                        .to(now.toEpochMilli())
+                                        .queries(List.of(query("a", "avg:a{*}"), query("a", "avg:b{*}")))
+                                        .formulas(List.of(new QueryFormula().formula("a")))))));
         assertTrue(duplicate.getResponseBody().contains("Duplicate query name 'a'"), duplicate.getResponseBody());
     }
 
     private static TimeseriesQuery query(String name, String query) {
         return new TimeseriesQuery(new MetricsTimeseriesQuery()
-                .dataSource(MetricsDataSource.METRICS).name(name).query(query));
+                .dataSource(MetricsDataSource.METRICS)
+                .name(name)
+                .query(query));
     }
 
     @Test
     void eventsAreStoredAndEchoed() throws ApiException {
-        EventCreateResponse response = new EventsApi(client).createEvent(new EventCreateRequest()
-                .title("Rollout of checkout 1.4.0 passed the gate")
-                .text("p95 within 5% of baseline")
-                .tags(List.of("service:checkout", "version:1.4.0"))
-                .alertType(EventAlertType.SUCCESS));
+        EventCreateResponse response = new EventsApi(client)
+                .createEvent(new EventCreateRequest()
+                        .title("Rollout of checkout 1.4.0 passed the gate")
+                        .text("p95 within 5% of baseline")
+                        .tags(List.of("service:checkout", "version:1.4.0"))
+                        .alertType(EventAlertType.SUCCESS));
 
         assertEquals("ok", response.getStatus());
         assertNotNull(response.getEvent().getId());
-        assertTrue(response.getEvent().getUrl().endsWith("id=" + response.getEvent().getId()));
+        assertTrue(response.getEvent()
+                .getUrl()
+                .endsWith("id=" + response.getEvent().getId()));
         assertEquals(1, sim.events().size());
         assertEquals("success", sim.events().get(0).get("alert_type").asText());
         assertEquals(1, sim.calls(DatadogSimulator.CREATE_EVENT));
@@ -494,12 +538,16 @@ class DatadogSimulatorTest {
         Monitor read = monitorsApi.getMonitor(created.getId());
         assertEquals("edited in the UI", read.getMessage());
         assertTrue(read.getModified().isAfter(created.getModified()));
-        assertEquals(edited.get("modified").asText(), sim.monitor(created.getId()).get("modified").asText());
+        assertEquals(
+                edited.get("modified").asText(),
+                sim.monitor(created.getId()).get("modified").asText());
         assertEquals(1, sim.monitorsTagged(MANAGED, "service:checkout").size());
 
         assertTrue(sim.deleteMonitor(created.getId()));
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> monitorsApi.getMonitor(created.getId())).getCode());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> monitorsApi.getMonitor(created.getId()))
+                        .getCode());
         assertNull(sim.monitor(created.getId()));
 
         long seeded = sim.putMonitor(unmanagedMonitor());
@@ -516,7 +564,8 @@ class DatadogSimulatorTest {
         sim.editMonitor(id, m -> m.put("name", "second edit"));
 
         Monitor read = monitorsApi.getMonitor(id);
-        assertEquals(Instant.parse("2024-03-01T10:00:00.002Z"), read.getModified().toInstant());
+        assertEquals(
+                Instant.parse("2024-03-01T10:00:00.002Z"), read.getModified().toInstant());
     }
 
     @Test
@@ -526,7 +575,8 @@ class DatadogSimulatorTest {
             List<Future<Long>> ids = new ArrayList<>();
             for (int i = 0; i < 80; i++) {
                 String service = "svc" + i;
-                ids.add(pool.submit(() -> monitorsApi.createMonitor(latencyMonitor(service, 1)).getId()));
+                ids.add(pool.submit(() ->
+                        monitorsApi.createMonitor(latencyMonitor(service, 1)).getId()));
             }
             Set<Long> distinct = new HashSet<>();
             for (Future<Long> id : ids) {

@@ -16,7 +16,12 @@ final class Faults {
     /** Endpoint key that matches every endpoint. */
     static final String ANY = "*";
 
-    enum Kind { FAIL, RATE_LIMIT, RATE_LIMIT_WITHOUT_HEADERS, MALFORMED }
+    enum Kind {
+        FAIL,
+        RATE_LIMIT,
+        RATE_LIMIT_WITHOUT_HEADERS,
+        MALFORMED
+    }
 
     /**
      * One queued fault.
@@ -26,8 +31,7 @@ final class Faults {
      * @param resetSeconds value of the rate-limit reset header for {@link Kind#RATE_LIMIT}
      *                     ({@link Kind#RATE_LIMIT_WITHOUT_HEADERS} sends no rate-limit header at all)
      */
-    record Fault(Kind kind, int status, int resetSeconds) {
-    }
+    record Fault(Kind kind, int status, int resetSeconds) {}
 
     private final Map<String, Deque<Fault>> pending = new HashMap<>();
     private volatile boolean outage;

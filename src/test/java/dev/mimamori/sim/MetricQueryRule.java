@@ -14,15 +14,14 @@ final class MetricQueryRule {
             "Functions are not supported in metrics data source field. Use the formulas payload.";
 
     // Written independently of the operator's compiler, so that a test against the simulator checks it.
-    private static final Pattern ONE_METRIC = Pattern.compile(
-            "\\s*(?:avg|sum|min|max|count|p\\d{1,2}(?:\\.\\d+)?):[A-Za-z][A-Za-z0-9_.]*\\s*\\{[^{}]*}"
+    private static final Pattern ONE_METRIC =
+            Pattern.compile("\\s*(?:avg|sum|min|max|count|p\\d{1,2}(?:\\.\\d+)?):[A-Za-z][A-Za-z0-9_.]*\\s*\\{[^{}]*}"
                     + "(?:\\s*by\\s*\\{[^{}]*})?"
                     + "(?:\\.as_count\\(\\)|\\.as_rate\\(\\)|\\.rollup\\([^()]*\\)|\\.fill\\([^()]*\\))*\\s*");
     private static final Pattern SCOPES_AND_MODIFIERS = Pattern.compile("\\{[^{}]*}|\\.[a-z_]+\\([^()]*\\)");
     private static final Pattern ARITHMETIC_OR_CALL = Pattern.compile("[-+*/]|[A-Za-z_]\\w*\\s*\\(|(?:^|\\s)\\d");
 
-    private MetricQueryRule() {
-    }
+    private MetricQueryRule() {}
 
     /** Throws Datadog's 400 for anything but one metric; a query that is not even that is a parse error. */
     static void check(String query) {
@@ -33,7 +32,7 @@ final class MetricQueryRule {
         if (ARITHMETIC_OR_CALL.matcher(outside).find()) {
             throw ApiError.badRequest(FUNCTIONS_NOT_SUPPORTED);
         }
-        throw ApiError.badRequest("Error parsing query: unable to parse " + query.strip()
-                + ": Rule 'query_expr' didn't match");
+        throw ApiError.badRequest(
+                "Error parsing query: unable to parse " + query.strip() + ": Rule 'query_expr' didn't match");
     }
 }

@@ -3,7 +3,6 @@ package dev.mimamori.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayDeque;
@@ -24,11 +23,25 @@ final class MonitorValidator {
 
     /** Values of the client's MonitorType enum in datadog-api-client 2.50.0. */
     static final Set<String> TYPES = Set.of(
-            "composite", "event alert", "log alert", "metric alert", "process alert",
-            "query alert", "rum alert", "service check", "synthetics alert",
-            "trace-analytics alert", "slo alert", "event-v2 alert", "audit alert",
-            "ci-pipelines alert", "ci-tests alert", "error-tracking alert",
-            "database-monitoring alert", "network-performance alert", "cost alert",
+            "composite",
+            "event alert",
+            "log alert",
+            "metric alert",
+            "process alert",
+            "query alert",
+            "rum alert",
+            "service check",
+            "synthetics alert",
+            "trace-analytics alert",
+            "slo alert",
+            "event-v2 alert",
+            "audit alert",
+            "ci-pipelines alert",
+            "ci-tests alert",
+            "error-tracking alert",
+            "database-monitoring alert",
+            "network-performance alert",
+            "cost alert",
             "data-quality alert");
 
     static final String SLO_ALERT = "slo alert";
@@ -37,13 +50,11 @@ final class MonitorValidator {
     private static final Set<String> THRESHOLD_TYPES = Set.of("metric alert", "query alert", SLO_ALERT);
 
     // SLO alert queries without their trailing comparison, as documented for the monitor API.
-    private static final Pattern BURN_RATE = Pattern.compile(
-            "^burn_rate\\(\"([^\"]*)\"\\)\\.over\\(\"([^\"]*)\"\\)"
-                    + "\\.long_window\\(\"([^\"]*)\"\\)\\.short_window\\(\"([^\"]*)\"\\)\\s*$");
-    private static final Pattern ERROR_BUDGET = Pattern.compile(
-            "^error_budget\\(\"([^\"]*)\"\\)\\.over\\(\"([^\"]*)\"\\)\\s*$");
-    private static final Pattern SLO_REFERENCE =
-            Pattern.compile("^\\s*(?:burn_rate|error_budget)\\(\"([^\"]*)\"\\)");
+    private static final Pattern BURN_RATE = Pattern.compile("^burn_rate\\(\"([^\"]*)\"\\)\\.over\\(\"([^\"]*)\"\\)"
+            + "\\.long_window\\(\"([^\"]*)\"\\)\\.short_window\\(\"([^\"]*)\"\\)\\s*$");
+    private static final Pattern ERROR_BUDGET =
+            Pattern.compile("^error_budget\\(\"([^\"]*)\"\\)\\.over\\(\"([^\"]*)\"\\)\\s*$");
+    private static final Pattern SLO_REFERENCE = Pattern.compile("^\\s*(?:burn_rate|error_budget)\\(\"([^\"]*)\"\\)");
     private static final Pattern WINDOW = Pattern.compile("^([1-9]\\d*)([mh])$");
     private static final Set<String> SLO_TIMEFRAMES = Set.of("7d", "30d", "90d");
     private static final int MIN_LONG_WINDOW_MINUTES = 60;
@@ -51,18 +62,15 @@ final class MonitorValidator {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     // Comparator and threshold that end a metric query, e.g. "... by {host} > 0.9".
-    private static final Pattern QUERY_THRESHOLD =
-            Pattern.compile("(>=|<=|>|<)\\s*(-?\\d+(?:\\.\\d+)?)\\s*$");
+    private static final Pattern QUERY_THRESHOLD = Pattern.compile("(>=|<=|>|<)\\s*(-?\\d+(?:\\.\\d+)?)\\s*$");
 
     private static final Pattern INVALID_TAG_CHARACTER = Pattern.compile("[^\\p{L}\\p{N}_\\-:./]");
     private static final int MAX_TAG_LENGTH = 200;
 
-    private MonitorValidator() {
-    }
+    private MonitorValidator() {}
 
     /** Comparator and number at the end of a threshold query, or null when there is none. */
-    record QueryThreshold(String comparator, BigDecimal value) {
-    }
+    record QueryThreshold(String comparator, BigDecimal value) {}
 
     static QueryThreshold queryThreshold(String query) {
         Matcher m = QUERY_THRESHOLD.matcher(query);
@@ -172,8 +180,8 @@ final class MonitorValidator {
             return;
         }
         if (criticalValue.compareTo(fromQuery.value()) != 0) {
-            errors.add("Alert threshold (" + critical.asText() + ") does not match that used in the "
-                    + "query (" + fromQuery.value().toPlainString() + ").");
+            errors.add("Alert threshold (" + critical.asText() + ") does not match that used in the " + "query ("
+                    + fromQuery.value().toPlainString() + ").");
             return;
         }
         BigDecimal warning = number(thresholds.get("warning"));
@@ -195,7 +203,8 @@ final class MonitorValidator {
     private static void checkSloQuery(String query, SloLookup slos, List<String> errors) {
         String invalid = "The value provided for parameter 'query' is invalid: ";
         QueryThreshold threshold = queryThreshold(query);
-        String head = threshold == null ? query.trim()
+        String head = threshold == null
+                ? query.trim()
                 : query.substring(0, query.lastIndexOf(threshold.comparator())).trim();
         Matcher burn = BURN_RATE.matcher(head);
         Matcher budget = ERROR_BUDGET.matcher(head);
@@ -225,8 +234,8 @@ final class MonitorValidator {
             } else if (longWindow < MIN_LONG_WINDOW_MINUTES || longWindow > MAX_LONG_WINDOW_MINUTES) {
                 errors.add(invalid + "the long window (" + parts.group(3) + ") must be between 1h and 48h");
             } else if (shortWindow >= longWindow) {
-                errors.add(invalid + "the short window (" + parts.group(4)
-                        + ") must be shorter than the long window (" + parts.group(3) + ")");
+                errors.add(invalid + "the short window (" + parts.group(4) + ") must be shorter than the long window ("
+                        + parts.group(3) + ")");
             }
         } else if (threshold.value().signum() <= 0 || threshold.value().compareTo(HUNDRED) > 0) {
             errors.add(invalid + "the error budget threshold is a percentage of the budget consumed, "
@@ -242,8 +251,8 @@ final class MonitorValidator {
             errors.add(invalid + "SLO " + sloId + " has no target for the " + timeframe + " time window");
         } else if (target != null && isBurnRate && target.compareTo(HUNDRED) < 0) {
             // Consuming the whole budget at once is the fastest burn there is: 1 / (1 - target).
-            BigDecimal max = BigDecimal.ONE.divide(BigDecimal.ONE.subtract(
-                    target.movePointLeft(2)), MathContext.DECIMAL64);
+            BigDecimal max =
+                    BigDecimal.ONE.divide(BigDecimal.ONE.subtract(target.movePointLeft(2)), MathContext.DECIMAL64);
             if (threshold.value().signum() <= 0 || threshold.value().compareTo(max) > 0) {
                 // Datadog's words, quoted in terraform-provider-datadog#1093.
                 errors.add("Alert threshold (" + threshold.value().toPlainString() + ") must be in range 0 to "
@@ -293,7 +302,8 @@ final class MonitorValidator {
 
     /** One tag as Datadog keeps it. */
     static String storedTag(String tag) {
-        String lower = INVALID_TAG_CHARACTER.matcher(tag.toLowerCase(Locale.ROOT)).replaceAll("_");
+        String lower =
+                INVALID_TAG_CHARACTER.matcher(tag.toLowerCase(Locale.ROOT)).replaceAll("_");
         return lower.length() > MAX_TAG_LENGTH ? lower.substring(0, MAX_TAG_LENGTH) : lower;
     }
 
@@ -317,7 +327,7 @@ final class MonitorValidator {
                             return false;
                         }
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
         }

@@ -32,8 +32,7 @@ final class RateLimits {
         }
     }
 
-    private record Limit(int limit, int periodSeconds) {
-    }
+    private record Limit(int limit, int periodSeconds) {}
 
     private static final class Window {
         long index = Long.MIN_VALUE;
@@ -71,6 +70,7 @@ final class RateLimits {
     private final long epochNanosAtZero;
     /** Endpoint keys moved into a shared limit, by key; the others keep their name from NAMES. */
     private final Map<String, String> sharedNames = new HashMap<>();
+
     private final Map<String, Limit> limits = new HashMap<>();
     private final Map<String, Window> windows = new HashMap<>();
     private final Map<String, Integer> refused = new HashMap<>();
@@ -122,8 +122,8 @@ final class RateLimits {
 
     private static Limit limit(int limit, int periodSeconds) {
         if (limit < 0 || periodSeconds <= 0) {
-            throw new IllegalArgumentException("need limit >= 0 and period > 0, got "
-                    + limit + " per " + periodSeconds + " s");
+            throw new IllegalArgumentException(
+                    "need limit >= 0 and period > 0, got " + limit + " per " + periodSeconds + " s");
         }
         return new Limit(limit, periodSeconds);
     }

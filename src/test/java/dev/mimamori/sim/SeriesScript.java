@@ -42,10 +42,16 @@ public final class SeriesScript {
      * @param errorRate          fraction of requests that fail
      * @param missingProbability chance that a bucket has no point
      */
-    public record Service(double p95MedianMs, double p95Sigma, double requestsPerBucket,
-                          double errorRate, double missingProbability) {
+    public record Service(
+            double p95MedianMs,
+            double p95Sigma,
+            double requestsPerBucket,
+            double errorRate,
+            double missingProbability) {
         public Service {
-            if (!(p95MedianMs > 0) || !(p95Sigma >= 0) || !(requestsPerBucket > 0)
+            if (!(p95MedianMs > 0)
+                    || !(p95Sigma >= 0)
+                    || !(requestsPerBucket > 0)
                     || !(errorRate >= 0 && errorRate <= 1)
                     || !(missingProbability >= 0 && missingProbability < 1)) {
                 throw new IllegalArgumentException("invalid service profile: " + this);

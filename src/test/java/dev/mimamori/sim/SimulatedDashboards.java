@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -30,9 +29,19 @@ final class SimulatedDashboards {
 
     /** Fields a client may set; the read-only ones in a request body are ignored. */
     private static final List<String> WRITABLE = List.of(
-            "title", "description", "layout_type", "reflow_type", "is_read_only", "notify_list",
-            "restricted_roles", "tags", "template_variables", "template_variable_presets", "widgets",
-            "default_timeframe", "tabs");
+            "title",
+            "description",
+            "layout_type",
+            "reflow_type",
+            "is_read_only",
+            "notify_list",
+            "restricted_roles",
+            "tags",
+            "template_variables",
+            "template_variable_presets",
+            "widgets",
+            "default_timeframe",
+            "tabs");
 
     private static final int DEFAULT_COUNT = 100;
     // Datadog cuts the title slug in dashboard URLs at 80 characters.
@@ -296,8 +305,16 @@ final class SimulatedDashboards {
     /** The list entry for a dashboard: no widgets, and the fields in Datadog's order. */
     private static ObjectNode summary(ObjectNode d) {
         ObjectNode s = NODES.objectNode();
-        for (String field : List.of("id", "title", "description", "layout_type", "url",
-                "is_read_only", "created_at", "modified_at", "author_handle")) {
+        for (String field : List.of(
+                "id",
+                "title",
+                "description",
+                "layout_type",
+                "url",
+                "is_read_only",
+                "created_at",
+                "modified_at",
+                "author_handle")) {
             JsonNode value = d.get(field);
             s.set(field, value == null ? NODES.nullNode() : value.deepCopy());
         }
@@ -326,8 +343,8 @@ final class SimulatedDashboards {
     private Instant next(ObjectNode previous) {
         Instant next = now.get();
         try {
-            Instant last = OffsetDateTime.parse(previous.path("modified_at").asText(),
-                    SimulatedMonitors.TIMESTAMP).toInstant();
+            Instant last = OffsetDateTime.parse(previous.path("modified_at").asText(), SimulatedMonitors.TIMESTAMP)
+                    .toInstant();
             if (!next.isAfter(last)) {
                 next = last.plusMillis(1);
             }

@@ -3,7 +3,6 @@ package dev.mimamori.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +38,9 @@ final class SimulatedEvents {
         event.put("title", title.asText());
         event.put("text", text.asText());
         JsonNode happened = request.get("date_happened");
-        event.put("date_happened", happened != null && happened.canConvertToLong()
-                ? happened.asLong() : now.getEpochSecond());
+        event.put(
+                "date_happened",
+                happened != null && happened.canConvertToLong() ? happened.asLong() : now.getEpochSecond());
         event.putNull("handle");
         copyOrNull(request, event, "priority");
         event.putNull("related_event_id");

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,8 +40,7 @@ final class SimulatedMetrics {
 
     void script(String version, LongFunction<Double> valueAtBucketStartMs) {
         Objects.requireNonNull(valueAtBucketStartMs, "valueAtBucketStartMs");
-        String bare = version.startsWith(VERSION_PREFIX)
-                ? version.substring(VERSION_PREFIX.length()) : version;
+        String bare = version.startsWith(VERSION_PREFIX) ? version.substring(VERSION_PREFIX.length()) : version;
         byVersion.put(bare, valueAtBucketStartMs);
     }
 
@@ -86,8 +84,7 @@ final class SimulatedMetrics {
         long from = requiredLong(attributes, "from");
         long to = requiredLong(attributes, "to");
         JsonNode intervalNode = attributes.get("interval");
-        long interval = intervalNode == null || intervalNode.isNull()
-                ? DEFAULT_INTERVAL_MS : intervalNode.asLong();
+        long interval = intervalNode == null || intervalNode.isNull() ? DEFAULT_INTERVAL_MS : intervalNode.asLong();
         if (interval <= 0) {
             throw ApiError.badRequest("'interval' must be positive");
         }
@@ -122,7 +119,8 @@ final class SimulatedMetrics {
         long cutoff = cutoff(now);
         List<Long> times = bucketStarts(from, to, interval, cutoff);
         int partial = partialIndex(times, interval, cutoff);
-        List<LongFunction<Double>> scripts = queries.stream().map(this::scriptFor).toList();
+        List<LongFunction<Double>> scripts =
+                queries.stream().map(this::scriptFor).toList();
         ArrayNode series = NODES.arrayNode();
         ArrayNode values = NODES.arrayNode();
         int outputs = formulas == null ? queries.size() : formulas.size();
@@ -132,8 +130,10 @@ final class SimulatedMetrics {
                 long t = times.get(j);
                 double factor = j == partial ? incompleteLastBucketFactor : 1.0;
                 Function<String, Double> valueOf = name -> point(scripts.get(names.indexOf(name)), t, factor);
-                points.add(formulas == null ? point(scripts.get(i), t, factor)
-                        : formulas.get(i).evaluate(valueOf));
+                points.add(
+                        formulas == null
+                                ? point(scripts.get(i), t, factor)
+                                : formulas.get(i).evaluate(valueOf));
             }
             // Datadog answers no series for a query or formula without any data.
             if (points.stream().allMatch(Objects::isNull)) {
@@ -211,8 +211,7 @@ final class SimulatedMetrics {
 
     /** Only the newest bucket Datadog has (the next one not yet visible) can still be filling. */
     private static int partialIndex(List<Long> times, long interval, long cutoff) {
-        return !times.isEmpty() && times.get(times.size() - 1) + interval > cutoff
-                ? times.size() - 1 : -1;
+        return !times.isEmpty() && times.get(times.size() - 1) + interval > cutoff ? times.size() - 1 : -1;
     }
 
     /** The request's formulas over the query names, or null when it has none (one series per query). */

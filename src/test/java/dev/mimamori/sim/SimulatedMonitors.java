@@ -4,7 +4,6 @@ import com.datadog.api.client.v1.model.Monitor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -39,8 +38,16 @@ final class SimulatedMonitors {
 
     /** Fields a client may set; everything else in a request body is read-only and ignored. */
     private static final List<String> WRITABLE = List.of(
-            "name", "type", "query", "message", "tags", "options", "priority",
-            "restricted_roles", "draft_status", "assets");
+            "name",
+            "type",
+            "query",
+            "message",
+            "tags",
+            "options",
+            "priority",
+            "restricted_roles",
+            "draft_status",
+            "assets");
 
     private static final int DEFAULT_PAGE_SIZE = 100;
     private static final int MAX_PAGE_SIZE = 1000;
@@ -123,17 +130,19 @@ final class SimulatedMonitors {
         if (!force) {
             List<String> composites = new ArrayList<>();
             for (ObjectNode m : monitors.values()) {
-                if ("composite".equals(m.path("type").asText()) && compositeMembers(m).contains(id)) {
+                if ("composite".equals(m.path("type").asText())
+                        && compositeMembers(m).contains(id)) {
                     composites.add(Long.toString(m.path("id").asLong()));
                 }
             }
             if (!composites.isEmpty()) {
-                throw ApiError.badRequest("monitor [" + id + "," + monitor.path("name").asText()
-                        + "] is referenced in composite monitors: [" + String.join(", ", composites) + "]");
+                throw ApiError.badRequest(
+                        "monitor [" + id + "," + monitor.path("name").asText()
+                                + "] is referenced in composite monitors: [" + String.join(", ", composites) + "]");
             }
             if (!usedBy.isEmpty()) {
-                throw ApiError.badRequest("monitor [" + id + "," + monitor.path("name").asText()
-                        + "] is referenced in slos: " + usedBy);
+                throw ApiError.badRequest(
+                        "monitor [" + id + "," + monitor.path("name").asText() + "] is referenced in slos: " + usedBy);
             }
         }
         monitors.remove(id);
@@ -155,8 +164,8 @@ final class SimulatedMonitors {
         }
         for (long member : compositeMembers(monitor)) {
             if (member == self || !monitors.containsKey(member)) {
-                throw ApiError.badRequest("The value provided for parameter 'query' is invalid: monitor " + member
-                        + " does not exist");
+                throw ApiError.badRequest(
+                        "The value provided for parameter 'query' is invalid: monitor " + member + " does not exist");
             }
         }
     }
@@ -287,7 +296,8 @@ final class SimulatedMonitors {
         List<ObjectNode> referencing = new ArrayList<>();
         for (ObjectNode m : monitors.values()) {
             if (MonitorValidator.SLO_ALERT.equals(m.path("type").asText())
-                    && sloId.equals(MonitorValidator.referencedSlo(m.path("query").asText("")))) {
+                    && sloId.equals(
+                            MonitorValidator.referencedSlo(m.path("query").asText("")))) {
                 referencing.add(m.deepCopy());
             }
         }
@@ -406,7 +416,8 @@ final class SimulatedMonitors {
     private void touch(ObjectNode m) {
         Instant next = now.get();
         try {
-            Instant previous = OffsetDateTime.parse(m.path("modified").asText(), TIMESTAMP).toInstant();
+            Instant previous =
+                    OffsetDateTime.parse(m.path("modified").asText(), TIMESTAMP).toInstant();
             if (!next.isAfter(previous)) {
                 next = previous.plusMillis(1);
             }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +32,7 @@ import java.util.function.Supplier;
  */
 final class SimulatedSlos {
 
-    private static final Map<String, Integer> TYPE_IDS =
-            Map.of("monitor", 0, "metric", 1, "time_slice", 2);
+    private static final Map<String, Integer> TYPE_IDS = Map.of("monitor", 0, "metric", 1, "time_slice", 2);
     private static final long DEFAULT_LIMIT = 1000;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -125,18 +123,24 @@ final class SimulatedSlos {
             List<ObjectNode> showing = dashboards.showingSlo(id);
             if (!showing.isEmpty()) {
                 List<String> refs = new ArrayList<>();
-                showing.forEach(d -> refs.add(d.path("id").asText() + "," + d.path("title").asText()));
-                throw conflict(id, sloRef(slo) + " is referenced in dashboards: ["
-                        + String.join(", ", refs) + "]; delete it with force=true to remove it anyway");
+                showing.forEach(d ->
+                        refs.add(d.path("id").asText() + "," + d.path("title").asText()));
+                throw conflict(
+                        id,
+                        sloRef(slo) + " is referenced in dashboards: [" + String.join(", ", refs)
+                                + "]; delete it with force=true to remove it anyway");
             }
         }
         // Under the monitors' lock, so no burn-rate monitor can be created for it meanwhile.
         return monitors.withSloAlerts(id, alerts -> {
             if (!alerts.isEmpty()) {
                 List<String> refs = new ArrayList<>();
-                alerts.forEach(m -> refs.add(m.path("id").asLong() + "," + m.path("name").asText()));
-                throw conflict(id, sloRef(slo) + " is referenced in monitors: ["
-                        + String.join(", ", refs) + "]; delete those monitors first");
+                alerts.forEach(m ->
+                        refs.add(m.path("id").asLong() + "," + m.path("name").asText()));
+                throw conflict(
+                        id,
+                        sloRef(slo) + " is referenced in monitors: [" + String.join(", ", refs)
+                                + "]; delete those monitors first");
             }
             forget(id);
             return id;
@@ -262,8 +266,7 @@ final class SimulatedSlos {
     /** 32 lowercase hex digits, unique in the run. */
     private String newId() {
         while (true) {
-            String id = String.format(Locale.ROOT, "%016x%016x",
-                    idSource.nextLong(), idSource.nextLong());
+            String id = String.format(Locale.ROOT, "%016x%016x", idSource.nextLong(), idSource.nextLong());
             if (issuedIds.add(id)) {
                 return id;
             }
@@ -324,7 +327,7 @@ final class SimulatedSlos {
                 ArrayNode tagsNode = (ArrayNode) s.get("monitor_tags");
                 monitorTags.forEach(tagsNode::add);
             }
-            default -> { }
+            default -> {}
         }
         ObjectNode creator = s.putObject("creator");
         creator.putNull("name");
@@ -422,8 +425,12 @@ final class SimulatedSlos {
         }
         for (String part : tagsQuery.trim().split("\\s+AND\\s+")) {
             String term = part.trim();
-            if (term.isEmpty() || term.matches(".*[\\s()\"].*") || term.startsWith("-")
-                    || term.startsWith("!") || term.equals("OR") || term.equals("NOT")) {
+            if (term.isEmpty()
+                    || term.matches(".*[\\s()\"].*")
+                    || term.startsWith("-")
+                    || term.startsWith("!")
+                    || term.equals("OR")
+                    || term.equals("NOT")) {
                 throw ApiError.badRequest("tags_query '" + tagsQuery + "' is not supported by the "
                         + "simulator: use tags joined by ' AND ', e.g. 'service:checkout AND env:prod'");
             }

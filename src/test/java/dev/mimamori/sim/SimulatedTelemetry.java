@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,30 +36,48 @@ final class SimulatedTelemetry {
     private static final long SCRIPT_INTERVAL_MS = SimulatedMetrics.DEFAULT_INTERVAL_MS;
 
     // "avg:trace.http.request.hits{service:checkout,env:prod}", possibly inside functions.
-    private static final Pattern METRIC_QUERY = Pattern.compile(
-            "(?:^|[(\\s,])([a-z0-9]+):([A-Za-z0-9_.\\-]+)\\s*\\{([^}]*)}");
+    private static final Pattern METRIC_QUERY =
+            Pattern.compile("(?:^|[(\\s,])([a-z0-9]+):([A-Za-z0-9_.\\-]+)\\s*\\{([^}]*)}");
     private static final Pattern GROUPED = Pattern.compile("\\bby\\s*\\{");
     private static final Pattern SCOPE_TERM = Pattern.compile("\\*|[A-Za-z][A-Za-z0-9_\\-./]*:\\S+");
     private static final Pattern QUERY_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     // Datadog's own list, as its 400 quotes it (argo-rollouts#3707); the OpenAPI enum lacks stddev.
-    private static final List<String> AGGREGATORS = List.of(
-            "avg", "min", "max", "sum", "last", "mean", "area", "l2norm", "percentile", "stddev");
+    private static final List<String> AGGREGATORS =
+            List.of("avg", "min", "max", "sum", "last", "mean", "area", "l2norm", "percentile", "stddev");
     // Data sources Datadog's scalar endpoint knows; only metrics are simulated.
     private static final Set<String> KNOWN_SOURCES = Set.of(
-            "metrics", "cloud_cost", "logs", "rum", "dora", "spans", "events", "audit", "network",
-            "profiles", "security_signals", "ci_pipelines", "ci_tests", "on_call_events",
-            "product_analytics", "incident_analytics", "apm_metrics", "apm_resource_stats",
-            "apm_dependency_stats", "container", "process", "slo");
+            "metrics",
+            "cloud_cost",
+            "logs",
+            "rum",
+            "dora",
+            "spans",
+            "events",
+            "audit",
+            "network",
+            "profiles",
+            "security_signals",
+            "ci_pipelines",
+            "ci_tests",
+            "on_call_events",
+            "product_analytics",
+            "incident_analytics",
+            "apm_metrics",
+            "apm_resource_stats",
+            "apm_dependency_stats",
+            "container",
+            "process",
+            "slo");
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** Scope of a silence: the service and env tags a query's {...} must both hold. */
-    private record Scope(String service, String env) {
-    }
+    private record Scope(String service, String env) {}
 
     /** The operation a service's trace metrics are named after unless a test names others. */
     static final String DEFAULT_OPERATION = "http.request";
+
     private static final Pattern GROUPED_BY_SERVICE = Pattern.compile("\\s+by\\s*\\{\\s*service\\s*}\\s*$");
 
     private final SimulatedMetrics metrics;
@@ -113,8 +130,7 @@ final class SimulatedTelemetry {
     }
 
     synchronized void silence(String service, String env, String... metricPrefixes) {
-        Set<String> prefixes =
-                silences.computeIfAbsent(new Scope(service, env), s -> new LinkedHashSet<>());
+        Set<String> prefixes = silences.computeIfAbsent(new Scope(service, env), s -> new LinkedHashSet<>());
         if (metricPrefixes.length == 0) {
             prefixes.add("");
         }
@@ -157,8 +173,7 @@ final class SimulatedTelemetry {
         JsonNode data = request.path("data");
         JsonNode type = data.get("type");
         if (type != null && !"scalar_request".equals(type.asText())) {
-            throw ApiError.badRequest("Invalid value for 'data.type': expected 'scalar_request', got "
-                    + type);
+            throw ApiError.badRequest("Invalid value for 'data.type': expected 'scalar_request', got " + type);
         }
         JsonNode attributes = data.path("attributes");
         if (!attributes.isObject()) {
@@ -190,8 +205,8 @@ final class SimulatedTelemetry {
         }
         long grouped = queries.values().stream().filter(MetricQuery::byService).count();
         if (grouped > 0 && grouped < queries.size()) {
-            throw ApiError.badRequest("Mixing grouped and ungrouped queries in one request is not "
-                    + "supported by the simulator");
+            throw ApiError.badRequest(
+                    "Mixing grouped and ungrouped queries in one request is not " + "supported by the simulator");
         }
         if (grouped > 0) {
             return groupedByService(queries, attributes.path("formulas"), from, now);
@@ -199,8 +214,8 @@ final class SimulatedTelemetry {
 
         // Each query is looked up once, however many formulas use it.
         Map<String, Double> values = new HashMap<>();
-        Function<String, Double> valueOf = name -> values.computeIfAbsent(name,
-                n -> value(queries.get(n), from, to, now));
+        Function<String, Double> valueOf =
+                name -> values.computeIfAbsent(name, n -> value(queries.get(n), from, to, now));
         ArrayNode columns = NODES.arrayNode();
         JsonNode formulas = attributes.path("formulas");
         if (formulas.isArray() && !formulas.isEmpty()) {
@@ -230,17 +245,15 @@ final class SimulatedTelemetry {
     }
 
     /** One query of the request: its name, aggregator, metric and scope; grouped by service or not. */
-    private record MetricQuery(String name, String aggregator, String text, String metric,
-                               Set<String> scope, boolean byService) {
-    }
+    private record MetricQuery(
+            String name, String aggregator, String text, String metric, Set<String> scope, boolean byService) {}
 
     /**
      * Queries grouped by service: one row per service with data for any of them, the group column
      * first, then one number column per formula (or query) with a value per row, null where that
      * query has no data for the row's service.
      */
-    private ObjectNode groupedByService(Map<String, MetricQuery> queries, JsonNode formulas, long from,
-                                        Instant now) {
+    private ObjectNode groupedByService(Map<String, MetricQuery> queries, JsonNode formulas, long from, Instant now) {
         boolean reported = from <= metrics.cutoff(now);
         Set<Scope> known = knownServices.get();
         synchronized (this) {
@@ -254,7 +267,8 @@ final class SimulatedTelemetry {
             for (Scope s : known) {
                 if ((wanted.env() == null || wanted.env().equals(s.env()))
                         && (wanted.service() == null || wanted.service().equals(s.service()))
-                        && reported && emitted(q.metric(), s)
+                        && reported
+                        && emitted(q.metric(), s)
                         && !silenced(q.metric(), Set.of("service:" + s.service(), "env:" + s.env()))) {
                     services.add(s.service());
                 }
@@ -319,7 +333,8 @@ final class SimulatedTelemetry {
             throw ApiError.badRequest("data_source '" + source + "' is not supported by the simulator");
         }
         JsonNode nameNode = q.get("name");
-        if (nameNode == null || !nameNode.isTextual()
+        if (nameNode == null
+                || !nameNode.isTextual()
                 || !QUERY_NAME.matcher(nameNode.asText()).matches()) {
             throw ApiError.badRequest("Missing or invalid field 'name' in queries: a query name is "
                     + "letters, digits and underscores, e.g. 'query1'");
@@ -336,12 +351,12 @@ final class SimulatedTelemetry {
         String aggregator = aggregatorNode.asText();
         if (!AGGREGATORS.contains(aggregator)) {
             throw ApiError.badRequest("Value of parameter 'aggregator' should be any of these [None, "
-                    + String.join(", ", AGGREGATORS.stream().map(a -> "'" + a + "'").toList()) + "]");
+                    + String.join(
+                            ", ", AGGREGATORS.stream().map(a -> "'" + a + "'").toList()) + "]");
         }
         String text = textNode.asText();
         if (!MonitorValidator.balanced(text)) {
-            throw ApiError.badRequest("Invalid query '" + text
-                    + "': unbalanced parentheses, brackets or braces");
+            throw ApiError.badRequest("Invalid query '" + text + "': unbalanced parentheses, brackets or braces");
         }
         MetricQueryRule.check(text);
         Matcher byService = GROUPED_BY_SERVICE.matcher(text);
@@ -412,8 +427,8 @@ final class SimulatedTelemetry {
             case "max" -> max;
             case "last" -> points.get(points.size() - 1);
             case "l2norm" -> Math.sqrt(squares);
-            case "stddev" -> Math.sqrt(Math.max(0, squares / points.size()
-                    - (sum / points.size()) * (sum / points.size())));
+            case "stddev" ->
+                Math.sqrt(Math.max(0, squares / points.size() - (sum / points.size()) * (sum / points.size())));
             case "area" -> sum * (SCRIPT_INTERVAL_MS / 1000.0);
             // A percentile over already-rolled-up points is approximated by their mean.
             default -> sum / points.size();
@@ -488,7 +503,8 @@ final class SimulatedTelemetry {
                     pos++;
                     Node l = left;
                     Node r = term();
-                    left = c == '+' ? v -> both(l.eval(v), r.eval(v), Double::sum)
+                    left = c == '+'
+                            ? v -> both(l.eval(v), r.eval(v), Double::sum)
                             : v -> both(l.eval(v), r.eval(v), (a, b) -> a - b);
                 }
             }
@@ -505,7 +521,8 @@ final class SimulatedTelemetry {
                     Node l = left;
                     Node r = factor();
                     // Dividing by zero gives no value, as in Datadog's formulas.
-                    left = c == '*' ? v -> both(l.eval(v), r.eval(v), (a, b) -> a * b)
+                    left = c == '*'
+                            ? v -> both(l.eval(v), r.eval(v), (a, b) -> a * b)
                             : v -> both(l.eval(v), r.eval(v), (a, b) -> b == 0 ? null : a / b);
                 }
             }
@@ -533,8 +550,7 @@ final class SimulatedTelemetry {
                 }
                 int start = pos;
                 if (Character.isDigit(c) || c == '.') {
-                    while (pos < text.length()
-                            && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
+                    while (pos < text.length() && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
                         pos++;
                     }
                     double number;
@@ -553,12 +569,12 @@ final class SimulatedTelemetry {
                     String name = text.substring(start, pos);
                     skipSpaces();
                     if (peek() == '(') {
-                        throw ApiError.badRequest("Formula '" + text + "': function " + name
-                                + "() is not supported by the simulator");
+                        throw ApiError.badRequest(
+                                "Formula '" + text + "': function " + name + "() is not supported by the simulator");
                     }
                     if (!names.contains(name)) {
-                        throw ApiError.badRequest("Formula '" + text + "' references unknown query '"
-                                + name + "'; the queries are " + names);
+                        throw ApiError.badRequest("Formula '" + text + "' references unknown query '" + name
+                                + "'; the queries are " + names);
                     }
                     return v -> v.apply(name);
                 }

@@ -1,32 +1,5 @@
 package dev.mimamori.sim;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
-import okio.ByteString;
-
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.InflaterInputStream;
-
 import static dev.mimamori.sim.DatadogSimulator.CREATE_DASHBOARD;
 import static dev.mimamori.sim.DatadogSimulator.CREATE_EVENT;
 import static dev.mimamori.sim.DatadogSimulator.CREATE_MONITOR;
@@ -48,6 +21,32 @@ import static dev.mimamori.sim.DatadogSimulator.UPDATE_SLO;
 import static dev.mimamori.sim.DatadogSimulator.VALIDATE_EXISTING_MONITOR;
 import static dev.mimamori.sim.DatadogSimulator.VALIDATE_MONITOR;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
+import okio.ByteString;
+
 /**
  * The HTTP side of the simulator: routes each request to an endpoint key, applies outage,
  * injected faults, API keys and rate limits in that order, then answers from the simulator's
@@ -56,9 +55,16 @@ import static dev.mimamori.sim.DatadogSimulator.VALIDATE_MONITOR;
 final class SimulatorDispatcher extends Dispatcher {
 
     private static final Set<String> TEMPLATES = Set.of(
-            "/api/v1/monitor", "/api/v1/monitor/validate", "/api/v1/monitor/{id}",
-            "/api/v1/monitor/{id}/validate", "/api/v1/events", "/api/v2/query/timeseries",
-            "/api/v2/query/scalar", "/api/v1/dashboard", "/api/v1/dashboard/{id}", "/api/v1/slo",
+            "/api/v1/monitor",
+            "/api/v1/monitor/validate",
+            "/api/v1/monitor/{id}",
+            "/api/v1/monitor/{id}/validate",
+            "/api/v1/events",
+            "/api/v2/query/timeseries",
+            "/api/v2/query/scalar",
+            "/api/v1/dashboard",
+            "/api/v1/dashboard/{id}",
+            "/api/v1/slo",
             "/api/v1/slo/{id}");
     // Resources of their own under /{id}-looking paths, which are not simulated: a plain 404.
     private static final Map<String, Set<String>> NOT_IDS = Map.of(
@@ -80,8 +86,7 @@ final class SimulatorDispatcher extends Dispatcher {
     }
 
     /** What to send back; the dispatcher adds the common headers (no rate-limit headers when limits is null). */
-    private record Answer(int status, String body, RateLimits.Decision limits) {
-    }
+    private record Answer(int status, String body, RateLimits.Decision limits) {}
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -96,13 +101,13 @@ final class SimulatorDispatcher extends Dispatcher {
         JsonNode body = readBody(request);
 
         Answer answer = answer(key, template, path, url, request, body);
-        sim.callLog.record(new CallLog.Call(sim.clock().instant(), key, method, path, queryOf(url),
-                body, answer.status()));
+        sim.callLog.record(
+                new CallLog.Call(sim.clock().instant(), key, method, path, queryOf(url), body, answer.status()));
         return toMockResponse(answer);
     }
 
-    private Answer answer(String key, String template, String path, HttpUrl url,
-                          RecordedRequest request, JsonNode body) {
+    private Answer answer(
+            String key, String template, String path, HttpUrl url, RecordedRequest request, JsonNode body) {
         RateLimits.Decision limits = sim.rateLimits.acquire(key);
         try {
             if (sim.faults.outage()) {
@@ -112,8 +117,8 @@ final class SimulatorDispatcher extends Dispatcher {
             if (fault != null) {
                 return switch (fault.kind()) {
                     case FAIL -> error(fault.status(), List.of(reason(fault.status())), limits);
-                    case RATE_LIMIT -> error(429, List.of("Rate limit exceeded"),
-                            limits.exhausted(fault.resetSeconds()));
+                    case RATE_LIMIT ->
+                        error(429, List.of("Rate limit exceeded"), limits.exhausted(fault.resetSeconds()));
                     case RATE_LIMIT_WITHOUT_HEADERS -> error(429, List.of("Rate limit exceeded"), null);
                     case MALFORMED -> new Answer(200, MALFORMED_BODY, limits);
                 };
@@ -126,8 +131,7 @@ final class SimulatorDispatcher extends Dispatcher {
             }
             return handle(key, template, path, url, body, limits);
         } catch (ApiError e) {
-            return e.body() != null
-                    ? ok(e.status(), e.body(), limits) : error(e.status(), e.errors(), limits);
+            return e.body() != null ? ok(e.status(), e.body(), limits) : error(e.status(), e.errors(), limits);
         } catch (RuntimeException e) {
             // A bug in a script or in the simulator: answer like a server error, but say why.
             e.printStackTrace();
@@ -139,12 +143,13 @@ final class SimulatorDispatcher extends Dispatcher {
     private boolean authorized(String key, RecordedRequest request) {
         DatadogSimulator.Keys keys = sim.keys();
         boolean apiKeyOk = keys.api().equals(request.getHeaders().get("DD-API-KEY"));
-        return apiKeyOk && (API_KEY_ONLY.contains(key)
-                || keys.app().equals(request.getHeaders().get("DD-APPLICATION-KEY")));
+        return apiKeyOk
+                && (API_KEY_ONLY.contains(key)
+                        || keys.app().equals(request.getHeaders().get("DD-APPLICATION-KEY")));
     }
 
-    private Answer handle(String key, String template, String path, HttpUrl url, JsonNode body,
-                          RateLimits.Decision limits) {
+    private Answer handle(
+            String key, String template, String path, HttpUrl url, JsonNode body, RateLimits.Decision limits) {
         switch (key) {
             case LIST_MONITORS -> {
                 ArrayNode list = JSON.createArrayNode();
@@ -239,8 +244,7 @@ final class SimulatorDispatcher extends Dispatcher {
             String prefix = e.getKey();
             if (path.startsWith(prefix)) {
                 String rest = path.substring(prefix.length());
-                return !rest.isEmpty() && !rest.contains("/") && !e.getValue().contains(rest)
-                        ? prefix + "{id}" : null;
+                return !rest.isEmpty() && !rest.contains("/") && !e.getValue().contains(rest) ? prefix + "{id}" : null;
             }
         }
         String prefix = "/api/v1/monitor/";
@@ -283,8 +287,8 @@ final class SimulatorDispatcher extends Dispatcher {
         if (body instanceof ObjectNode o) {
             return o.deepCopy();
         }
-        throw ApiError.badRequest(body.isTextual()
-                ? "Invalid JSON in request body" : "A JSON object is required as request body");
+        throw ApiError.badRequest(
+                body.isTextual() ? "Invalid JSON in request body" : "A JSON object is required as request body");
     }
 
     private static JsonNode readBody(RecordedRequest request) {

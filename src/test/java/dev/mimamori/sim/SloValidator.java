@@ -2,7 +2,6 @@ package dev.mimamori.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,8 +23,7 @@ final class SloValidator {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
     private static final String INVALID = "Invalid payload: ";
 
-    private SloValidator() {
-    }
+    private SloValidator() {}
 
     /**
      * Checks a complete SLO definition.
@@ -49,8 +47,7 @@ final class SloValidator {
         if (type == null) {
             errors.add(INVALID + "must specify type");
         } else if (!TYPES.contains(type)) {
-            errors.add(INVALID + "type must be one of " + String.join(", ", TYPES) + ", got '"
-                    + type + "'");
+            errors.add(INVALID + "type must be one of " + String.join(", ", TYPES) + ", got '" + type + "'");
         }
         checkThresholds(slo, type, errors);
         if ("metric".equals(type)) {
@@ -79,7 +76,8 @@ final class SloValidator {
                 errors.add(INVALID + "threshold at position " + i + " is not an object");
                 continue;
             }
-            String timeframe = t.path("timeframe").isTextual() ? t.get("timeframe").asText() : null;
+            String timeframe =
+                    t.path("timeframe").isTextual() ? t.get("timeframe").asText() : null;
             String where = "threshold at position " + i;
             if (timeframe == null) {
                 errors.add(INVALID + where + " must specify timeframe");
@@ -87,8 +85,8 @@ final class SloValidator {
                 errors.add(INVALID + where + ": timeframe 'custom' is only for SLO history queries, "
                         + "an SLO's timeframe is one of " + String.join(", ", TIMEFRAMES));
             } else if (!TIMEFRAMES.contains(timeframe)) {
-                errors.add(INVALID + where + ": timeframe must be one of "
-                        + String.join(", ", TIMEFRAMES) + ", got '" + timeframe + "'");
+                errors.add(INVALID + where + ": timeframe must be one of " + String.join(", ", TIMEFRAMES) + ", got '"
+                        + timeframe + "'");
             } else if (!timeframes.add(timeframe)) {
                 errors.add(INVALID + "more than one threshold for timeframe " + timeframe);
             } else {
@@ -98,8 +96,7 @@ final class SloValidator {
             if (target == null) {
                 errors.add(INVALID + where + " must specify a numeric target");
             } else if (target.signum() <= 0 || target.compareTo(HUNDRED) >= 0) {
-                errors.add(INVALID + where + ": target " + plain(target)
-                        + " must be greater than 0 and less than 100");
+                errors.add(INVALID + where + ": target " + plain(target) + " must be greater than 0 and less than 100");
             } else {
                 checkPrecision(type, timeframe, where, "target", target, errors);
             }
@@ -108,8 +105,7 @@ final class SloValidator {
                 BigDecimal warning = number(warningNode);
                 if (warning == null) {
                     errors.add(INVALID + where + ": warning must be a number");
-                } else if (warning.compareTo(HUNDRED) >= 0
-                        || (target != null && warning.compareTo(target) <= 0)) {
+                } else if (warning.compareTo(HUNDRED) >= 0 || (target != null && warning.compareTo(target) <= 0)) {
                     errors.add(INVALID + where + ": warning " + plain(warning)
                             + " must be greater than the target"
                             + (target == null ? "" : " " + plain(target)) + " and less than 100");
@@ -125,12 +121,12 @@ final class SloValidator {
      * Datadog's docs ("Set your SLO targets"): metric-based targets take up to 3 decimals, monitor-based ones up to 2
      * over 7d and 30d and 3 over 90d. The exact error text is unpublished.
      */
-    private static void checkPrecision(String type, String timeframe, String where, String field, BigDecimal value,
-            List<String> errors) {
+    private static void checkPrecision(
+            String type, String timeframe, String where, String field, BigDecimal value, List<String> errors) {
         int max = "monitor".equals(type) && !"90d".equals(timeframe) ? 2 : 3;
         if (value.stripTrailingZeros().scale() > max) {
-            errors.add(INVALID + where + ": " + field + " " + plain(value) + " has more than " + max
-                    + " decimal places");
+            errors.add(
+                    INVALID + where + ": " + field + " " + plain(value) + " has more than " + max + " decimal places");
         }
     }
 
@@ -176,8 +172,7 @@ final class SloValidator {
                 errors.add(INVALID + "the " + part + " is not a valid metric query: "
                         + "unbalanced parentheses, brackets or braces");
             } else if (q.asText().contains("${")) {
-                errors.add(INVALID + "the " + part + " has an unresolved placeholder '${': "
-                        + q.asText());
+                errors.add(INVALID + "the " + part + " has an unresolved placeholder '${': " + q.asText());
             }
         }
     }
@@ -214,14 +209,17 @@ final class SloValidator {
             errors.add(INVALID + "time_slice.threshold must be a number");
         }
         JsonNode interval = slice.get("query_interval_seconds");
-        if (interval != null && !interval.isNull()
+        if (interval != null
+                && !interval.isNull()
                 && !(interval.canConvertToInt() && QUERY_INTERVALS.contains(interval.asInt()))) {
             errors.add(INVALID + "time_slice.query_interval_seconds must be 60 or 300");
         }
         JsonNode query = slice.get("query");
         JsonNode formulas = query == null ? null : query.get("formulas");
         JsonNode queries = query == null ? null : query.get("queries");
-        if (formulas == null || !formulas.isArray() || formulas.size() != 1
+        if (formulas == null
+                || !formulas.isArray()
+                || formulas.size() != 1
                 || !formulas.get(0).path("formula").isTextual()) {
             errors.add(INVALID + "time_slice.query.formulas must hold exactly one formula");
         }

@@ -1,12 +1,11 @@
 package dev.mimamori.status;
 
-import dev.mimamori.api.Condition;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mimamori.api.Condition;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ConditionsTest {
     static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");

@@ -1,16 +1,15 @@
 package dev.mimamori.sync;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.ManagedDashboard;
 import dev.mimamori.testing.InMemoryDatadog;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DashboardKindTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,7 +18,9 @@ class DashboardKindTest {
             new Inventory<>(new DashboardKind(datadog, "c1"), null);
 
     private static DashboardDefinition dashboard(String profile, String cluster, String title) {
-        ObjectNode body = JSON.createObjectNode().put("title", title).put("layout_type", "ordered")
+        ObjectNode body = JSON.createObjectNode()
+                .put("title", title)
+                .put("layout_type", "ordered")
                 .put("description", "The team's view.\n[mimamori cluster=" + cluster + " profile=" + profile + "]");
         body.putArray("widgets");
         return new DashboardDefinition(body);
@@ -27,7 +28,9 @@ class DashboardKindTest {
 
     private void sync(String profile, Optional<DashboardDefinition> wanted) {
         SyncRun run = new SyncRun(profile);
-        run.upsert(dashboards, wanted.map(d -> List.of(new Desired<>(DashboardKind.NAME, d))).orElse(List.of()));
+        run.upsert(
+                dashboards,
+                wanted.map(d -> List.of(new Desired<>(DashboardKind.NAME, d))).orElse(List.of()));
         run.finish();
     }
 
@@ -46,10 +49,11 @@ class DashboardKindTest {
 
         // Edited in the UI: Datadog moves its modified time.
         ManagedDashboard before = datadog.dashboards.get(id);
-        ObjectNode edited = ((ObjectNode) before.stored().deepCopy()).put("title", "Edited by hand")
+        ObjectNode edited = ((ObjectNode) before.stored().deepCopy())
+                .put("title", "Edited by hand")
                 .put("modified_at", "999999");
-        datadog.dashboards.put(id, new ManagedDashboard(id, "Edited by hand", before.description(), before.url(),
-                "999999", edited));
+        datadog.dashboards.put(
+                id, new ManagedDashboard(id, "Edited by hand", before.description(), before.url(), "999999", edited));
         assertThat(dashboards.refresh()).containsExactly("default");
         sync("default", Optional.of(dashboard("default", "c1", "Services")));
         assertThat(datadog.dashboards.get(id).stored().path("title").asText()).isEqualTo("Services");

@@ -1,21 +1,20 @@
 package dev.mimamori.sync;
 
+import static dev.mimamori.sync.SyncTestObjects.monitor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.ManagedMonitor;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.testing.InMemoryDatadog;
-import org.junit.jupiter.api.Test;
-
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static dev.mimamori.sync.SyncTestObjects.monitor;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class InventoryTest {
     private final InMemoryDatadog datadog = new InMemoryDatadog();

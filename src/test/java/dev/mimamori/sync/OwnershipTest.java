@@ -1,11 +1,10 @@
 package dev.mimamori.sync;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class OwnershipTest {
     private static final List<String> OURS = Ownership.tags("c1", "shop/checkout", "mimamori-monitor", "latency");
@@ -25,25 +24,32 @@ class OwnershipTest {
     @Test
     void aForgedSecondOwnerClusterOrNameMakesItForeign() {
         // Tag order must not decide: "a" sorts before every real owner, "aaa" before every cluster.
-        assertThat(Ownership.of(with("mimamori-owner:a"), "c1", "mimamori-monitor")).isEmpty();
-        assertThat(Ownership.of(with("mimamori-cluster:aaa"), "c1", "mimamori-monitor")).isEmpty();
-        assertThat(Ownership.of(with("mimamori-monitor:other"), "c1", "mimamori-monitor")).isEmpty();
-        assertThat(Ownership.of(with("managed-by:someone-else"), "c1", "mimamori-monitor")).isEmpty();
-        assertThat(Ownership.of(with("mimamori-owner"), "c1", "mimamori-monitor")).isEmpty();
+        assertThat(Ownership.of(with("mimamori-owner:a"), "c1", "mimamori-monitor"))
+                .isEmpty();
+        assertThat(Ownership.of(with("mimamori-cluster:aaa"), "c1", "mimamori-monitor"))
+                .isEmpty();
+        assertThat(Ownership.of(with("mimamori-monitor:other"), "c1", "mimamori-monitor"))
+                .isEmpty();
+        assertThat(Ownership.of(with("managed-by:someone-else"), "c1", "mimamori-monitor"))
+                .isEmpty();
+        assertThat(Ownership.of(with("mimamori-owner"), "c1", "mimamori-monitor"))
+                .isEmpty();
     }
 
     @Test
     void anotherClustersOrAnUnmanagedObjectIsForeign() {
         assertThat(Ownership.of(OURS, "c2", "mimamori-monitor")).isEmpty();
-        assertThat(Ownership.of(Ownership.released(OURS), "c1", "mimamori-monitor")).isEmpty();
+        assertThat(Ownership.of(Ownership.released(OURS), "c1", "mimamori-monitor"))
+                .isEmpty();
         assertThat(Ownership.of(OURS, "c1", "mimamori-slo")).isEmpty();
         assertThat(Ownership.of(null, "c1", "mimamori-monitor")).isEmpty();
     }
 
     @Test
     void datadogLowerCasingTheClusterTagKeepsOwnership() {
-        assertThat(Ownership.of(Ownership.tags("prod-eu", "ns/a", "mimamori-monitor", "x"), "Prod-EU",
-                "mimamori-monitor")).isPresent();
+        assertThat(Ownership.of(
+                        Ownership.tags("prod-eu", "ns/a", "mimamori-monitor", "x"), "Prod-EU", "mimamori-monitor"))
+                .isPresent();
     }
 
     @Test
@@ -67,21 +73,25 @@ class OwnershipTest {
         assertThat(key).startsWith("team-payments/aaa").contains("_");
         // Two long names that share their first 170 characters still get different keys.
         assertThat(Ownership.ownerKey("team-payments", name.substring(1) + "b")).isNotEqualTo(key);
-        assertThat(Ownership.of(tags, "c1", "mimamori-monitor")).map(Ownership.Owned::owner).contains(key);
+        assertThat(Ownership.of(tags, "c1", "mimamori-monitor"))
+                .map(Ownership.Owned::owner)
+                .contains(key);
         assertThat(Ownership.resourceOf(key)).isEmpty();
     }
 
     @Test
     void aShortOwnerKeyIsNamespaceSlashNameAndNamesItsResource() {
         assertThat(Ownership.ownerKey("shop", "checkout")).isEqualTo("shop/checkout");
-        assertThat(Ownership.resourceOf("shop/checkout"))
-                .contains(new Ownership.ResourceName("shop", "checkout"));
+        assertThat(Ownership.resourceOf("shop/checkout")).contains(new Ownership.ResourceName("shop", "checkout"));
     }
 
     @Test
     void ownershipTagsAreLowerCaseAsDatadogStoresThem() {
         assertThat(Ownership.tags("Prod-EU", "ns/a", "mimamori-monitor", "Latency"))
-                .containsExactly("managed-by:mimamori", "mimamori-cluster:prod-eu", "mimamori-owner:ns/a",
+                .containsExactly(
+                        "managed-by:mimamori",
+                        "mimamori-cluster:prod-eu",
+                        "mimamori-owner:ns/a",
                         "mimamori-monitor:latency");
     }
 }

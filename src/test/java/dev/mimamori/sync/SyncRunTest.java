@@ -1,21 +1,20 @@
 package dev.mimamori.sync;
 
+import static dev.mimamori.sync.SyncTestObjects.monitor;
+import static dev.mimamori.sync.SyncTestObjects.slo;
+import static dev.mimamori.sync.SyncTestObjects.wanted;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.ManagedMonitor;
 import dev.mimamori.datadog.ManagedSlo;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.SloDefinition;
 import dev.mimamori.testing.InMemoryDatadog;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static dev.mimamori.sync.SyncTestObjects.monitor;
-import static dev.mimamori.sync.SyncTestObjects.slo;
-import static dev.mimamori.sync.SyncTestObjects.wanted;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SyncRunTest {
     private final InMemoryDatadog datadog = new InMemoryDatadog();
@@ -24,8 +23,9 @@ class SyncRunTest {
     private final Inventory<SloDefinition, ManagedSlo> slos = new Inventory<>(new SloKind(datadog, "c1"), null);
 
     private static DatadogException referenced(String what) {
-        return new DatadogException(DatadogException.Kind.REFERENCED, "Datadog will not delete it while something "
-                + "refers to it: " + what);
+        return new DatadogException(
+                DatadogException.Kind.REFERENCED,
+                "Datadog will not delete it while something " + "refers to it: " + what);
     }
 
     @Test
@@ -33,8 +33,8 @@ class SyncRunTest {
         ManagedMonitor stale = datadog.createMonitor(monitor("ns/a", "latency", "old"));
         ManagedMonitor gone = datadog.createMonitor(monitor("ns/a", "removed", "q"));
         SyncRun run = new SyncRun("ns/a");
-        List<SyncedObject> synced = run.upsert(monitors, List.of(wanted("ns/a", "latency", "new"),
-                wanted("ns/a", "errors", "q")));
+        List<SyncedObject> synced =
+                run.upsert(monitors, List.of(wanted("ns/a", "latency", "new"), wanted("ns/a", "errors", "q")));
         run.finish();
 
         assertThat(synced).extracting(SyncedObject::name).containsExactly("errors", "latency");
@@ -89,19 +89,25 @@ class SyncRunTest {
         ManagedMonitor blocked = datadog.createMonitor(monitor("ns/a", "composite-member", "q"));
         ManagedMonitor restricted = datadog.createMonitor(monitor("ns/a", "restricted", "old"));
         datadog.refuse("deleteMonitor", Long.toString(blocked.id()), referenced("composite monitors: [77]"));
-        datadog.refuse("updateMonitor", Long.toString(restricted.id()),
+        datadog.refuse(
+                "updateMonitor",
+                Long.toString(restricted.id()),
                 new DatadogException(DatadogException.Kind.FORBIDDEN, "Datadog refused access (HTTP 403)"));
-        datadog.refuse("createMonitor", "title bad",
+        datadog.refuse(
+                "createMonitor",
+                "title bad",
                 new DatadogException(DatadogException.Kind.REJECTED, "Datadog rejected the request: bad query"));
 
         SyncRun run = new SyncRun("ns/a");
-        List<SyncedObject> synced = run.upsert(monitors, List.of(wanted("ns/a", "restricted", "new"),
-                wanted("ns/a", "bad", "q"), wanted("ns/a", "good", "q")));
+        List<SyncedObject> synced = run.upsert(
+                monitors,
+                List.of(wanted("ns/a", "restricted", "new"), wanted("ns/a", "bad", "q"), wanted("ns/a", "good", "q")));
         run.finish();
 
         assertThat(datadog.monitorIdsTagged("mimamori-monitor:good")).hasSize(1);
         assertThat(synced).extracting(SyncedObject::name).containsExactly("good", "restricted");
-        assertThat(run.report().problems()).extracting(ObjectProblem::name, ObjectProblem::problem)
+        assertThat(run.report().problems())
+                .extracting(ObjectProblem::name, ObjectProblem::problem)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("restricted", ObjectProblem.Problem.FORBIDDEN),
                         org.assertj.core.groups.Tuple.tuple("bad", ObjectProblem.Problem.REJECTED),
@@ -119,18 +125,20 @@ class SyncRunTest {
     @Test
     void aFailureThatConcernsEveryObjectStopsTheRunAndKeepsWhatWasDone() {
         SyncRun run = new SyncRun("ns/a");
-        datadog.refuse("createMonitor", "title second",
+        datadog.refuse(
+                "createMonitor",
+                "title second",
                 new DatadogException(DatadogException.Kind.RATE_LIMITED, "rate limit"));
-        assertThatThrownBy(() -> run.upsert(monitors, List.of(wanted("ns/a", "first", "q"),
-                wanted("ns/a", "second", "q")))).isInstanceOf(DatadogException.class);
+        assertThatThrownBy(() ->
+                        run.upsert(monitors, List.of(wanted("ns/a", "first", "q"), wanted("ns/a", "second", "q"))))
+                .isInstanceOf(DatadogException.class);
         assertThat(run.report().created()).extracting(Object::toString).containsExactly("monitor first");
         assertThat(monitors.of("ns/a")).hasSize(1);
     }
 
     @Test
     void aForbiddenCreateIsTheKeysProblemAndIsThrown() {
-        datadog.refuse("createMonitor", "title first",
-                new DatadogException(DatadogException.Kind.FORBIDDEN, "403"));
+        datadog.refuse("createMonitor", "title first", new DatadogException(DatadogException.Kind.FORBIDDEN, "403"));
         SyncRun run = new SyncRun("ns/a");
         assertThatThrownBy(() -> run.upsert(monitors, List.of(wanted("ns/a", "first", "q"))))
                 .isInstanceOf(DatadogException.class);
@@ -168,8 +176,15 @@ class SyncRunTest {
     void objectsWithForgedOwnershipAreNeverChangedOrDeleted() {
         ManagedMonitor twoOwners = datadog.createMonitor(monitor("ns/a", "latency", "q", "mimamori-owner:ns/b"));
         ManagedMonitor twoClusters = datadog.createMonitor(monitor("ns/a", "errors", "q", "mimamori-cluster:c2"));
-        ManagedMonitor otherCluster = datadog.createMonitor(new MonitorDefinition("x", "query alert", "q", "m", 2,
-                Ownership.tags("c2", "ns/a", MonitorKind.NAME_TAG, "latency"), null, null));
+        ManagedMonitor otherCluster = datadog.createMonitor(new MonitorDefinition(
+                "x",
+                "query alert",
+                "q",
+                "m",
+                2,
+                Ownership.tags("c2", "ns/a", MonitorKind.NAME_TAG, "latency"),
+                null,
+                null));
         SyncRun run = new SyncRun("ns/a");
         run.removeAll(monitors);
         run.finish();
@@ -179,6 +194,7 @@ class SyncRunTest {
 
         assertThat(datadog.monitors).containsKeys(twoOwners.id(), twoClusters.id(), otherCluster.id());
         assertThat(datadog.monitors.get(twoOwners.id()).definition().query()).isEqualTo("q");
-        assertThat(datadog.calls("deleteMonitor") + datadog.calls("updateMonitor")).isZero();
+        assertThat(datadog.calls("deleteMonitor") + datadog.calls("updateMonitor"))
+                .isZero();
     }
 }

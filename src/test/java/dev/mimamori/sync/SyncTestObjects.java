@@ -5,7 +5,6 @@ import dev.mimamori.datadog.ManagedSlo;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.MonitorSettings;
 import dev.mimamori.datadog.SloDefinition;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +14,21 @@ import java.util.TreeMap;
 final class SyncTestObjects {
     static final String CLUSTER = "c1";
 
-    private SyncTestObjects() {
-    }
+    private SyncTestObjects() {}
 
     static MonitorDefinition monitor(String owner, String template, String query, String... extraTags) {
         List<String> tags = new ArrayList<>(Ownership.tags(CLUSTER, owner, MonitorKind.NAME_TAG, template));
         tags.add("service:a");
         tags.addAll(List.of(extraTags));
-        return new MonitorDefinition("title " + template, "query alert", query, "msg", 2, tags,
-                new TreeMap<>(Map.of("critical", 1.0)), MonitorSettings.NONE);
+        return new MonitorDefinition(
+                "title " + template,
+                "query alert",
+                query,
+                "msg",
+                2,
+                tags,
+                new TreeMap<>(Map.of("critical", 1.0)),
+                MonitorSettings.NONE);
     }
 
     static Desired<MonitorDefinition> wanted(String owner, String template, String query) {
@@ -36,8 +41,8 @@ final class SyncTestObjects {
 
     static SloDefinition slo(String owner, String name, double target) {
         List<String> tags = new ArrayList<>(Ownership.tags(CLUSTER, owner, SloKind.NAME_TAG, name));
-        return new SloDefinition("slo " + name, "", tags, "30d", target, null, "sum:good{*}.as_count()",
-                "sum:all{*}.as_count()");
+        return new SloDefinition(
+                "slo " + name, "", tags, "30d", target, null, "sum:good{*}.as_count()", "sum:all{*}.as_count()");
     }
 
     static ManagedSlo actualSlo(String id, long createdAt, String owner, String name, double target) {

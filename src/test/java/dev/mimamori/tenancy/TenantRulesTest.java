@@ -1,15 +1,14 @@
 package dev.mimamori.tenancy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mimamori.api.NamespaceSelector;
 import dev.mimamori.api.TenantPolicy;
 import dev.mimamori.api.TenantPolicySpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class TenantRulesTest {
 
@@ -55,10 +54,13 @@ class TenantRulesTest {
         byName.namespaces = List.of("pay-prod");
         byName.services = List.of("nothing");
 
-        TenantRules rules = TenantRules.forNamespace("pay-prod", Map.of("tenant", "payments"),
-                List.of(policy("b-by-name", byName), policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED);
-        TenantRules other = TenantRules.forNamespace("shop", Map.of("tenant", "shop"),
-                List.of(policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED);
+        TenantRules rules = TenantRules.forNamespace(
+                "pay-prod",
+                Map.of("tenant", "payments"),
+                List.of(policy("b-by-name", byName), policy("a-by-label", byLabel)),
+                TenantRules.Defaults.SHIPPED);
+        TenantRules other = TenantRules.forNamespace(
+                "shop", Map.of("tenant", "shop"), List.of(policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED);
 
         assertThat(rules.source()).isEqualTo("TenantPolicy \"a-by-label\"");
         assertThat(rules.allowsService("payments-api")).isTrue();
@@ -66,9 +68,14 @@ class TenantRulesTest {
         assertThat(rules.allowsHandle("@pagerduty-shop")).isFalse();
         assertThat(rules.allowsTeam("pay-prod")).as("unset teams: the default").isTrue();
         assertThat(other.source()).as("the selector does not match").isEqualTo("the default policy");
-        assertThat(TenantRules.forNamespace("pay-old", Map.of("tenant", "payments", "frozen", "yes"),
-                List.of(policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED).source())
-                .as("an expression does not hold").isEqualTo("the default policy");
+        assertThat(TenantRules.forNamespace(
+                                "pay-old",
+                                Map.of("tenant", "payments", "frozen", "yes"),
+                                List.of(policy("a-by-label", byLabel)),
+                                TenantRules.Defaults.SHIPPED)
+                        .source())
+                .as("an expression does not hold")
+                .isEqualTo("the default policy");
     }
 
     @Test
@@ -78,8 +85,8 @@ class TenantRulesTest {
         spec.services = List.of("Shop Services");
         spec.notify = List.of("pagerduty-shop", "@slack-${team}");
 
-        TenantRules rules = TenantRules.forNamespace("shop", Map.of(), List.of(policy("shop", spec)),
-                TenantRules.Defaults.SHIPPED);
+        TenantRules rules =
+                TenantRules.forNamespace("shop", Map.of(), List.of(policy("shop", spec)), TenantRules.Defaults.SHIPPED);
 
         assertThat(TenantRules.problems(spec)).hasSize(3);
         assertThat(rules.allowsService("shop")).isFalse();
@@ -89,7 +96,9 @@ class TenantRulesTest {
 
     @Test
     void aPolicySelectingNoNamespaceIsReported() {
-        assertThat(TenantRules.problems(new TenantPolicySpec())).singleElement().asString()
+        assertThat(TenantRules.problems(new TenantPolicySpec()))
+                .singleElement()
+                .asString()
                 .contains("selects no namespace");
     }
 }

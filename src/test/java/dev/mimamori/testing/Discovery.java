@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,36 +15,57 @@ import java.util.Map;
  */
 final class Discovery {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
-            "update", "watch");
+    private static final List<String> VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
-    private record Kind(String plural, String singular, String kind, boolean namespaced, List<String> shortNames,
-            List<String> categories) {
-    }
+    private record Kind(
+            String plural,
+            String singular,
+            String kind,
+            boolean namespaced,
+            List<String> shortNames,
+            List<String> categories) {}
 
     private final Map<String, List<Kind>> byGroupVersion = new LinkedHashMap<>();
 
     Discovery() {
-        byGroupVersion.put("v1", List.of(
-                new Kind("namespaces", "namespace", "Namespace", false, List.of("ns"), List.of()),
-                new Kind("events", "event", "Event", true, List.of("ev"), List.of()),
-                new Kind("secrets", "secret", "Secret", true, List.of(), List.of()),
-                new Kind("configmaps", "configmap", "ConfigMap", true, List.of("cm"), List.of()),
-                new Kind("pods", "pod", "Pod", true, List.of("po"), List.of("all")),
-                new Kind("services", "service", "Service", true, List.of("svc"), List.of("all"))));
-        byGroupVersion.put("apps/v1", List.of(
-                new Kind("deployments", "deployment", "Deployment", true, List.of("deploy"), List.of("all")),
-                new Kind("replicasets", "replicaset", "ReplicaSet", true, List.of("rs"), List.of("all"))));
-        byGroupVersion.put("apiextensions.k8s.io/v1", List.of(new Kind("customresourcedefinitions",
-                "customresourcedefinition", "CustomResourceDefinition", false, List.of("crd", "crds"), List.of())));
+        byGroupVersion.put(
+                "v1",
+                List.of(
+                        new Kind("namespaces", "namespace", "Namespace", false, List.of("ns"), List.of()),
+                        new Kind("events", "event", "Event", true, List.of("ev"), List.of()),
+                        new Kind("secrets", "secret", "Secret", true, List.of(), List.of()),
+                        new Kind("configmaps", "configmap", "ConfigMap", true, List.of("cm"), List.of()),
+                        new Kind("pods", "pod", "Pod", true, List.of("po"), List.of("all")),
+                        new Kind("services", "service", "Service", true, List.of("svc"), List.of("all"))));
+        byGroupVersion.put(
+                "apps/v1",
+                List.of(
+                        new Kind("deployments", "deployment", "Deployment", true, List.of("deploy"), List.of("all")),
+                        new Kind("replicasets", "replicaset", "ReplicaSet", true, List.of("rs"), List.of("all"))));
+        byGroupVersion.put(
+                "apiextensions.k8s.io/v1",
+                List.of(new Kind(
+                        "customresourcedefinitions",
+                        "customresourcedefinition",
+                        "CustomResourceDefinition",
+                        false,
+                        List.of("crd", "crds"),
+                        List.of())));
     }
 
     void add(CustomResourceDefinition crd) {
         var names = crd.getSpec().getNames();
-        String groupVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
+        String groupVersion = crd.getSpec().getGroup() + "/"
+                + crd.getSpec().getVersions().get(0).getName();
         List<Kind> kinds = new java.util.ArrayList<>(byGroupVersion.getOrDefault(groupVersion, List.of()));
-        kinds.add(new Kind(names.getPlural(), names.getSingular(), names.getKind(),
-                "Namespaced".equals(crd.getSpec().getScope()), names.getShortNames(), names.getCategories()));
+        kinds.add(new Kind(
+                names.getPlural(),
+                names.getSingular(),
+                names.getKind(),
+                "Namespaced".equals(crd.getSpec().getScope()),
+                names.getShortNames(),
+                names.getCategories()));
         byGroupVersion.put(groupVersion, kinds);
     }
 
@@ -57,29 +77,38 @@ final class Discovery {
             return versions.toString();
         }
         if (path.equals("/apis")) {
-            ObjectNode list = JSON.createObjectNode().put("kind", "APIGroupList").put("apiVersion", "v1");
+            ObjectNode list =
+                    JSON.createObjectNode().put("kind", "APIGroupList").put("apiVersion", "v1");
             ArrayNode groups = list.putArray("groups");
             byGroupVersion.keySet().stream().filter(gv -> gv.contains("/")).forEach(gv -> {
                 String[] parts = gv.split("/");
                 ObjectNode group = groups.addObject().put("name", parts[0]);
-                ObjectNode version = JSON.createObjectNode().put("groupVersion", gv).put("version", parts[1]);
+                ObjectNode version =
+                        JSON.createObjectNode().put("groupVersion", gv).put("version", parts[1]);
                 group.putArray("versions").add(version);
                 group.set("preferredVersion", version);
             });
             return list.toString();
         }
-        String groupVersion = path.startsWith("/api/") ? path.substring("/api/".length())
+        String groupVersion = path.startsWith("/api/")
+                ? path.substring("/api/".length())
                 : path.startsWith("/apis/") ? path.substring("/apis/".length()) : null;
         List<Kind> kinds = groupVersion == null ? null : byGroupVersion.get(groupVersion);
         if (kinds == null) {
             return null;
         }
-        ObjectNode list = JSON.createObjectNode().put("kind", "APIResourceList").put("apiVersion", "v1")
+        ObjectNode list = JSON.createObjectNode()
+                .put("kind", "APIResourceList")
+                .put("apiVersion", "v1")
                 .put("groupVersion", groupVersion);
         ArrayNode resources = list.putArray("resources");
         for (Kind k : kinds) {
-            ObjectNode r = resources.addObject().put("name", k.plural()).put("singularName", k.singular())
-                    .put("namespaced", k.namespaced()).put("kind", k.kind());
+            ObjectNode r = resources
+                    .addObject()
+                    .put("name", k.plural())
+                    .put("singularName", k.singular())
+                    .put("namespaced", k.namespaced())
+                    .put("kind", k.kind());
             VERBS.forEach(r.putArray("verbs")::add);
             if (k.shortNames() != null && !k.shortNames().isEmpty()) {
                 k.shortNames().forEach(r.putArray("shortNames")::add);
@@ -87,9 +116,16 @@ final class Discovery {
             if (k.categories() != null && !k.categories().isEmpty()) {
                 k.categories().forEach(r.putArray("categories")::add);
             }
-            resources.addObject().put("name", k.plural() + "/status").put("singularName", "")
-                    .put("namespaced", k.namespaced()).put("kind", k.kind()).putArray("verbs").add("get")
-                    .add("patch").add("update");
+            resources
+                    .addObject()
+                    .put("name", k.plural() + "/status")
+                    .put("singularName", "")
+                    .put("namespaced", k.namespaced())
+                    .put("kind", k.kind())
+                    .putArray("verbs")
+                    .add("get")
+                    .add("patch")
+                    .add("update");
         }
         return list.toString();
     }

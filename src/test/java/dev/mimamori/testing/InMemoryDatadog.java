@@ -11,7 +11,6 @@ import dev.mimamori.datadog.ManagedSlo;
 import dev.mimamori.datadog.MetricSeries;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.datadog.SloDefinition;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,12 +40,13 @@ public final class InMemoryDatadog implements DatadogApi {
     public final Map<String, Integer> calls = new TreeMap<>();
     /** Failures for particular calls: operation + " " + id (or name for creates) -> exception to throw every time. */
     private final Map<String, DatadogException> refusals = new ConcurrentHashMap<>();
+
     private final Map<String, DatadogException> nextFailure = new ConcurrentHashMap<>();
     /** Runs inside a list, after it read the objects and before it answers: to interleave writes with a list. */
-    public volatile Runnable duringList = () -> {
-    };
+    public volatile Runnable duringList = () -> {};
     /** Answers for {@link #groupsWithData}: the group values with data for a grouped query. */
     public volatile Function<String, Set<String>> groups = q -> Set.of();
+
     public final List<List<String>> dataRequests = new ArrayList<>();
 
     /** Every later call {@code operation} on {@code key} (an id, or a name for creates) throws {@code failure}. */
@@ -68,8 +68,12 @@ public final class InMemoryDatadog implements DatadogApi {
     }
 
     public int writes() {
-        return calls.entrySet().stream().filter(e -> e.getKey().startsWith("create") || e.getKey().startsWith(
-                "update") || e.getKey().startsWith("delete")).mapToInt(Map.Entry::getValue).sum();
+        return calls.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("create")
+                        || e.getKey().startsWith("update")
+                        || e.getKey().startsWith("delete"))
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 
     private synchronized void enter(String operation, String key) {
@@ -93,7 +97,8 @@ public final class InMemoryDatadog implements DatadogApi {
         enter("listMonitors", "");
         List<ManagedMonitor> found = monitors.values().stream()
                 .filter(m -> m.definition().tags().containsAll(monitorTags))
-                .sorted((a, b) -> Long.compare(a.id(), b.id())).toList();
+                .sorted((a, b) -> Long.compare(a.id(), b.id()))
+                .toList();
         duringList.run();
         return found;
     }
@@ -142,7 +147,9 @@ public final class InMemoryDatadog implements DatadogApi {
     @Override
     public List<ManagedSlo> listSlos(String tag) {
         enter("listSlos", "");
-        List<ManagedSlo> found = slos.values().stream().filter(s -> s.definition().tags().contains(tag)).toList();
+        List<ManagedSlo> found = slos.values().stream()
+                .filter(s -> s.definition().tags().contains(tag))
+                .toList();
         duringList.run();
         return found;
     }
@@ -182,7 +189,8 @@ public final class InMemoryDatadog implements DatadogApi {
     public List<ManagedDashboard> listDashboards() {
         enter("listDashboards", "");
         List<ManagedDashboard> found = dashboards.values().stream()
-                .map(d -> new ManagedDashboard(d.id(), d.title(), d.description(), d.url(), d.modifiedAt(), null)).toList();
+                .map(d -> new ManagedDashboard(d.id(), d.title(), d.description(), d.url(), d.modifiedAt(), null))
+                .toList();
         duringList.run();
         return found;
     }
@@ -221,8 +229,8 @@ public final class InMemoryDatadog implements DatadogApi {
         body.put("author_handle", "operator@example.com");
         String modified = Long.toString(clock.incrementAndGet());
         body.put("modified_at", modified);
-        return new ManagedDashboard(id, definition.title(), definition.description(), "/dashboard/" + id, modified,
-                body);
+        return new ManagedDashboard(
+                id, definition.title(), definition.description(), "/dashboard/" + id, modified, body);
     }
 
     @Override
@@ -237,8 +245,8 @@ public final class InMemoryDatadog implements DatadogApi {
     }
 
     @Override
-    public synchronized Map<String, Set<String>> groupsWithData(List<String> queries, String groupTag, Instant from,
-            Instant to) {
+    public synchronized Map<String, Set<String>> groupsWithData(
+            List<String> queries, String groupTag, Instant from, Instant to) {
         enter("groupsWithData", "");
         dataRequests.add(List.copyOf(queries));
         Map<String, Set<String>> result = new java.util.LinkedHashMap<>();
@@ -248,7 +256,9 @@ public final class InMemoryDatadog implements DatadogApi {
 
     /** Every monitor id whose tags include all of these. */
     public Set<Long> monitorIdsTagged(String... tags) {
-        return Set.copyOf(monitors.values().stream().filter(m -> m.definition().tags().containsAll(List.of(tags)))
-                .map(ManagedMonitor::id).toList());
+        return Set.copyOf(monitors.values().stream()
+                .filter(m -> m.definition().tags().containsAll(List.of(tags)))
+                .map(ManagedMonitor::id)
+                .toList());
     }
 }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** A kubeconfig for the embedded API server, for the operator process and for a person with kubectl. */
 public final class Kubeconfig {
 
-    private Kubeconfig() {
-    }
+    private Kubeconfig() {}
 
     public static Path write(Path file, String serverUrl) throws IOException {
         return write(file, serverUrl, "default");

@@ -10,7 +10,6 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatchException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -32,8 +31,8 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     static final String FAIL = "fail";
     /** JSON patches to apply just before the next JSON patch of a resource, by its path; guarded by itself. */
     private final Map<String, String> landingFirst = new HashMap<>();
-    private volatile Consumer<RecordedRequest> listener = request -> {
-    };
+
+    private volatile Consumer<RecordedRequest> listener = request -> {};
 
     /** Hands every request to {@code listener} before it is served (the RBAC test records what the operator asks). */
     void onRequest(Consumer<RecordedRequest> listener) {
@@ -59,7 +58,9 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                 && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
             // Leader election asks what it may do with Leases first; the mock stores no such review, a cluster
             // answers it. The mock cluster allows everything (RBAC is checked against what the operator asks).
-            return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+            return new MockResponse()
+                    .setResponseCode(201)
+                    .setHeader("Content-Type", "application/json")
                     .setBody("{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
                             + "\"metadata\":{},\"spec\":{\"namespace\":\"default\"},\"status\":{\"resourceRules\":"
                             + "[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],"
@@ -69,12 +70,16 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
             String path = request.getPath().split("\\?")[0];
             String document = discovery.documentFor(path);
             if (document != null) {
-                return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                return new MockResponse()
+                        .setResponseCode(200)
+                        .setHeader("Content-Type", "application/json")
                         .setBody(document);
             }
             if (path.startsWith("/openapi/")) {
                 // No schemas to offer: kubectl then applies without client-side validation.
-                return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                return new MockResponse()
+                        .setResponseCode(404)
+                        .setHeader("Content-Type", "application/json")
                         .setBody("{\"kind\":\"Status\",\"code\":404}");
             }
         }
@@ -92,20 +97,27 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                 }
                 if (FAIL.equals(first)) {
                     // Not a 5xx: the client would retry that itself and the operator would never see it.
-                    return new MockResponse().setResponseCode(403).setHeader("Content-Type", "application/json")
+                    return new MockResponse()
+                            .setResponseCode(403)
+                            .setHeader("Content-Type", "application/json")
                             .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
                                     + "\"status\":\"Failure\",\"message\":\"the operator may not patch this"
                                     + " Deployment\",\"reason\":\"Forbidden\",\"code\":403}");
                 }
                 if (first != null) {
-                    super.handlePatch(new RecordedRequest(request.getRequestLine(), request.method(),
-                            request.getPath(), request.getHeaders(),
+                    super.handlePatch(new RecordedRequest(
+                            request.getRequestLine(),
+                            request.method(),
+                            request.getPath(),
+                            request.getHeaders(),
                             new Buffer(first.getBytes(StandardCharsets.UTF_8))));
                 }
                 return super.handlePatch(request);
             } catch (JsonPatchException e) {
                 // A failed "test" operation: the API server refuses the whole JSON patch with 422 Unprocessable.
-                return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+                return new MockResponse()
+                        .setResponseCode(422)
+                        .setHeader("Content-Type", "application/json")
                         .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":"
                                 + "\"Failure\",\"message\":\"" + e.getMessage().replace("\"", "'")
                                 + "\",\"reason\":\"Invalid\",\"code\":422}");
@@ -122,12 +134,16 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
             JsonNode patch = JSON.readTree(request.getUtf8Body());
             JsonNode after = merge(before.deepCopy(), patch);
             JsonNode jsonPatch = JsonDiff.asJson(before, after);
-            Headers headers = request.getHeaders().newBuilder()
-                    .set("Content-Type", "application/json-patch+json").build();
+            Headers headers = request.getHeaders()
+                    .newBuilder()
+                    .set("Content-Type", "application/json-patch+json")
+                    .build();
             Buffer body = new Buffer(JSON.writeValueAsBytes(jsonPatch));
-            return super.handlePatch(new RecordedRequest(request.getRequestLine(), request.method(), path, headers, body));
+            return super.handlePatch(
+                    new RecordedRequest(request.getRequestLine(), request.method(), path, headers, body));
         } catch (Exception e) {
-            return new MockResponse().setResponseCode(422)
+            return new MockResponse()
+                    .setResponseCode(422)
                     .setBody(("{\"kind\":\"Status\",\"message\":\"" + e.getMessage() + "\"}")
                             .getBytes(StandardCharsets.UTF_8));
         }
@@ -185,7 +201,9 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                 statusConflicts.put(key, left - 1);
             }
         }
-        return new MockResponse().setResponseCode(409).setHeader("Content-Type", "application/json")
+        return new MockResponse()
+                .setResponseCode(409)
+                .setHeader("Content-Type", "application/json")
                 .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
                         + "\"message\":\"Operation cannot be fulfilled on " + plural + " \\\"" + name
                         + "\\\": the object has been modified; please apply your changes to the latest version and"
@@ -208,10 +226,14 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
             ObjectNode everyUrl = status.putArray("nonResourceRules").addObject();
             everyUrl.putArray("verbs").add("*");
             everyUrl.putArray("nonResourceURLs").add("*");
-            return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+            return new MockResponse()
+                    .setResponseCode(201)
+                    .setHeader("Content-Type", "application/json")
                     .setBody(review.toString());
         } catch (Exception e) {
-            return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
+            return new MockResponse()
+                    .setResponseCode(400)
+                    .setHeader("Content-Type", "application/json")
                     .setBody("{\"kind\":\"Status\",\"code\":400}");
         }
     }

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -26,6 +25,7 @@ import java.util.stream.Stream;
 public final class MockCluster implements AutoCloseable {
     /** The User-Agent of {@link #client()}, which tells the harness's requests from the operator's. */
     public static final String HARNESS_USER_AGENT = "mimamori-test-harness";
+
     private final KubernetesMockServer server;
     private final MergePatchingCrudDispatcher dispatcher;
     private final KubernetesClient client;
@@ -34,8 +34,13 @@ public final class MockCluster implements AutoCloseable {
         this.server = server;
         this.dispatcher = dispatcher;
         this.client = server.createClient(builder -> builder.withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl(server.url("/")).withTrustCerts(true).withNamespace("test").withHttp2Disable(true)
-                .withOauthToken("secret").withUserAgent(HARNESS_USER_AGENT).build()));
+                .withMasterUrl(server.url("/"))
+                .withTrustCerts(true)
+                .withNamespace("test")
+                .withHttp2Disable(true)
+                .withOauthToken("secret")
+                .withUserAgent(HARNESS_USER_AGENT)
+                .build()));
     }
 
     public static MockCluster start() {
@@ -44,8 +49,8 @@ public final class MockCluster implements AutoCloseable {
 
     public static MockCluster start(int port) {
         MergePatchingCrudDispatcher dispatcher = new MergePatchingCrudDispatcher();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                dispatcher, false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
         MockCluster cluster = new MockCluster(server, dispatcher);
         cluster.installCrds(Path.of("crds"));
@@ -54,13 +59,18 @@ public final class MockCluster implements AutoCloseable {
 
     public void installCrds(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
-                    .sorted().toList()) {
+            for (Path file : files.filter(
+                            f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in,
-                            CustomResourceDefinition.class);
-                    client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(
-                            existing -> existing.update());
+                    CustomResourceDefinition crd =
+                            client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+                    client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .resource(crd)
+                            .createOr(existing -> existing.update());
                     dispatcher.discover(crd);
                 }
             }
@@ -95,8 +105,7 @@ public final class MockCluster implements AutoCloseable {
 
     /** A change to the Deployment namespace/name that lands just before the next JSON patch of it (see the dispatcher). */
     public void landBeforeNextDeploymentPatch(String namespace, String name, String jsonPatch) {
-        dispatcher.landBeforeNextJsonPatch("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name,
-                jsonPatch);
+        dispatcher.landBeforeNextJsonPatch("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name, jsonPatch);
     }
 
     /** The next JSON patch of the Deployment namespace/name is refused (403), as before a missing permission is fixed. */
@@ -111,7 +120,8 @@ public final class MockCluster implements AutoCloseable {
 
     public List<String> crdNames() {
         return client.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
-                .map(c -> c.getMetadata().getName()).toList();
+                .map(c -> c.getMetadata().getName())
+                .toList();
     }
 
     @Override

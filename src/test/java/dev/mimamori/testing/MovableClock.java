@@ -14,8 +14,7 @@ public final class MovableClock extends Clock {
     public static final MovableClock INSTANCE = new MovableClock();
     private volatile Duration offset = Duration.ZERO;
 
-    private MovableClock() {
-    }
+    private MovableClock() {}
 
     /** Makes "now" the given instant (time then runs on from there). */
     public void set(Instant instant) {

@@ -42,8 +42,7 @@ public final class OperatorProcess implements AutoCloseable {
         return Path.of(System.getProperty(JAR_PROPERTY, DEFAULT_JAR));
     }
 
-    public static OperatorProcess start(Path kubeconfig, Map<String, String> environment, Path log)
-            throws IOException {
+    public static OperatorProcess start(Path kubeconfig, Map<String, String> environment, Path log) throws IOException {
         Path jar = jar();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn package` first (make demo does)");
@@ -70,8 +69,12 @@ public final class OperatorProcess implements AutoCloseable {
             builder.redirectOutput(log.toFile());
             logOffsetAtStart = 0;
         } else {
-            Files.writeString(log, "---- " + Instant.now() + ": started again (start " + (starts + 1) + ")\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE);
+            Files.writeString(
+                    log,
+                    "---- " + Instant.now() + ": started again (start " + (starts + 1) + ")\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.CREATE);
             logOffsetAtStart = Files.size(log);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }

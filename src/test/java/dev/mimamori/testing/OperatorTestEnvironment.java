@@ -2,7 +2,6 @@ package dev.mimamori.testing;
 
 import dev.mimamori.sim.DatadogSimulator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**

@@ -1,16 +1,15 @@
 package dev.mimamori.testing;
 
+import dev.mimamori.api.Condition;
 import dev.mimamori.api.MonitorTemplate;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.status.Conditions;
-import dev.mimamori.api.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,17 +17,22 @@ import java.util.Map;
 /** Builders for the objects tests apply, as a person would write them in YAML. */
 public final class Resources {
 
-    private Resources() {
-    }
+    private Resources() {}
 
     public static void namespace(KubernetesClient client, String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
                 .createOr(existing -> existing.update());
     }
 
     public static ServiceMonitoring serviceMonitoring(String namespace, String name, String service, String env) {
         ServiceMonitoring sm = new ServiceMonitoring();
-        sm.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        sm.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         ServiceMonitoringSpec spec = new ServiceMonitoringSpec();
         spec.service = service;
         spec.env = env;
@@ -69,6 +73,8 @@ public final class Resources {
     }
 
     public static Condition ready(ServiceMonitoring sm) {
-        return sm == null || sm.getStatus() == null ? null : Conditions.find(sm.getStatus().conditions, Conditions.READY);
+        return sm == null || sm.getStatus() == null
+                ? null
+                : Conditions.find(sm.getStatus().conditions, Conditions.READY);
     }
 }

@@ -1,7 +1,6 @@
 package dev.mimamori.testing;
 
 import dev.mimamori.config.MimamoriConfig;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
