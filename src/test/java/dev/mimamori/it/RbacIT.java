@@ -74,7 +74,11 @@ class RbacIT {
             new Permission("coordination.k8s.io", "leases", "create"),
             "leader election: the first leader creates it",
             new Permission("coordination.k8s.io", "leases", "patch"),
-            "leader election: the leader renews it");
+            "leader election: the leader renews it",
+            new Permission("mimamori.dev", "tenantpolicies", "get"),
+            "JOSDK re-reads a TenantPolicy when its status patch meets a conflict; this run creates no policy",
+            new Permission("mimamori.dev", "tenantpolicies/status", "patch"),
+            "the TenantPolicy reconciler writes a policy's Ready condition; this run creates no policy");
 
     /** What every authenticated identity may ask through the built-in ClusterRoles, so deploy/ need not grant it. */
     static final Map<Permission, String> ALLOWED_TO_EVERYONE = Map.of(
