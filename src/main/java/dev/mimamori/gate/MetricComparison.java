@@ -178,33 +178,23 @@ public final class MetricComparison {
         String levels = (byMean ? "mean " : "") + number(baseLevel) + " -> " + number(candLevel);
         String change = label + changeText(changePercent, delta);
 
+        String tooFew = null;
         if (b.length < min || c.length < min) {
-            String reason = change + " (" + levels + ") but only " + b.length + " baseline and " + c.length
+            tooFew = change + " (" + levels + ") but only " + b.length + " baseline and " + c.length
                     + " candidate points, at least " + min + " needed on each side";
-            return new MetricResult(
-                    Verdict.Inconclusive,
-                    reason,
-                    b.length,
-                    c.length,
-                    baseMean,
-                    candMean,
-                    baseMedian,
-                    candMedian,
-                    changePercent,
-                    null,
-                    false,
-                    worsePercent,
-                    varianceInflation);
+        } else {
+            double smallestP = MannWhitney.smallestPValue(b.length, c.length, varianceInflation);
+            if (smallestP >= criteria.alpha()) {
+                // Even a candidate worse than every baseline point could not be significant: silence is not a pass.
+                tooFew = change + " (" + levels + ") but " + b.length + " baseline and " + c.length
+                        + " candidate points cannot reach p < " + number(criteria.alpha())
+                        + " (the smallest possible p is " + number(smallestP) + ")";
+            }
         }
-        double smallestP = MannWhitney.smallestPValue(b.length, c.length, varianceInflation);
-        if (smallestP >= criteria.alpha()) {
-            // Even a candidate worse than every baseline point could not be significant: silence is not a pass.
-            String reason = change + " (" + levels + ") but " + b.length + " baseline and " + c.length
-                    + " candidate points cannot reach p < " + number(criteria.alpha()) + " (the smallest possible p is "
-                    + number(smallestP) + ")";
+        if (tooFew != null) {
             return new MetricResult(
                     Verdict.Inconclusive,
-                    reason,
+                    tooFew,
                     b.length,
                     c.length,
                     baseMean,
