@@ -6,8 +6,11 @@ import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -69,12 +72,14 @@ public class ServiceMonitoringEvents {
         return owners;
     }
 
-    /** Wakes the ServiceMonitorings using these profiles (their shared dashboard changed). */
-    public void wakeUsersOf(Set<String> profiles) {
+    /** Wakes the ServiceMonitorings of the profiles of these dashboards (dashboard owner keys): one changed. */
+    public void wakeUsersOf(Set<String> dashboards) {
         IndexedResourceCache<ServiceMonitoring> current = cache;
-        if (current == null || profiles.isEmpty()) {
+        if (current == null || dashboards.isEmpty()) {
             return;
         }
+        Set<String> profiles =
+                dashboards.stream().map(Ownership::profileOfDashboard).collect(Collectors.toSet());
         current.list(sm ->
                         sm.getSpec() != null && profiles.contains(sm.getSpec().profileName()))
                 .forEach(sm -> source.propagateEvent(ResourceID.fromResource(sm)));
@@ -88,16 +93,51 @@ public class ServiceMonitoringEvents {
                 : current.list().map(ServiceMonitoring::ownerKey).collect(Collectors.toSet());
     }
 
-    /** Profiles used by ServiceMonitorings that are not being deleted, leaving out the one with {@code leavingUid}. */
-    public Set<String> profilesInUse(String leavingUid) {
-        IndexedResourceCache<ServiceMonitoring> current = cache;
-        if (current == null) {
-            return Set.of();
+    /** The dashboard a ServiceMonitoring linked at its last reconcile: its owner key, null when its profile has none. */
+    private record DashboardUse(String profile, String dashboard) {}
+
+    /** By uid; a resource not reconciled since the start is not in here. */
+    private final Map<String, DashboardUse> dashboardUses = new ConcurrentHashMap<>();
+
+    /** Records which dashboard (owner key, or null for none) the ServiceMonitoring uses now. */
+    void usesDashboard(ServiceMonitoring sm, String dashboard) {
+        dashboardUses.put(
+                sm.getMetadata().getUid(), new DashboardUse(sm.getSpec().profileName(), dashboard));
+    }
+
+    void forgetDashboardUse(ServiceMonitoring sm) {
+        dashboardUses.remove(sm.getMetadata().getUid());
+    }
+
+    /**
+     * The dashboards in use, and the profiles whose dashboards must all stay because a user of theirs has not said
+     * which one it uses (not reconciled since the start, or since it changed profile).
+     */
+    public record DashboardsInUse(Set<String> dashboards, Set<String> heldProfiles) {
+        public boolean contains(String dashboard) {
+            return dashboards.contains(dashboard) || heldProfiles.contains(Ownership.profileOfDashboard(dashboard));
         }
-        return current.list(sm -> sm.getSpec() != null
-                        && sm.getMetadata().getDeletionTimestamp() == null
-                        && (leavingUid == null || !sm.getMetadata().getUid().equals(leavingUid)))
-                .map(sm -> sm.getSpec().profileName())
-                .collect(Collectors.toSet());
+    }
+
+    /** The dashboards of ServiceMonitorings that are not being deleted, leaving out the one with {@code leavingUid}. */
+    public DashboardsInUse dashboardsInUse(String leavingUid) {
+        IndexedResourceCache<ServiceMonitoring> current = cache;
+        Set<String> dashboards = new HashSet<>();
+        Set<String> held = new HashSet<>();
+        if (current != null) {
+            current.list(sm -> sm.getSpec() != null
+                            && sm.getMetadata().getDeletionTimestamp() == null
+                            && (leavingUid == null || !sm.getMetadata().getUid().equals(leavingUid)))
+                    .forEach(sm -> {
+                        DashboardUse use = dashboardUses.get(sm.getMetadata().getUid());
+                        String profile = sm.getSpec().profileName();
+                        if (use == null || !use.profile().equals(profile)) {
+                            held.add(profile);
+                        } else if (use.dashboard() != null) {
+                            dashboards.add(use.dashboard());
+                        }
+                    });
+        }
+        return new DashboardsInUse(dashboards, held);
     }
 }

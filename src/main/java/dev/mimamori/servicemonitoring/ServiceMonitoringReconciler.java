@@ -149,14 +149,21 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (outcome.failure() != null) {
             return failOnDatadog(sm, outcome.failure());
         }
-        ServiceSync.DashboardOutcome dashboard = sync.dashboard(sm.getSpec().profileName(), rendering.dashboard());
+        ServiceSync.DashboardOutcome dashboard = rendering
+                .dashboard()
+                .map(sync::dashboard)
+                .orElse(new ServiceSync.DashboardOutcome(null, null, null, false));
         if (dashboard.report() != null) {
             announce(sm, dashboard.report());
         }
         if (dashboard.failure() != null) {
             return failOnDatadog(sm, dashboard.failure());
         }
-        sync.deleteUnusedDashboards(sm.getSpec().profileName(), null);
+        // Recorded before the sweep: a dashboard this service just moved off goes now if nobody else uses it.
+        String dashboardOwner =
+                rendering.dashboard().map(ServiceSync::dashboardOwner).orElse(null);
+        wakeUps.usesDashboard(sm, dashboardOwner);
+        sync.deleteUnusedDashboards(dashboardOwner, null);
         List<ObjectProblem> problems = new ArrayList<>(outcome.report().problems());
         if (dashboard.report() != null) {
             problems.addAll(dashboard.report().problems());
@@ -269,6 +276,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                 }
             }
             sync.deleteUnusedDashboards(null, sm.getMetadata().getUid());
+            wakeUps.forgetDashboardUse(sm);
             wakeUps.deletionDone(owner);
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {

@@ -11,6 +11,7 @@ import dev.mimamori.sync.DashboardKind;
 import dev.mimamori.sync.Desired;
 import dev.mimamori.sync.Inventories;
 import dev.mimamori.sync.Inventory;
+import dev.mimamori.sync.Ownership;
 import dev.mimamori.sync.SyncRun;
 import dev.mimamori.sync.SyncedObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,7 @@ import org.jboss.logging.Logger;
 
 /**
  * What one ServiceMonitoring has in Datadog, made equal to what it renders to: its SLOs, its monitors (the burn-rate
- * alerts included, which need the SLOs' ids), and its profile's shared dashboard. The order between kinds is
+ * alerts included, which need the SLOs' ids), and the shared dashboard of its profile and trace operation. The order between kinds is
  * declared here once; the sync engine runs it and isolates failures per object.
  */
 @ApplicationScoped
@@ -54,7 +55,7 @@ public class ServiceSync {
     public record SyncedSlo(DesiredSlo desired, SyncedObject object) {}
 
     /**
-     * The profile's dashboard: its id (null when there is none) and the change made this time, if any. {@code busy}
+     * The service's shared dashboard: its id (null when there is none) and the change made this time, if any. {@code busy}
      * when another reconcile was syncing it: the id is what was known then.
      */
     public record DashboardOutcome(String id, SyncRun.Report report, DatadogException failure, boolean busy) {}
@@ -134,17 +135,29 @@ public class ServiceSync {
         return released;
     }
 
+    /** The dashboard owner key a rendered dashboard names in its marker. */
+    public static String dashboardOwner(DashboardDefinition dashboard) {
+        return Ownership.ofDashboard(dashboard.description())
+                .orElseThrow(() -> new IllegalStateException("a rendered dashboard carries exactly one marker"))
+                .key()
+                .owner();
+    }
+
     /**
-     * Makes the profile's shared dashboard exist and look as wanted (an empty {@code wanted} removes it). When
-     * another reconcile is already syncing it, this one does not wait: it links what is known, and is woken when the
-     * other one changes the dashboard.
+     * Makes the shared dashboard exist and look as wanted. When another reconcile is already syncing it, this one
+     * does not wait: it links what is known, and is woken when the other one changes the dashboard.
      */
-    public DashboardOutcome dashboard(String profile, Optional<DashboardDefinition> wanted) {
-        Optional<AutoCloseable> claim = inventories.dashboards().tryClaim(profile);
+    public DashboardOutcome dashboard(DashboardDefinition wanted) {
+        return syncDashboard(dashboardOwner(wanted), Optional.of(wanted));
+    }
+
+    /** As {@link #dashboard(DashboardDefinition)} for one dashboard owner key; an empty {@code wanted} removes it. */
+    private DashboardOutcome syncDashboard(String owner, Optional<DashboardDefinition> wanted) {
+        Optional<AutoCloseable> claim = inventories.dashboards().tryClaim(owner);
         if (claim.isEmpty()) {
-            return new DashboardOutcome(knownDashboard(profile), null, null, true);
+            return new DashboardOutcome(knownDashboard(owner), null, null, true);
         }
-        SyncRun run = new SyncRun(profile);
+        SyncRun run = new SyncRun(owner);
         try (AutoCloseable ignored = claim.get()) {
             List<SyncedObject> synced = run.upsert(
                     inventories.dashboards(),
@@ -153,59 +166,59 @@ public class ServiceSync {
             run.finish();
             SyncRun.Report report = run.report();
             if (report.changedAnything()) {
-                events.wakeUsersOf(Set.of(profile));
+                events.wakeUsersOf(Set.of(owner));
             }
             return new DashboardOutcome(synced.isEmpty() ? null : synced.get(0).id(), report, null, false);
         } catch (DatadogException e) {
-            return new DashboardOutcome(knownDashboard(profile), run.report(), e, false);
+            return new DashboardOutcome(knownDashboard(owner), run.report(), e, false);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     /**
-     * Deletes the dashboards of profiles no ServiceMonitoring uses any more; returns those profiles. Nothing is
-     * deleted before the ServiceMonitoring cache is known.
+     * Deletes the dashboards no ServiceMonitoring uses any more (the last one on that profile and trace operation
+     * left or moved); returns their owner keys. Nothing is deleted before the ServiceMonitoring cache is known.
      */
-    public Set<String> deleteUnusedDashboards(String profileOfCaller, String leavingUid) {
+    public Set<String> deleteUnusedDashboards(String dashboardOfCaller, String leavingUid) {
         if (!events.isAttached() || !inventories.dashboards().isLoaded()) {
             return Set.of();
         }
         Set<String> owners = inventories.dashboards().owners();
-        if (profileOfCaller != null && owners.stream().allMatch(profileOfCaller::equals)) {
+        if (dashboardOfCaller != null && owners.stream().allMatch(dashboardOfCaller::equals)) {
             // Every reconcile asks; the only dashboard is the caller's own, in use by the caller: nothing to scan.
             return Set.of();
         }
-        Set<String> inUse = events.profilesInUse(leavingUid);
+        ServiceMonitoringEvents.DashboardsInUse inUse = events.dashboardsInUse(leavingUid);
         Set<String> deleted = new java.util.HashSet<>();
-        for (String profile : owners) {
-            if (!inUse.contains(profile)) {
-                DashboardOutcome outcome = dashboard(profile, Optional.empty());
+        for (String owner : owners) {
+            if (!inUse.contains(owner)) {
+                DashboardOutcome outcome = syncDashboard(owner, Optional.empty());
                 if (outcome.failure() != null
                         || (outcome.report() != null
                                 && !outcome.report().problems().isEmpty())) {
                     LOG.warnf(
-                            "could not delete the dashboard of profile %s, which no ServiceMonitoring uses: %s",
-                            profile,
+                            "could not delete dashboard [%s], which no ServiceMonitoring uses: %s",
+                            owner,
                             outcome.failure() != null
                                     ? outcome.failure().getMessage()
                                     : outcome.report().problems());
                 }
                 if (outcome.report() != null && !outcome.report().deleted().isEmpty()) {
-                    LOG.infof("deleted the dashboard of profile %s: no ServiceMonitoring uses it", profile);
-                    deleted.add(profile);
+                    LOG.infof("deleted dashboard [%s]: no ServiceMonitoring uses it", owner);
+                    deleted.add(owner);
                 }
             }
         }
         return deleted;
     }
 
-    private String knownDashboard(String profile) {
+    private String knownDashboard(String owner) {
         var dashboards = inventories.dashboards();
         if (!dashboards.isLoaded()) {
             return null;
         }
-        return dashboards.of(profile).stream()
+        return dashboards.of(owner).stream()
                 .map(d -> dashboards.kind().id(d))
                 .sorted()
                 .findFirst()
