@@ -93,16 +93,15 @@ public class ServiceMonitoringEvents {
                 : current.list().map(ServiceMonitoring::ownerKey).collect(Collectors.toSet());
     }
 
-    /** The dashboard a ServiceMonitoring linked at its last reconcile: its owner key, null when its profile has none. */
-    private record DashboardUse(String profile, String dashboard) {}
-
-    /** By uid; a resource not reconciled since the start is not in here. */
-    private final Map<String, DashboardUse> dashboardUses = new ConcurrentHashMap<>();
+    /**
+     * The dashboard (owner key) each ServiceMonitoring chose at its last synced reconcile in this process, by uid;
+     * empty when its profile has none.
+     */
+    private final Map<String, Optional<String>> dashboardUses = new ConcurrentHashMap<>();
 
     /** Records which dashboard (owner key, or null for none) the ServiceMonitoring uses now. */
     void usesDashboard(ServiceMonitoring sm, String dashboard) {
-        dashboardUses.put(
-                sm.getMetadata().getUid(), new DashboardUse(sm.getSpec().profileName(), dashboard));
+        dashboardUses.put(sm.getMetadata().getUid(), Optional.ofNullable(dashboard));
     }
 
     void forgetDashboardUse(ServiceMonitoring sm) {
@@ -110,34 +109,30 @@ public class ServiceMonitoringEvents {
     }
 
     /**
-     * The dashboards in use, and the profiles whose dashboards must all stay because a user of theirs has not said
-     * which one it uses (not reconciled since the start, or since it changed profile).
+     * The dashboards in use: by owner key for ServiceMonitorings synced since the start, by the id their status
+     * links for the others (not reconciled yet, or failing before the sync), so a restart deletes nothing in use.
      */
-    public record DashboardsInUse(Set<String> dashboards, Set<String> heldProfiles) {
-        public boolean contains(String dashboard) {
-            return dashboards.contains(dashboard) || heldProfiles.contains(Ownership.profileOfDashboard(dashboard));
-        }
-    }
+    public record DashboardsInUse(Set<String> owners, Set<String> ids) {}
 
     /** The dashboards of ServiceMonitorings that are not being deleted, leaving out the one with {@code leavingUid}. */
     public DashboardsInUse dashboardsInUse(String leavingUid) {
         IndexedResourceCache<ServiceMonitoring> current = cache;
-        Set<String> dashboards = new HashSet<>();
-        Set<String> held = new HashSet<>();
+        Set<String> owners = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         if (current != null) {
             current.list(sm -> sm.getSpec() != null
                             && sm.getMetadata().getDeletionTimestamp() == null
                             && (leavingUid == null || !sm.getMetadata().getUid().equals(leavingUid)))
                     .forEach(sm -> {
-                        DashboardUse use = dashboardUses.get(sm.getMetadata().getUid());
-                        String profile = sm.getSpec().profileName();
-                        if (use == null || !use.profile().equals(profile)) {
-                            held.add(profile);
-                        } else if (use.dashboard() != null) {
-                            dashboards.add(use.dashboard());
+                        Optional<String> chosen =
+                                dashboardUses.get(sm.getMetadata().getUid());
+                        if (chosen != null) {
+                            chosen.ifPresent(owners::add);
+                        } else if (sm.getStatus() != null && sm.getStatus().dashboard != null) {
+                            ids.add(sm.getStatus().dashboard.id);
                         }
                     });
         }
-        return new DashboardsInUse(dashboards, held);
+        return new DashboardsInUse(owners, ids);
     }
 }

@@ -149,6 +149,11 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (outcome.failure() != null) {
             return failOnDatadog(sm, outcome.failure());
         }
+        // Recorded before the dashboard is synced, so a concurrent sweep of unused dashboards sees it chosen, and
+        // before this reconcile's own sweep, so the one this service just moved off goes now if nobody else uses it.
+        String dashboardOwner =
+                rendering.dashboard().map(ServiceSync::dashboardOwner).orElse(null);
+        wakeUps.usesDashboard(sm, dashboardOwner);
         ServiceSync.DashboardOutcome dashboard = rendering
                 .dashboard()
                 .map(sync::dashboard)
@@ -159,10 +164,6 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (dashboard.failure() != null) {
             return failOnDatadog(sm, dashboard.failure());
         }
-        // Recorded before the sweep: a dashboard this service just moved off goes now if nobody else uses it.
-        String dashboardOwner =
-                rendering.dashboard().map(ServiceSync::dashboardOwner).orElse(null);
-        wakeUps.usesDashboard(sm, dashboardOwner);
         sync.deleteUnusedDashboards(dashboardOwner, null);
         List<ObjectProblem> problems = new ArrayList<>(outcome.report().problems());
         if (dashboard.report() != null) {

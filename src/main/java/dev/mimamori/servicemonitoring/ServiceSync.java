@@ -151,14 +151,22 @@ public class ServiceSync {
         return syncDashboard(dashboardOwner(wanted), Optional.of(wanted));
     }
 
-    /** As {@link #dashboard(DashboardDefinition)} for one dashboard owner key; an empty {@code wanted} removes it. */
     private DashboardOutcome syncDashboard(String owner, Optional<DashboardDefinition> wanted) {
         Optional<AutoCloseable> claim = inventories.dashboards().tryClaim(owner);
         if (claim.isEmpty()) {
             return new DashboardOutcome(knownDashboard(owner), null, null, true);
         }
-        SyncRun run = new SyncRun(owner);
         try (AutoCloseable ignored = claim.get()) {
+            return syncClaimed(owner, wanted);
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /** Syncs one dashboard owner key whose claim the caller holds; an empty {@code wanted} removes it. */
+    private DashboardOutcome syncClaimed(String owner, Optional<DashboardDefinition> wanted) {
+        SyncRun run = new SyncRun(owner);
+        try {
             List<SyncedObject> synced = run.upsert(
                     inventories.dashboards(),
                     wanted.map(d -> List.of(new Desired<>(DashboardKind.NAME, d)))
@@ -171,8 +179,6 @@ public class ServiceSync {
             return new DashboardOutcome(synced.isEmpty() ? null : synced.get(0).id(), report, null, false);
         } catch (DatadogException e) {
             return new DashboardOutcome(knownDashboard(owner), run.report(), e, false);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -189,28 +195,50 @@ public class ServiceSync {
             // Every reconcile asks; the only dashboard is the caller's own, in use by the caller: nothing to scan.
             return Set.of();
         }
-        ServiceMonitoringEvents.DashboardsInUse inUse = events.dashboardsInUse(leavingUid);
         Set<String> deleted = new java.util.HashSet<>();
         for (String owner : owners) {
-            if (!inUse.contains(owner)) {
-                DashboardOutcome outcome = syncDashboard(owner, Optional.empty());
-                if (outcome.failure() != null
-                        || (outcome.report() != null
-                                && !outcome.report().problems().isEmpty())) {
-                    LOG.warnf(
-                            "could not delete dashboard [%s], which no ServiceMonitoring uses: %s",
-                            owner,
-                            outcome.failure() != null
-                                    ? outcome.failure().getMessage()
-                                    : outcome.report().problems());
-                }
-                if (outcome.report() != null && !outcome.report().deleted().isEmpty()) {
-                    LOG.infof("deleted dashboard [%s]: no ServiceMonitoring uses it", owner);
-                    deleted.add(owner);
-                }
+            DashboardOutcome outcome = deleteIfUnused(owner, leavingUid);
+            if (outcome == null) {
+                continue;
+            }
+            if (outcome.failure() != null
+                    || (outcome.report() != null && !outcome.report().problems().isEmpty())) {
+                LOG.warnf(
+                        "could not delete dashboard [%s], which no ServiceMonitoring uses: %s",
+                        owner,
+                        outcome.failure() != null
+                                ? outcome.failure().getMessage()
+                                : outcome.report().problems());
+            }
+            if (outcome.report() != null && !outcome.report().deleted().isEmpty()) {
+                LOG.infof("deleted dashboard [%s]: no ServiceMonitoring uses it", owner);
+                deleted.add(owner);
             }
         }
         return deleted;
+    }
+
+    /**
+     * Deletes one dashboard if nobody uses it; null when it stays. Use is judged under the claim: a service records
+     * its choice before it claims the dashboard, so one choosing it now is either seen here or waits for the claim.
+     */
+    private DashboardOutcome deleteIfUnused(String owner, String leavingUid) {
+        Optional<AutoCloseable> claim = inventories.dashboards().tryClaim(owner);
+        if (claim.isEmpty()) {
+            return null;
+        }
+        try (AutoCloseable ignored = claim.get()) {
+            ServiceMonitoringEvents.DashboardsInUse inUse = events.dashboardsInUse(leavingUid);
+            var dashboards = inventories.dashboards();
+            boolean linked = dashboards.of(owner).stream()
+                    .anyMatch(d -> inUse.ids().contains(dashboards.kind().id(d)));
+            if (inUse.owners().contains(owner) || linked) {
+                return null;
+            }
+            return syncClaimed(owner, Optional.empty());
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
     }
 
     private String knownDashboard(String owner) {
