@@ -26,6 +26,12 @@ public class ServiceMonitoringEvents {
     /** Owners whose deletion Datadog refuses until someone removes a reference: retried at every drift check. */
     private final Set<String> blockedDeletions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /**
+     * The dashboard (owner key) each ServiceMonitoring chose at its last synced reconcile in this process, by uid;
+     * empty when its profile has none.
+     */
+    private final Map<String, Optional<String>> dashboardUses = new ConcurrentHashMap<>();
+
     SimpleInboundEventSource<ServiceMonitoring> source() {
         return source;
     }
@@ -72,7 +78,10 @@ public class ServiceMonitoringEvents {
         return owners;
     }
 
-    /** Wakes the ServiceMonitorings of the profiles of these dashboards (dashboard owner keys): one changed. */
+    /**
+     * Wakes the ServiceMonitorings that use these dashboards (owner keys), one of which changed, and those of their
+     * profiles not synced since the start, which may.
+     */
     public void wakeUsersOf(Set<String> dashboards) {
         IndexedResourceCache<ServiceMonitoring> current = cache;
         if (current == null || dashboards.isEmpty()) {
@@ -80,8 +89,15 @@ public class ServiceMonitoringEvents {
         }
         Set<String> profiles =
                 dashboards.stream().map(Ownership::profileOfDashboard).collect(Collectors.toSet());
-        current.list(sm ->
-                        sm.getSpec() != null && profiles.contains(sm.getSpec().profileName()))
+        current.list(sm -> {
+                    if (sm.getSpec() == null) {
+                        return false;
+                    }
+                    Optional<String> chosen = dashboardUses.get(sm.getMetadata().getUid());
+                    return chosen != null
+                            ? chosen.map(dashboards::contains).orElse(false)
+                            : profiles.contains(sm.getSpec().profileName());
+                })
                 .forEach(sm -> source.propagateEvent(ResourceID.fromResource(sm)));
     }
 
@@ -92,12 +108,6 @@ public class ServiceMonitoringEvents {
                 ? Set.of()
                 : current.list().map(ServiceMonitoring::ownerKey).collect(Collectors.toSet());
     }
-
-    /**
-     * The dashboard (owner key) each ServiceMonitoring chose at its last synced reconcile in this process, by uid;
-     * empty when its profile has none.
-     */
-    private final Map<String, Optional<String>> dashboardUses = new ConcurrentHashMap<>();
 
     /** Records which dashboard (owner key, or null for none) the ServiceMonitoring uses now. */
     void usesDashboard(ServiceMonitoring sm, String dashboard) {

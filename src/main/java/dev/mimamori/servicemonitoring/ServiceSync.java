@@ -25,8 +25,8 @@ import org.jboss.logging.Logger;
 
 /**
  * What one ServiceMonitoring has in Datadog, made equal to what it renders to: its SLOs, its monitors (the burn-rate
- * alerts included, which need the SLOs' ids), and the shared dashboard of its profile and trace operation. The order between kinds is
- * declared here once; the sync engine runs it and isolates failures per object.
+ * alerts included, which need the SLOs' ids), and the shared dashboard of its profile and trace operation. The order
+ * between kinds is declared here once; the sync engine runs it and isolates failures per object.
  */
 @ApplicationScoped
 public class ServiceSync {
@@ -55,8 +55,8 @@ public class ServiceSync {
     public record SyncedSlo(DesiredSlo desired, SyncedObject object) {}
 
     /**
-     * The service's shared dashboard: its id (null when there is none) and the change made this time, if any. {@code busy}
-     * when another reconcile was syncing it: the id is what was known then.
+     * The service's shared dashboard: its id (null when there is none) and the change made this time, if any.
+     * {@code busy} when another reconcile was syncing it: the id is what was known then.
      */
     public record DashboardOutcome(String id, SyncRun.Report report, DatadogException failure, boolean busy) {}
 

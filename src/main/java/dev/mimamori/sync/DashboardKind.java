@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Unified dashboards, one per profile, cluster and value of the parameters their queries use: the owner is the
- * {@link Ownership.DashboardKey}. Dashboards take no free-form tags, so ownership is the marker line of the description. The list gives summaries only; one of ours is read whole only
- * when its modified time moved since we last read or wrote it, so an unchanged resync reads none; drift is judged against what Datadog stored on our last write, so Datadog's
- * own normalisation of what we sent never counts as an edit.
+ * {@link Ownership.DashboardKey}. Dashboards take no free-form tags, so ownership is the marker line of the
+ * description. The list gives summaries only; one of ours is read whole only when its modified time moved since we
+ * last read or wrote it, so an unchanged resync reads none; drift is judged against what Datadog stored on our last
+ * write, so Datadog's own normalisation of what we sent never counts as an edit.
  */
 public final class DashboardKind implements ObjectKind<DashboardDefinition, ManagedDashboard> {
     /** Every owner has one dashboard, under this name. */
