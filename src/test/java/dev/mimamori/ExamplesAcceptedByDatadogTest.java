@@ -7,7 +7,9 @@ import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.datadog.DatadogClient;
 import dev.mimamori.datadog.ManagedSlo;
+import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.render.BuiltInProfile;
+import dev.mimamori.render.CompositeExpression;
 import dev.mimamori.render.DesiredMonitor;
 import dev.mimamori.render.DesiredSlo;
 import dev.mimamori.render.MonitorRenderer;
@@ -19,6 +21,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,11 +55,31 @@ class ExamplesAcceptedByDatadogTest {
         return Serialization.unmarshal(Files.readString(Path.of(file)), type);
     }
 
-    /** Creates everything a rendering wants, as the sync does: SLOs first, then their burn-rate monitors. */
+    /**
+     * Creates everything a rendering wants, as the sync does: composites after their members with the members' ids,
+     * SLOs before their burn-rate monitors.
+     */
     private static void createAll(Rendering r) {
         assertThat(r.ok()).as(() -> String.valueOf(r.problem())).isTrue();
+        Map<String, String> ids = new HashMap<>();
         for (DesiredMonitor m : r.monitors()) {
-            datadog.createMonitor(m.definition());
+            if (!CompositeExpression.TYPE.equals(m.definition().type())) {
+                ids.put(m.templateName(), datadog.createMonitor(m.definition()).id() + "");
+            }
+        }
+        for (DesiredMonitor m : r.monitors()) {
+            MonitorDefinition d = m.definition();
+            if (CompositeExpression.TYPE.equals(d.type())) {
+                datadog.createMonitor(new MonitorDefinition(
+                        d.name(),
+                        d.type(),
+                        CompositeExpression.withIds(d.query(), ids),
+                        d.message(),
+                        d.priority(),
+                        d.tags(),
+                        d.thresholds(),
+                        d.settings()));
+            }
         }
         for (DesiredSlo slo : r.slos()) {
             ManagedSlo created = datadog.createSlo(slo.definition());

@@ -137,7 +137,7 @@ class DashboardSloTelemetryOperatorTest {
         assertThat(sm.getStatus().slos.get(0).url)
                 .isEqualTo(
                         datadog.url() + "/slo?slo_id=" + availability.path("id").asText());
-        assertThat(sm.getStatus().monitorsInSync).isEqualTo("10/10");
+        assertThat(sm.getStatus().monitorsInSync).isEqualTo("14/14");
 
         // A stricter target for this service, and no latency SLO: one SLO updated, one SLO and its alerts gone.
         int sloPuts = datadog.calls(DatadogSimulator.UPDATE_SLO);
