@@ -450,6 +450,34 @@ public class DatadogClient implements DatadogApi {
         return ScalarGroups.withData(columns, groupTag, queryOfName);
     }
 
+    @Override
+    public Map<String, List<GroupedValue>> groupedValues(
+            List<String> queries, List<String> groupTags, Instant from, Instant to) {
+        ScalarFormulaRequestAttributes attributes =
+                new ScalarFormulaRequestAttributes().from(from.toEpochMilli()).to(to.toEpochMilli());
+        Map<String, String> queryOfName = new LinkedHashMap<>();
+        for (int i = 0; i < queries.size(); i++) {
+            String name = "q" + i;
+            queryOfName.put(name, queries.get(i));
+            attributes.addQueriesItem(new ScalarQuery(new MetricsScalarQuery()
+                    .dataSource(MetricsDataSource.METRICS)
+                    .name(name)
+                    .query(queries.get(i))
+                    .aggregator(MetricsAggregator.AVG)));
+            attributes.addFormulasItem(new QueryFormula().formula(name));
+        }
+        ScalarFormulaQueryRequest request = new ScalarFormulaQueryRequest(
+                new ScalarFormulaRequest(attributes, ScalarFormulaRequestType.SCALAR_REQUEST));
+        ScalarFormulaQueryResponse response = call(QUERY_SCALAR, () -> metrics.queryScalarDataWithHttpInfo(request));
+        List<ScalarColumn> columns = response == null
+                        || response.getData() == null
+                        || response.getData().getAttributes() == null
+                        || response.getData().getAttributes().getColumns() == null
+                ? List.of()
+                : response.getData().getAttributes().getColumns();
+        return ScalarGroups.values(columns, groupTags, queryOfName);
+    }
+
     @FunctionalInterface
     private interface HttpCall<T> {
         ApiResponse<T> execute() throws ApiException;

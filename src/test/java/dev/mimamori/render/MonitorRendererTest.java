@@ -57,12 +57,12 @@ class MonitorRendererTest {
         assertThat(r.monitors())
                 .filteredOn(m -> !m.definition().type().equals("composite"))
                 .allSatisfy(m -> {
-            assertThat(m.definition().query())
-                    .contains("service:checkout,env:prod")
-                    .doesNotContain("${");
-            assertThat(m.definition().message()).doesNotContain("${");
-            assertThat(m.definition().thresholds()).containsKey("critical");
-        });
+                    assertThat(m.definition().query())
+                            .contains("service:checkout,env:prod")
+                            .doesNotContain("${");
+                    assertThat(m.definition().message()).doesNotContain("${");
+                    assertThat(m.definition().thresholds()).containsKey("critical");
+                });
     }
 
     @Test
