@@ -49,7 +49,6 @@ class DashboardRenderingTest {
                         "Requests per second by version",
                         "CPU throttling (% of periods)",
                         "Pod restarts",
-                        "Contention",
                         "Heaviest workloads by node (cores)",
                         "Monitors of this service");
         // Node-level series carry no service tag: the contention section shows every node and names the workloads.
