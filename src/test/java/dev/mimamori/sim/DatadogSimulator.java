@@ -296,6 +296,11 @@ public final class DatadogSimulator implements AutoCloseable {
         nodes.remove(container);
     }
 
+    /** No scripted node or container any more. */
+    public void clearNodes() {
+        nodes.clear();
+    }
+
     /** Data for this service and env arrives again. */
     public void unsilenceMetrics(String service, String env) {
         telemetry.unsilence(service, env);
