@@ -169,7 +169,7 @@ class FaultToleranceOperatorTest {
         datadog.failNext(DatadogSimulator.LIST_MONITORS, 1, 503);
         driftCheckSkippingDatadogFailures();
         // A failed resync is not the resource's fault: its condition stays, and nothing was written for it.
-        assertThat(sms.monitorsOf("ft-list/api")).hasSize(9);
+        assertThat(sms.monitorsOf("ft-list/api")).hasSize(13);
         assertThat(ready(sms.get("ft-list", "api"))).isEqualTo(readyBefore);
         // Half a resync: the monitors are listed, the SLO list fails.
         datadog.failNext(DatadogSimulator.LIST_SLOS, 1, 502);
@@ -244,7 +244,7 @@ class FaultToleranceOperatorTest {
         driftCheckSkippingDatadogFailures();
         // An answer that cannot be read is not an empty list: nothing is created again on its account.
         assertThat(datadog.pendingFaults()).isZero();
-        assertThat(sms.monitorsOf("ft-malformed/web")).hasSize(9);
+        assertThat(sms.monitorsOf("ft-malformed/web")).hasSize(13);
         assertThat(ready(sms.get("ft-malformed", "web"))).isEqualTo(readyBefore);
 
         driftCheck.run();

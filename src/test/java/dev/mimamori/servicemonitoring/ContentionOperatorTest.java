@@ -99,6 +99,18 @@ class ContentionOperatorTest {
                         "/api/v1/monitor/" + compositeId, "/api/v1/monitor/" + id(monitors, "slow-not-cpu"));
         assertThat(byTemplate(monitorsOf("diagnoses/api"), "slow-at-cpu-limit")).isNotNull();
         assertThat(get("diagnoses", "api").getStatus().monitorsInSync).isEqualTo("11/11");
+
+        // The resource goes: its remaining composite is deleted before any member, so nothing blocks the finalizer.
+        long atLimit = id(monitorsOf("diagnoses/api"), "slow-at-cpu-limit");
+        int before = datadog.requests().size();
+        client.resource(get("diagnoses", "api")).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("diagnoses", "api") == null);
+        assertThat(monitorsOf("diagnoses/api")).isEmpty();
+        List<String> removed = datadog.requests().subList(before, datadog.requests().size()).stream()
+                .filter(c -> c.key().equals(DatadogSimulator.DELETE_MONITOR))
+                .map(CallLog.Call::path)
+                .toList();
+        assertThat(removed).hasSize(11).startsWith("/api/v1/monitor/" + atLimit);
     }
 
     @Test
