@@ -212,8 +212,8 @@ class DashboardSloTelemetryOperatorTest {
                     .doesNotContain("kubernetes.");
             assertThat(sm.getStatus().telemetry.missing)
                     .containsExactly("trace.http.request", "trace.http.request.errors", "trace.http.request.hits");
-            // The built-in profile reads three APM metrics and five Kubernetes metrics.
-            assertThat(sm.getStatus().telemetry.checked).isEqualTo(8);
+            // The built-in profile reads three APM metrics, five Kubernetes metrics and the containers' CPU stall.
+            assertThat(sm.getStatus().telemetry.checked).isEqualTo(9);
             assertThat(ready(sm).getStatus()).isEqualTo("True");
             assertThat(ready(sm).getMessage()).contains("no data in the last hour for trace.http.request");
         });

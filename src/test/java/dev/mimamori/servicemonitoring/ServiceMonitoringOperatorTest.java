@@ -161,7 +161,7 @@ class ServiceMonitoringOperatorTest {
         sm.getSpec().monitors = List.of(Resources.disabled("traffic-drop"));
         client.resource(sm).create();
         awaitReady("dropping", "batch");
-        assertThat(templateNames(monitorsOf("dropping/batch"))).hasSize(9).doesNotContain("traffic-drop");
+        assertThat(templateNames(monitorsOf("dropping/batch"))).hasSize(13).doesNotContain("traffic-drop");
     }
 
     @Test
