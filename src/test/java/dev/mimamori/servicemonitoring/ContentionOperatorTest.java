@@ -106,7 +106,10 @@ class ContentionOperatorTest {
         client.resource(get("diagnoses", "api")).delete();
         await().atMost(Duration.ofSeconds(20)).until(() -> get("diagnoses", "api") == null);
         assertThat(monitorsOf("diagnoses/api")).isEmpty();
-        List<String> removed = datadog.requests().subList(before, datadog.requests().size()).stream()
+        List<String> removed = datadog
+                .requests()
+                .subList(before, datadog.requests().size())
+                .stream()
                 .filter(c -> c.key().equals(DatadogSimulator.DELETE_MONITOR))
                 .map(CallLog.Call::path)
                 .toList();
