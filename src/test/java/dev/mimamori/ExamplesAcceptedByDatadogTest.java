@@ -8,7 +8,9 @@ import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.datadog.DatadogClient;
 import dev.mimamori.datadog.ManagedSlo;
 import dev.mimamori.datadog.MetricFormula;
+import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.render.BuiltInProfile;
+import dev.mimamori.render.CompositeExpression;
 import dev.mimamori.render.DesiredMonitor;
 import dev.mimamori.render.DesiredSlo;
 import dev.mimamori.render.MonitorRenderer;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,11 +61,31 @@ class ExamplesAcceptedByDatadogTest {
         return Serialization.unmarshal(Files.readString(Path.of(file)), type);
     }
 
-    /** Creates everything a rendering wants, as the sync does: SLOs first, then their burn-rate monitors. */
+    /**
+     * Creates everything a rendering wants, as the sync does: composites after their members with the members' ids,
+     * SLOs before their burn-rate monitors.
+     */
     private static void createAll(Rendering r) {
         assertThat(r.ok()).as(() -> String.valueOf(r.problem())).isTrue();
+        Map<String, String> ids = new HashMap<>();
         for (DesiredMonitor m : r.monitors()) {
-            datadog.createMonitor(m.definition());
+            if (!CompositeExpression.TYPE.equals(m.definition().type())) {
+                ids.put(m.templateName(), datadog.createMonitor(m.definition()).id() + "");
+            }
+        }
+        for (DesiredMonitor m : r.monitors()) {
+            MonitorDefinition d = m.definition();
+            if (CompositeExpression.TYPE.equals(d.type())) {
+                datadog.createMonitor(new MonitorDefinition(
+                        d.name(),
+                        d.type(),
+                        CompositeExpression.withIds(d.query(), ids),
+                        d.message(),
+                        d.priority(),
+                        d.tags(),
+                        d.thresholds(),
+                        d.settings()));
+            }
         }
         for (DesiredSlo slo : r.slos()) {
             ManagedSlo created = datadog.createSlo(slo.definition());

@@ -65,6 +65,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private final MimamoriConfig config;
     private final ServiceSync sync;
     private final TelemetryCheck telemetry;
+    private final ContentionCheck contention;
     private final DatadogApi datadog;
     private final ServiceMonitoringEvents wakeUps;
     private final KubeEvents events;
@@ -76,6 +77,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             MimamoriConfig config,
             ServiceSync sync,
             TelemetryCheck telemetry,
+            ContentionCheck contention,
             DatadogApi datadog,
             ServiceMonitoringEvents wakeUps,
             KubeEvents events,
@@ -86,6 +88,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         this.config = config;
         this.sync = sync;
         this.telemetry = telemetry;
+        this.contention = contention;
         this.datadog = datadog;
         this.wakeUps = wakeUps;
         this.events = events;
@@ -174,7 +177,12 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                 new TelemetryCheck.Probe(
                         sm.getSpec().service, sm.getSpec().env, TelemetryMetrics.in(queries(rendering, outcome))));
         var synced = new ServiceMonitoringStatusBuilder.Synced(
-                outcome, dashboardStatus(sm, dashboard.id()), seen, problems, operation);
+                outcome,
+                dashboardStatus(sm, dashboard.id()),
+                seen,
+                problems,
+                operation,
+                contention.resultFor(owner, sm.getSpec().service, sm.getSpec().env));
         // Another reconcile is creating the shared dashboard: look again shortly for its link, without waiting.
         Duration again = dashboard.busy()
                         && dashboard.id() == null
@@ -260,6 +268,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     public DeleteControl cleanup(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
         String owner = sm.ownerKey();
         telemetry.forget(owner);
+        contention.forget(owner);
         try {
             if (sm.getSpec() != null && sm.getSpec().effectiveDeletionPolicy() == DeletionPolicy.Orphan) {
                 int released = sync.release(owner);

@@ -94,7 +94,9 @@ public class ServiceSync {
     public SyncRun.Report remove(String owner) {
         SyncRun run = new SyncRun(owner);
         run.removeAll(inventories.slos());
-        run.removeAll(inventories.monitors());
+        // Deletes run last step first, so composites go before the members Datadog would refuse to delete for them.
+        run.upsert(inventories.monitors(), List.of(), m -> !isComposite(m.definition()));
+        run.upsert(inventories.monitors(), List.of(), m -> isComposite(m.definition()));
         run.finish();
         return run.report();
     }

@@ -80,9 +80,17 @@ class DashboardRenderingTest {
                         "Requests per second by version",
                         "CPU throttling (% of periods)",
                         "Pod restarts",
+                        "Heaviest workloads by node (cores)",
                         "Monitors of this service");
+        // Node-level series carry no service tag: the contention section shows every node and names the workloads.
         assertThat(queries)
+                .filteredOn(q -> !q.startsWith("avg:system.") && !q.contains("by {host,service}"))
                 .allSatisfy(q -> assertThat(q).contains("$service", "$env").doesNotContain("${"));
+        assertThat(queries)
+                .contains(
+                        "avg:container.cpu.partial_stall{$service,$env} by {host}",
+                        "avg:system.cpu.stolen{*} by {host}",
+                        "sum:container.cpu.usage{*} by {host,service}");
         assertThat(String.join(" ", queries))
                 .contains(
                         "p50:",
