@@ -30,11 +30,10 @@ public final class DashboardRenderer {
 
     static final String DEFAULT_MARKERS = "$service $env";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-    private DashboardRenderer() {}
-
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final String PARAMS = "params.";
+
+    private DashboardRenderer() {}
 
     /**
      * The dashboard a service of the profile links to, empty when the profile wants none; throws
