@@ -56,6 +56,13 @@ public final class GateDefaults {
      */
     public static final double ERROR_RATE_ABSOLUTE_FLOOR = 0.001;
 
+    /**
+     * Windows of history before the baseline, queried only for the serial dependence estimate: 45 minutes at the
+     * defaults, enough to tell independent minutes from dependent ones (GateQualityBenchmark), short enough to stay
+     * within one traffic regime.
+     */
+    public static final int HISTORY_WINDOWS = 3;
+
     /** Early fail needs p below alpha divided by this. */
     public static final int EARLY_FAIL_ALPHA_DIVISOR = 10;
 

@@ -24,13 +24,16 @@ public final class SerialDependence {
     private SerialDependence() {}
 
     /**
-     * Pooled lag-1 autocorrelation of two windows, each about its own mean (NaN marks a missing bucket; only adjacent
+     * Pooled lag-1 autocorrelation of windows, each about its own mean (NaN marks a missing bucket; only adjacent
      * present pairs count), corrected for the downward bias of short series (about (1 + 4 rho) / n for windows of n
      * points, Kendall's approximation) and clamped to [0, {@value #MAX_RHO}]. 0 when there are too few pairs.
      */
-    public static double lag1(double[] baseline, double[] candidate) {
+    public static double lag1(double[]... windows) {
         double[] sums = new double[4];
-        int pairs = accumulate(baseline, sums) + accumulate(candidate, sums);
+        int pairs = 0;
+        for (double[] window : windows) {
+            pairs += accumulate(window, sums);
+        }
         if (pairs < 4 || sums[1] <= 0) {
             return 0.0;
         }
@@ -41,7 +44,23 @@ public final class SerialDependence {
 
     /** The factor (1 + rho) / (1 - rho) by which dependence widens the variance of a window mean. */
     public static double varianceInflation(double[] baseline, double[] candidate) {
-        double rho = lag1(baseline, candidate);
+        return varianceInflation(new double[0], baseline, candidate);
+    }
+
+    /**
+     * The same with the history before the baseline cut into pieces as long as the baseline, each about its own
+     * mean like the two windows: four windows of evidence instead of two halve the estimate's spread.
+     */
+    public static double varianceInflation(double[] history, double[] baseline, double[] candidate) {
+        int piece = Math.max(1, baseline.length);
+        java.util.List<double[]> windows = new java.util.ArrayList<>();
+        // Cut from the end, so the pieces line up with the baseline; a short piece at the start is left out.
+        for (int end = history.length; end - piece >= 0; end -= piece) {
+            windows.add(java.util.Arrays.copyOfRange(history, end - piece, end));
+        }
+        windows.add(baseline);
+        windows.add(candidate);
+        double rho = lag1(windows.toArray(double[][]::new));
         return (1.0 + rho) / (1.0 - rho);
     }
 
