@@ -14,7 +14,7 @@ public final class GateDefaults {
     /** Time after the rollout during which the candidate is not measured (cold caches, JIT). */
     public static final Duration WARMUP = Duration.ofMinutes(2);
 
-    /** Length of the analysis window on each side: 15 minutes meets both quality targets with margin (docs/gate.md). */
+    /** Length of the analysis window on each side; what 15 minutes can and cannot detect is in docs/gate.md. */
     public static final Duration DURATION = Duration.ofMinutes(15);
 
     /** Bucket (rollup) length of the series that are compared. */

@@ -216,7 +216,8 @@ public final class MetricComparison {
         double worseDelta = lowerIsBetter ? delta : -delta;
         double worsePercent = regressionPercent(baseLevel, candLevel, changePercent, worseDelta, lowerIsBetter);
 
-        String levels = (rates != null ? "per request " : byMean ? "mean " : "") + number(baseLevel) + " -> " + number(candLevel);
+        String levels = (rates != null ? "per request " : byMean ? "mean " : "") + number(baseLevel) + " -> "
+                + number(candLevel);
         String change = label + changeText(changePercent, delta);
 
         String tooFew = null;

@@ -587,16 +587,20 @@ class ReleaseCheckStepTest {
         errors.query = "sum:trace.http.request.errors{service:${service},env:${env},version:${version}}.as_count()";
         errors.requests = "sum:trace.http.request.hits{service:${service},env:${env},version:${version}}.as_count()";
         errors.maxRegressionPercent = 50.0;
-        Observations counted = observations().withGateMetrics(new Observations.GateMetricsLookup(List.of(errors), null));
+        Observations counted =
+                observations().withGateMetrics(new Observations.GateMetricsLookup(List.of(errors), null));
 
         ReleaseCheckStep.Step ask = ReleaseCheckStep.next(null, counted, at(8));
 
-        assertThat(ask.action()).isInstanceOfSatisfying(ReleaseCheckStep.Query.class, q -> assertThat(q.queries())
-                .containsExactly(
-                        "sum:trace.http.request.errors{service:checkout,env:prod,version:1.0.0}.as_count()",
-                        "sum:trace.http.request.errors{service:checkout,env:prod,version:1.1.0}.as_count()",
-                        "sum:trace.http.request.hits{service:checkout,env:prod,version:1.0.0}.as_count()",
-                        "sum:trace.http.request.hits{service:checkout,env:prod,version:1.1.0}.as_count()"));
+        assertThat(ask.action())
+                .isInstanceOfSatisfying(
+                        ReleaseCheckStep.Query.class,
+                        q -> assertThat(q.queries())
+                                .containsExactly(
+                                        "sum:trace.http.request.errors{service:checkout,env:prod,version:1.0.0}.as_count()",
+                                        "sum:trace.http.request.errors{service:checkout,env:prod,version:1.1.0}.as_count()",
+                                        "sum:trace.http.request.hits{service:checkout,env:prod,version:1.0.0}.as_count()",
+                                        "sum:trace.http.request.hits{service:checkout,env:prod,version:1.1.0}.as_count()"));
         // Shares of 0.5% and 1.5% of 600 requests a minute: three times the errors per request.
         List<MetricSeries> shares = series(i -> 0.005, i -> 0.015);
         List<MetricSeries> hits = series(i -> 600, i -> 600);

@@ -55,14 +55,17 @@ class SerialDependenceTest {
         }
 
         // Windows that look independent on their own are widened when the hour before them wandered.
-        assertThat(SerialDependence.varianceInflation(wander, ALTERNATING, ALTERNATING)).isGreaterThan(2.0);
-        assertThat(SerialDependence.varianceInflation(jumpy, ALTERNATING, ALTERNATING)).isEqualTo(1.0);
+        assertThat(SerialDependence.varianceInflation(wander, ALTERNATING, ALTERNATING))
+                .isGreaterThan(2.0);
+        assertThat(SerialDependence.varianceInflation(jumpy, ALTERNATING, ALTERNATING))
+                .isEqualTo(1.0);
         // Each piece is taken about its own mean, so a history at another level is not read as dependence.
         double[] higher = jumpy.clone();
         for (int i = 0; i < 15; i++) {
             higher[i] += 50;
         }
-        assertThat(SerialDependence.varianceInflation(higher, ALTERNATING, ALTERNATING)).isEqualTo(1.0);
+        assertThat(SerialDependence.varianceInflation(higher, ALTERNATING, ALTERNATING))
+                .isEqualTo(1.0);
     }
 
     @Test
