@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One analysis step, pure: series in, per-metric results and (maybe) a verdict out. Two series per metric (four with request counts), baseline
- * then candidate, as queried. Incomplete trailing buckets are dropped first. The reconciler's step function and the
+ * One analysis step, pure: series in, per-metric results and (maybe) a verdict out. Two series per metric (four with
+ * request counts), baseline then candidate, as queried; the baseline's series reaches back over the history that the
+ * dependence estimate reads. Incomplete trailing buckets are dropped first. The reconciler's step function and the
  * {@code judge} command both call {@link #evaluate}; nothing else decides a verdict.
  */
 public final class GateAnalysis {

@@ -12,8 +12,8 @@ import java.util.Objects;
  *
  * <p>A metric <b>fails</b> only when all three hold:
  * <ol>
- *   <li>a one-sided Mann-Whitney test says the candidate is worse (per {@link Direction}) with
- *       p &lt; alpha = 1 - confidence;</li>
+ *   <li>a one-sided Mann-Whitney test (for a share of requests with counts, {@link RateComparison}) says the
+ *       candidate is worse (per {@link Direction}) with p &lt; alpha = 1 - confidence;</li>
  *   <li>the relative change (see {@link MetricResult#changePercent()}) is worse than
  *       {@code maxRegressionPercent};</li>
  *   <li>when an absolute floor is set, the absolute change in the worse direction exceeds it.</li>
@@ -75,7 +75,8 @@ public final class MetricComparison {
      * @param candidateCount  candidate points used, after dropping missing ones
      * @param changePercent   relative change of the candidate median over the baseline median, in
      *                        percent; when the baseline median is 0 the means are compared instead
-     *                        (a mostly-zero series such as errors per minute). Null when a side is
+     *                        (a mostly-zero series such as errors per minute); with request counts the
+     *                        per-request rates (events over requests) are compared. Null when a side is
      *                        empty, or when the baseline is 0 throughout and the candidate is not:
      *                        such a rise counts as beyond any allowed percentage, so only the
      *                        absolute floor can excuse it
