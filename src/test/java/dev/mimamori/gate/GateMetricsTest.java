@@ -40,6 +40,7 @@ class GateMetricsTest {
                 .hasMessage("gate metric \"error rate\" (its requests query) uses ${team}; only ${service}, ${env} and"
                         + " ${version} are known");
         m.requests = " ";
-        assertThatThrownBy(() -> GateMetrics.check(m)).hasMessage("gate metric \"error rate\" has an empty requests query");
+        assertThatThrownBy(() -> GateMetrics.check(m))
+                .hasMessage("gate metric \"error rate\" has an empty requests query");
     }
 }
