@@ -15,11 +15,13 @@ import org.apache.commons.statistics.distribution.BetaDistribution;
  * several models of real traffic. Deterministic: one seed per (model, effect, run).
  *
  * <p>Models of the per-minute p95 (log scale, median 200 ms, spread 0.10 as in {@code SeriesScript.MODERATE_TRAFFIC};
- * 600 requests a minute, 0.5% errors, 2% of minutes missing unless said otherwise):
- * independent minutes; AR(1) dependence with phi 0.5 and 0.8 running across both windows and the warm-up; a
- * linear drift of +10% and -10% an hour; p95 computed from the requests of each minute (request latencies log-normal
- * with spread 0.5, plus a per-minute spread of 0.09) with 600 requests a minute on one side and 60 on the other, both
- * ways; 30% of minutes missing. Error counts are Poisson with the side's request count.
+ * requests Poisson around 600 a minute, 0.5% errors, 2% of minutes missing unless said otherwise):
+ * independent minutes; AR(1) dependence with phi 0.5 and 0.8 running across the history, both windows and the
+ * warm-up; a linear drift of +10% and -10% an hour; p95 computed from the requests of each minute (request latencies
+ * log-normal with spread 0.5, plus a per-minute spread of 0.09) with 600 requests a minute on one side and 60 on the
+ * other, both ways; 30% of minutes missing. Error counts are Poisson of each minute's requests, and the error rate is
+ * judged per request with those counts, as the default profile's requests query makes the operator do. Every run
+ * has the history before the baseline that the operator queries for its dependence estimate.
  *
  * <p>Usage: {@code java -cp <test classpath> dev.mimamori.gate.GateQualityBenchmark [--runs N]} (default 10000).
  */
