@@ -211,12 +211,17 @@ public class DriftCheck {
         return owners;
     }
 
+    /** The look has moved past what it named: when re-reading that fails, a full resync at the next tick makes up. */
     private void runChangesQuietly(Instant now) {
         try {
             runChanges(now);
         } catch (DatadogException e) {
-            LOG.warnf("re-reading what the audit trail named failed, retried at the next tick: %s", e.getMessage());
+            lastFailed = true;
+            LOG.warnf(
+                    "re-reading what the audit trail named failed, full resync in %ds: %s",
+                    RETRY_AFTER_FAILURE.toSeconds(), e.getMessage());
         } catch (RuntimeException e) {
+            lastFailed = true;
             LOG.errorf(e, "audit trail look failed");
         }
     }
