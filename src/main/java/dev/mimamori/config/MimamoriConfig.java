@@ -17,9 +17,19 @@ public interface MimamoriConfig {
     @WithDefault("default")
     String clusterName();
 
-    /** How often Datadog is re-read to repair drift. */
+    /**
+     * How often Datadog's Audit Trail is asked what changed, so an edit in Datadog is repaired within this time where
+     * the organisation has the Audit Trail.
+     */
     @WithDefault("10m")
     Duration resyncInterval();
+
+    /**
+     * How often every monitor, SLO and dashboard is listed again whatever the Audit Trail said: the bound on drift
+     * repair where the Audit Trail is off or cannot be read, and a safety net where it can.
+     */
+    @WithDefault("30m")
+    Duration fullResyncInterval();
 
     /** The longest a ReleaseCheck waits between two looks at the clock (warm-up, analysis steps). */
     @WithDefault("1m")

@@ -76,4 +76,11 @@ public interface DatadogApi {
      */
     Map<String, List<GroupedValue>> groupedValues(
             List<String> queries, List<String> groupTags, Instant from, Instant to);
+
+    /**
+     * Edits, creations and deletions of monitors, SLOs and dashboards that Datadog's Audit Trail recorded between
+     * {@code from} and {@code to}, at most {@code limit}, newest first. Throws {@link DatadogException} of kind
+     * FORBIDDEN or NOT_FOUND where the organisation has no Audit Trail or the key may not read it.
+     */
+    AuditedChanges auditedChanges(Instant from, Instant to, int limit);
 }

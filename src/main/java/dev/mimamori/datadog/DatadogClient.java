@@ -15,7 +15,14 @@ import com.datadog.api.client.v1.model.EventCreateRequest;
 import com.datadog.api.client.v1.model.Monitor;
 import com.datadog.api.client.v1.model.SLOListResponse;
 import com.datadog.api.client.v1.model.ServiceLevelObjective;
+import com.datadog.api.client.v2.api.AuditApi;
 import com.datadog.api.client.v2.api.MetricsApi;
+import com.datadog.api.client.v2.model.AuditLogsEvent;
+import com.datadog.api.client.v2.model.AuditLogsEventsResponse;
+import com.datadog.api.client.v2.model.AuditLogsQueryFilter;
+import com.datadog.api.client.v2.model.AuditLogsQueryPageOptions;
+import com.datadog.api.client.v2.model.AuditLogsSearchEventsRequest;
+import com.datadog.api.client.v2.model.AuditLogsSort;
 import com.datadog.api.client.v2.model.MetricsAggregator;
 import com.datadog.api.client.v2.model.MetricsDataSource;
 import com.datadog.api.client.v2.model.MetricsScalarQuery;
@@ -75,13 +82,17 @@ public class DatadogClient implements DatadogApi {
     static final String CREATE_DASHBOARD = "POST /api/v1/dashboard";
     static final String UPDATE_DASHBOARD = "PUT /api/v1/dashboard/{id}";
     static final String DELETE_DASHBOARD = "DELETE /api/v1/dashboard/{id}";
+    static final String SEARCH_AUDIT = "POST /api/v2/audit/events/search";
     static final long DASHBOARD_PAGE_SIZE = 100;
+    /** The Audit Trail query for the assets mimamori manages (asset types as Datadog's audit events name them). */
+    static final String AUDITED_ASSETS = "@asset.type:(monitor OR slo OR dashboard)";
 
     private final MonitorsApi monitors;
     private final EventsApi events;
     private final MetricsApi metrics;
     private final ServiceLevelObjectivesApi slos;
     private final DashboardsApi dashboards;
+    private final AuditApi audit;
     private final ObjectMapper json;
     private final boolean configured;
     private final String appBaseUrl;
@@ -117,6 +128,7 @@ public class DatadogClient implements DatadogApi {
         this.metrics = new MetricsApi(client);
         this.slos = new ServiceLevelObjectivesApi(client);
         this.dashboards = new DashboardsApi(client);
+        this.audit = new AuditApi(client);
         this.json = client.getJSON().getMapper();
     }
 
@@ -471,6 +483,38 @@ public class DatadogClient implements DatadogApi {
     @FunctionalInterface
     private interface HttpCall<T> {
         ApiResponse<T> execute() throws ApiException;
+    }
+
+    @Override
+    public AuditedChanges auditedChanges(Instant from, Instant to, int limit) {
+        AuditLogsSearchEventsRequest request = new AuditLogsSearchEventsRequest()
+                .filter(new AuditLogsQueryFilter()
+                        .query(AUDITED_ASSETS)
+                        .from(String.valueOf(from.toEpochMilli()))
+                        .to(String.valueOf(to.toEpochMilli())))
+                .page(new AuditLogsQueryPageOptions().limit(limit))
+                .sort(AuditLogsSort.TIMESTAMP_DESCENDING);
+        AuditLogsEventsResponse response = call(
+                SEARCH_AUDIT,
+                () -> audit.searchAuditLogsWithHttpInfo(
+                        new AuditApi.SearchAuditLogsOptionalParameters().body(request)));
+        List<AuditLogsEvent> events = response.getData() == null ? List.of() : response.getData();
+        List<AuditedChanges.Change> changes = new ArrayList<>();
+        for (AuditLogsEvent event : events) {
+            changes.add(new AuditedChanges.Change(event.getId(), assetType(event)));
+        }
+        return new AuditedChanges(changes, events.size() >= limit);
+    }
+
+    /** The event's {@code @asset.type}; null when the event does not say (the caller then re-reads every kind). */
+    private static String assetType(AuditLogsEvent event) {
+        if (event.getAttributes() == null || event.getAttributes().getAttributes() == null) {
+            return null;
+        }
+        return event.getAttributes().getAttributes().get("asset") instanceof Map<?, ?> asset
+                        && asset.get("type") instanceof String type
+                ? type
+                : null;
     }
 
     private <T> T call(String endpoint, HttpCall<T> httpCall) {

@@ -2,10 +2,14 @@ package dev.mimamori.rollout;
 
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Informer caches that keep only the fields the operator reads. The rollout controller watches every Deployment and
@@ -45,6 +49,15 @@ public final class ReducedStores {
                     SERIALIZATION,
                     with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
         }
+
+        @Override
+        public Deployment put(String key, Deployment deployment) {
+            shareStrings(deployment.getMetadata());
+            if (deployment.getSpec() != null && deployment.getSpec().getTemplate() != null) {
+                shareStrings(deployment.getSpec().getTemplate().getMetadata());
+            }
+            return super.put(key, deployment);
+        }
     }
 
     /**
@@ -56,7 +69,50 @@ public final class ReducedStores {
                 ReducedStateItemStore.NAME_KEY_STATE,
                 ReplicaSet.class,
                 SERIALIZATION,
-                with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
+                with(WORKLOAD_METADATA, "spec.template.metadata.labels")) {
+            @Override
+            public ReplicaSet put(String key, ReplicaSet replicaSet) {
+                shareStrings(replicaSet.getMetadata());
+                if (replicaSet.getSpec() != null && replicaSet.getSpec().getTemplate() != null) {
+                    shareStrings(replicaSet.getSpec().getTemplate().getMetadata());
+                }
+                return super.put(key, replicaSet);
+            }
+        };
+    }
+
+    /**
+     * Label and annotation keys and values, and owner references, repeat across every revision of a workload and
+     * across workloads: the cache keeps one copy of each (interned strings are collected once no one uses them).
+     */
+    static void shareStrings(ObjectMeta meta) {
+        if (meta == null) {
+            return;
+        }
+        meta.setLabels(shared(meta.getLabels()));
+        meta.setAnnotations(shared(meta.getAnnotations()));
+        meta.setCreationTimestamp(intern(meta.getCreationTimestamp()));
+        if (meta.getOwnerReferences() != null) {
+            for (OwnerReference owner : meta.getOwnerReferences()) {
+                owner.setApiVersion(intern(owner.getApiVersion()));
+                owner.setKind(intern(owner.getKind()));
+                owner.setName(intern(owner.getName()));
+                owner.setUid(intern(owner.getUid()));
+            }
+        }
+    }
+
+    private static Map<String, String> shared(Map<String, String> map) {
+        if (map == null) {
+            return null;
+        }
+        Map<String, String> copy = new LinkedHashMap<>(map.size() * 2);
+        map.forEach((k, v) -> copy.put(intern(k), intern(v)));
+        return copy;
+    }
+
+    private static String intern(String s) {
+        return s == null ? null : s.intern();
     }
 
     /** What the rollout controller reads of a ServiceMonitoring: which Deployments it gates and with what. */

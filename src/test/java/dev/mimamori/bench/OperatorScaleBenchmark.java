@@ -38,6 +38,8 @@ public final class OperatorScaleBenchmark {
         WRITE_LIMIT("BENCH_WRITE_LIMIT", "bench.writeLimit", "1200"),
         WRITE_PERIOD("BENCH_WRITE_PERIOD", "bench.writePeriod", "10"),
         RESYNC("BENCH_RESYNC_SECONDS", "bench.resyncSeconds", "20"),
+        /** The full list's interval, and the telemetry interval, so one of each falls in the steady-state window. */
+        FULL_RESYNC("BENCH_FULL_RESYNC_SECONDS", "bench.fullResyncSeconds", "60"),
         /** The operator's JVM options; the benchmark adds -XX:NativeMemoryTracking=summary for its breakdown. */
         OPERATOR_JAVA_OPTIONS("BENCH_OPERATOR_JAVA_OPTIONS", "bench.operatorJavaOptions", DeployedJvm.OPTIONS),
         /** "empty": ServiceMonitorings only; "realistic": also Deployments with their ReplicaSet history. */
@@ -78,6 +80,7 @@ public final class OperatorScaleBenchmark {
             int writeLimit,
             int writePeriodSeconds,
             Duration resyncInterval,
+            Duration fullResyncInterval,
             Duration resyncMargin,
             Path work,
             Path report,
@@ -101,6 +104,7 @@ public final class OperatorScaleBenchmark {
                     Setting.WRITE_LIMIT.intValue(),
                     Setting.WRITE_PERIOD.intValue(),
                     Duration.ofSeconds(Setting.RESYNC.intValue()),
+                    Duration.ofSeconds(Setting.FULL_RESYNC.intValue()),
                     Duration.ofSeconds(10),
                     Path.of(Setting.WORK.value()),
                     Path.of(Setting.REPORT.value()),

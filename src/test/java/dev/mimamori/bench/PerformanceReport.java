@@ -90,7 +90,10 @@ final class PerformanceReport {
                         + ScaleRun.MALLOC_ARENA_MAX + "`, own process; the restarted process also runs with"
                         + " `-XX:NativeMemoryTracking=summary` (a few MiB of its own) for the breakdown; resync interval "
                         + settings.resyncInterval().toSeconds() + " s for the benchmark (default "
-                        + human(SteadyCost.DEFAULT_RESYNC) + "), telemetry batch delay 2 s");
+                        + human(SteadyCost.DEFAULT_RESYNC) + "), full resync and telemetry interval "
+                        + settings.fullResyncInterval().toSeconds() + " s (defaults "
+                        + human(SteadyCost.DEFAULT_FULL_RESYNC) + " and " + human(SteadyCost.DEFAULT_TELEMETRY_INTERVAL)
+                        + "), telemetry batch delay 2 s; the simulated organisation has the Audit Trail");
         row(
                 md,
                 "Simulated write limit",
@@ -178,7 +181,7 @@ final class PerformanceReport {
                     .append(s.writes())
                     .append(" writes; ")
                     .append(fmt(lists, 1))
-                    .append(" list calls per resync (")
+                    .append(" list calls per full resync (")
                     .append(fmt(s.monitorLists() / checks, 1))
                     .append(" monitor pages, ")
                     .append(fmt(s.calls().getOrDefault(DatadogSimulator.LIST_SLOS, 0) / checks, 1))
@@ -188,6 +191,68 @@ final class PerformanceReport {
                     .append(fmt(allowed, 1))
                     .append(" | ")
                     .append(yes(met))
+                    .append(" |\n");
+        }
+        Double firstTelemetry = null;
+        for (ScaleResult r : results) {
+            if (r.steady() == null || r.steady().driftChecks() == 0) {
+                continue;
+            }
+            SteadyCost.Figures c = SteadyCost.of(r);
+            double allowed = c.alternativePerHour() / (double) CALLS_RATIO;
+            md.append("| Steady calls per hour at least 10,000 times fewer than one resource per monitor (<= 62 at"
+                            + " 1,000) | ")
+                    .append(sizeLabel(r))
+                    .append(" | ")
+                    .append(fmt(c.perHour(), 0))
+                    .append(" per hour (")
+                    .append(fmt(c.perHourWithoutAuditTrail(), 0))
+                    .append(" without the Audit Trail), allowed ")
+                    .append(fmt(allowed, 0))
+                    .append(" | ")
+                    .append(yes(c.perHour() <= allowed))
+                    .append(" |\n");
+            if (firstTelemetry == null) {
+                firstTelemetry = c.telemetryPerHour();
+            }
+            md.append("| Telemetry requests per hour the same at every size | ")
+                    .append(sizeLabel(r))
+                    .append(" | ")
+                    .append(fmt(c.telemetryPerHour(), 0))
+                    .append(c.telemetryRoundSeen() ? "" : " (upper bound: no round in the window)")
+                    .append(" | ")
+                    .append(yes(c.telemetryRoundSeen() && Math.abs(c.telemetryPerHour() - firstTelemetry) < 0.5))
+                    .append(" |\n");
+        }
+        for (ScaleResult r : results) {
+            int warnings = r.events().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("Warning "))
+                    .mapToInt(Map.Entry::getValue)
+                    .sum();
+            int refused = r.convergenceRefused().values().stream()
+                    .mapToInt(Integer::intValue)
+                    .sum();
+            md.append("| No Warning events for pacing and no 429s during convergence | ")
+                    .append(sizeLabel(r))
+                    .append(" | ")
+                    .append(warnings)
+                    .append(" Warning events")
+                    .append(
+                            warnings == 0
+                                    ? ""
+                                    : " ("
+                                            + byEndpoint(r.events().entrySet().stream()
+                                                    .filter(e -> e.getKey().startsWith("Warning "))
+                                                    .collect(java.util.stream.Collectors.toMap(
+                                                            Map.Entry::getKey,
+                                                            Map.Entry::getValue,
+                                                            (x, y) -> x,
+                                                            java.util.TreeMap::new)))
+                                            + ")")
+                    .append(" on ServiceMonitorings; ")
+                    .append(refused)
+                    .append(" answers 429 at the simulator | ")
+                    .append(yes(r.converged() && warnings == 0 && refused == 0))
                     .append(" |\n");
         }
         for (ScaleResult r : results) {
@@ -205,6 +270,9 @@ final class PerformanceReport {
         }
         md.append('\n');
     }
+
+    /** The target: at least this many times fewer steady calls than the one-resource-per-monitor model. */
+    static final int CALLS_RATIO = 10_000;
 
     private static String sizeLabel(ScaleResult r) {
         return String.format(Locale.ROOT, "%,d %s", r.services(), r.cluster());
@@ -435,7 +503,8 @@ final class PerformanceReport {
             row(
                     md,
                     "Steady state: counted window",
-                    fmt(s.windowSeconds(), 0) + " s, " + s.driftChecks() + " drift check(s)",
+                    fmt(s.windowSeconds(), 0) + " s, " + s.driftChecks() + " full resync(s), " + s.auditLooks()
+                            + " Audit Trail look(s)",
                     "");
             row(md, "Steady state: Datadog calls in the window", s.totalCalls() + ": " + byEndpoint(s.calls()), "");
             row(
@@ -445,25 +514,35 @@ final class PerformanceReport {
                     "");
             if (s.driftChecks() > 0) {
                 SteadyCost.Figures c = SteadyCost.of(r);
-                String per10 = human(SteadyCost.DEFAULT_RESYNC);
                 row(
                         md,
-                        "Calls per resync (one drift check; default interval " + per10 + ")",
-                        fmt(c.driftCheckCalls(), 1) + " calls, " + fmt(c.driftCheckWrites(), 1) + " writes",
-                        fmt(c.alternativePerHour() * SteadyCost.DEFAULT_RESYNC.toSeconds() / 3600.0, 0)
-                                + " calls, "
-                                + fmt(c.alternativeWritesPerHour() * SteadyCost.DEFAULT_RESYNC.toSeconds() / 3600.0, 0)
-                                + " writes");
+                        "Calls per full resync (every " + human(SteadyCost.DEFAULT_FULL_RESYNC) + " by default)",
+                        fmt(c.fullResyncCalls(), 1) + " calls, " + fmt(c.fullResyncWrites(), 1) + " writes",
+                        "");
                 row(
                         md,
-                        "Telemetry checks (one round, every service, per "
+                        "Calls per Audit Trail look (every " + human(SteadyCost.DEFAULT_RESYNC)
+                                + " between full resyncs)",
+                        fmt(c.lookCalls(), 0) + " search (" + s.auditLooks() + " looks in the window)",
+                        "");
+                row(
+                        md,
+                        "Telemetry checks (one round, every service, every "
                                 + human(SteadyCost.DEFAULT_TELEMETRY_INTERVAL) + ")",
-                        fmt(c.telemetryRound(), 0) + " scalar queries",
+                        fmt(c.telemetryRound(), 0) + " scalar requests"
+                                + (c.telemetryRoundSeen()
+                                        ? " (" + s.telemetryRounds() + " round(s) in the window)"
+                                        : " (no round in the window: every request of convergence, an upper bound)")
+                                + "; " + fmt(c.telemetryPerHour(), 0) + " per hour",
                         "none");
                 row(
                         md,
                         "Calls per hour in steady state, at the defaults",
-                        fmt(c.perHour(), 0) + " (" + fmt(c.writesPerHour(), 0) + " writes)",
+                        fmt(c.perHour(), 0) + " (" + fmt(c.writesPerHour(), 0) + " writes): "
+                                + fmt(SteadyCost.fullResyncsPerHour(), 0) + " full resyncs, "
+                                + fmt(SteadyCost.looksPerHour(), 0) + " Audit Trail looks, telemetry; "
+                                + fmt(c.perHourWithoutAuditTrail(), 0)
+                                + " where the Audit Trail cannot be read",
                         fmt(c.alternativePerHour(), 0) + " ("
                                 + c.monitors() + " monitors x "
                                 + (SteadyCost.ALTERNATIVE_GETS_PER_HOUR

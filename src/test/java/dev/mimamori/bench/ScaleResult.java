@@ -108,7 +108,9 @@ record ScaleResult(
      * @param listCalls       list calls of monitors, SLOs and dashboards
      * @param monitorLists    monitor list calls (pages)
      * @param answered429     answers with status 429 in the window
-     * @param telemetryCalls  scalar queries in the window (the hourly telemetry checks)
+     * @param telemetryCalls  scalar queries in the window (the telemetry checks)
+     * @param auditLooks      Audit Trail searches in the window (one per look between full resyncs)
+     * @param telemetryRounds telemetry rounds in the window
      */
     record SteadyResync(
             double windowSeconds,
@@ -118,15 +120,17 @@ record ScaleResult(
             int listCalls,
             int monitorLists,
             int answered429,
-            int telemetryCalls) {
+            int telemetryCalls,
+            int auditLooks,
+            int telemetryRounds) {
 
         int totalCalls() {
             return calls.values().stream().mapToInt(Integer::intValue).sum();
         }
 
-        /** Calls of one drift check: everything in the window except the telemetry queries. */
+        /** Calls of one full resync: everything in the window except the telemetry queries and audit looks. */
         double callsPerDriftCheck() {
-            return driftChecks == 0 ? Double.NaN : (totalCalls() - telemetryCalls) / (double) driftChecks;
+            return driftChecks == 0 ? Double.NaN : (totalCalls() - telemetryCalls - auditLooks) / (double) driftChecks;
         }
     }
 

@@ -125,6 +125,10 @@ final class ScaleRun {
                     "bench",
                     "MIMAMORI_RESYNC_INTERVAL",
                     settings.resyncInterval().toSeconds() + "s",
+                    "MIMAMORI_FULL_RESYNC_INTERVAL",
+                    settings.fullResyncInterval().toSeconds() + "s",
+                    "MIMAMORI_TELEMETRY_INTERVAL",
+                    settings.fullResyncInterval().toSeconds() + "s",
                     "MIMAMORI_TELEMETRY_BATCH_DELAY",
                     "2s",
                     "MALLOC_ARENA_MAX",
@@ -459,10 +463,12 @@ final class ScaleRun {
      */
     private ScaleResult.SteadyResync steadyResync(DatadogSimulator datadog, PackagedOperator operator)
             throws InterruptedException {
-        Duration interval = settings.resyncInterval();
-        // A drift check half counted would be counted wrong: start between two of them.
+        Duration interval = settings.fullResyncInterval();
+        // A full resync half counted would be counted wrong: start between two of them.
         awaitQuietLists(datadog, Duration.ofSeconds(3), interval.plusMinutes(1));
-        say("steady state: counting Datadog calls for one resync interval (%d s) plus margin", interval.toSeconds());
+        say(
+                "steady state: counting Datadog calls for one full resync interval (%d s) plus margin",
+                interval.toSeconds());
         datadog.resetCounts();
         long start = System.nanoTime();
         long minimum = start + interval.plus(settings.resyncMargin()).toNanos();
@@ -503,7 +509,25 @@ final class ScaleRun {
                 datadog.listCalls(),
                 calls.getOrDefault(DatadogSimulator.LIST_MONITORS, 0),
                 Math.max(answered429, datadog.rateLimitedCalls()),
-                calls.getOrDefault(DatadogSimulator.QUERY_SCALAR, 0));
+                calls.getOrDefault(DatadogSimulator.QUERY_SCALAR, 0),
+                calls.getOrDefault(DatadogSimulator.SEARCH_AUDIT, 0),
+                telemetryRounds(requests));
+    }
+
+    /** Telemetry rounds in the window: scalar queries closer than 2 s to the previous one belong to its round. */
+    static int telemetryRounds(List<CallLog.Call> requests) {
+        int rounds = 0;
+        java.time.Instant last = null;
+        for (CallLog.Call c : requests) {
+            if (!c.key().equals(DatadogSimulator.QUERY_SCALAR)) {
+                continue;
+            }
+            if (last == null || Duration.between(last, c.at()).toMillis() > 2000) {
+                rounds++;
+            }
+            last = c.at();
+        }
+        return rounds;
     }
 
     private static void awaitQuietLists(DatadogSimulator datadog, Duration quiet, Duration atMost)

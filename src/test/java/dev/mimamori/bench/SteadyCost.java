@@ -22,21 +22,33 @@ final class SteadyCost {
 
     static final Duration DEFAULT_TELEMETRY_INTERVAL = defaultOf("telemetryInterval");
 
+    static final Duration DEFAULT_FULL_RESYNC = defaultOf("fullResyncInterval");
+
     /**
-     * @param driftCheckCalls  calls of one drift check (measured)
-     * @param driftCheckWrites writes of one drift check's resync (measured)
-     * @param telemetryRound   scalar queries of one telemetry check of every service (measured during convergence)
-     * @param perHour          mimamori: drift checks at the default interval plus telemetry at its default interval
-     * @param writesPerHour    mimamori writes per hour at the default interval
+     * @param fullResyncCalls  calls of one full resync (measured)
+     * @param fullResyncWrites writes of one full resync (measured)
+     * @param lookCalls        calls of one Audit Trail look, the lists it caused included (measured)
+     * @param telemetryRound   scalar requests of one telemetry round of every service
+     * @param telemetryRoundSeen whether a round fell in the steady window; if not, the figure is every request of
+     *                         convergence, an upper bound
+     * @param telemetryPerHour telemetry requests per hour at the default interval
+     * @param perHour          mimamori: looks and full resyncs at the default intervals, plus telemetry
+     * @param perHourWithoutAuditTrail the same where the Audit Trail answers 403: full resyncs, one refused look
+     *                         after each, telemetry
+     * @param writesPerHour    mimamori writes per hour at the default intervals
      * @param monitors         monitors the ServiceMonitorings ask for
      * @param alternativePerHour       the alternative's calls per hour for as many monitors
      * @param alternativeWritesPerHour of which PUTs
      */
     record Figures(
-            double driftCheckCalls,
-            double driftCheckWrites,
+            double fullResyncCalls,
+            double fullResyncWrites,
+            double lookCalls,
             double telemetryRound,
+            boolean telemetryRoundSeen,
+            double telemetryPerHour,
             double perHour,
+            double perHourWithoutAuditTrail,
             double writesPerHour,
             long monitors,
             long alternativePerHour,
@@ -49,25 +61,45 @@ final class SteadyCost {
 
     private SteadyCost() {}
 
+    static double perHour(Duration interval) {
+        return Duration.ofHours(1).toMillis() / (double) interval.toMillis();
+    }
+
+    /** Full resyncs per hour at the defaults; every other tick of the resync interval is an Audit Trail look. */
+    static double fullResyncsPerHour() {
+        return perHour(DEFAULT_FULL_RESYNC.compareTo(DEFAULT_RESYNC) < 0 ? DEFAULT_RESYNC : DEFAULT_FULL_RESYNC);
+    }
+
+    static double looksPerHour() {
+        return perHour(DEFAULT_RESYNC) - fullResyncsPerHour();
+    }
+
     static Figures of(ScaleResult result) {
         ScaleResult.SteadyResync steady = result.steady();
-        double checks = Math.max(1, steady.driftChecks());
-        double perCheck = steady.callsPerDriftCheck();
-        double writesPerCheck = steady.writes() / checks;
-        double telemetryRound = result.convergenceCalls().getOrDefault(DatadogSimulator.QUERY_SCALAR, 0)
-                - result.convergenceRefused().getOrDefault(DatadogSimulator.QUERY_SCALAR, 0);
-        double checksPerHour = Duration.ofHours(1).toMillis() / (double) DEFAULT_RESYNC.toMillis();
-        double telemetryPerHour =
-                telemetryRound * Duration.ofHours(1).toMillis() / DEFAULT_TELEMETRY_INTERVAL.toMillis();
+        double fulls = Math.max(1, steady.driftChecks());
+        double perFull = steady.callsPerDriftCheck();
+        double writesPerFull = steady.writes() / fulls;
+        // One search per look: it asks for at most 100 events and never pages.
+        double perLook = 1;
+        boolean roundSeen = steady.telemetryRounds() > 0;
+        double telemetryRound = roundSeen
+                ? steady.telemetryCalls() / (double) steady.telemetryRounds()
+                : result.convergenceCalls().getOrDefault(DatadogSimulator.QUERY_SCALAR, 0)
+                        - result.convergenceRefused().getOrDefault(DatadogSimulator.QUERY_SCALAR, 0);
+        double telemetryPerHour = telemetryRound * perHour(DEFAULT_TELEMETRY_INTERVAL);
         long monitors = result.wantedMonitors();
         long alternative =
                 monitors * (ALTERNATIVE_GETS_PER_HOUR + ALTERNATIVE_VALIDATES_PER_HOUR + ALTERNATIVE_PUTS_PER_HOUR);
         return new Figures(
-                perCheck,
-                writesPerCheck,
+                perFull,
+                writesPerFull,
+                perLook,
                 telemetryRound,
-                perCheck * checksPerHour + telemetryPerHour,
-                writesPerCheck * checksPerHour,
+                roundSeen,
+                telemetryPerHour,
+                perFull * fullResyncsPerHour() + perLook * looksPerHour() + telemetryPerHour,
+                (perFull + 1) * fullResyncsPerHour() + telemetryPerHour,
+                writesPerFull * fullResyncsPerHour(),
                 monitors,
                 alternative,
                 monitors * ALTERNATIVE_PUTS_PER_HOUR);

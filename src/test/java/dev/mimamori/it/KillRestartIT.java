@@ -88,6 +88,8 @@ class KillRestartIT {
                     CLUSTER,
                     "MIMAMORI_RESYNC_INTERVAL",
                     RESYNC.toSeconds() + "s",
+                    "MIMAMORI_FULL_RESYNC_INTERVAL",
+                    RESYNC.toSeconds() + "s",
                     "MIMAMORI_TELEMETRY_BATCH_DELAY",
                     "1s",
                     "POD_NAME",

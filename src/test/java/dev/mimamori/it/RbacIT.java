@@ -209,6 +209,8 @@ class RbacIT {
                     "rbac-it",
                     "MIMAMORI_RESYNC_INTERVAL",
                     RESYNC.toSeconds() + "s",
+                    "MIMAMORI_FULL_RESYNC_INTERVAL",
+                    RESYNC.toSeconds() + "s",
                     "MIMAMORI_TELEMETRY_BATCH_DELAY",
                     "1s",
                     "POD_NAME",

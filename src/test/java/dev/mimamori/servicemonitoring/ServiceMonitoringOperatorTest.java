@@ -18,6 +18,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -214,6 +215,59 @@ class ServiceMonitoringOperatorTest {
                         assertThat(datadog.monitor(id).path("message").asText()).isNotEqualTo("edited in the UI"));
         assertThat(datadog.monitor(id).path("query").asText()).isEqualTo(query);
         assertThat(datadog.writeCalls() - writes).isEqualTo(1);
+    }
+
+    @Test
+    void anEditInTheDatadogUiIsFoundThroughTheAuditTrailAndPutBackWithoutWaitingForAFullResync() {
+        Resources.namespace(client, "audited");
+        client.resource(Resources.serviceMonitoring("audited", "orders", "orders", "prod"))
+                .create();
+        awaitReady("audited", "orders");
+        long id = byTemplate(monitorsOf("audited/orders"), "error-rate")
+                .path("id")
+                .asLong();
+        String message = datadog.monitor(id).path("message").asText();
+        // The operator's own creates are audited too: one look takes them in first.
+        driftCheck.runChanges(Instant.now().plusSeconds(1));
+
+        datadog.editMonitor(id, m -> m.put("message", "edited in the UI"));
+        Set<String> woken = driftCheck.runChanges(Instant.now().plusSeconds(1));
+
+        assertThat(woken).contains("audited/orders");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() ->
+                        assertThat(datadog.monitor(id).path("message").asText()).isEqualTo(message));
+    }
+
+    @Test
+    void withoutTheAuditTrailALookFindsNothingAndTheFullResyncRepairs() {
+        Resources.namespace(client, "unaudited");
+        client.resource(Resources.serviceMonitoring("unaudited", "stock", "stock", "prod"))
+                .create();
+        awaitReady("unaudited", "stock");
+        long id = byTemplate(monitorsOf("unaudited/stock"), "error-rate")
+                .path("id")
+                .asLong();
+        String message = datadog.monitor(id).path("message").asText();
+        datadog.setAuditTrail(false);
+        try {
+            datadog.editMonitor(id, m -> m.put("message", "edited in the UI"));
+            long searches = datadog.calls(DatadogSimulator.SEARCH_AUDIT);
+
+            assertThat(driftCheck.runChanges(Instant.now().plusSeconds(1))).isEmpty();
+            assertThat(driftCheck.runChanges(Instant.now().plusSeconds(2)))
+                    .as("after a 403 the operator stops asking until the next full resync")
+                    .isEmpty();
+            assertThat(datadog.calls(DatadogSimulator.SEARCH_AUDIT) - searches).isEqualTo(1);
+
+            assertThat(driftCheck.run()).contains("unaudited/stock");
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(
+                            () -> assertThat(datadog.monitor(id).path("message").asText())
+                                    .isEqualTo(message));
+        } finally {
+            datadog.setAuditTrail(true);
+        }
     }
 
     @Test

@@ -55,6 +55,7 @@ public final class DatadogSimulator implements AutoCloseable {
     public static final String GET_SLO = "GET /api/v1/slo/{id}";
     public static final String UPDATE_SLO = "PUT /api/v1/slo/{id}";
     public static final String DELETE_SLO = "DELETE /api/v1/slo/{id}";
+    public static final String SEARCH_AUDIT = "POST /api/v2/audit/events/search";
     /** Matches every endpoint in fault injection and {@link #setRateLimit}. */
     public static final String ANY = Faults.ANY;
 
@@ -79,6 +80,7 @@ public final class DatadogSimulator implements AutoCloseable {
     final SimulatedDashboards dashboards = new SimulatedDashboards(() -> clock.instant());
     final SimulatedSlos slos = new SimulatedSlos(() -> clock.instant(), monitors, dashboards);
     final SimulatedEvents events = new SimulatedEvents();
+    final SimulatedAuditTrail audit = new SimulatedAuditTrail(() -> clock.instant());
     final SimulatedMetrics metrics = new SimulatedMetrics();
     final SimulatedNodes nodes = new SimulatedNodes();
     final SimulatedTelemetry telemetry = new SimulatedTelemetry(metrics, nodes, this::servicesOfMonitors);
@@ -469,7 +471,9 @@ public final class DatadogSimulator implements AutoCloseable {
      */
     public ObjectNode editMonitor(long id, Consumer<ObjectNode> edit) {
         try {
-            return monitors.edit(id, edit);
+            ObjectNode edited = monitors.edit(id, edit);
+            audit.record("monitor", String.valueOf(id), "modified");
+            return edited;
         } catch (ApiError e) {
             throw new IllegalArgumentException("no monitor " + id, e);
         }
@@ -477,7 +481,11 @@ public final class DatadogSimulator implements AutoCloseable {
 
     /** Deletes a monitor behind the operator's back; returns whether it existed. */
     public boolean deleteMonitor(long id) {
-        return monitors.remove(id);
+        boolean existed = monitors.remove(id);
+        if (existed) {
+            audit.record("monitor", String.valueOf(id), "deleted");
+        }
+        return existed;
     }
 
     /**
@@ -514,7 +522,9 @@ public final class DatadogSimulator implements AutoCloseable {
      */
     public ObjectNode editDashboard(String id, Consumer<ObjectNode> edit) {
         try {
-            return dashboards.edit(id, edit);
+            ObjectNode edited = dashboards.edit(id, edit);
+            audit.record("dashboard", id, "modified");
+            return edited;
         } catch (ApiError e) {
             throw new IllegalArgumentException("no dashboard " + id, e);
         }
@@ -522,7 +532,11 @@ public final class DatadogSimulator implements AutoCloseable {
 
     /** Deletes a dashboard behind the operator's back; returns whether it existed. */
     public boolean deleteDashboard(String id) {
-        return dashboards.remove(id);
+        boolean existed = dashboards.remove(id);
+        if (existed) {
+            audit.record("dashboard", id, "deleted");
+        }
+        return existed;
     }
 
     /** Copies of all SLOs, in creation order. */
@@ -544,7 +558,9 @@ public final class DatadogSimulator implements AutoCloseable {
      */
     public ObjectNode editSlo(String id, Consumer<ObjectNode> edit) {
         try {
-            return slos.edit(id, edit);
+            ObjectNode edited = slos.edit(id, edit);
+            audit.record("slo", id, "modified");
+            return edited;
         } catch (ApiError e) {
             throw new IllegalArgumentException("no SLO " + id, e);
         }
@@ -555,7 +571,11 @@ public final class DatadogSimulator implements AutoCloseable {
      * returns whether it existed.
      */
     public boolean deleteSlo(String id) {
-        return slos.remove(id);
+        boolean existed = slos.remove(id);
+        if (existed) {
+            audit.record("slo", id, "deleted");
+        }
+        return existed;
     }
 
     /** Copies of the events posted so far. */
@@ -572,6 +592,14 @@ public final class DatadogSimulator implements AutoCloseable {
         slos.restrict(id, false);
     }
 
+    /**
+     * Turns the organisation's Audit Trail on or off (on by default); off, its search answers 403 as it does for a
+     * key without {@code audit_logs_read}.
+     */
+    public void setAuditTrail(boolean enabled) {
+        audit.setEnabled(enabled);
+    }
+
     public List<ObjectNode> events() {
         return events.snapshot();
     }
@@ -586,6 +614,7 @@ public final class DatadogSimulator implements AutoCloseable {
         dashboards.clear();
         monitors.clear();
         events.clear();
+        audit.clear();
         telemetry.clear();
         nodes.clear();
         callLog.reset();

@@ -15,6 +15,7 @@ import static dev.mimamori.sim.DatadogSimulator.LIST_MONITORS;
 import static dev.mimamori.sim.DatadogSimulator.LIST_SLOS;
 import static dev.mimamori.sim.DatadogSimulator.QUERY_SCALAR;
 import static dev.mimamori.sim.DatadogSimulator.QUERY_TIMESERIES;
+import static dev.mimamori.sim.DatadogSimulator.SEARCH_AUDIT;
 import static dev.mimamori.sim.DatadogSimulator.UPDATE_DASHBOARD;
 import static dev.mimamori.sim.DatadogSimulator.UPDATE_MONITOR;
 import static dev.mimamori.sim.DatadogSimulator.UPDATE_SLO;
@@ -62,6 +63,7 @@ final class SimulatorDispatcher extends Dispatcher {
             "/api/v1/events",
             "/api/v2/query/timeseries",
             "/api/v2/query/scalar",
+            "/api/v2/audit/events/search",
             "/api/v1/dashboard",
             "/api/v1/dashboard/{id}",
             "/api/v1/slo",
@@ -157,16 +159,21 @@ final class SimulatorDispatcher extends Dispatcher {
                 return ok(200, list, limits);
             }
             case CREATE_MONITOR -> {
-                return ok(200, sim.monitors.create(object(body)), limits);
+                ObjectNode created = sim.monitors.create(object(body));
+                sim.audit.record("monitor", created.path("id").asText(), "created");
+                return ok(200, created, limits);
             }
             case GET_MONITOR -> {
                 return ok(200, sim.monitors.get(idOf(path)), limits);
             }
             case UPDATE_MONITOR -> {
-                return ok(200, sim.monitors.update(idOf(path), object(body)), limits);
+                ObjectNode updated = sim.monitors.update(idOf(path), object(body));
+                sim.audit.record("monitor", String.valueOf(idOf(path)), "modified");
+                return ok(200, updated, limits);
             }
             case DELETE_MONITOR -> {
                 long id = sim.monitors.delete(idOf(path), "true".equalsIgnoreCase(url.queryParameter("force")));
+                sim.audit.record("monitor", String.valueOf(id), "deleted");
                 return ok(200, JSON.createObjectNode().put("deleted_monitor_id", id), limits);
             }
             case VALIDATE_MONITOR -> {
@@ -193,23 +200,33 @@ final class SimulatorDispatcher extends Dispatcher {
                 return ok(200, sim.dashboards.list(firstValues(url)), limits);
             }
             case CREATE_DASHBOARD -> {
-                return ok(200, sim.dashboards.create(object(body)), limits);
+                ObjectNode created = sim.dashboards.create(object(body));
+                sim.audit.record("dashboard", created.path("id").asText(), "created");
+                return ok(200, created, limits);
             }
             case GET_DASHBOARD -> {
                 return ok(200, sim.dashboards.get(segment(path)), limits);
             }
             case UPDATE_DASHBOARD -> {
-                return ok(200, sim.dashboards.update(segment(path), object(body)), limits);
+                ObjectNode updated = sim.dashboards.update(segment(path), object(body));
+                sim.audit.record("dashboard", segment(path), "modified");
+                return ok(200, updated, limits);
             }
             case DELETE_DASHBOARD -> {
                 String id = sim.dashboards.delete(segment(path));
+                sim.audit.record("dashboard", id, "deleted");
                 return ok(200, JSON.createObjectNode().put("deleted_dashboard_id", id), limits);
+            }
+            case SEARCH_AUDIT -> {
+                return ok(200, sim.audit.search(object(body)), limits);
             }
             case LIST_SLOS -> {
                 return ok(200, sim.slos.list(firstValues(url)), limits);
             }
             case CREATE_SLO -> {
-                return ok(200, sloList(sim.slos.create(object(body))), limits);
+                ObjectNode created = sim.slos.create(object(body));
+                sim.audit.record("slo", created.path("id").asText(), "created");
+                return ok(200, sloList(created), limits);
             }
             case GET_SLO -> {
                 ObjectNode answer = JSON.createObjectNode();
@@ -218,12 +235,15 @@ final class SimulatorDispatcher extends Dispatcher {
                 return ok(200, answer, limits);
             }
             case UPDATE_SLO -> {
-                return ok(200, sloList(sim.slos.update(segment(path), object(body))), limits);
+                ObjectNode updated = sim.slos.update(segment(path), object(body));
+                sim.audit.record("slo", segment(path), "modified");
+                return ok(200, sloList(updated), limits);
             }
             case DELETE_SLO -> {
                 boolean force = "true".equalsIgnoreCase(url.queryParameter("force"));
                 ObjectNode answer = JSON.createObjectNode();
                 answer.putArray("data").add(sim.slos.delete(segment(path), force));
+                sim.audit.record("slo", segment(path), "deleted");
                 answer.putNull("error");
                 return ok(200, answer, limits);
             }

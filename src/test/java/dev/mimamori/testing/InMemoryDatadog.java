@@ -1,6 +1,7 @@
 package dev.mimamori.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mimamori.datadog.AuditedChanges;
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogEvent;
@@ -258,6 +259,12 @@ public final class InMemoryDatadog implements DatadogApi {
     public Map<String, List<dev.mimamori.datadog.GroupedValue>> groupedValues(
             List<String> queries, List<String> groupTags, Instant from, Instant to) {
         throw new UnsupportedOperationException("grouped values are the simulator's: use DatadogSimulator");
+    }
+
+    /** This organisation has no Audit Trail: change detection falls back to full lists. */
+    @Override
+    public AuditedChanges auditedChanges(Instant from, Instant to, int limit) {
+        throw new DatadogException(DatadogException.Kind.FORBIDDEN, "403 Forbidden: no Audit Trail in memory");
     }
 
     /** Every monitor id whose tags include all of these. */

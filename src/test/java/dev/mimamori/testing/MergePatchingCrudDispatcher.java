@@ -2,6 +2,7 @@ package dev.mimamori.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -10,6 +11,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatchException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -83,7 +85,72 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                         .setBody("{\"kind\":\"Status\",\"code\":404}");
             }
         }
+        if ("GET".equals(request.getMethod()) && request.getPath().contains("limit=")) {
+            return paged(request, super.dispatch(request));
+        }
         return super.dispatch(request);
+    }
+
+    /**
+     * A list asked for with {@code limit} comes back in pages, as from a real API server: the CRUD dispatcher answers
+     * every item at once, which would make a client that lists in pages hold them all at once.
+     */
+    private static MockResponse paged(RecordedRequest request, MockResponse full) {
+        Map<String, String> query = queryOf(request.getPath());
+        if ("true".equals(query.get("watch")) || full.code() != 200 || full.getBody() == null) {
+            return full;
+        }
+        byte[] bytes = full.getBody().getBytes();
+        try {
+            JsonNode body = JSON.readTree(bytes);
+            int limit = Integer.parseInt(query.get("limit"));
+            int from = query.containsKey("continue") ? Integer.parseInt(query.get("continue")) : 0;
+            if (!(body.path("items") instanceof ArrayNode items)
+                    || !(body instanceof ObjectNode list)
+                    || limit <= 0
+                    || items.size() <= limit && from == 0) {
+                return json(bytes);
+            }
+            ArrayNode page = JSON.createArrayNode();
+            for (int i = from; i < Math.min(items.size(), from + limit); i++) {
+                page.add(items.get(i));
+            }
+            list.set("items", page);
+            ObjectNode metadata = list.with("metadata");
+            if (from + limit < items.size()) {
+                metadata.put("continue", String.valueOf(from + limit));
+                metadata.put("remainingItemCount", items.size() - from - limit);
+            } else {
+                metadata.remove("continue");
+            }
+            return json(JSON.writeValueAsBytes(list));
+        } catch (IOException | NumberFormatException e) {
+            return json(bytes);
+        }
+    }
+
+    private static MockResponse json(byte[] body) {
+        return new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", "application/json")
+                .setBody(body);
+    }
+
+    private static Map<String, String> queryOf(String path) {
+        Map<String, String> query = new HashMap<>();
+        int q = path.indexOf('?');
+        if (q < 0) {
+            return query;
+        }
+        for (String pair : path.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                query.put(
+                        pair.substring(0, eq),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return query;
     }
 
     @Override

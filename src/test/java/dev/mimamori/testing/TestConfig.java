@@ -18,6 +18,11 @@ public record TestConfig(String url, String apiKey, String appKey, Duration read
     }
 
     @Override
+    public Duration fullResyncInterval() {
+        return Duration.ofMinutes(30);
+    }
+
+    @Override
     public Duration gatePollInterval() {
         return Duration.ofMinutes(1);
     }
