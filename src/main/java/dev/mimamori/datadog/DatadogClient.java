@@ -523,8 +523,9 @@ public class DatadogClient implements DatadogApi {
                     DatadogException.Kind.NOT_CONFIGURED,
                     "Datadog keys are not configured: set DD_API_KEY and DD_APP_KEY (Secret mimamori-datadog)");
         }
+        String namespace = DatadogCaller.namespace();
         try {
-            budget.acquire(endpoint);
+            budget.acquire(endpoint, namespace);
         } catch (DatadogException e) {
             registry.counter("mimamori.datadog.ratelimit.waits", "endpoint", endpoint)
                     .increment();
@@ -533,11 +534,11 @@ public class DatadogClient implements DatadogApi {
         try {
             ApiResponse<T> response = httpCall.execute();
             count(endpoint, response.getStatusCode());
-            budget.record(endpoint, response.getStatusCode(), response.getHeaders());
+            budget.record(endpoint, namespace, response.getStatusCode(), response.getHeaders());
             return response.getData();
         } catch (ApiException e) {
             count(endpoint, e.getCode());
-            Duration wait = budget.record(endpoint, e.getCode(), e.getResponseHeaders());
+            Duration wait = budget.record(endpoint, namespace, e.getCode(), e.getResponseHeaders());
             if (wait != null && e.getCode() == 429) {
                 registry.counter("mimamori.datadog.ratelimit.waits", "endpoint", endpoint)
                         .increment();

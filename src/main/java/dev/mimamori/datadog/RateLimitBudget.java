@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@code X-RateLimit-Name}); several endpoints may share one. Each answer's headers say how many calls the current
  * window allows and when it ends; every call made takes one from that count before it is sent, so concurrent
  * reconciles never overrun a window together. A spent window is waited out by rescheduling, with jitter so that the
- * waiting work does not return all at once, never by sleeping a reconcile thread.
+ * waiting work does not return all at once, never by sleeping a reconcile thread. Each call is made on behalf of a
+ * namespace, and a window's calls are shared fairly between the namespaces waiting for them ({@link FairShares}).
  */
 public class RateLimitBudget {
     /** Without a reset header Datadog's windows are short: back off from this, doubling, up to a minute. */
@@ -41,6 +42,7 @@ public class RateLimitBudget {
         Long remaining;
         Instant resetsAt;
         int headerlessRefusals;
+        final FairShares shares = new FairShares();
     }
 
     public RateLimitBudget(Clock clock) {
@@ -53,11 +55,12 @@ public class RateLimitBudget {
     }
 
     /**
-     * Takes one call from the endpoint's window. Throws RATE_LIMITED, without calling Datadog, while the window is
-     * known to be spent, and while the endpoint's first call is unanswered: its limit's name and window are unknown
-     * until then, and a second call could land in a window the first one finds spent.
+     * Takes one call from the endpoint's window for a namespace. Throws RATE_LIMITED, without calling Datadog, while
+     * the window is known to be spent or what is left of it is kept for namespaces that waited before this one, and
+     * while the endpoint's first call is unanswered: its limit's name and window are unknown until then, and a second
+     * call could land in a window the first one finds spent.
      */
-    public void acquire(String endpoint) {
+    public void acquire(String endpoint, String namespace) {
         if (!answered.contains(endpoint) && !probing.add(endpoint)) {
             throw new DatadogException(
                     DatadogException.Kind.RATE_LIMITED,
@@ -75,23 +78,35 @@ public class RateLimitBudget {
                 while (w.resetsAt != null && !now.isBefore(w.resetsAt)) {
                     w.resetsAt = w.resetsAt.plusSeconds(w.period);
                 }
+                w.shares.newWindow(w.remaining);
             }
-            if (w.remaining != null && w.remaining <= 0) {
+            if (w.remaining == null) {
+                return;
+            }
+            if (!w.shares.mayTake(namespace, w.remaining)) {
+                w.shares.refused(namespace);
                 Duration wait = w.resetsAt == null ? UNKNOWN_RESET : Duration.between(now, w.resetsAt);
+                // Other namespaces are counted, never named: the message reaches this namespace's status.
+                String why = w.remaining <= 0
+                        ? " is spent"
+                        : ": the rest of this window is kept for " + w.shares.othersHolding(namespace)
+                                + " other namespaces that waited first";
                 throw new DatadogException(
                         DatadogException.Kind.RATE_LIMITED,
-                        "Datadog rate limit " + limitName(endpoint) + " is spent; next window in "
+                        "Datadog rate limit " + limitName(endpoint) + why + "; next window in "
                                 + Math.max(1, wait.toSeconds()) + "s",
                         withJitter(wait));
             }
-            if (w.remaining != null) {
-                w.remaining--;
-            }
+            w.remaining--;
+            w.shares.took(namespace);
         }
     }
 
-    /** Reads the headers of any answer; returns how long to wait when the window is spent, else null. */
-    public Duration record(String endpoint, int status, Map<String, List<String>> headers) {
+    /**
+     * Reads the headers of any answer to a call made for a namespace; returns how long to wait when the window is
+     * spent, else null.
+     */
+    public Duration record(String endpoint, String namespace, int status, Map<String, List<String>> headers) {
         answered.add(endpoint);
         probing.remove(endpoint);
         String name = text(headers, "X-RateLimit-Name");
@@ -124,6 +139,7 @@ public class RateLimitBudget {
                     // A later window than ours: take it, less nothing we know of (our calls were counted before).
                     w.remaining = remaining;
                     w.resetsAt = resetsAt;
+                    w.shares.newWindow(remaining);
                 } else if (!resetsAt.isBefore(w.resetsAt.minusSeconds(1)) && remaining != null) {
                     // Our window: calls of ours still in flight are not in the header yet, so keep the lower count.
                     w.remaining = w.remaining == null ? remaining : Math.min(w.remaining, remaining);
@@ -139,6 +155,7 @@ public class RateLimitBudget {
                         : null;
             }
             w.remaining = 0L;
+            w.shares.refused(namespace);
             if (reset == null) {
                 // Refused without saying for how long: back off, doubling while it goes on.
                 Duration wait = UNKNOWN_RESET.multipliedBy(1L << Math.min(4, w.headerlessRefusals++));

@@ -5,6 +5,7 @@ import dev.mimamori.api.ReleaseCheckPhase;
 import dev.mimamori.api.ReleaseCheckStatus;
 import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogApi;
+import dev.mimamori.datadog.DatadogCaller;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.status.Conditions;
 import dev.mimamori.status.KubeEvents;
@@ -66,6 +67,13 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
 
     @Override
     public UpdateControl<ReleaseCheck> reconcile(ReleaseCheck check, Context<ReleaseCheck> context) {
+        // Datadog's rate limits are shared fairly between namespaces: these calls count for this one.
+        try (var caller = DatadogCaller.actFor(check.getMetadata().getNamespace())) {
+            return step(check, context);
+        }
+    }
+
+    private UpdateControl<ReleaseCheck> step(ReleaseCheck check, Context<ReleaseCheck> context) {
         registry.counter("mimamori.reconciles", "kind", "ReleaseCheck").increment();
         Instant now = clock.instant();
         String workload =

@@ -8,6 +8,7 @@ import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.config.MimamoriConfig;
 import dev.mimamori.datadog.DatadogApi;
+import dev.mimamori.datadog.DatadogCaller;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.RateLimitBudget;
 import dev.mimamori.render.BuiltInProfile;
@@ -117,6 +118,13 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
 
     @Override
     public UpdateControl<ServiceMonitoring> reconcile(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
+        // Datadog's rate limits are shared fairly between namespaces: these calls count for this one.
+        try (var caller = DatadogCaller.actFor(sm.getMetadata().getNamespace())) {
+            return synchronize(sm, context);
+        }
+    }
+
+    private UpdateControl<ServiceMonitoring> synchronize(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
         registry.counter("mimamori.reconciles", "kind", "ServiceMonitoring").increment();
         if (sm.getSpec() == null) {
             return fail(
@@ -266,6 +274,12 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
 
     @Override
     public DeleteControl cleanup(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
+        try (var caller = DatadogCaller.actFor(sm.getMetadata().getNamespace())) {
+            return remove(sm, context);
+        }
+    }
+
+    private DeleteControl remove(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
         String owner = sm.ownerKey();
         telemetry.forget(owner);
         contention.forget(owner);

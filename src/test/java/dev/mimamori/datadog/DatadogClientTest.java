@@ -2,6 +2,7 @@ package dev.mimamori.datadog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -201,6 +202,38 @@ class DatadogClientTest {
         // Other endpoints have their own windows.
         client.createMonitor(definition("ns/a", "x", 1));
         assertThat(sim.calls(DatadogSimulator.CREATE_MONITOR)).isEqualTo(1);
+    }
+
+    @Test
+    void callsCountForTheNamespaceTheyAreMadeForSoABurstLeavesTheNextNamespaceItsShareOfTheWindow()
+            throws InterruptedException {
+        DatadogClient client = client();
+        sim.setRateLimit(DatadogSimulator.CREATE_MONITOR, 2, 5);
+        try (var bulk = DatadogCaller.actFor("bulk")) {
+            client.createMonitor(definition("bulk/a", "first", 1));
+            sim.rateLimitNext(DatadogSimulator.CREATE_MONITOR, 1, 5);
+            assertThatThrownBy(() -> client.createMonitor(definition("bulk/b", "refused", 1)))
+                    .isInstanceOf(DatadogException.class);
+        }
+        DatadogException waiting;
+        try (var small = DatadogCaller.actFor("small")) {
+            waiting = catchThrowableOfType(
+                    DatadogException.class, () -> client.createMonitor(definition("small/a", "waits", 1)));
+        }
+        // Both namespaces wait for the next window, which then holds one of its two calls for each.
+        Thread.sleep(waiting.retryAfter().toMillis());
+        try (var bulk = DatadogCaller.actFor("bulk")) {
+            client.createMonitor(definition("bulk/b", "second", 1));
+            assertThatThrownBy(() -> client.createMonitor(definition("bulk/c", "third", 1)))
+                    .isInstanceOfSatisfying(
+                            DatadogException.class,
+                            e -> assertThat(e.getMessage()).contains("kept for 1 other namespaces"));
+        }
+        try (var small = DatadogCaller.actFor("small")) {
+            client.createMonitor(definition("small/a", "served", 1));
+        }
+        assertThat(sim.monitors().stream().map(m -> m.path("name").asText()))
+                .containsExactlyInAnyOrder("t first", "t second", "t served");
     }
 
     @Test

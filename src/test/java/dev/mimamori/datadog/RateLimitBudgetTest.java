@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitBudgetTest {
     static final String CREATE = "POST /api/v1/monitor";
     static final String UPDATE = "PUT /api/v1/monitor/{id}";
+    static final String NS = "shop";
     final MovableClock clock = MovableClock.INSTANCE;
     final RateLimitBudget budget = new RateLimitBudget(clock);
 
@@ -37,12 +38,12 @@ class RateLimitBudgetTest {
 
     @Test
     void callsAreTakenFromTheWindowBeforeTheyAreSentSoConcurrentWorkNeverOverrunsIt() {
-        budget.acquire(CREATE);
-        budget.record(CREATE, 200, headers("monitor_write", 5, 2, 8));
-        budget.acquire(CREATE);
-        budget.acquire(CREATE);
+        budget.acquire(CREATE, NS);
+        budget.record(CREATE, NS, 200, headers("monitor_write", 5, 2, 8));
+        budget.acquire(CREATE, NS);
+        budget.acquire(CREATE, NS);
         // Two calls reserved and not yet answered: the window is spent for everyone, before Datadog refuses.
-        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOfSatisfying(DatadogException.class, e -> {
+        assertThatThrownBy(() -> budget.acquire(CREATE, NS)).isInstanceOfSatisfying(DatadogException.class, e -> {
             assertThat(e.kind()).isEqualTo(DatadogException.Kind.RATE_LIMITED);
             assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
         });
@@ -50,71 +51,71 @@ class RateLimitBudgetTest {
 
     @Test
     void endpointsSharingALimitNameShareOneWindow() {
-        budget.acquire(CREATE);
-        budget.record(CREATE, 200, headers("monitor_write", 10, 0, 5));
-        budget.acquire(UPDATE);
-        budget.record(UPDATE, 200, headers("monitor_write", 10, 0, 5));
+        budget.acquire(CREATE, NS);
+        budget.record(CREATE, NS, 200, headers("monitor_write", 10, 0, 5));
+        budget.acquire(UPDATE, NS);
+        budget.record(UPDATE, NS, 200, headers("monitor_write", 10, 0, 5));
         assertThat(budget.limitName(UPDATE)).isEqualTo("monitor_write");
-        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
-        assertThatThrownBy(() -> budget.acquire(UPDATE)).isInstanceOf(DatadogException.class);
+        assertThatThrownBy(() -> budget.acquire(CREATE, NS)).isInstanceOf(DatadogException.class);
+        assertThatThrownBy(() -> budget.acquire(UPDATE, NS)).isInstanceOf(DatadogException.class);
         // Another limit is not affected.
-        budget.acquire("GET /api/v1/monitor");
+        budget.acquire("GET /api/v1/monitor", NS);
     }
 
     @Test
     void theNextWindowAllowsTheWholeLimitAgain() {
-        budget.acquire(CREATE);
-        budget.record(CREATE, 200, headers("monitor_write", 3, 0, 2));
-        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+        budget.acquire(CREATE, NS);
+        budget.record(CREATE, NS, 200, headers("monitor_write", 3, 0, 2));
+        assertThatThrownBy(() -> budget.acquire(CREATE, NS)).isInstanceOf(DatadogException.class);
         clock.set(clock.instant().plusSeconds(3));
-        budget.acquire(CREATE);
-        budget.acquire(CREATE);
-        budget.acquire(CREATE);
-        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+        budget.acquire(CREATE, NS);
+        budget.acquire(CREATE, NS);
+        budget.acquire(CREATE, NS);
+        assertThatThrownBy(() -> budget.acquire(CREATE, NS)).isInstanceOf(DatadogException.class);
     }
 
     @Test
     void answersFromTheNewWindowDoNotForgetCallsStillInFlight() {
-        budget.acquire(CREATE);
-        budget.record(CREATE, 200, headers("monitor_write", 4, 0, 2));
+        budget.acquire(CREATE, NS);
+        budget.record(CREATE, NS, 200, headers("monitor_write", 4, 0, 2));
         clock.set(clock.instant().plusSeconds(3));
-        budget.acquire(CREATE);
-        budget.acquire(CREATE);
+        budget.acquire(CREATE, NS);
+        budget.acquire(CREATE, NS);
         // Datadog has counted only the first of the two so far (remaining 3); the second is still on its way.
-        budget.record(CREATE, 200, headers("monitor_write", 4, 3, 9));
-        budget.acquire(CREATE);
-        budget.acquire(CREATE);
-        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+        budget.record(CREATE, NS, 200, headers("monitor_write", 4, 3, 9));
+        budget.acquire(CREATE, NS);
+        budget.acquire(CREATE, NS);
+        assertThatThrownBy(() -> budget.acquire(CREATE, NS)).isInstanceOf(DatadogException.class);
     }
 
     @Test
     void aRefusalWithoutHeadersBacksOffFromFiveSecondsDoubling() {
-        Duration first = budget.record(CREATE, 429, Map.of());
+        Duration first = budget.record(CREATE, NS, 429, Map.of());
         assertThat(first).isBetween(Duration.ofSeconds(5), Duration.ofMillis(6000));
         clock.set(clock.instant().plus(first));
-        budget.acquire(CREATE);
-        Duration second = budget.record(CREATE, 429, Map.of());
+        budget.acquire(CREATE, NS);
+        Duration second = budget.record(CREATE, NS, 429, Map.of());
         assertThat(second).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(12));
         clock.set(clock.instant().plus(second));
-        budget.acquire(CREATE);
-        budget.record(CREATE, 200, Map.of());
+        budget.acquire(CREATE, NS);
+        budget.record(CREATE, NS, 200, Map.of());
         // An answer resets the back-off.
-        assertThat(budget.record(CREATE, 429, Map.of())).isLessThan(Duration.ofSeconds(7));
+        assertThat(budget.record(CREATE, NS, 429, Map.of())).isLessThan(Duration.ofSeconds(7));
     }
 
     @Test
     void everyRefusalIsWaitedOutToTheResetDatadogAnnouncedNotAWholePeriod() {
-        budget.acquire(CREATE);
-        Duration first = budget.record(CREATE, 429, headers("monitor_write", 5, 0, 2));
+        budget.acquire(CREATE, NS);
+        Duration first = budget.record(CREATE, NS, 429, headers("monitor_write", 5, 0, 2));
         assertThat(first).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2700));
         for (int refusal = 0; refusal < 3; refusal++) {
             clock.set(clock.instant().plus(first));
             // Our guess of the next window (a period on) is wrong: Datadog still refuses and says 2 s again.
-            budget.acquire(CREATE);
-            Duration again = budget.record(CREATE, 429, headers("monitor_write", 5, 0, 2));
+            budget.acquire(CREATE, NS);
+            Duration again = budget.record(CREATE, NS, 429, headers("monitor_write", 5, 0, 2));
             assertThat(again).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2700));
             int attempt = refusal;
-            assertThatThrownBy(() -> budget.acquire(CREATE))
+            assertThatThrownBy(() -> budget.acquire(CREATE, NS))
                     .isInstanceOfSatisfying(
                             DatadogException.class,
                             e -> assertThat(e.retryAfter())
@@ -126,24 +127,24 @@ class RateLimitBudgetTest {
 
     @Test
     void aSecondCallWaitsForTheAnswerToTheFirstCallOfAnEndpointWhoseLimitIsNotKnownYet() {
-        budget.acquire(CREATE);
-        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOfSatisfying(DatadogException.class, e -> {
+        budget.acquire(CREATE, NS);
+        assertThatThrownBy(() -> budget.acquire(CREATE, NS)).isInstanceOfSatisfying(DatadogException.class, e -> {
             assertThat(e.kind()).isEqualTo(DatadogException.Kind.RATE_LIMITED);
             assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1250));
         });
         // Other endpoints probe on their own.
-        budget.acquire(UPDATE);
-        budget.record(CREATE, 200, headers("monitor_write", 5, 4, 8));
-        budget.acquire(CREATE);
-        budget.acquire(CREATE);
+        budget.acquire(UPDATE, NS);
+        budget.record(CREATE, NS, 200, headers("monitor_write", 5, 4, 8));
+        budget.acquire(CREATE, NS);
+        budget.acquire(CREATE, NS);
     }
 
     @Test
     void aFirstCallThatGotNoAnswerLetsTheNextCallProbeAgain() {
-        budget.acquire(CREATE);
+        budget.acquire(CREATE, NS);
         budget.noAnswer(CREATE);
-        budget.acquire(CREATE);
-        assertThatThrownBy(() -> budget.acquire(CREATE)).isInstanceOf(DatadogException.class);
+        budget.acquire(CREATE, NS);
+        assertThatThrownBy(() -> budget.acquire(CREATE, NS)).isInstanceOf(DatadogException.class);
     }
 
     @Test

@@ -77,12 +77,20 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                         .setHeader("Content-Type", "application/json")
                         .setBody(document);
             }
+            if (path.equals("/openapi/v2")) {
+                // An OpenAPI v2 document without schemas (an empty protobuf message): a kubectl that validates on
+                // the client, as 1.20 does, finds no schema for any kind and skips validation, as it does for CRs.
+                return new MockResponse()
+                        .setResponseCode(200)
+                        .setHeader("Content-Type", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+                        .setBody("");
+            }
             if (path.startsWith("/openapi/")) {
-                // No schemas to offer: kubectl then applies without client-side validation.
                 return new MockResponse()
                         .setResponseCode(404)
                         .setHeader("Content-Type", "application/json")
-                        .setBody("{\"kind\":\"Status\",\"code\":404}");
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                + "\"reason\":\"NotFound\",\"code\":404}");
             }
         }
         if ("GET".equals(request.getMethod()) && request.getPath().contains("limit=")) {

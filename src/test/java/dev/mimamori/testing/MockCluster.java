@@ -48,13 +48,22 @@ public final class MockCluster implements AutoCloseable {
     }
 
     public static MockCluster start(int port) {
+        MockCluster cluster = withoutCrds(port);
+        cluster.installCrds(Path.of("crds"));
+        return cluster;
+    }
+
+    /** An API server with nothing in it yet, for a test that installs the CRDs the way a person does. */
+    public static MockCluster withoutCrds() {
+        return withoutCrds(0);
+    }
+
+    private static MockCluster withoutCrds(int port) {
         MergePatchingCrudDispatcher dispatcher = new MergePatchingCrudDispatcher();
         KubernetesMockServer server =
                 new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
-        MockCluster cluster = new MockCluster(server, dispatcher);
-        cluster.installCrds(Path.of("crds"));
-        return cluster;
+        return new MockCluster(server, dispatcher);
     }
 
     public void installCrds(Path directory) {

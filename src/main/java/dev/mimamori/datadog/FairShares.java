@@ -1,0 +1,80 @@
+package dev.mimamori.datadog;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Shares the calls of one rate-limit window between the namespaces that wait for them, so that a namespace's burst
+ * delays the others by a share of a window, not by the whole burst. A namespace refused in a window joins a queue;
+ * each new window reserves an equal share of its calls for the queue's first namespaces (as many as there are calls),
+ * and a namespace served that still wants more goes to the back: a round robin over windows. Calls nobody has reserved
+ * go to whoever asks first, so when there is no contention nothing changes. Not thread-safe: the window's monitor
+ * guards it.
+ */
+final class FairShares {
+    /** Namespaces refused and not yet given a share, first refused first. */
+    private final Set<String> queue = new LinkedHashSet<>();
+
+    private final Set<String> refusedThisWindow = new LinkedHashSet<>();
+    private final Map<String, Long> reserved = new HashMap<>();
+    private final Map<String, Long> used = new HashMap<>();
+
+    /** A window of {@code calls} calls begins (null or 0: unknown or none, nothing can be reserved). */
+    void newWindow(Long calls) {
+        // Those given a share leave the queue; if they were refused again they rejoin at its back.
+        queue.removeAll(reserved.keySet());
+        queue.addAll(refusedThisWindow);
+        refusedThisWindow.clear();
+        reserved.clear();
+        used.clear();
+        if (calls == null || calls <= 0 || queue.isEmpty()) {
+            return;
+        }
+        long served = Math.min(queue.size(), calls);
+        long share = calls / served;
+        Iterator<String> first = queue.iterator();
+        for (long i = 0; i < served; i++) {
+            reserved.put(first.next(), share);
+        }
+    }
+
+    /** Whether a call of this namespace may take one of the window's {@code remaining} calls. */
+    boolean mayTake(String namespace, long remaining) {
+        if (remaining <= 0) {
+            return false;
+        }
+        return unused(namespace) > 0 || remaining > heldForOthers(namespace);
+    }
+
+    void took(String namespace) {
+        used.merge(namespace, 1L, Long::sum);
+    }
+
+    void refused(String namespace) {
+        refusedThisWindow.add(namespace);
+    }
+
+    /** How many other namespaces the window's unused calls are kept for. */
+    long othersHolding(String namespace) {
+        return reserved.keySet().stream()
+                .filter(n -> !n.equals(namespace) && unused(n) > 0)
+                .count();
+    }
+
+    private long heldForOthers(String namespace) {
+        long held = 0;
+        for (String n : reserved.keySet()) {
+            if (!n.equals(namespace)) {
+                held += unused(n);
+            }
+        }
+        return held;
+    }
+
+    private long unused(String namespace) {
+        return Math.max(0, reserved.getOrDefault(namespace, 0L) - used.getOrDefault(namespace, 0L));
+    }
+}
