@@ -26,6 +26,15 @@ public record AnalysisWindows(
                 candidateTo.plus(s.dataDelay()));
     }
 
+    /**
+     * The concurrent comparison's windows: both versions over the same minutes, the candidate window measured from
+     * the hold as it is from the rollout, so old and new pods are compared while they serve side by side.
+     */
+    public static AnalysisWindows concurrent(Instant held, AnalysisSettings s) {
+        AnalysisWindows w = of(held, s);
+        return new AnalysisWindows(w.candidateFrom, w.candidateTo, w.candidateFrom, w.candidateTo, w.decideAt);
+    }
+
     /** The first moment a complete candidate bucket can exist: before it, asking Datadog is pointless. */
     public Instant firstQueryAt(AnalysisSettings s) {
         return candidateFrom.plus(s.interval()).plus(s.dataDelay());

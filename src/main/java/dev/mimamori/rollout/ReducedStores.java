@@ -36,19 +36,28 @@ public final class ReducedStores {
 
     private ReducedStores() {}
 
-    /** Deployments: their metadata and the pod template's labels (service, env, version); not the pod spec. */
+    /**
+     * Deployments: their metadata, the pod template's labels (service, env, version), and the replicas, strategy and
+     * paused flag a concurrent comparison's hold reads; not the pod spec.
+     */
     public static class Deployments extends ReducedStateItemStore<Deployment> {
         public Deployments() {
             super(
                     NAME_KEY_STATE,
                     Deployment.class,
                     SERIALIZATION,
-                    with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
+                    with(
+                            WORKLOAD_METADATA,
+                            "spec.template.metadata.labels",
+                            "spec.replicas",
+                            "spec.strategy",
+                            "spec.paused"));
         }
     }
 
     /**
-     * ReplicaSets: revision, owner, creation time and the pod template's labels. A rollback reads the one pod
+     * ReplicaSets: revision, owner, creation time, the pod template's labels, and the wanted and ready pods a hold
+     * waits on. A rollback reads the one pod
      * template it restores with a GET at the time (see RolloutActions).
      */
     public static ReducedStateItemStore<ReplicaSet> replicaSets() {
@@ -56,7 +65,7 @@ public final class ReducedStores {
                 ReducedStateItemStore.NAME_KEY_STATE,
                 ReplicaSet.class,
                 SERIALIZATION,
-                with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
+                with(WORKLOAD_METADATA, "spec.template.metadata.labels", "spec.replicas", "status.readyReplicas"));
     }
 
     /** What the rollout controller reads of a ServiceMonitoring: which Deployments it gates and with what. */
