@@ -223,8 +223,10 @@ public final class ReleaseCheckStep {
             if (obs.spec().comparison == Comparison.Concurrent) {
                 String problem = release.mode.equals(ReleaseResolution.MODE_VERSIONS)
                         ? CanaryHold.overlapProblem(deployment)
-                        : "revision " + release.revision + " runs the same version tag as the one before it ("
-                                + release.candidateVersion + "), so the versions cannot be told apart side by side";
+                        : release.baselineRevision == null
+                                ? "revision " + release.revision + " has no earlier version to serve beside"
+                                : "revision " + release.revision + " has the version tag of the one before it ("
+                                        + release.candidateVersion + "), so the two cannot be told apart side by side";
                 if (problem == null) {
                     release.mode = ReleaseResolution.MODE_CONCURRENT;
                 } else {
