@@ -438,6 +438,11 @@ public final class ReleaseCheckStep {
                 // Paused before a restart lost the status write: the hold began then, near enough.
                 return held(deployment);
             }
+            if (Boolean.TRUE.equals(deployment.getSpec().getPaused())) {
+                // Resuming with the verdict would undo a pause someone else chose.
+                return compareSequentially("Deployment " + obs.spec().workload.name
+                        + " was already paused by someone else, and mimamori resumes only what it paused");
+            }
             List<ReplicaSet> owned = Revisions.owned(deployment, obs.replicaSets());
             if (release.baselineRevision == null) {
                 return compareSequentially("no earlier revision of Deployment " + obs.spec().workload.name + " runs "

@@ -38,7 +38,7 @@ public final class ReducedStores {
 
     /**
      * Deployments: their metadata, the pod template's labels (service, env, version), and the replicas, strategy and
-     * paused flag a concurrent comparison's hold reads; not the pod spec.
+     * paused flag a concurrent comparison reads before it holds a rollout; not the pod spec.
      */
     public static class Deployments extends ReducedStateItemStore<Deployment> {
         public Deployments() {

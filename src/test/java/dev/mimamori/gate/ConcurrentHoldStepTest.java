@@ -311,6 +311,17 @@ class ConcurrentHoldStepTest {
     }
 
     @Test
+    void aDeploymentSomeoneElsePausedIsNotTakenOver() {
+        deployment.getSpec().setPaused(true);
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, observations(), HELD_AT);
+
+        assertThat(step.action()).isNull();
+        assertThat(step.status().hold).isNull();
+        assertThat(step.status().release.mode).isEqualTo("Versions");
+        assertThat(step.notices()).anySatisfy(n -> assertThat(n.message()).contains("already paused by someone else"));
+    }
+
+    @Test
     void aNewPodNeverReadyEndsTheWaitWithASequentialComparison() {
         newReady = 0;
         ReleaseCheckStatus waiting =
