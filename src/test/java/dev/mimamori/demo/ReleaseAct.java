@@ -118,7 +118,8 @@ final class ReleaseAct {
      */
     private static LongFunction<Double> series(double factor, long seed) {
         double median = SeriesScript.MODERATE_TRAFFIC.p95MedianMs() * factor;
-        LongFunction<Double> noisy = new SeriesScript(SeriesScript.MODERATE_TRAFFIC, seed).p95LatencyMsAt(factor, BUCKET_MS);
+        LongFunction<Double> noisy =
+                new SeriesScript(SeriesScript.MODERATE_TRAFFIC, seed).p95LatencyMsAt(factor, BUCKET_MS);
         return t -> {
             double value = noisy.apply(t);
             double spread = Math.abs(Math.log(value / median));
