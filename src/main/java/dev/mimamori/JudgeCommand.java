@@ -35,8 +35,16 @@ public final class JudgeCommand {
     static final String USAGE = "usage: judge -f cases.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> CASE_FIELDS = Set.of("id", "bucket", "analysis", "metrics");
-    private static final Set<String> METRIC_FIELDS =
-            Set.of("name", "direction", "maxRegressionPercent", "absoluteFloor", "baseline", "candidate");
+    private static final Set<String> METRIC_FIELDS = Set.of(
+            "name",
+            "direction",
+            "maxRegressionPercent",
+            "absoluteFloor",
+            "baseline",
+            "candidate",
+            "baselineRequests",
+            "candidateRequests",
+            "baselineHistory");
     private static final Set<String> ANALYSIS_FIELDS = Set.of("warmup", "dataDelay", "confidence", "minSamples");
 
     private JudgeCommand() {}
@@ -167,8 +175,43 @@ public final class JudgeCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidCase(at + ": " + e.getMessage());
         }
+        double[] baseline = series(node, "baseline", at);
+        double[] candidate = series(node, "candidate", at);
+        double[] history = node.has("baselineHistory") ? series(node, "baselineHistory", at) : new double[0];
+        boolean counted = node.has("baselineRequests") || node.has("candidateRequests");
+        if (!counted) {
+            return new GateReplay.Recorded(
+                    new ResolvedMetric(m.name, "", criteria), baseline, candidate, null, null, history);
+        }
+        double[] baselineRequests = requests(node, "baselineRequests", baseline.length, at);
+        double[] candidateRequests = requests(node, "candidateRequests", candidate.length, at);
+        // Request counts make the metric a share of requests; the template only marks that, judge sends no query.
         return new GateReplay.Recorded(
-                new ResolvedMetric(m.name, "", criteria), series(node, "baseline", at), series(node, "candidate", at));
+                new ResolvedMetric(m.name, "", criteria, ""),
+                baseline,
+                candidate,
+                baselineRequests,
+                candidateRequests,
+                history);
+    }
+
+    /** A request-count series: as long as its values, each count a number >= 0 or null. */
+    private static double[] requests(JsonNode node, String field, int length, String at) {
+        if (!node.has(field)) {
+            throw new InvalidCase(
+                    at + ": field " + field + ": required with the other request counts (both sides or neither)");
+        }
+        double[] counts = series(node, field, at);
+        if (counts.length != length) {
+            throw new InvalidCase(at + ": field " + field + ": " + counts.length + " counts for " + length
+                    + " values; one count per bucket is required");
+        }
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] < 0) {
+                throw new InvalidCase(at + ": field " + field + "[" + i + "]: a count >= 0 or null, not " + counts[i]);
+            }
+        }
+        return counts;
     }
 
     private static double[] series(JsonNode node, String field, String at) {

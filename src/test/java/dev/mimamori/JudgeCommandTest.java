@@ -117,6 +117,41 @@ class JudgeCommandTest {
                 .endsWith("no such file\n");
     }
 
+    @Test
+    void requestCountsWeighTheErrorRateByTraffic() throws Exception {
+        // Baseline 60 requests a minute with one error in 15 minutes; candidate 600 a minute at the same 0.5%.
+        String baseline = "[0,0,0,0,0.016666666666666666,0,0,0,0,0,0,0,0,0,0]";
+        String candidate =
+                "[0.005,0.005,0.005,0.005,0.005,0.005,0.005,0.005,0.005,0.005,0.005,0.005,0.005,0.005,0.005]";
+        String metric = "{\"name\":\"error rate\",\"maxRegressionPercent\":50,\"absoluteFloor\":0.001,"
+                + "\"baseline\":" + baseline + ",\"candidate\":" + candidate;
+        Path cases = dir.resolve("rates.jsonl");
+        Files.writeString(
+                cases,
+                "{\"id\":\"shares\",\"metrics\":[" + metric + "}]}\n"
+                        + "{\"id\":\"weighted\",\"metrics\":[" + metric
+                        + ",\"baselineRequests\":[60,60,60,60,60,60,60,60,60,60,60,60,60,60,60],"
+                        + "\"candidateRequests\":[600,600,600,600,600,600,600,600,600,600,600,600,600,600,600]}]}\n");
+
+        Run run = judge("judge", "-f", cases.toString());
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.verdicts()).extracting(v -> v.path("verdict").asText()).containsExactly("Failed", "Passed");
+        assertThat(run.verdicts().get(1).path("metrics").get(0).path("reason").asText())
+                .contains("per request 0.00111 -> 0.005");
+        assertThat(judgeLine("{\"id\":\"a\",\"metrics\":[{\"name\":\"e\",\"baseline\":[0.1,0.2],\"candidate\":[0.1],"
+                        + "\"baselineRequests\":[10,10]}]}"))
+                .endsWith("case a: metrics[0]: field candidateRequests: required with the other request counts"
+                        + " (both sides or neither)\n");
+        assertThat(judgeLine("{\"id\":\"a\",\"metrics\":[{\"name\":\"e\",\"baseline\":[0.1,0.2],\"candidate\":[0.1],"
+                        + "\"baselineRequests\":[10],\"candidateRequests\":[10]}]}"))
+                .endsWith("case a: metrics[0]: field baselineRequests: 1 counts for 2 values; one count per bucket is"
+                        + " required\n");
+        assertThat(judgeLine("{\"id\":\"a\",\"metrics\":[{\"name\":\"e\",\"baseline\":[0.1],\"candidate\":[0.1],"
+                        + "\"baselineRequests\":[-1],\"candidateRequests\":[10]}]}"))
+                .endsWith("case a: metrics[0]: field baselineRequests[0]: a count >= 0 or null, not -1.0\n");
+    }
+
     private String judgeLine(String line) throws Exception {
         Path cases = dir.resolve("c.jsonl");
         Files.writeString(cases, line + "\n");

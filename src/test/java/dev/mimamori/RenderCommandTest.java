@@ -37,8 +37,9 @@ class RenderCommandTest {
         assertThat(run.err()).isEmpty();
         JsonNode requests = new ObjectMapper().readTree(run.out());
         JsonNode monitors = requests.path("monitors");
-        // Six standard monitors, then a fast and a slow burn-rate alert for each of the two SLOs.
-        assertThat(monitors).hasSize(10);
+        // Seven single-signal monitors, three composites over them, then a fast and a slow burn-rate alert for each
+        // of the two SLOs.
+        assertThat(monitors).hasSize(14);
         JsonNode latency = monitors.get(0);
         assertThat(latency.path("query").asText())
                 .isEqualTo("avg(last_10m):p95:trace.http.request{service:checkout,env:prod} * 1000 > 400");
@@ -46,8 +47,8 @@ class RenderCommandTest {
         assertThat(latency.path("options").path("thresholds").path("critical").asDouble())
                 .isEqualTo(400.0);
         assertThat(latency.path("tags").toString()).contains("mimamori-cluster:eu-1", "mimamori-owner:shop/checkout");
-        assertThat(monitors.get(6).path("type").asText()).isEqualTo("slo alert");
-        assertThat(monitors.get(6).path("query").asText())
+        assertThat(monitors.get(10).path("type").asText()).isEqualTo("slo alert");
+        assertThat(monitors.get(10).path("query").asText())
                 .isEqualTo("burn_rate(\"<id of SLO availability>\")"
                         + ".over(\"30d\").long_window(\"1h\").short_window(\"5m\") > 14.4");
 

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The unified performance dashboard of a profile. Datadog shows one layout for many services through template
- * variables, so the operator keeps one dashboard per profile and cluster, and each ServiceMonitoring links to it with
- * its own service and env preset.
+ * variables, so the operator keeps one dashboard per profile, cluster and value of the parameters its queries use (the
+ * trace operation), and each ServiceMonitoring links to its own with its service and env preset.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DashboardSpec {
@@ -16,7 +16,8 @@ public class DashboardSpec {
     public Boolean enabled;
 
     @Size(max = 200)
-    @JsonPropertyDescription("Dashboard title. Default: \"Service performance: <profile> (<cluster>)\".")
+    @JsonPropertyDescription(
+            "Dashboard title. Default: \"Service performance: <profile> (<cluster>)\". A dashboard for other values than the profile's defaults of the parameters its queries use gets them appended, e.g. \" with traceOperation servlet.request\".")
     public String title;
 
     @Size(max = 2000)
@@ -31,7 +32,7 @@ public class DashboardSpec {
 
     @Size(max = 40)
     @JsonPropertyDescription(
-            "The widgets, in order. Queries use Datadog's template variables $service, $env and $version (e.g. avg:trace.http.request.hits{$service,$env} by {version}); ${...} placeholders are not allowed, because one dashboard serves every service.")
+            "The widgets, in order. Queries use Datadog's template variables $service, $env and $version (e.g. avg:trace.${params.traceOperation}.hits{$service,$env} by {version}). The only placeholder allowed is ${params.NAME}: services with different values of a parameter the queries use get one dashboard per value.")
     public List<DashboardWidget> widgets;
 
     public boolean isEnabled() {

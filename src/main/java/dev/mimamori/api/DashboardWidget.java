@@ -32,7 +32,8 @@ public class DashboardWidget {
     public Kind type;
 
     @Size(max = 10)
-    @JsonPropertyDescription("Metric queries for timeseries and value widgets, using $service, $env and $version.")
+    @JsonPropertyDescription(
+            "Metric queries for timeseries and value widgets, using $service, $env and $version, and ${params.NAME}.")
     public List<@Size(max = 2000) String> queries;
 
     @Size(max = 2000)

@@ -20,6 +20,11 @@ public class GateMetric {
             "Datadog metric query with ${service}, ${env} and ${version}, e.g. p95:trace.http.request{service:${service},env:${env},version:${version}} * 1000.")
     public String query;
 
+    @Size(max = 2000)
+    @JsonPropertyDescription(
+            "For a metric that is a share of requests (errors / hits): a Datadog query with the same placeholders for the requests per bucket, e.g. sum:trace.http.request.hits{service:${service},env:${env},version:${version}}.as_count(). The gate then compares each side's events over its requests, weighting every bucket by its traffic, instead of the per-bucket values.")
+    public String requests;
+
     @JsonPropertyDescription("LowerIsBetter (latency, errors; default) or HigherIsBetter (throughput, success rate).")
     public Direction direction;
 

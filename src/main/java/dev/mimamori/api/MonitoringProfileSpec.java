@@ -31,7 +31,7 @@ public class MonitoringProfileSpec {
     public GateSpec gate;
 
     @JsonPropertyDescription(
-            "The unified performance dashboard, one per profile and cluster, shared by every service of the profile.")
+            "The unified performance dashboard, shared by the profile's services: one per cluster and value in use of the parameters its queries use (the trace operation).")
     public DashboardSpec dashboard;
 
     @Size(max = 10)

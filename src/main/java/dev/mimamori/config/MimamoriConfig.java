@@ -42,6 +42,22 @@ public interface MimamoriConfig {
 
     Datadog datadog();
 
+    /** The cluster-wide contention check behind each ServiceMonitoring's Contention condition. */
+    Contention contention();
+
+    interface Contention {
+        /** How often the nodes are looked at; each look is one request of a few grouped queries. 0 turns it off. */
+        @WithDefault("5m")
+        Duration interval();
+
+        /**
+         * Datadog scope of the node-level and neighbour queries, e.g. {@code kube_cluster_name:prod-eu} when several
+         * clusters report to one Datadog organisation; {@code *} reads every node.
+         */
+        @WithDefault("*")
+        String scope();
+    }
+
     interface Datadog {
         Optional<String> apiKey();
 

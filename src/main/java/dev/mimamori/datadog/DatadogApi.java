@@ -68,4 +68,12 @@ public interface DatadogApi {
      * {@code groupTag} whose group had any data between {@code from} and {@code to}. Every query is in the answer.
      */
     Map<String, Set<String>> groupsWithData(List<String> queries, String groupTag, Instant from, Instant to);
+
+    /**
+     * One request of scalar queries, each grouped by {@code groupTags} ({@code avg:m{*} by {host,service}}): for each
+     * query, a value per group that had data between {@code from} and {@code to}, averaged over the range. Every query
+     * is in the answer.
+     */
+    Map<String, List<GroupedValue>> groupedValues(
+            List<String> queries, List<String> groupTags, Instant from, Instant to);
 }

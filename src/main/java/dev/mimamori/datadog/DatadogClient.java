@@ -425,29 +425,47 @@ public class DatadogClient implements DatadogApi {
 
     @Override
     public Map<String, Set<String>> groupsWithData(List<String> queries, String groupTag, Instant from, Instant to) {
-        ScalarFormulaRequestAttributes attributes =
-                new ScalarFormulaRequestAttributes().from(from.toEpochMilli()).to(to.toEpochMilli());
+        Map<String, String> queryOfName = namedQueries(queries);
+        return ScalarGroups.withData(scalarColumns(queryOfName, from, to), groupTag, queryOfName);
+    }
+
+    @Override
+    public Map<String, List<GroupedValue>> groupedValues(
+            List<String> queries, List<String> groupTags, Instant from, Instant to) {
+        Map<String, String> queryOfName = namedQueries(queries);
+        return ScalarGroups.values(scalarColumns(queryOfName, from, to), groupTags, queryOfName);
+    }
+
+    /** The queries by the names they are sent under ({@code q0}, {@code q1}, ...), in order. */
+    private static Map<String, String> namedQueries(List<String> queries) {
         Map<String, String> queryOfName = new LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
-            String name = "q" + i;
-            queryOfName.put(name, queries.get(i));
+            queryOfName.put("q" + i, queries.get(i));
+        }
+        return queryOfName;
+    }
+
+    /** One scalar request, each query averaged over the range and its own formula; the answer's columns. */
+    private List<ScalarColumn> scalarColumns(Map<String, String> queryOfName, Instant from, Instant to) {
+        ScalarFormulaRequestAttributes attributes =
+                new ScalarFormulaRequestAttributes().from(from.toEpochMilli()).to(to.toEpochMilli());
+        queryOfName.forEach((name, query) -> {
             attributes.addQueriesItem(new ScalarQuery(new MetricsScalarQuery()
                     .dataSource(MetricsDataSource.METRICS)
                     .name(name)
-                    .query(queries.get(i))
+                    .query(query)
                     .aggregator(MetricsAggregator.AVG)));
             attributes.addFormulasItem(new QueryFormula().formula(name));
-        }
+        });
         ScalarFormulaQueryRequest request = new ScalarFormulaQueryRequest(
                 new ScalarFormulaRequest(attributes, ScalarFormulaRequestType.SCALAR_REQUEST));
         ScalarFormulaQueryResponse response = call(QUERY_SCALAR, () -> metrics.queryScalarDataWithHttpInfo(request));
-        List<ScalarColumn> columns = response == null
+        return response == null
                         || response.getData() == null
                         || response.getData().getAttributes() == null
                         || response.getData().getAttributes().getColumns() == null
                 ? List.of()
                 : response.getData().getAttributes().getColumns();
-        return ScalarGroups.withData(columns, groupTag, queryOfName);
     }
 
     @FunctionalInterface

@@ -35,6 +35,15 @@ public record AnalysisWindows(
         return new AnalysisWindows(w.candidateFrom, w.candidateTo, w.candidateFrom, w.candidateTo, w.decideAt);
     }
 
+    /**
+     * Start of the history before the baseline window, {@value GateDefaults#HISTORY_WINDOWS} windows long: read only
+     * to estimate how much neighbouring buckets move together, which the two windows alone show too noisily.
+     */
+    public Instant historyFrom() {
+        return baselineFrom.minus(
+                java.time.Duration.between(baselineFrom, baselineTo).multipliedBy(GateDefaults.HISTORY_WINDOWS));
+    }
+
     /** The first moment a complete candidate bucket can exist: before it, asking Datadog is pointless. */
     public Instant firstQueryAt(AnalysisSettings s) {
         return candidateFrom.plus(s.interval()).plus(s.dataDelay());

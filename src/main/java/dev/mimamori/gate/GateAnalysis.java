@@ -7,15 +7,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One analysis step, pure: series in, per-metric results and (maybe) a verdict out. Two series per metric, baseline
- * then candidate, as queried. Incomplete trailing buckets are dropped first. The reconciler's step function and the
+ * One analysis step, pure: series in, per-metric results and (maybe) a verdict out. Two series per metric (four with
+ * request counts), baseline then candidate, as queried; the baseline's series reaches back over the history that the
+ * dependence estimate reads. Incomplete trailing buckets are dropped first. The reconciler's step function and the
  * {@code judge} command both call {@link #evaluate}; nothing else decides a verdict.
  */
 public final class GateAnalysis {
 
     private GateAnalysis() {}
 
-    /** {@code verdict} is null while the check must keep measuring. */
+    /**
+     * {@code verdict} is null while the check must keep measuring. The series come per metric in the order of
+     * {@link ReleaseCheckStep}'s queries: baseline, candidate, then for a metric with request counts the baseline's
+     * and the candidate's counts.
+     */
     public record Outcome(List<MetricComparison.MetricResult> results, Verdict verdict, boolean early) {}
 
     public static Outcome evaluate(
@@ -26,18 +31,27 @@ public final class GateAnalysis {
             Instant now) {
         List<MetricComparison.MetricResult> results = new ArrayList<>();
         boolean beyondDoubt = false;
-        for (int i = 0; i < metrics.size(); i++) {
-            ResolvedMetric metric = metrics.get(i);
+        int next = 0;
+        for (ResolvedMetric metric : metrics) {
             MetricComparison.GateCriteria criteria = perRelease(metric.criteria(), metrics.size());
-            double[] baseline = window(series.get(2 * i), windows.baselineFrom(), windows.baselineTo(), settings, now);
+            MetricSeries values = series.get(next++);
+            double[] history = window(values, windows.historyFrom(), windows.baselineFrom(), settings, now);
+            double[] baseline = window(values, windows.baselineFrom(), windows.baselineTo(), settings, now);
             double[] candidate =
-                    window(series.get(2 * i + 1), windows.candidateFrom(), windows.candidateTo(), settings, now);
+                    window(series.get(next++), windows.candidateFrom(), windows.candidateTo(), settings, now);
+            MetricComparison.RequestCounts requests = null;
+            if (metric.requestsTemplate() != null) {
+                requests = new MetricComparison.RequestCounts(
+                        window(series.get(next++), windows.baselineFrom(), windows.baselineTo(), settings, now),
+                        window(series.get(next++), windows.candidateFrom(), windows.candidateTo(), settings, now));
+            }
             MetricComparison.MetricResult result = MetricComparison.compare(
                     metric.name(),
                     baseline,
                     candidate,
+                    requests,
                     criteria,
-                    SerialDependence.varianceInflation(baseline, candidate));
+                    SerialDependence.varianceInflation(history, baseline, candidate));
             results.add(result);
             beyondDoubt |= MetricComparison.regressedBeyondDoubt(result, criteria);
         }

@@ -14,7 +14,7 @@ public final class GateDefaults {
     /** Time after the rollout during which the candidate is not measured (cold caches, JIT). */
     public static final Duration WARMUP = Duration.ofMinutes(2);
 
-    /** Length of the analysis window on each side: 15 minutes meets both quality targets with margin (docs/gate.md). */
+    /** Length of the analysis window on each side; what 15 minutes can and cannot detect is in docs/gate.md. */
     public static final Duration DURATION = Duration.ofMinutes(15);
 
     /** Bucket (rollup) length of the series that are compared. */
@@ -55,6 +55,13 @@ public final class GateDefaults {
      * so 0.001 is 0.1 percentage point.
      */
     public static final double ERROR_RATE_ABSOLUTE_FLOOR = 0.001;
+
+    /**
+     * Windows of history before the baseline, queried only for the serial dependence estimate: 45 minutes at the
+     * defaults, enough to tell independent minutes from dependent ones (GateQualityBenchmark), short enough to stay
+     * within one traffic regime.
+     */
+    public static final int HISTORY_WINDOWS = 3;
 
     /** Early fail needs p below alpha divided by this. */
     public static final int EARLY_FAIL_ALPHA_DIVISOR = 10;

@@ -28,6 +28,12 @@ public final class GateMetrics {
                 copy.query =
                         copy.query == null ? null : copy.query.replace("${params." + p.getKey() + "}", p.getValue());
             }
+            copy.requests = m.requests;
+            for (java.util.Map.Entry<String, String> p : parameters.entrySet()) {
+                copy.requests = copy.requests == null
+                        ? null
+                        : copy.requests.replace("${params." + p.getKey() + "}", p.getValue());
+            }
             copy.direction = m.direction;
             copy.maxRegressionPercent = m.maxRegressionPercent;
             copy.absoluteFloor = m.absoluteFloor;
@@ -43,7 +49,7 @@ public final class GateMetrics {
         List<ResolvedMetric> result = new ArrayList<>();
         for (GateMetric m : metrics) {
             check(m);
-            result.add(new ResolvedMetric(m.name, m.query, criteria(m, settings)));
+            result.add(new ResolvedMetric(m.name, m.query, criteria(m, settings), m.requests));
         }
         return result;
     }
@@ -66,22 +72,33 @@ public final class GateMetrics {
         if (m.name == null || m.query == null || m.query.isBlank()) {
             throw new IllegalArgumentException("every gate metric needs a name and a query");
         }
-        Matcher placeholders = PLACEHOLDER.matcher(m.query);
+        String label = "gate metric \"" + m.name + "\"";
+        if (m.requests != null) {
+            if (m.requests.isBlank()) {
+                throw new IllegalArgumentException(label + " has an empty requests query");
+            }
+            checkQuery(label + " (its requests query)", m.requests);
+        }
+        return checkQuery(label, m.query);
+    }
+
+    private static MetricFormula checkQuery(String label, String query) {
+        Matcher placeholders = PLACEHOLDER.matcher(query);
         while (placeholders.find()) {
             String name = placeholders.group(1);
             if (!name.equals("service") && !name.equals("env") && !name.equals("version")) {
-                throw new IllegalArgumentException("gate metric \"" + m.name + "\" uses ${" + name
-                        + "}; only ${service}, ${env} and ${version} are known");
+                throw new IllegalArgumentException(
+                        label + " uses ${" + name + "}; only ${service}, ${env} and ${version} are known");
             }
         }
-        if (!balanced(m.query)) {
-            throw new IllegalArgumentException("gate metric \"" + m.name + "\" has unbalanced brackets: " + m.query);
+        if (!balanced(query)) {
+            throw new IllegalArgumentException(label + " has unbalanced brackets: " + query);
         }
         try {
-            return MetricFormula.compile(m.query);
+            return MetricFormula.compile(query);
         } catch (MetricFormula.UntranslatableQuery e) {
-            throw new IllegalArgumentException("gate metric \"" + m.name + "\" cannot be sent to Datadog as"
-                    + " single-metric queries and a formula: " + e.getMessage());
+            throw new IllegalArgumentException(
+                    label + " cannot be sent to Datadog as single-metric queries and a formula: " + e.getMessage());
         }
     }
 
@@ -92,6 +109,7 @@ public final class GateMetrics {
             GateMetric copy = new GateMetric();
             copy.name = m.name();
             copy.query = m.queryTemplate();
+            copy.requests = m.requestsTemplate();
             copy.direction = m.criteria().direction();
             copy.maxRegressionPercent = m.criteria().maxRegressionPercent();
             copy.absoluteFloor = m.criteria().absoluteFloor();

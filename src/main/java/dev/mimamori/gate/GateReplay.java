@@ -18,8 +18,24 @@ public final class GateReplay {
 
     private GateReplay() {}
 
-    /** One metric's recorded windows, oldest bucket first, NaN for a missing bucket. */
-    public record Recorded(ResolvedMetric metric, double[] baseline, double[] candidate) {}
+    /**
+     * One metric's recorded windows, oldest bucket first, NaN for a missing bucket; for a metric with request counts
+     * ({@link ResolvedMetric#requestsTemplate()} set) the requests per bucket of each window, else null; and the
+     * buckets before the baseline window, oldest first (empty when not recorded), for the dependence estimate only.
+     */
+    public record Recorded(
+            ResolvedMetric metric,
+            double[] baseline,
+            double[] candidate,
+            double[] baselineRequests,
+            double[] candidateRequests,
+            double[] history) {
+
+        /** A metric without request counts or history. */
+        public Recorded(ResolvedMetric metric, double[] baseline, double[] candidate) {
+            this(metric, baseline, candidate, null, null, new double[0]);
+        }
+    }
 
     /**
      * The verdict and the look that reached it: {@code candidateBuckets} is how many candidate buckets were
@@ -51,9 +67,18 @@ public final class GateReplay {
         long interval = fitted.interval().toMillis();
         for (Recorded r : metrics) {
             resolved.add(r.metric());
-            series.add(series(
-                    windows.baselineTo().toEpochMilli() - r.baseline().length * interval, interval, r.baseline()));
+            double[] before = new double[r.history().length + r.baseline().length];
+            System.arraycopy(r.history(), 0, before, 0, r.history().length);
+            System.arraycopy(r.baseline(), 0, before, r.history().length, r.baseline().length);
+            series.add(series(windows.baselineTo().toEpochMilli() - before.length * interval, interval, before));
             series.add(series(windows.candidateFrom().toEpochMilli(), interval, r.candidate()));
+            if (r.metric().requestsTemplate() != null) {
+                series.add(series(
+                        windows.baselineTo().toEpochMilli() - r.baselineRequests().length * interval,
+                        interval,
+                        r.baselineRequests()));
+                series.add(series(windows.candidateFrom().toEpochMilli(), interval, r.candidateRequests()));
+            }
         }
         for (Instant now = windows.firstQueryAt(fitted);
                 now.isBefore(windows.decideAt());

@@ -12,8 +12,8 @@ import java.util.Objects;
  *
  * <p>A metric <b>fails</b> only when all three hold:
  * <ol>
- *   <li>a one-sided Mann-Whitney test says the candidate is worse (per {@link Direction}) with
- *       p &lt; alpha = 1 - confidence;</li>
+ *   <li>a one-sided Mann-Whitney test (for a share of requests with counts, {@link RateComparison}) says the
+ *       candidate is worse (per {@link Direction}) with p &lt; alpha = 1 - confidence;</li>
  *   <li>the relative change (see {@link MetricResult#changePercent()}) is worse than
  *       {@code maxRegressionPercent};</li>
  *   <li>when an absolute floor is set, the absolute change in the worse direction exceeds it.</li>
@@ -75,7 +75,8 @@ public final class MetricComparison {
      * @param candidateCount  candidate points used, after dropping missing ones
      * @param changePercent   relative change of the candidate median over the baseline median, in
      *                        percent; when the baseline median is 0 the means are compared instead
-     *                        (a mostly-zero series such as errors per minute). Null when a side is
+     *                        (a mostly-zero series such as errors per minute); with request counts the
+     *                        per-request rates (events over requests) are compared. Null when a side is
      *                        empty, or when the baseline is 0 throughout and the candidate is not:
      *                        such a rise counts as beyond any allowed percentage, so only the
      *                        absolute floor can excuse it
@@ -117,22 +118,54 @@ public final class MetricComparison {
     }
 
     /**
+     * Request counts per bucket behind a metric that is a share of requests (errors / hits), bucket by bucket with
+     * the values; NaN where a count is missing.
+     */
+    public record RequestCounts(double[] baseline, double[] candidate) {
+        public RequestCounts {
+            Objects.requireNonNull(baseline, "baseline requests");
+            Objects.requireNonNull(candidate, "candidate requests");
+        }
+    }
+
+    /** Same as {@link #compare(String, double[], double[], RequestCounts, GateCriteria, double)} without counts. */
+    public static MetricResult compare(
+            String metric, double[] baseline, double[] candidate, GateCriteria criteria, double varianceInflation) {
+        return compare(metric, baseline, candidate, null, criteria, varianceInflation);
+    }
+
+    /**
      * Compares candidate to baseline for one metric.
      *
      * @param metric    nullable name that starts the reason, e.g. "p95 latency"
      * @param baseline  values of the baseline (NaN for missing points)
      * @param candidate values of the candidate (NaN for missing points)
+     * @param requests  nullable; with counts the metric is a share of requests and the sides' request-weighted
+     *                  rates are compared ({@link RateComparison}); a bucket without a count is then missing
      * @param varianceInflation at least 1: by how much serial dependence widens the test's null
      *                  distribution ({@link SerialDependence#varianceInflation})
      */
     public static MetricResult compare(
-            String metric, double[] baseline, double[] candidate, GateCriteria criteria, double varianceInflation) {
+            String metric,
+            double[] baseline,
+            double[] candidate,
+            RequestCounts requests,
+            GateCriteria criteria,
+            double varianceInflation) {
         Objects.requireNonNull(criteria, "criteria");
         if (!(varianceInflation >= 1.0) || Double.isInfinite(varianceInflation)) {
             throw new IllegalArgumentException("varianceInflation must be finite and >= 1: " + varianceInflation);
         }
-        double[] b = finiteValues(Objects.requireNonNull(baseline, "baseline"));
-        double[] c = finiteValues(Objects.requireNonNull(candidate, "candidate"));
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(candidate, "candidate");
+        if (requests != null
+                && (requests.baseline().length != baseline.length || requests.candidate().length != candidate.length)) {
+            throw new IllegalArgumentException("request counts must pair up with the values bucket by bucket: "
+                    + baseline.length + "/" + requests.baseline().length + " baseline, " + candidate.length + "/"
+                    + requests.candidate().length + " candidate");
+        }
+        double[] b = requests == null ? finiteValues(baseline) : counted(baseline, requests.baseline());
+        double[] c = requests == null ? finiteValues(candidate) : counted(candidate, requests.candidate());
         String label = metric == null || metric.isBlank() ? "" : metric.trim() + " ";
         int min = criteria.minSamples();
 
@@ -159,11 +192,21 @@ public final class MetricComparison {
         double candMean = mean(c);
         double baseMedian = median(b);
         double candMedian = median(c);
+        boolean lowerIsBetter = criteria.direction() == Direction.LowerIsBetter;
+        RateComparison.Result rates = requests == null
+                ? null
+                : RateComparison.test(
+                        baseline,
+                        requests.baseline(),
+                        candidate,
+                        requests.candidate(),
+                        lowerIsBetter,
+                        varianceInflation);
         // A median of 0 (say errors per minute, mostly zero) cannot carry a relative change,
         // so the means are compared instead.
-        boolean byMean = baseMedian == 0.0;
-        double baseLevel = byMean ? baseMean : baseMedian;
-        double candLevel = byMean ? candMean : candMedian;
+        boolean byMean = rates == null && baseMedian == 0.0;
+        double baseLevel = rates != null ? rates.baselineRate() : byMean ? baseMean : baseMedian;
+        double candLevel = rates != null ? rates.candidateRate() : byMean ? candMean : candMedian;
         double delta = candLevel - baseLevel;
         Double changePercent = null;
         if (baseLevel != 0.0) {
@@ -171,18 +214,19 @@ public final class MetricComparison {
         } else if (delta == 0.0) {
             changePercent = 0.0;
         }
-        boolean lowerIsBetter = criteria.direction() == Direction.LowerIsBetter;
         double worseDelta = lowerIsBetter ? delta : -delta;
         double worsePercent = regressionPercent(baseLevel, candLevel, changePercent, worseDelta, lowerIsBetter);
 
-        String levels = (byMean ? "mean " : "") + number(baseLevel) + " -> " + number(candLevel);
+        String levels = (rates != null ? "per request " : byMean ? "mean " : "") + number(baseLevel) + " -> "
+                + number(candLevel);
         String change = label + changeText(changePercent, delta);
 
         String tooFew = null;
         if (b.length < min || c.length < min) {
             tooFew = change + " (" + levels + ") but only " + b.length + " baseline and " + c.length
                     + " candidate points, at least " + min + " needed on each side";
-        } else {
+        } else if (rates == null) {
+            // Counts of events reach any significance given events enough; the bucket count limits only the rank test.
             double smallestP = MannWhitney.smallestPValue(b.length, c.length, varianceInflation);
             if (smallestP >= criteria.alpha()) {
                 // Even a candidate worse than every baseline point could not be significant: silence is not a pass.
@@ -209,7 +253,9 @@ public final class MetricComparison {
         }
 
         MannWhitney.Alternative worse = lowerIsBetter ? MannWhitney.Alternative.GREATER : MannWhitney.Alternative.LESS;
-        double p = MannWhitney.test(b, c, worse, varianceInflation).pValue();
+        double p = rates != null
+                ? rates.pValue()
+                : MannWhitney.test(b, c, worse, varianceInflation).pValue();
         boolean significant = p < criteria.alpha();
         boolean beyondAllowed = worsePercent > criteria.maxRegressionPercent();
         boolean aboveFloor = criteria.absoluteFloor() == null || worseDelta > criteria.absoluteFloor();
@@ -310,6 +356,14 @@ public final class MetricComparison {
             return Double.POSITIVE_INFINITY;
         }
         return (baseLevel / candLevel - 1.0) * 100.0;
+    }
+
+    /** The values of the buckets that have both a finite value and a positive request count. */
+    private static double[] counted(double[] values, double[] requests) {
+        return java.util.stream.IntStream.range(0, values.length)
+                .filter(i -> Double.isFinite(values[i]) && Double.isFinite(requests[i]) && requests[i] > 0)
+                .mapToDouble(i -> values[i])
+                .toArray();
     }
 
     private static double[] finiteValues(double[] values) {

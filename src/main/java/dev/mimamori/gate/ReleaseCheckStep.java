@@ -286,7 +286,7 @@ public final class ReleaseCheckStep {
                 Instant to = now.isBefore(windows.candidateTo()) ? now : windows.candidateTo();
                 return new Step(
                         status,
-                        new Query(queries(metrics), windows.baselineFrom(), to, settings.interval()),
+                        new Query(queries(metrics), windows.historyFrom(), to, settings.interval()),
                         null,
                         notices);
             }
@@ -309,7 +309,7 @@ public final class ReleaseCheckStep {
                     outcome.early() ? DecidedBy.EarlyFail : DecidedBy.Windows);
         }
 
-        /** Both versions, every metric, one request. */
+        /** Both versions, every metric (and its request counts), one request; {@link GateAnalysis} reads this order. */
         private List<String> queries(List<ResolvedMetric> metrics) {
             ReleaseInfo release = status.release;
             // Without a previous version, the baseline is whatever ran before the rollout: any version.
@@ -318,6 +318,10 @@ public final class ReleaseCheckStep {
             for (ResolvedMetric m : metrics) {
                 queries.add(m.queryFor(release.service, release.env, baselineVersion));
                 queries.add(m.queryFor(release.service, release.env, release.candidateVersion));
+                if (m.requestsTemplate() != null) {
+                    queries.add(m.requestsQueryFor(release.service, release.env, baselineVersion));
+                    queries.add(m.requestsQueryFor(release.service, release.env, release.candidateVersion));
+                }
             }
             return queries;
         }

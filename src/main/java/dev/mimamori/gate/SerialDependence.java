@@ -5,13 +5,13 @@ package dev.mimamori.gate;
  * autocorrelated (a slow minute is followed by another), so fifteen buckets carry less information than fifteen
  * independent draws; a test that assumes independence then calls ordinary wander a regression. Pure.
  *
- * <p>The lag-1 autocorrelation is estimated from both windows, each about its own mean, so that the step between
- * them (the regression looked for) does not count as dependence; pooling the two halves the estimate's noise, which
- * measured fewer false fails and fewer needless Inconclusives than the baseline alone. A candidate that worsens
+ * <p>The lag-1 autocorrelation is estimated from the history before the baseline and both windows, each piece about
+ * its own mean, so that the step between the windows (the regression looked for) does not count as dependence;
+ * from the two windows alone the estimate wandered enough to widen the test needlessly for independent minutes and
+ * too little for dependent ones (docs/gate.md has the measurements). A candidate that worsens
  * minute by minute (a leak) does widen the test a little; a leak large enough to matter still fails. Under AR(1)
- * dependence with coefficient rho the variance of a window's mean grows by about (1 + rho) / (1 - rho); the
- * test's null variance is widened by that factor, i.e. the effective sample size shrinks by it. A drift inside the
- * baseline shows up the same way, so a baseline that was already moving widens the test too.
+ * dependence with coefficient rho the variance of a window's mean grows by {@link #windowFactor}; the test's null
+ * variance is widened by that factor, i.e. the effective sample size shrinks by it.
  */
 public final class SerialDependence {
 
@@ -24,13 +24,16 @@ public final class SerialDependence {
     private SerialDependence() {}
 
     /**
-     * Pooled lag-1 autocorrelation of two windows, each about its own mean (NaN marks a missing bucket; only adjacent
+     * Pooled lag-1 autocorrelation of windows, each about its own mean (NaN marks a missing bucket; only adjacent
      * present pairs count), corrected for the downward bias of short series (about (1 + 4 rho) / n for windows of n
      * points, Kendall's approximation) and clamped to [0, {@value #MAX_RHO}]. 0 when there are too few pairs.
      */
-    public static double lag1(double[] baseline, double[] candidate) {
+    public static double lag1(double[]... windows) {
         double[] sums = new double[4];
-        int pairs = accumulate(baseline, sums) + accumulate(candidate, sums);
+        int pairs = 0;
+        for (double[] window : windows) {
+            pairs += accumulate(window, sums);
+        }
         if (pairs < 4 || sums[1] <= 0) {
             return 0.0;
         }
@@ -39,10 +42,59 @@ public final class SerialDependence {
         return Math.max(0.0, Math.min(MAX_RHO, corrected));
     }
 
-    /** The factor (1 + rho) / (1 - rho) by which dependence widens the variance of a window mean. */
+    /** {@link #varianceInflation(double[], double[], double[])} without history. */
     public static double varianceInflation(double[] baseline, double[] candidate) {
-        double rho = lag1(baseline, candidate);
-        return (1.0 + rho) / (1.0 - rho);
+        return varianceInflation(new double[0], baseline, candidate);
+    }
+
+    /**
+     * By how much dependence widens the variance of the difference between the two window means: each window's mean
+     * of n AR(1) points has n / {@link #windowFactor} effective points, weighted by the points present on each side.
+     * The dependence is estimated from the history before the baseline, cut into pieces as long as the baseline,
+     * and from both windows, each piece about its own mean: five pieces of evidence instead of two.
+     */
+    public static double varianceInflation(double[] history, double[] baseline, double[] candidate) {
+        int piece = Math.max(1, baseline.length);
+        java.util.List<double[]> windows = new java.util.ArrayList<>();
+        // Cut from the end, so the pieces line up with the baseline; a short piece at the start is left out.
+        for (int end = history.length; end - piece >= 0; end -= piece) {
+            windows.add(java.util.Arrays.copyOfRange(history, end - piece, end));
+        }
+        windows.add(baseline);
+        windows.add(candidate);
+        double rho = lag1(windows.toArray(double[][]::new));
+        int nb = present(baseline);
+        int nc = present(candidate);
+        if (rho == 0.0 || nb == 0 || nc == 0) {
+            return 1.0;
+        }
+        double widened = windowFactor(rho, baseline.length) / nb + windowFactor(rho, candidate.length) / nc;
+        return Math.max(1.0, widened / (1.0 / nb + 1.0 / nc));
+    }
+
+    /**
+     * n times the variance of the mean of n consecutive AR(1) points of unit variance: 1 + 2 sum (1 - k/n) rho^k.
+     * Below the asymptotic (1 + rho) / (1 - rho) for short windows (2.73 against 3 at rho 0.5 and 15 points), which
+     * would widen a 15-minute window more than its dependence does.
+     */
+    static double windowFactor(double rho, int n) {
+        double factor = 1.0;
+        double power = 1.0;
+        for (int k = 1; k < n; k++) {
+            power *= rho;
+            factor += 2.0 * (1.0 - (double) k / n) * power;
+        }
+        return factor;
+    }
+
+    private static int present(double[] window) {
+        int n = 0;
+        for (double v : window) {
+            if (Double.isFinite(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Adds a window's lag-1 cross products, squared deviations, point count and 1 window; returns its pairs. */

@@ -51,7 +51,12 @@ public final class MonitorRenderer {
             return Rendering.of(
                     result,
                     slos,
-                    DashboardRenderer.render(spec.profileName(), profile.dashboard, clusterName),
+                    DashboardRenderer.render(
+                            spec.profileName(),
+                            profile.dashboard,
+                            clusterName,
+                            parameters,
+                            profile.parameters == null ? Map.of() : profile.parameters),
                     gate(profile, spec, parameters));
         } catch (RenderException e) {
             return Rendering.failed(e.reason, e.getMessage());

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Once per resync interval: re-read this cluster's monitors and SLOs from Datadog (one list call per 1,000 of each)
- * and each unified dashboard (one read per profile in use), and wake up only the ServiceMonitorings whose objects
+ * and each unified dashboard (one read per dashboard in use), and wake up only the ServiceMonitorings whose objects
  * were edited or deleted there.
  */
 @ApplicationScoped
@@ -100,10 +100,10 @@ public class DriftCheck {
             }
         }
         try {
-            Set<String> profiles = inventories.dashboards().refresh();
-            if (!profiles.isEmpty()) {
-                LOG.infof("drift check: dashboards of profiles %s changed in Datadog", profiles);
-                wakeUps.wakeUsersOf(profiles);
+            Set<String> dashboards = inventories.dashboards().refresh();
+            if (!dashboards.isEmpty()) {
+                LOG.infof("drift check: dashboards %s changed in Datadog", dashboards);
+                wakeUps.wakeUsersOf(dashboards);
             }
         } catch (DatadogException e) {
             failed = true;

@@ -6,8 +6,11 @@ import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +25,12 @@ public class ServiceMonitoringEvents {
     private volatile IndexedResourceCache<ServiceMonitoring> cache;
     /** Owners whose deletion Datadog refuses until someone removes a reference: retried at every drift check. */
     private final Set<String> blockedDeletions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The dashboard (owner key) each ServiceMonitoring chose at its last synced reconcile in this process, by uid;
+     * empty when its profile has none.
+     */
+    private final Map<String, Optional<String>> dashboardUses = new ConcurrentHashMap<>();
 
     SimpleInboundEventSource<ServiceMonitoring> source() {
         return source;
@@ -69,14 +78,26 @@ public class ServiceMonitoringEvents {
         return owners;
     }
 
-    /** Wakes the ServiceMonitorings using these profiles (their shared dashboard changed). */
-    public void wakeUsersOf(Set<String> profiles) {
+    /**
+     * Wakes the ServiceMonitorings that use these dashboards (owner keys), one of which changed, and those of their
+     * profiles not synced since the start, which may.
+     */
+    public void wakeUsersOf(Set<String> dashboards) {
         IndexedResourceCache<ServiceMonitoring> current = cache;
-        if (current == null || profiles.isEmpty()) {
+        if (current == null || dashboards.isEmpty()) {
             return;
         }
-        current.list(sm ->
-                        sm.getSpec() != null && profiles.contains(sm.getSpec().profileName()))
+        Set<String> profiles =
+                dashboards.stream().map(Ownership::profileOfDashboard).collect(Collectors.toSet());
+        current.list(sm -> {
+                    if (sm.getSpec() == null) {
+                        return false;
+                    }
+                    Optional<String> chosen = dashboardUses.get(sm.getMetadata().getUid());
+                    return chosen != null
+                            ? chosen.map(dashboards::contains).orElse(false)
+                            : profiles.contains(sm.getSpec().profileName());
+                })
                 .forEach(sm -> source.propagateEvent(ResourceID.fromResource(sm)));
     }
 
@@ -88,16 +109,40 @@ public class ServiceMonitoringEvents {
                 : current.list().map(ServiceMonitoring::ownerKey).collect(Collectors.toSet());
     }
 
-    /** Profiles used by ServiceMonitorings that are not being deleted, leaving out the one with {@code leavingUid}. */
-    public Set<String> profilesInUse(String leavingUid) {
+    /** Records which dashboard (owner key, or null for none) the ServiceMonitoring uses now. */
+    void usesDashboard(ServiceMonitoring sm, String dashboard) {
+        dashboardUses.put(sm.getMetadata().getUid(), Optional.ofNullable(dashboard));
+    }
+
+    void forgetDashboardUse(ServiceMonitoring sm) {
+        dashboardUses.remove(sm.getMetadata().getUid());
+    }
+
+    /**
+     * The dashboards in use: by owner key for ServiceMonitorings synced since the start, by the id their status
+     * links for the others (not reconciled yet, or failing before the sync), so a restart deletes nothing in use.
+     */
+    public record DashboardsInUse(Set<String> owners, Set<String> ids) {}
+
+    /** The dashboards of ServiceMonitorings that are not being deleted, leaving out the one with {@code leavingUid}. */
+    public DashboardsInUse dashboardsInUse(String leavingUid) {
         IndexedResourceCache<ServiceMonitoring> current = cache;
-        if (current == null) {
-            return Set.of();
+        Set<String> owners = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        if (current != null) {
+            current.list(sm -> sm.getSpec() != null
+                            && sm.getMetadata().getDeletionTimestamp() == null
+                            && (leavingUid == null || !sm.getMetadata().getUid().equals(leavingUid)))
+                    .forEach(sm -> {
+                        Optional<String> chosen =
+                                dashboardUses.get(sm.getMetadata().getUid());
+                        if (chosen != null) {
+                            chosen.ifPresent(owners::add);
+                        } else if (sm.getStatus() != null && sm.getStatus().dashboard != null) {
+                            ids.add(sm.getStatus().dashboard.id);
+                        }
+                    });
         }
-        return current.list(sm -> sm.getSpec() != null
-                        && sm.getMetadata().getDeletionTimestamp() == null
-                        && (leavingUid == null || !sm.getMetadata().getUid().equals(leavingUid)))
-                .map(sm -> sm.getSpec().profileName())
-                .collect(Collectors.toSet());
+        return new DashboardsInUse(owners, ids);
     }
 }

@@ -65,6 +65,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private final MimamoriConfig config;
     private final ServiceSync sync;
     private final TelemetryCheck telemetry;
+    private final ContentionCheck contention;
     private final DatadogApi datadog;
     private final ServiceMonitoringEvents wakeUps;
     private final KubeEvents events;
@@ -76,6 +77,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             MimamoriConfig config,
             ServiceSync sync,
             TelemetryCheck telemetry,
+            ContentionCheck contention,
             DatadogApi datadog,
             ServiceMonitoringEvents wakeUps,
             KubeEvents events,
@@ -86,6 +88,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         this.config = config;
         this.sync = sync;
         this.telemetry = telemetry;
+        this.contention = contention;
         this.datadog = datadog;
         this.wakeUps = wakeUps;
         this.events = events;
@@ -149,14 +152,22 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (outcome.failure() != null) {
             return failOnDatadog(sm, outcome.failure());
         }
-        ServiceSync.DashboardOutcome dashboard = sync.dashboard(sm.getSpec().profileName(), rendering.dashboard());
+        // Recorded before the dashboard is synced, so a concurrent sweep of unused dashboards sees it chosen, and
+        // before this reconcile's own sweep, so the one this service just moved off goes now if nobody else uses it.
+        String dashboardOwner =
+                rendering.dashboard().map(ServiceSync::dashboardOwner).orElse(null);
+        wakeUps.usesDashboard(sm, dashboardOwner);
+        ServiceSync.DashboardOutcome dashboard = rendering
+                .dashboard()
+                .map(sync::dashboard)
+                .orElse(new ServiceSync.DashboardOutcome(null, null, null, false));
         if (dashboard.report() != null) {
             announce(sm, dashboard.report());
         }
         if (dashboard.failure() != null) {
             return failOnDatadog(sm, dashboard.failure());
         }
-        sync.deleteUnusedDashboards(sm.getSpec().profileName(), null);
+        sync.deleteUnusedDashboards(dashboardOwner, null);
         List<ObjectProblem> problems = new ArrayList<>(outcome.report().problems());
         if (dashboard.report() != null) {
             problems.addAll(dashboard.report().problems());
@@ -166,7 +177,12 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                 new TelemetryCheck.Probe(
                         sm.getSpec().service, sm.getSpec().env, TelemetryMetrics.in(queries(rendering, outcome))));
         var synced = new ServiceMonitoringStatusBuilder.Synced(
-                outcome, dashboardStatus(sm, dashboard.id()), seen, problems, operation);
+                outcome,
+                dashboardStatus(sm, dashboard.id()),
+                seen,
+                problems,
+                operation,
+                contention.resultFor(owner, sm.getSpec().service, sm.getSpec().env));
         // Another reconcile is creating the shared dashboard: look again shortly for its link, without waiting.
         Duration again = dashboard.busy()
                         && dashboard.id() == null
@@ -252,6 +268,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     public DeleteControl cleanup(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
         String owner = sm.ownerKey();
         telemetry.forget(owner);
+        contention.forget(owner);
         try {
             if (sm.getSpec() != null && sm.getSpec().effectiveDeletionPolicy() == DeletionPolicy.Orphan) {
                 int released = sync.release(owner);
@@ -269,6 +286,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                 }
             }
             sync.deleteUnusedDashboards(null, sm.getMetadata().getUid());
+            wakeUps.forgetDashboardUse(sm);
             wakeUps.deletionDone(owner);
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {

@@ -10,6 +10,7 @@ import dev.mimamori.api.SloStatus;
 import dev.mimamori.api.TelemetryStatus;
 import dev.mimamori.api.TraceOperationStatus;
 import dev.mimamori.status.Conditions;
+import dev.mimamori.status.Reason;
 import dev.mimamori.status.Reasons;
 import dev.mimamori.sync.ObjectProblem;
 import dev.mimamori.sync.SyncedObject;
@@ -30,7 +31,8 @@ final class ServiceMonitoringStatusBuilder {
             DashboardStatus dashboard,
             TelemetryCheck.Result telemetry,
             List<ObjectProblem> problems,
-            TraceOperations.Choice operation) {}
+            TraceOperations.Choice operation,
+            ContentionCheck.Result contention) {}
 
     static ServiceMonitoringStatus synced(ServiceMonitoring sm, Synced synced, Instant now) {
         ServiceMonitoringStatus status = base(sm);
@@ -64,6 +66,7 @@ final class ServiceMonitoringStatusBuilder {
                         operation.source().name(),
                         operation.detected());
         status.conditions = telemetryCondition(status.conditions, telemetry, operation, generation(sm), now);
+        status.conditions = contentionCondition(status.conditions, synced.contention(), generation(sm), now);
         List<ObjectProblem> problems = synced.problems();
         status.problems = problems.isEmpty()
                 ? null
@@ -183,6 +186,71 @@ final class ServiceMonitoringStatusBuilder {
                         + " metrics: " + String.join(", ", telemetry.missing()),
                 generation,
                 now);
+    }
+
+    /** Contention of the service's nodes; no condition at all while the check is turned off. */
+    static List<Condition> contentionCondition(
+            List<Condition> conditions, ContentionCheck.Result contention, Long generation, Instant now) {
+        if (contention == null) {
+            return conditions.stream()
+                    .filter(c -> !Conditions.CONTENTION.equals(c.getType()))
+                    .collect(Collectors.toCollection(ArrayList::new));
+        }
+        NodeContention.Finding finding = contention.finding();
+        if (finding == null) {
+            return contention.problemReason() == null
+                    ? Conditions.with(
+                            conditions,
+                            Conditions.CONTENTION,
+                            Conditions.UNKNOWN,
+                            Reason.ContentionNotChecked.name(),
+                            "the nodes of this service have not been looked at yet",
+                            generation,
+                            now)
+                    : Conditions.with(
+                            conditions,
+                            Conditions.CONTENTION,
+                            Conditions.UNKNOWN,
+                            contention.problemReason(),
+                            "could not ask Datadog: " + contention.problemMessage(),
+                            generation,
+                            now);
+        }
+        // A failed round keeps the last finding: its state still stands until Datadog answers again.
+        String message = finding.message();
+        if (contention.problemReason() != null) {
+            message += " (as of " + contention.checkedAt() + "; Datadog did not answer since: "
+                    + contention.problemMessage() + ")";
+        }
+        return switch (finding.state()) {
+            case CONTENDED ->
+                Conditions.with(
+                        conditions,
+                        Conditions.CONTENTION,
+                        Conditions.TRUE,
+                        Reason.NodeContention.name(),
+                        message,
+                        generation,
+                        now);
+            case CLEAR ->
+                Conditions.with(
+                        conditions,
+                        Conditions.CONTENTION,
+                        Conditions.FALSE,
+                        Reason.NoContention.name(),
+                        message,
+                        generation,
+                        now);
+            case UNPLACED ->
+                Conditions.with(
+                        conditions,
+                        Conditions.CONTENTION,
+                        Conditions.UNKNOWN,
+                        Reason.ServiceNotPlaced.name(),
+                        message,
+                        generation,
+                        now);
+        };
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.mimamori.sync.DashboardKind;
 import dev.mimamori.sync.Desired;
 import dev.mimamori.sync.Inventories;
 import dev.mimamori.sync.Inventory;
+import dev.mimamori.sync.Ownership;
 import dev.mimamori.sync.SyncRun;
 import dev.mimamori.sync.SyncedObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +25,8 @@ import org.jboss.logging.Logger;
 
 /**
  * What one ServiceMonitoring has in Datadog, made equal to what it renders to: its SLOs, its monitors (the burn-rate
- * alerts included, which need the SLOs' ids), and its profile's shared dashboard. The order between kinds is
- * declared here once; the sync engine runs it and isolates failures per object.
+ * alerts included, which need the SLOs' ids), and the shared dashboard of its profile and trace operation. The order
+ * between kinds is declared here once; the sync engine runs it and isolates failures per object.
  */
 @ApplicationScoped
 public class ServiceSync {
@@ -54,8 +55,8 @@ public class ServiceSync {
     public record SyncedSlo(DesiredSlo desired, SyncedObject object) {}
 
     /**
-     * The profile's dashboard: its id (null when there is none) and the change made this time, if any. {@code busy}
-     * when another reconcile was syncing it: the id is what was known then.
+     * The service's shared dashboard: its id (null when there is none) and the change made this time, if any.
+     * {@code busy} when another reconcile was syncing it: the id is what was known then.
      */
     public record DashboardOutcome(String id, SyncRun.Report report, DatadogException failure, boolean busy) {}
 
@@ -93,7 +94,9 @@ public class ServiceSync {
     public SyncRun.Report remove(String owner) {
         SyncRun run = new SyncRun(owner);
         run.removeAll(inventories.slos());
-        run.removeAll(inventories.monitors());
+        // Deletes run last step first, so composites go before the members Datadog would refuse to delete for them.
+        run.upsert(inventories.monitors(), List.of(), m -> !isComposite(m.definition()));
+        run.upsert(inventories.monitors(), List.of(), m -> isComposite(m.definition()));
         run.finish();
         return run.report();
     }
@@ -134,18 +137,38 @@ public class ServiceSync {
         return released;
     }
 
+    /** The dashboard owner key a rendered dashboard names in its marker. */
+    public static String dashboardOwner(DashboardDefinition dashboard) {
+        return Ownership.ofDashboard(dashboard.description())
+                .orElseThrow(() -> new IllegalStateException("a rendered dashboard carries exactly one marker"))
+                .key()
+                .owner();
+    }
+
     /**
-     * Makes the profile's shared dashboard exist and look as wanted (an empty {@code wanted} removes it). When
-     * another reconcile is already syncing it, this one does not wait: it links what is known, and is woken when the
-     * other one changes the dashboard.
+     * Makes the shared dashboard exist and look as wanted. When another reconcile is already syncing it, this one
+     * does not wait: it links what is known, and is woken when the other one changes the dashboard.
      */
-    public DashboardOutcome dashboard(String profile, Optional<DashboardDefinition> wanted) {
-        Optional<AutoCloseable> claim = inventories.dashboards().tryClaim(profile);
+    public DashboardOutcome dashboard(DashboardDefinition wanted) {
+        return syncDashboard(dashboardOwner(wanted), Optional.of(wanted));
+    }
+
+    private DashboardOutcome syncDashboard(String owner, Optional<DashboardDefinition> wanted) {
+        Optional<AutoCloseable> claim = inventories.dashboards().tryClaim(owner);
         if (claim.isEmpty()) {
-            return new DashboardOutcome(knownDashboard(profile), null, null, true);
+            return new DashboardOutcome(knownDashboard(owner), null, null, true);
         }
-        SyncRun run = new SyncRun(profile);
         try (AutoCloseable ignored = claim.get()) {
+            return syncClaimed(owner, wanted);
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /** Syncs one dashboard owner key whose claim the caller holds; an empty {@code wanted} removes it. */
+    private DashboardOutcome syncClaimed(String owner, Optional<DashboardDefinition> wanted) {
+        SyncRun run = new SyncRun(owner);
+        try {
             List<SyncedObject> synced = run.upsert(
                     inventories.dashboards(),
                     wanted.map(d -> List.of(new Desired<>(DashboardKind.NAME, d)))
@@ -153,59 +176,79 @@ public class ServiceSync {
             run.finish();
             SyncRun.Report report = run.report();
             if (report.changedAnything()) {
-                events.wakeUsersOf(Set.of(profile));
+                events.wakeUsersOf(Set.of(owner));
             }
             return new DashboardOutcome(synced.isEmpty() ? null : synced.get(0).id(), report, null, false);
         } catch (DatadogException e) {
-            return new DashboardOutcome(knownDashboard(profile), run.report(), e, false);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            return new DashboardOutcome(knownDashboard(owner), run.report(), e, false);
         }
     }
 
     /**
-     * Deletes the dashboards of profiles no ServiceMonitoring uses any more; returns those profiles. Nothing is
-     * deleted before the ServiceMonitoring cache is known.
+     * Deletes the dashboards no ServiceMonitoring uses any more (the last one on that profile and trace operation
+     * left or moved); returns their owner keys. Nothing is deleted before the ServiceMonitoring cache is known.
      */
-    public Set<String> deleteUnusedDashboards(String profileOfCaller, String leavingUid) {
+    public Set<String> deleteUnusedDashboards(String dashboardOfCaller, String leavingUid) {
         if (!events.isAttached() || !inventories.dashboards().isLoaded()) {
             return Set.of();
         }
         Set<String> owners = inventories.dashboards().owners();
-        if (profileOfCaller != null && owners.stream().allMatch(profileOfCaller::equals)) {
+        if (dashboardOfCaller != null && owners.stream().allMatch(dashboardOfCaller::equals)) {
             // Every reconcile asks; the only dashboard is the caller's own, in use by the caller: nothing to scan.
             return Set.of();
         }
-        Set<String> inUse = events.profilesInUse(leavingUid);
         Set<String> deleted = new java.util.HashSet<>();
-        for (String profile : owners) {
-            if (!inUse.contains(profile)) {
-                DashboardOutcome outcome = dashboard(profile, Optional.empty());
-                if (outcome.failure() != null
-                        || (outcome.report() != null
-                                && !outcome.report().problems().isEmpty())) {
-                    LOG.warnf(
-                            "could not delete the dashboard of profile %s, which no ServiceMonitoring uses: %s",
-                            profile,
-                            outcome.failure() != null
-                                    ? outcome.failure().getMessage()
-                                    : outcome.report().problems());
-                }
-                if (outcome.report() != null && !outcome.report().deleted().isEmpty()) {
-                    LOG.infof("deleted the dashboard of profile %s: no ServiceMonitoring uses it", profile);
-                    deleted.add(profile);
-                }
+        for (String owner : owners) {
+            DashboardOutcome outcome = deleteIfUnused(owner, leavingUid);
+            if (outcome == null) {
+                continue;
+            }
+            if (outcome.failure() != null
+                    || (outcome.report() != null && !outcome.report().problems().isEmpty())) {
+                LOG.warnf(
+                        "could not delete dashboard [%s], which no ServiceMonitoring uses: %s",
+                        owner,
+                        outcome.failure() != null
+                                ? outcome.failure().getMessage()
+                                : outcome.report().problems());
+            }
+            if (outcome.report() != null && !outcome.report().deleted().isEmpty()) {
+                LOG.infof("deleted dashboard [%s]: no ServiceMonitoring uses it", owner);
+                deleted.add(owner);
             }
         }
         return deleted;
     }
 
-    private String knownDashboard(String profile) {
+    /**
+     * Deletes one dashboard if nobody uses it; null when it stays. Use is judged under the claim: a service records
+     * its choice before it claims the dashboard, so one choosing it now is either seen here or waits for the claim.
+     */
+    private DashboardOutcome deleteIfUnused(String owner, String leavingUid) {
+        Optional<AutoCloseable> claim = inventories.dashboards().tryClaim(owner);
+        if (claim.isEmpty()) {
+            return null;
+        }
+        try (AutoCloseable ignored = claim.get()) {
+            ServiceMonitoringEvents.DashboardsInUse inUse = events.dashboardsInUse(leavingUid);
+            var dashboards = inventories.dashboards();
+            boolean linked = dashboards.of(owner).stream()
+                    .anyMatch(d -> inUse.ids().contains(dashboards.kind().id(d)));
+            if (inUse.owners().contains(owner) || linked) {
+                return null;
+            }
+            return syncClaimed(owner, Optional.empty());
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    private String knownDashboard(String owner) {
         var dashboards = inventories.dashboards();
         if (!dashboards.isLoaded()) {
             return null;
         }
-        return dashboards.of(profile).stream()
+        return dashboards.of(owner).stream()
                 .map(d -> dashboards.kind().id(d))
                 .sorted()
                 .findFirst()

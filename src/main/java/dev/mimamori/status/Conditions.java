@@ -14,6 +14,7 @@ import java.util.Objects;
 public final class Conditions {
     public static final String READY = "Ready";
     public static final String TELEMETRY_FOUND = "TelemetryFound";
+    public static final String CONTENTION = "Contention";
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";

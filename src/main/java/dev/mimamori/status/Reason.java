@@ -40,6 +40,14 @@ public enum Reason {
     TraceOperationMismatch,
     TelemetryNotChecked,
     NoMetricQueries,
+    // Contention (ServiceMonitoring): the nodes its pods run on, as Datadog's container metrics place them
+    /** A node running the service is under pressure from other workloads: the message names nodes and neighbours. */
+    NodeContention,
+    /** No node running the service is under pressure from other workloads. */
+    NoContention,
+    /** Datadog has no container CPU for the service, so where it runs is unknown. */
+    ServiceNotPlaced,
+    ContentionNotChecked,
     /** Waiting for a Datadog rate-limit window (pacing, e.g. during a large first sync); continues by itself. */
     Queued,
     // Ready=False: Datadog's side (retried)

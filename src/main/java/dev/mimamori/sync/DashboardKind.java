@@ -13,10 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Unified dashboards, one per profile and cluster: the owner is the profile. Dashboards take no free-form tags, so
- * ownership is the marker line of the description. The list gives summaries only; one of ours is read whole only
- * when its modified time moved since we last read or wrote it, so an unchanged resync reads none; drift is judged against what Datadog stored on our last write, so Datadog's
- * own normalisation of what we sent never counts as an edit.
+ * Unified dashboards, one per profile, cluster and value of the parameters their queries use: the owner is the
+ * {@link Ownership.DashboardKey}. Dashboards take no free-form tags, so ownership is the marker line of the
+ * description. The list gives summaries only; one of ours is read whole only when its modified time moved since we
+ * last read or wrote it, so an unchanged resync reads none; drift is judged against what Datadog stored on our last
+ * write, so Datadog's own normalisation of what we sent never counts as an edit.
  */
 public final class DashboardKind implements ObjectKind<DashboardDefinition, ManagedDashboard> {
     /** Every owner has one dashboard, under this name. */
@@ -46,7 +47,7 @@ public final class DashboardKind implements ObjectKind<DashboardDefinition, Mana
     public Optional<Ownership.Owned> ownership(ManagedDashboard actual) {
         return Ownership.ofDashboard(actual.description())
                 .filter(owner -> owner.cluster().equalsIgnoreCase(cluster))
-                .map(owner -> new Ownership.Owned(owner.profile(), NAME));
+                .map(owner -> new Ownership.Owned(owner.key().owner(), NAME));
     }
 
     @Override

@@ -4,10 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -101,14 +104,49 @@ public final class Ownership {
         return Optional.of(new Owned(stored(owner), stored(name)));
     }
 
-    /** Which cluster and profile a dashboard belongs to, read from the marker line of its description. */
-    public record DashboardOwner(String cluster, String profile) {}
+    /**
+     * Which shared dashboard: its profile and the values of the profile parameters its queries use where they differ
+     * from the profile's defaults (a metric name cannot be a template variable, so each value needs a dashboard of
+     * its own). No parameters is the dashboard of the profile's defaults, which is every dashboard marked before
+     * parameters existed.
+     */
+    public record DashboardKey(String profile, SortedMap<String, String> parameters) {
+        public DashboardKey {
+            parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
+        }
 
-    private static final Pattern DASHBOARD_MARKER = Pattern.compile("\\[mimamori cluster=(\\S+) profile=(\\S+)]");
+        public static DashboardKey of(String profile) {
+            return new DashboardKey(profile, new TreeMap<>());
+        }
+
+        /** The inventory's owner key: the marker's words after {@code profile=}, e.g. {@code default traceOperation=servlet.request}. */
+        public String owner() {
+            StringBuilder owner = new StringBuilder(profile);
+            parameters.forEach(
+                    (name, value) -> owner.append(' ').append(name).append('=').append(value));
+            return owner.toString();
+        }
+    }
+
+    /** The profile of a dashboard owner key made by {@link DashboardKey#owner()}. */
+    public static String profileOfDashboard(String owner) {
+        int space = owner.indexOf(' ');
+        return space < 0 ? owner : owner.substring(0, space);
+    }
+
+    /** Which cluster a dashboard belongs to and which of its profile's dashboards it is, from its marker line. */
+    public record DashboardOwner(String cluster, DashboardKey key) {}
+
+    /** Parameter names a marker can carry: nothing that could end a word or the marker. */
+    public static final Pattern MARKER_PARAMETER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    private static final Pattern DASHBOARD_MARKER =
+            Pattern.compile("\\[mimamori cluster=(\\S+) profile=([^\\s\\]]+)((?: " + MARKER_PARAMETER_NAME.pattern()
+                    + "=[^\\s\\]]+)*)]");
 
     /** Dashboards take no free-form tags: this last line of the description says whose a dashboard is. */
-    public static String dashboardMarker(String cluster, String profile) {
-        return "[mimamori cluster=" + cluster + " profile=" + profile + "]";
+    public static String dashboardMarker(String cluster, DashboardKey key) {
+        return "[mimamori cluster=" + cluster + " profile=" + key.owner() + "]";
     }
 
     /** The owner a dashboard's description names, if it names exactly one. */
@@ -121,7 +159,18 @@ public final class Ownership {
         if (!m.find()) {
             return Optional.empty();
         }
-        DashboardOwner owner = new DashboardOwner(m.group(1), m.group(2));
+        SortedMap<String, String> parameters = new TreeMap<>();
+        for (String word : m.group(3).trim().split(" ")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            int eq = word.indexOf('=');
+            if (parameters.put(word.substring(0, eq), word.substring(eq + 1)) != null) {
+                // One parameter with two values names no one dashboard.
+                return Optional.empty();
+            }
+        }
+        DashboardOwner owner = new DashboardOwner(m.group(1), new DashboardKey(m.group(2), parameters));
         boolean last = description.substring(m.end()).isBlank();
         return !last || m.find() ? Optional.empty() : Optional.of(owner);
     }

@@ -144,27 +144,28 @@ public final class PolicyCheck {
         return null;
     }
 
-    /** Gate metrics the tenant wrote: allowed at all, and every term confined to the service and env. */
+    /** Gate metrics the tenant wrote: allowed at all, and every term (request counts too) confined to the service and env. */
     public static Violation gateMetrics(
             TenantRules rules, String namespace, List<GateMetric> written, String service, String env) {
         for (GateMetric metric : nullToEmpty(written)) {
             if (!rules.customQueries()) {
                 return customQueriesRefused(rules, namespace, "gate metric \"" + metric.name + "\"");
             }
-            if (metric.query == null) {
-                continue;
-            }
-            String query = metric.query
-                    .replace("${service}", service)
-                    .replace("${env}", env)
-                    .replace("${version}", "version");
-            String problem = QueryScope.gateProblem(query, service, env);
-            if (problem != null) {
-                return violation(
-                        rules,
-                        "scope",
-                        "gate metric \"" + metric.name + "\" reads outside service " + service + " in " + env + ": "
-                                + problem);
+            for (String template : new String[] {metric.query, metric.requests}) {
+                if (template == null) {
+                    continue;
+                }
+                String query = template.replace("${service}", service)
+                        .replace("${env}", env)
+                        .replace("${version}", "version");
+                String problem = QueryScope.gateProblem(query, service, env);
+                if (problem != null) {
+                    return violation(
+                            rules,
+                            "scope",
+                            "gate metric \"" + metric.name + "\" reads outside service " + service + " in " + env + ": "
+                                    + problem);
+                }
             }
         }
         return null;

@@ -130,7 +130,7 @@ public final class Demo {
         }
         say("");
         say(
-                "  Datadog holds %d dashboards for %d services (one per profile in use) and %d SLOs.",
+                "  Datadog holds %d dashboards for %d services (one per profile and trace operation in use) and %d SLOs.",
                 datadog.dashboards().size(),
                 serviceMonitorings.size(),
                 datadog.slos().size());

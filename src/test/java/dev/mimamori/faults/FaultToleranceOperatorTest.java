@@ -99,7 +99,7 @@ class FaultToleranceOperatorTest {
         for (String owner : List.of("ft-429/web", "ft-429/api")) {
             assertThat(answered(DatadogSimulator.CREATE_MONITOR, 200, owner))
                     .as("monitors created for %s", owner)
-                    .isEqualTo(10);
+                    .isEqualTo(14);
             assertThat(answered(DatadogSimulator.CREATE_SLO, 200, owner))
                     .as("SLOs created for %s", owner)
                     .isEqualTo(2);
@@ -121,7 +121,7 @@ class FaultToleranceOperatorTest {
         assertThat(answered(DatadogSimulator.CREATE_MONITOR, 429, "ft-429-bare/web"))
                 .isPositive();
         assertThat(answered(DatadogSimulator.CREATE_MONITOR, 200, "ft-429-bare/web"))
-                .isEqualTo(10);
+                .isEqualTo(14);
         assertThat(answered(DatadogSimulator.CREATE_SLO, 200, "ft-429-bare/web"))
                 .isEqualTo(2);
     }
@@ -148,7 +148,7 @@ class FaultToleranceOperatorTest {
         sms.nudge("ft-5xx", "web");
 
         sms.awaitExactlyTheDesiredObjects("ft-5xx", "web");
-        assertThat(answered(DatadogSimulator.CREATE_MONITOR, 200, "ft-5xx/web")).isEqualTo(10);
+        assertThat(answered(DatadogSimulator.CREATE_MONITOR, 200, "ft-5xx/web")).isEqualTo(14);
         assertThat(answered(DatadogSimulator.CREATE_SLO, 200, "ft-5xx/web")).isEqualTo(2);
     }
 
@@ -169,7 +169,7 @@ class FaultToleranceOperatorTest {
         datadog.failNext(DatadogSimulator.LIST_MONITORS, 1, 503);
         driftCheckSkippingDatadogFailures();
         // A failed resync is not the resource's fault: its condition stays, and nothing was written for it.
-        assertThat(sms.monitorsOf("ft-list/api")).hasSize(9);
+        assertThat(sms.monitorsOf("ft-list/api")).hasSize(13);
         assertThat(ready(sms.get("ft-list", "api"))).isEqualTo(readyBefore);
         // Half a resync: the monitors are listed, the SLO list fails.
         datadog.failNext(DatadogSimulator.LIST_SLOS, 1, 502);
@@ -244,7 +244,7 @@ class FaultToleranceOperatorTest {
         driftCheckSkippingDatadogFailures();
         // An answer that cannot be read is not an empty list: nothing is created again on its account.
         assertThat(datadog.pendingFaults()).isZero();
-        assertThat(sms.monitorsOf("ft-malformed/web")).hasSize(9);
+        assertThat(sms.monitorsOf("ft-malformed/web")).hasSize(13);
         assertThat(ready(sms.get("ft-malformed", "web"))).isEqualTo(readyBefore);
 
         driftCheck.run();
@@ -317,7 +317,7 @@ class FaultToleranceOperatorTest {
                 assertThat(leaving.getMetadata().getDeletionTimestamp()).isNotNull();
                 assertThat(leaving.getMetadata().getFinalizers()).isNotEmpty();
             });
-            assertThat(sms.monitorsOf("ft-outage-delete/leaving")).hasSize(10);
+            assertThat(sms.monitorsOf("ft-outage-delete/leaving")).hasSize(14);
             assertThat(sms.slosOf("ft-outage-delete/leaving")).hasSize(2);
             assertThat(ready(sms.get("ft-outage-delete", "staying")).getStatus())
                     .isEqualTo("True");
@@ -386,7 +386,7 @@ class FaultToleranceOperatorTest {
                 .as("status conflicts not answered")
                 .isZero();
         assertThat(answered(DatadogSimulator.CREATE_MONITOR, 200, "ft-conflict/web"))
-                .isEqualTo(10);
+                .isEqualTo(14);
         assertThat(answered(DatadogSimulator.CREATE_SLO, 200, "ft-conflict/web"))
                 .isEqualTo(2);
 

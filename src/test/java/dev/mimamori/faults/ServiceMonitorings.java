@@ -34,6 +34,10 @@ final class ServiceMonitorings {
             "pod-restarts",
             "cpu-throttling",
             "memory-near-limit",
+            "cpu-pressure",
+            "slow-at-cpu-limit",
+            "slow-on-busy-node",
+            "slow-not-cpu",
             "slo-availability-fast-burn",
             "slo-availability-slow-burn",
             "slo-latency-fast-burn",
@@ -143,7 +147,7 @@ final class ServiceMonitorings {
                 assertThat(ready.getReason()).isEqualTo("MonitorsInSync");
                 assertThat(sm.getStatus().observedGeneration)
                         .isEqualTo(sm.getMetadata().getGeneration());
-                assertThat(sm.getStatus().monitorsInSync).isEqualTo("10/10");
+                assertThat(sm.getStatus().monitorsInSync).isEqualTo("14/14");
                 assertThat(new TreeSet<>(
                                 sm.getStatus().monitors.stream().map(m -> m.id).toList()))
                         .as("monitor ids in the status of %s", owner)

@@ -182,12 +182,14 @@ class ConcurrentHoldOperatorTest {
                 .doesNotContainKey(CanaryHold.HELD_BY)
                 .containsEntry("mimamori.dev/rolled-back-by", "cart-2")
                 .containsEntry("mimamori.dev/release-check", "failed");
-        // Every look asked for both versions over the same minutes, none of them before the hold.
-        long heldAt = Instant.parse(failed.getStatus().startedAt).toEpochMilli();
+        // Every look asked for both versions over the windows measured from the hold, not from the rollout.
+        long from = AnalysisWindows.concurrent(Instant.parse(failed.getStatus().startedAt), AnalysisSettings.of(null))
+                .historyFrom()
+                .toEpochMilli();
         List<JsonNode> regressedLooks = cartQueries();
         assertThat(regressedLooks).isNotEmpty().allSatisfy(body -> {
             JsonNode attributes = body.path("data").path("attributes");
-            assertThat(attributes.path("from").asLong()).isGreaterThanOrEqualTo(heldAt);
+            assertThat(attributes.path("from").asLong()).isEqualTo(from);
             assertThat(attributes.path("queries").toString()).contains("version:20.0.0", "version:20.1.0");
         });
 

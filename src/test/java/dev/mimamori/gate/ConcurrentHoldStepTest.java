@@ -173,7 +173,10 @@ class ConcurrentHoldStepTest {
                     .containsExactly(
                             "p95:trace.http.request{service:checkout,env:prod,version:1.0.0}",
                             "p95:trace.http.request{service:checkout,env:prod,version:1.1.0}");
-            assertThat(q.from()).as("no minute before the hold").isEqualTo(at(3));
+            // The old version's own history before the hold feeds the dependence estimate only.
+            assertThat(q.from())
+                    .isEqualTo(AnalysisWindows.concurrent(HELD_AT, AnalysisSettings.of(null))
+                            .historyFrom());
             assertThat(q.to()).isEqualTo(at(8));
         });
         ReleaseCheckStatus status = ReleaseCheckStep.next(

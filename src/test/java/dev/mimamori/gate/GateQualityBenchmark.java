@@ -15,11 +15,13 @@ import org.apache.commons.statistics.distribution.BetaDistribution;
  * several models of real traffic. Deterministic: one seed per (model, effect, run).
  *
  * <p>Models of the per-minute p95 (log scale, median 200 ms, spread 0.10 as in {@code SeriesScript.MODERATE_TRAFFIC};
- * 600 requests a minute, 0.5% errors, 2% of minutes missing unless said otherwise):
- * independent minutes; AR(1) dependence with phi 0.5 and 0.8 running across both windows and the warm-up; a
- * linear drift of +10% and -10% an hour; p95 computed from the requests of each minute (request latencies log-normal
- * with spread 0.5, plus a per-minute spread of 0.09) with 600 requests a minute on one side and 60 on the other, both
- * ways; 30% of minutes missing. Error counts are Poisson with the side's request count.
+ * requests Poisson around 600 a minute, 0.5% errors, 2% of minutes missing unless said otherwise):
+ * independent minutes; AR(1) dependence with phi 0.5 and 0.8 running across the history, both windows and the
+ * warm-up; a linear drift of +10% and -10% an hour; p95 computed from the requests of each minute (request latencies
+ * log-normal with spread 0.5, plus a per-minute spread of 0.09) with 600 requests a minute on one side and 60 on the
+ * other, both ways; 30% of minutes missing. Error counts are Poisson of each minute's requests, and the error rate is
+ * judged per request with those counts, as the default profile's requests query makes the operator do. Every run
+ * has the history before the baseline that the operator queries for its dependence estimate.
  *
  * <p>Usage: {@code java -cp <test classpath> dev.mimamori.gate.GateQualityBenchmark [--runs N]} (default 10000).
  */
@@ -30,6 +32,7 @@ public final class GateQualityBenchmark {
     private static final double[] EFFECTS = {1.00, 1.10, 1.20, 1.50};
     private static final int BUCKETS = GateDefaults.BUCKETS_PER_SIDE;
     private static final int GAP = (int) GateDefaults.WARMUP.toMinutes();
+    private static final int HISTORY = GateDefaults.HISTORY_WINDOWS * BUCKETS;
     private static final double MEDIAN_MS = 200;
     private static final double SIGMA = 0.10;
     private static final double REQUEST_SIGMA = 0.5;
@@ -65,7 +68,7 @@ public final class GateQualityBenchmark {
         int runs = parseRuns(args);
         List<ResolvedMetric> metrics = List.of(
                 new ResolvedMetric("p95 latency", "", GateDefaults.latencyCriteria()),
-                new ResolvedMetric("error rate", "", GateDefaults.errorRateCriteria()));
+                new ResolvedMetric("error rate", "", GateDefaults.errorRateCriteria(), "requests"));
         AnalysisSettings settings = AnalysisSettings.of(new dev.mimamori.api.AnalysisSpec());
         long started = System.nanoTime();
         System.out.printf(
@@ -99,38 +102,50 @@ public final class GateQualityBenchmark {
 
     private static Run once(
             Model model, double effect, Random random, List<ResolvedMetric> metrics, AnalysisSettings settings) {
-        int minutes = 2 * BUCKETS + GAP;
+        // Minute 0 starts the history; the baseline window is [HISTORY, HISTORY + BUCKETS).
+        int minutes = HISTORY + 2 * BUCKETS + GAP;
         double[] latency = new double[minutes];
         double[] errors = new double[minutes];
+        double[] requests = new double[minutes];
         double dependent = random.nextGaussian();
         for (int t = 0; t < minutes; t++) {
-            boolean candidate = t >= BUCKETS + GAP;
-            double requests = candidate ? model.candidateRequests() : model.baselineRequests();
+            boolean candidate = t >= HISTORY + BUCKETS + GAP;
+            requests[t] = poisson(candidate ? model.candidateRequests() : model.baselineRequests(), random);
             if (t > 0) {
                 dependent = model.phi() * dependent + Math.sqrt(1 - model.phi() * model.phi()) * random.nextGaussian();
             }
-            double level = MEDIAN_MS * (candidate ? effect : 1.0) * (1 + model.trendPerHour() * t / 60.0);
+            double level = MEDIAN_MS * (candidate ? effect : 1.0) * (1 + model.trendPerHour() * (t - HISTORY) / 60.0);
             latency[t] = model.p95FromRequests()
-                    ? level * Math.exp(MINUTE_SIGMA * random.nextGaussian()) * sampledP95Factor(requests, random)
+                    ? level * Math.exp(MINUTE_SIGMA * random.nextGaussian()) * sampledP95Factor(requests[t], random)
                     : level * Math.exp(SIGMA * dependent);
-            errors[t] = poisson(requests * ERROR_RATE, random) / requests;
+            errors[t] = poisson(requests[t] * ERROR_RATE, random) / requests[t];
             if (random.nextDouble() < model.missing()) {
                 latency[t] = Double.NaN;
             }
             if (random.nextDouble() < model.missing()) {
+                // The error rate and its request count come from the same minute's hits: both are missing.
                 errors[t] = Double.NaN;
+                requests[t] = Double.NaN;
             }
         }
+        int baselineFrom = HISTORY;
+        int candidateFrom = HISTORY + BUCKETS + GAP;
         GateReplay.Decision d = GateReplay.replay(
                 List.of(
                         new GateReplay.Recorded(
                                 metrics.get(0),
-                                Arrays.copyOfRange(latency, 0, BUCKETS),
-                                Arrays.copyOfRange(latency, BUCKETS + GAP, minutes)),
+                                Arrays.copyOfRange(latency, baselineFrom, baselineFrom + BUCKETS),
+                                Arrays.copyOfRange(latency, candidateFrom, minutes),
+                                null,
+                                null,
+                                Arrays.copyOfRange(latency, 0, baselineFrom)),
                         new GateReplay.Recorded(
                                 metrics.get(1),
-                                Arrays.copyOfRange(errors, 0, BUCKETS),
-                                Arrays.copyOfRange(errors, BUCKETS + GAP, minutes))),
+                                Arrays.copyOfRange(errors, baselineFrom, baselineFrom + BUCKETS),
+                                Arrays.copyOfRange(errors, candidateFrom, minutes),
+                                Arrays.copyOfRange(requests, baselineFrom, baselineFrom + BUCKETS),
+                                Arrays.copyOfRange(requests, candidateFrom, minutes),
+                                Arrays.copyOfRange(errors, 0, baselineFrom))),
                 settings);
         int minute = (int) (settings.warmup().toMinutes()
                 + d.candidateBuckets()
@@ -149,7 +164,11 @@ public final class GateQualityBenchmark {
     private static final java.util.function.DoubleUnaryOperator NORMAL_QUANTILE =
             org.apache.commons.statistics.distribution.NormalDistribution.of(0, 1)::inverseCumulativeProbability;
 
+    /** Knuth's method; above 30 the normal approximation, rounded (exp(-600) would underflow). */
     private static int poisson(double mean, Random random) {
+        if (mean > 30) {
+            return Math.max(0, (int) Math.round(mean + Math.sqrt(mean) * random.nextGaussian()));
+        }
         double limit = Math.exp(-mean);
         int count = 0;
         for (double product = random.nextDouble(); product > limit; product *= random.nextDouble()) {

@@ -276,6 +276,50 @@ class MetricComparisonTest {
     }
 
     @Test
+    void withRequestCountsALowTrafficBaselinesRareErrorIsNotReadAsARegression() {
+        // Baseline 60 requests a minute, one error in 15 minutes; candidate 600 a minute at the same 0.5%.
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+        double[] baseline = new double[15];
+        baseline[4] = 1.0 / 60;
+        double[] candidate = new double[15];
+        java.util.Arrays.fill(candidate, 3.0 / 600);
+        double[] low = new double[15];
+        java.util.Arrays.fill(low, 60);
+        double[] high = new double[15];
+        java.util.Arrays.fill(high, 600);
+
+        MetricResult perBucket = MetricComparison.compare("error rate", baseline, candidate, errors);
+        MetricResult weighted = MetricComparison.compare(
+                "error rate", baseline, candidate, new MetricComparison.RequestCounts(low, high), errors, 1.0);
+
+        // Shares 0 or 1/60 against 0.005 differ in shape, which the rank test calls a regression.
+        assertEquals(Verdict.Failed, perBucket.verdict());
+        assertEquals(Verdict.Passed, weighted.verdict(), weighted.reason());
+        assertTrue(
+                weighted.reason().startsWith("error rate +350% (per request 0.00111 -> 0.005, p=0.0698) "),
+                weighted.reason());
+    }
+
+    @Test
+    void withRequestCountsARealRiseInTheErrorRateFails() {
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+        double[] baseline = new double[15];
+        double[] candidate = new double[15];
+        double[] requests = new double[15];
+        for (int i = 0; i < 15; i++) {
+            baseline[i] = (2 + i % 3) / 600.0;
+            candidate[i] = (8 + i % 3) / 600.0;
+            requests[i] = 600;
+        }
+
+        MetricResult result = MetricComparison.compare(
+                "error rate", baseline, candidate, new MetricComparison.RequestCounts(requests, requests), errors, 1.0);
+
+        assertEquals(Verdict.Failed, result.verdict(), result.reason());
+        assertEquals(200.0, result.changePercent(), 1e-9);
+    }
+
+    @Test
     void unchangedAllZeroSeriesPasses() {
         GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, null, 0.99, 8);
         MetricResult result = MetricComparison.compare(new double[10], new double[10], errors);

@@ -473,14 +473,15 @@ class ReleaseCheckOperatorTest {
         assertThat(done.getStatus().message).contains("failed early");
         assertThat(Instant.parse(done.getStatus().finishedAt))
                 .isBefore(startOf(check).plus(Duration.ofMinutes(19)));
-        // One request a look: a formula per metric and version; latency is one metric, the error rate two.
+        // One request a look: a formula per metric and version, plus the error rate's request counts per version;
+        // latency is one metric, the error rate two, the counts one each.
         assertThat(datadog.requests())
                 .filteredOn(r -> r.key().equals(DatadogSimulator.QUERY_TIMESERIES))
                 .allSatisfy(r -> {
                     assertThat(r.body().path("data").path("attributes").path("formulas"))
-                            .hasSize(4);
-                    assertThat(r.body().path("data").path("attributes").path("queries"))
                             .hasSize(6);
+                    assertThat(r.body().path("data").path("attributes").path("queries"))
+                            .hasSize(8);
                 });
     }
 }

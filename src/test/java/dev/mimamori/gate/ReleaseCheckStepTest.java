@@ -333,7 +333,8 @@ class ReleaseCheckStepTest {
                     .containsExactly(
                             "p95:trace.http.request{service:checkout,env:prod,version:1.0.0}",
                             "p95:trace.http.request{service:checkout,env:prod,version:1.1.0}");
-            assertThat(q.from()).isEqualTo(T0.minus(Duration.ofMinutes(15)));
+            // The 15-minute baseline and, for the dependence estimate only, the 45 minutes before it.
+            assertThat(q.from()).isEqualTo(T0.minus(Duration.ofMinutes(60)));
             assertThat(q.to()).isEqualTo(at(8));
         });
 
@@ -591,6 +592,38 @@ class ReleaseCheckStepTest {
         assertThat(step.action()).isNull();
         assertThat(step.lookAgainIn()).isNull();
         assertThat(step.notices()).isEmpty();
+    }
+
+    @Test
+    void aShareOfRequestsIsQueriedWithItsRequestCountsAndJudgedPerRequest() {
+        GateMetric errors = new GateMetric();
+        errors.name = "error rate";
+        errors.query = "sum:trace.http.request.errors{service:${service},env:${env},version:${version}}.as_count()";
+        errors.requests = "sum:trace.http.request.hits{service:${service},env:${env},version:${version}}.as_count()";
+        errors.maxRegressionPercent = 50.0;
+        Observations counted =
+                observations().withGateMetrics(new Observations.GateMetricsLookup(List.of(errors), null));
+
+        ReleaseCheckStep.Step ask = ReleaseCheckStep.next(null, counted, at(8));
+
+        assertThat(ask.action())
+                .isInstanceOfSatisfying(
+                        ReleaseCheckStep.Query.class,
+                        q -> assertThat(q.queries())
+                                .containsExactly(
+                                        "sum:trace.http.request.errors{service:checkout,env:prod,version:1.0.0}.as_count()",
+                                        "sum:trace.http.request.errors{service:checkout,env:prod,version:1.1.0}.as_count()",
+                                        "sum:trace.http.request.hits{service:checkout,env:prod,version:1.0.0}.as_count()",
+                                        "sum:trace.http.request.hits{service:checkout,env:prod,version:1.1.0}.as_count()"));
+        // Shares of 0.5% and 1.5% of 600 requests a minute: three times the errors per request.
+        List<MetricSeries> shares = series(i -> 0.005, i -> 0.015);
+        List<MetricSeries> hits = series(i -> 600, i -> 600);
+        List<MetricSeries> reply = List.of(shares.get(0), shares.get(1), hits.get(0), hits.get(1));
+        ReleaseCheckStatus status = ReleaseCheckStep.next(
+                        ask.status(), counted.withDatadog(new Observations.DatadogReply(reply, null)), at(20))
+                .status();
+        assertThat(status.verdict).isEqualTo("Failed");
+        assertThat(status.metrics.get(0).reason).startsWith("error rate +200% (per request 0.005 -> 0.015, ");
     }
 
     @Test

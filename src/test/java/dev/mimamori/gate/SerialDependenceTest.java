@@ -46,6 +46,29 @@ class SerialDependenceTest {
     }
 
     @Test
+    void theHistoryBeforeTheBaselineJoinsTheEstimatePieceByPiece() {
+        double[] wander = new double[45];
+        double[] jumpy = new double[45];
+        for (int i = 0; i < wander.length; i++) {
+            wander[i] = 100 + 10 * Math.sin(i / 3.0);
+            jumpy[i] = ALTERNATING[i % ALTERNATING.length];
+        }
+
+        // Windows that look independent on their own are widened when the hour before them wandered.
+        assertThat(SerialDependence.varianceInflation(wander, ALTERNATING, ALTERNATING))
+                .isGreaterThan(2.0);
+        assertThat(SerialDependence.varianceInflation(jumpy, ALTERNATING, ALTERNATING))
+                .isEqualTo(1.0);
+        // Each piece is taken about its own mean, so a history at another level is not read as dependence.
+        double[] higher = jumpy.clone();
+        for (int i = 0; i < 15; i++) {
+            higher[i] += 50;
+        }
+        assertThat(SerialDependence.varianceInflation(higher, ALTERNATING, ALTERNATING))
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void missingMinutesBreakPairsInsteadOfJoiningDistantMinutes() {
         double[] gappy = {100, Double.NaN, 110, Double.NaN, 100, Double.NaN, 110, Double.NaN, 100, Double.NaN, 110};
 

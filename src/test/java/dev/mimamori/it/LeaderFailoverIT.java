@@ -81,9 +81,9 @@ class LeaderFailoverIT {
                     // JOSDK's defaults: a 15 s lease, retried every 2 s.
                     assertThat(takeover).isLessThan(Duration.ofSeconds(30));
                     assertThat(datadog.monitorsTagged("mimamori-owner:shop/after"))
-                            .hasSize(10);
+                            .hasSize(14);
                     assertThat(datadog.monitorsTagged("mimamori-owner:shop/before"))
-                            .hasSize(10);
+                            .hasSize(14);
                 }
             }
         }

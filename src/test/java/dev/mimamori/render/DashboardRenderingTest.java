@@ -11,14 +11,45 @@ import dev.mimamori.api.DashboardWidget;
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.sync.Ownership;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class DashboardRenderingTest {
 
     static DashboardDefinition builtIn() {
-        return DashboardRenderer.render("default", BuiltInProfile.spec().dashboard, "eu-1")
+        return builtInFor(Map.of());
+    }
+
+    /** The built-in profile's dashboard for a service that sets these parameters. */
+    static DashboardDefinition builtInFor(Map<String, String> set) {
+        Map<String, String> defaults = BuiltInProfile.spec().parameters;
+        Map<String, String> values = new HashMap<>(defaults);
+        values.putAll(set);
+        return DashboardRenderer.render("default", BuiltInProfile.spec().dashboard, "eu-1", values, defaults)
                 .orElseThrow();
+    }
+
+    static Optional<DashboardDefinition> render(DashboardSpec spec, Map<String, String> values) {
+        return DashboardRenderer.render("p", spec, "c", values, values);
+    }
+
+    /** Every metric query of every widget. */
+    static List<String> metricQueries(DashboardDefinition d) {
+        List<String> queries = new ArrayList<>();
+        d.body()
+                .path("widgets")
+                .forEach(w -> w.path("definition")
+                        .path("requests")
+                        .forEach(r -> r.path("queries").forEach(q -> {
+                            if (q.path("data_source").asText().equals("metrics")) {
+                                queries.add(q.path("query").asText());
+                            }
+                        })));
+        return queries;
     }
 
     @Test
@@ -49,9 +80,17 @@ class DashboardRenderingTest {
                         "Requests per second by version",
                         "CPU throttling (% of periods)",
                         "Pod restarts",
+                        "Heaviest workloads by node (cores)",
                         "Monitors of this service");
+        // Node-level series carry no service tag: the contention section shows every node and names the workloads.
         assertThat(queries)
+                .filteredOn(q -> !q.startsWith("avg:system.") && !q.contains("by {host,service}"))
                 .allSatisfy(q -> assertThat(q).contains("$service", "$env").doesNotContain("${"));
+        assertThat(queries)
+                .contains(
+                        "avg:container.cpu.partial_stall{$service,$env} by {host}",
+                        "avg:system.cpu.stolen{*} by {host}",
+                        "sum:container.cpu.usage{*} by {host,service}");
         assertThat(String.join(" ", queries))
                 .contains(
                         "p50:",
@@ -101,7 +140,8 @@ class DashboardRenderingTest {
     @Test
     void theDescriptionCarriesTheOwnerSoTheDashboardIsFoundAfterARestart() {
         DashboardDefinition d = builtIn();
-        assertThat(Ownership.ofDashboard(d.description())).contains(new Ownership.DashboardOwner("eu-1", "default"));
+        assertThat(Ownership.ofDashboard(d.description()))
+                .contains(new Ownership.DashboardOwner("eu-1", Ownership.DashboardKey.of("default")));
         assertThat(Ownership.ofDashboard("a dashboard somebody made")).isEmpty();
         assertThat(Ownership.ofDashboard(null)).isEmpty();
     }
@@ -110,8 +150,8 @@ class DashboardRenderingTest {
     void aDisabledOrMissingSectionMeansNoDashboard() {
         DashboardSpec off = new DashboardSpec();
         off.enabled = false;
-        assertThat(DashboardRenderer.render("p", off, "c")).isEmpty();
-        assertThat(DashboardRenderer.render("p", null, "c")).isEmpty();
+        assertThat(render(off, Map.of())).isEmpty();
+        assertThat(render(null, Map.of())).isEmpty();
     }
 
     @Test
@@ -121,9 +161,62 @@ class DashboardRenderingTest {
         w.title = "latency";
         w.queries = List.of("avg:trace.http.request{service:${service}}");
         spec.widgets = List.of(w);
-        assertThatThrownBy(() -> DashboardRenderer.render("p", spec, "c"))
+        assertThatThrownBy(() -> render(spec, Map.of()))
                 .hasMessageContaining("dashboard widget \"latency\"")
                 .hasMessageContaining("$service");
+    }
+
+    @Test
+    void aServiceOnAnotherTraceOperationGetsADashboardOfItsOwnWhoseQueriesReadThatOperation() {
+        DashboardDefinition servlet = builtInFor(Map.of("traceOperation", "servlet.request"));
+        DashboardDefinition http = builtIn();
+
+        assertThat(metricQueries(servlet).stream().filter(q -> q.contains("trace.")))
+                .hasSize(7)
+                .allSatisfy(q -> assertThat(q).contains("trace.servlet.request").doesNotContain("http.request"));
+        assertThat(metricQueries(http).stream().filter(q -> q.contains("trace.")))
+                .hasSize(7)
+                .allSatisfy(q -> assertThat(q).contains("trace.http.request"));
+        assertThat(servlet.body().path("title").asText())
+                .isEqualTo("Service performance: default (eu-1) with traceOperation servlet.request");
+        assertThat(servlet.description())
+                .contains("for its services whose traceOperation is servlet.request")
+                .endsWith("[mimamori cluster=eu-1 profile=default traceOperation=servlet.request]");
+        assertThat(Ownership.ofDashboard(servlet.description()).orElseThrow().key())
+                .isEqualTo(new Ownership.DashboardKey(
+                        "default", new TreeMap<>(Map.of("traceOperation", "servlet.request"))));
+        // Naming the profile's default value is the default dashboard, the one marked before operations existed.
+        assertThat(builtInFor(Map.of("traceOperation", "http.request"))).isEqualTo(http);
+        assertThat(http.description()).endsWith("[mimamori cluster=eu-1 profile=default]");
+    }
+
+    @Test
+    void onlyTheParametersTheQueriesUseTellDashboardsApart() {
+        DashboardDefinition stricter = builtInFor(Map.of("latencyP95Ms", "200"));
+        assertThat(stricter).isEqualTo(builtIn());
+    }
+
+    @Test
+    void aDashboardQueryMayNameOnlyADeclaredParameter() {
+        DashboardSpec spec = new DashboardSpec();
+        DashboardWidget w = new DashboardWidget();
+        w.title = "latency";
+        w.queries = List.of("avg:trace.${params.operation}{$service}");
+        spec.widgets = List.of(w);
+        assertThatThrownBy(() -> render(spec, Map.of("traceOperation", "http.request")))
+                .isInstanceOf(RenderException.class)
+                .hasMessageContaining("${params.operation}, which the profile does not declare");
+        w.queries = List.of("avg:trace.${params.op name}{$service}");
+        assertThatThrownBy(() -> render(spec, Map.of("op name", "http.request")))
+                .hasMessageContaining("only letters, digits, _ . and -");
+    }
+
+    @Test
+    void aDescriptionHoldingAMarkerLineIsRefusedRatherThanMakingTheDashboardNobodys() {
+        DashboardSpec spec = BuiltInProfile.spec().dashboard;
+        spec.description = "copied from another cluster\n[mimamori cluster=eu-2 profile=default]";
+        assertThatThrownBy(() -> render(spec, Map.of("traceOperation", "http.request")))
+                .hasMessageContaining("ownership marker");
     }
 
     @Test

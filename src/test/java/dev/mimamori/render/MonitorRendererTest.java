@@ -49,14 +49,20 @@ class MonitorRendererTest {
                         "traffic-drop",
                         "pod-restarts",
                         "cpu-throttling",
-                        "memory-near-limit");
-        assertThat(r.monitors()).allSatisfy(m -> {
-            assertThat(m.definition().query())
-                    .contains("service:checkout,env:prod")
-                    .doesNotContain("${");
-            assertThat(m.definition().message()).doesNotContain("${");
-            assertThat(m.definition().thresholds()).containsKey("critical");
-        });
+                        "memory-near-limit",
+                        "cpu-pressure",
+                        "slow-at-cpu-limit",
+                        "slow-on-busy-node",
+                        "slow-not-cpu");
+        assertThat(r.monitors())
+                .filteredOn(m -> !m.definition().type().equals("composite"))
+                .allSatisfy(m -> {
+                    assertThat(m.definition().query())
+                            .contains("service:checkout,env:prod")
+                            .doesNotContain("${");
+                    assertThat(m.definition().message()).doesNotContain("${");
+                    assertThat(m.definition().thresholds()).containsKey("critical");
+                });
     }
 
     @Test
@@ -136,7 +142,9 @@ class MonitorRendererTest {
                 .extracting(DesiredMonitor::templateName)
                 .contains("payment-provider")
                 .doesNotContain("cpu-throttling")
-                .hasSize(6);
+                // Every built-in composite combines cpu-throttling, so they go with it.
+                .doesNotContain("slow-at-cpu-limit", "slow-on-busy-node", "slow-not-cpu")
+                .hasSize(7);
         MonitorDefinition latency = monitor(r, "latency-p95");
         assertThat(latency.thresholds()).containsEntry("warning", 300.0).containsEntry("critical", 500.0);
         assertThat(latency.query()).endsWith("> 500");

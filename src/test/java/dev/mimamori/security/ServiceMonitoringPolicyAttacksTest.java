@@ -152,6 +152,24 @@ class ServiceMonitoringPolicyAttacksTest {
     }
 
     @Test
+    void aGateMetricWhoseRequestCountsReachAnotherServiceIsRefused() {
+        GateMetric spy = new GateMetric();
+        spy.name = "error rate";
+        spy.query = "sum:trace.http.request.errors{service:${service},env:${env},version:${version}}.as_count()";
+        spy.requests = "sum:trace.http.request.hits{service:payments,env:${env},version:${version}}.as_count()";
+        spec.releaseCheck = new ReleaseCheckTemplate();
+        spec.releaseCheck.metrics = List.of(spy);
+
+        PolicyCheck.Violation violation =
+                PolicyCheck.gateMetrics(rules, "shop", spec.releaseCheck.metrics, spec.service, spec.env);
+
+        assertThat(violation.rule()).isEqualTo("TenantPolicy \"shop\" scope");
+        spy.requests = "sum:trace.http.request.hits{service:${service},env:${env},version:${version}}.as_count()";
+        assertThat(PolicyCheck.gateMetrics(rules, "shop", spec.releaseCheck.metrics, spec.service, spec.env))
+                .isNull();
+    }
+
+    @Test
     void customQueriesOffRefusesEvenAConfinedQuery() {
         rules = new TenantRules(
                 "TenantPolicy \"shop\"",

@@ -204,7 +204,7 @@ class BadInputTest {
         awaitNotReady("mixed", "bad", "UnknownParameter");
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(readyStatus("mixed", "good")).isEqualTo("True"));
-        assertThat(monitorsOf("mixed/good")).hasSize(10);
+        assertThat(monitorsOf("mixed/good")).hasSize(14);
     }
 
     @Test

@@ -137,7 +137,7 @@ class DashboardSloTelemetryOperatorTest {
         assertThat(sm.getStatus().slos.get(0).url)
                 .isEqualTo(
                         datadog.url() + "/slo?slo_id=" + availability.path("id").asText());
-        assertThat(sm.getStatus().monitorsInSync).isEqualTo("10/10");
+        assertThat(sm.getStatus().monitorsInSync).isEqualTo("14/14");
 
         // A stricter target for this service, and no latency SLO: one SLO updated, one SLO and its alerts gone.
         int sloPuts = datadog.calls(DatadogSimulator.UPDATE_SLO);
@@ -212,8 +212,8 @@ class DashboardSloTelemetryOperatorTest {
                     .doesNotContain("kubernetes.");
             assertThat(sm.getStatus().telemetry.missing)
                     .containsExactly("trace.http.request", "trace.http.request.errors", "trace.http.request.hits");
-            // The built-in profile reads three APM metrics and five Kubernetes metrics.
-            assertThat(sm.getStatus().telemetry.checked).isEqualTo(8);
+            // The built-in profile reads three APM metrics, five Kubernetes metrics and the containers' CPU stall.
+            assertThat(sm.getStatus().telemetry.checked).isEqualTo(9);
             assertThat(ready(sm).getStatus()).isEqualTo("True");
             assertThat(ready(sm).getMessage()).contains("no data in the last hour for trace.http.request");
         });

@@ -202,7 +202,7 @@ class ObjectProblemsOperatorTest {
         assertThat(datadog.calls("POST /api/v1/monitor")).isEqualTo(posts);
         assertThat(monitorsOf("forged/api").stream()
                         .filter(m -> !foreign.contains(m.path("id").asLong())))
-                .hasSize(10);
+                .hasSize(14);
     }
 
     @Test

@@ -43,7 +43,11 @@ class ServiceMonitoringOperatorTest {
             "slo-latency-fast-burn",
             "slo-latency-slow-burn",
             "cpu-throttling",
-            "memory-near-limit");
+            "memory-near-limit",
+            "cpu-pressure",
+            "slow-at-cpu-limit",
+            "slow-on-busy-node",
+            "slow-not-cpu");
 
     @Inject
     KubernetesClient client;
@@ -67,7 +71,7 @@ class ServiceMonitoringOperatorTest {
 
         List<JsonNode> monitors = monitorsOf("shop/checkout");
         assertThat(templateNames(monitors)).isEqualTo(new TreeSet<>(DEFAULT_MONITORS));
-        assertThat(datadog.calls("POST /api/v1/monitor") - createsBefore).isEqualTo(10);
+        assertThat(datadog.calls("POST /api/v1/monitor") - createsBefore).isEqualTo(14);
         JsonNode latency = byTemplate(monitors, "latency-p95");
         assertThat(tags(latency))
                 .contains(
@@ -88,8 +92,8 @@ class ServiceMonitoringOperatorTest {
 
         assertThat(ready.getStatus().observedGeneration)
                 .isEqualTo(ready.getMetadata().getGeneration());
-        assertThat(ready.getStatus().monitorsInSync).isEqualTo("10/10");
-        assertThat(ready.getStatus().monitors).hasSize(10).allSatisfy(m -> {
+        assertThat(ready.getStatus().monitorsInSync).isEqualTo("14/14");
+        assertThat(ready.getStatus().monitors).hasSize(14).allSatisfy(m -> {
             assertThat(m.id).isPositive();
             assertThat(m.url).isEqualTo(datadog.url() + "/monitors/" + m.id);
         });
@@ -157,7 +161,7 @@ class ServiceMonitoringOperatorTest {
         sm.getSpec().monitors = List.of(Resources.disabled("traffic-drop"));
         client.resource(sm).create();
         awaitReady("dropping", "batch");
-        assertThat(templateNames(monitorsOf("dropping/batch"))).hasSize(9).doesNotContain("traffic-drop");
+        assertThat(templateNames(monitorsOf("dropping/batch"))).hasSize(13).doesNotContain("traffic-drop");
     }
 
     @Test
@@ -252,7 +256,7 @@ class ServiceMonitoringOperatorTest {
             assertThat(get("cleanup", "kept")).isNull();
         });
         assertThat(monitorsOf("cleanup/gone")).isEmpty();
-        assertThat(monitorsOf("cleanup/kept")).hasSize(10);
+        assertThat(monitorsOf("cleanup/kept")).hasSize(14);
     }
 
     @Test
@@ -267,7 +271,7 @@ class ServiceMonitoringOperatorTest {
             await().during(Duration.ofSeconds(2))
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> get("outage", "ledger") != null);
-            assertThat(monitorsOf("outage/ledger")).hasSize(10);
+            assertThat(monitorsOf("outage/ledger")).hasSize(14);
         } finally {
             datadog.setOutage(false);
         }
@@ -286,8 +290,8 @@ class ServiceMonitoringOperatorTest {
         awaitReady("team-a", "web");
         awaitReady("team-b", "web");
         List<JsonNode> a = monitorsOf("team-a/web");
-        assertThat(a).hasSize(10);
-        assertThat(monitorsOf("team-b/web")).hasSize(10);
+        assertThat(a).hasSize(14);
+        assertThat(monitorsOf("team-b/web")).hasSize(14);
 
         client.resource(get("team-b", "web")).delete();
         await().atMost(Duration.ofSeconds(20))

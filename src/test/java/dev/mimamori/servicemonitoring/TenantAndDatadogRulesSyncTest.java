@@ -214,7 +214,7 @@ class TenantAndDatadogRulesSyncTest {
         Rendering rendering = render(profile, spec("api"), "shop/api");
 
         for (int resync = 0; resync < 3; resync++) {
-            assertThat(sync.dashboard("default", rendering.dashboard()).failure())
+            assertThat(sync.dashboard(rendering.dashboard().orElseThrow()).failure())
                     .isNull();
             inventories.dashboards().refresh();
         }
@@ -240,7 +240,7 @@ class TenantAndDatadogRulesSyncTest {
         Inventories inventories = new Inventories(memory, config, new SimpleMeterRegistry());
         ServiceSync sync = new ServiceSync(inventories, new ServiceMonitoringEvents());
         Rendering rendering = render(BuiltInProfile.spec(), spec("api"), "shop/api");
-        String original = sync.dashboard("default", rendering.dashboard()).id();
+        String original = sync.dashboard(rendering.dashboard().orElseThrow()).id();
         // Datadog's ids are random (abc-def-ghi): a clone made later may well sort before the original.
         memory.dashboards.put(
                 "aaa-clone",
@@ -253,7 +253,8 @@ class TenantAndDatadogRulesSyncTest {
                         memory.dashboards.get(original).stored().deepCopy()));
         inventories.dashboards().refresh();
 
-        ServiceSync.DashboardOutcome outcome = sync.dashboard("default", rendering.dashboard());
+        ServiceSync.DashboardOutcome outcome =
+                sync.dashboard(rendering.dashboard().orElseThrow());
 
         assertThat(outcome.id()).as("the dashboard every status links to").isEqualTo(original);
         assertThat(memory.dashboards).containsKey(original);
@@ -270,7 +271,8 @@ class TenantAndDatadogRulesSyncTest {
         ServiceSync sync = new ServiceSync(inventories, new ServiceMonitoringEvents());
         Rendering rendering = render(BuiltInProfile.spec(), spec("api"), "shop/api");
 
-        ServiceSync.DashboardOutcome outcome = sync.dashboard("default", rendering.dashboard());
+        ServiceSync.DashboardOutcome outcome =
+                sync.dashboard(rendering.dashboard().orElseThrow());
 
         assertThat(outcome.failure())
                 .as("failure of the default profile's dashboard")

@@ -4,12 +4,14 @@ import static dev.mimamori.testing.Resources.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.Condition;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.gate.GateProfiles;
+import dev.mimamori.sim.CallLog;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.status.Conditions;
 import dev.mimamori.testing.OperatorTestEnvironment;
@@ -97,6 +99,15 @@ class TraceOperationOperatorTest {
                 .isNotEmpty()
                 .allSatisfy(m ->
                         assertThat(m.query).contains("trace.servlet.request").doesNotContain("http.request"));
+
+        // Its dashboard reads servlet.request too, and goes with the only service on that operation.
+        String dashboard = awaitDashboard("java", "orders", "servlet.request");
+        assertThat(traceQueries(datadog.dashboard(dashboard)))
+                .isNotEmpty()
+                .allSatisfy(q -> assertThat(q).contains("trace.servlet.request").doesNotContain("http.request"));
+        delete("java", "orders");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(datadog.dashboard(dashboard)).isNull());
     }
 
     @Test
@@ -129,6 +140,156 @@ class TraceOperationOperatorTest {
                         .filter(q -> q.contains("trace.")))
                 .hasSize(3)
                 .allSatisfy(q -> assertThat(q).contains("trace.http.request"));
+    }
+
+    static final String DEFAULT_DASHBOARD =
+            "[mimamori cluster=" + OperatorTestEnvironment.CLUSTER_NAME + " profile=default]";
+    static final String SERVLET_DASHBOARD = "[mimamori cluster=" + OperatorTestEnvironment.CLUSTER_NAME
+            + " profile=default traceOperation=servlet.request]";
+
+    @Test
+    void eachTraceOperationInUseHasADashboardReadingItsMetricsThatGoesWithItsLastUser() {
+        Resources.namespace(client, "dashop");
+        datadog.emitTraceOperations("edge", "prod", "http.request");
+        datadog.emitTraceOperations("parcel", "prod", "servlet.request", "http.request");
+        datadog.emitTraceOperations("till", "prod", "servlet.request", "http.request");
+        boolean defaultExisted = !dashboardsMarked(DEFAULT_DASHBOARD).isEmpty();
+        Map<String, Integer> callsBefore = datadog.callCounts();
+
+        // A Go service on http.request links the built-in profile's dashboard, the one marked without an operation.
+        client.resource(Resources.serviceMonitoring("dashop", "edge", "edge", "prod"))
+                .create();
+        String defaultId = awaitDashboard("dashop", "edge", "http.request");
+        assertThat(dashboardsMarked(DEFAULT_DASHBOARD))
+                .singleElement()
+                .satisfies(d -> assertThat(d.path("id").asText()).isEqualTo(defaultId));
+
+        // Two Java services on servlet.request share one dashboard of their own, which reads servlet.request.
+        client.resource(Resources.serviceMonitoring("dashop", "parcel", "parcel", "prod"))
+                .create();
+        client.resource(Resources.serviceMonitoring("dashop", "till", "till", "prod"))
+                .create();
+        String servletId = awaitDashboard("dashop", "parcel", "servlet.request");
+        assertThat(awaitDashboard("dashop", "till", "servlet.request")).isEqualTo(servletId);
+        assertThat(servletId).isNotEqualTo(defaultId);
+        ObjectNode servlet = datadog.dashboard(servletId);
+        assertThat(servlet.path("description").asText()).endsWith(SERVLET_DASHBOARD);
+        assertThat(servlet.path("title").asText()).contains("traceOperation servlet.request");
+        assertThat(traceQueries(servlet))
+                .hasSize(7)
+                .allSatisfy(q -> assertThat(q).contains("trace.servlet.request").doesNotContain("http.request"));
+        assertThat(traceQueries(datadog.dashboard(defaultId)))
+                .hasSize(7)
+                .allSatisfy(q -> assertThat(q).contains("trace.http.request"));
+        assertThat(get("dashop", "parcel").getStatus().dashboard.url)
+                .isEqualTo(datadog.url() + "/dashboard/" + servletId + "?tpl_var_env=prod&tpl_var_service=parcel");
+        assertThat(get("dashop", "edge").getStatus().dashboard.url)
+                .isEqualTo(datadog.url() + "/dashboard/" + defaultId + "?tpl_var_env=prod&tpl_var_service=edge");
+        assertThat(dashboardPosts(callsBefore, SERVLET_DASHBOARD)).isEqualTo(1);
+        assertThat(dashboardPosts(callsBefore, DEFAULT_DASHBOARD)).isEqualTo(defaultExisted ? 0 : 1);
+
+        // One Java service leaves: the other still uses the servlet dashboard.
+        delete("dashop", "parcel");
+        assertThat(datadog.dashboard(servletId)).isNotNull();
+        assertThat(dashboardDeletes(callsBefore, servletId)).isZero();
+
+        // The last one pins http.request: its dashboard switches and the servlet one is deleted.
+        ServiceMonitoring payments = get("dashop", "till");
+        payments.getSpec().parameters = Map.of("traceOperation", "http.request");
+        client.resource(payments).update();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(get("dashop", "till").getStatus().dashboard.id).isEqualTo(defaultId);
+            assertThat(dashboardsMarked(SERVLET_DASHBOARD)).isEmpty();
+        });
+        assertThat(dashboardDeletes(callsBefore, servletId)).isEqualTo(1);
+
+        // Back on its detected servlet.request: a new servlet dashboard, deleted with its last user.
+        payments = get("dashop", "till");
+        payments.getSpec().parameters = null;
+        client.resource(payments).update();
+        String again = awaitDashboard("dashop", "till", "servlet.request");
+        assertThat(again).isNotEqualTo(servletId);
+        assertThat(dashboardPosts(callsBefore, SERVLET_DASHBOARD)).isEqualTo(2);
+        delete("dashop", "till");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> assertThat(dashboardsMarked(SERVLET_DASHBOARD)).isEmpty());
+        assertThat(dashboardDeletes(callsBefore, again)).isEqualTo(1);
+        assertThat(dashboardDeletes(callsBefore, defaultId)).isZero();
+        assertThat(dashboardsMarked(DEFAULT_DASHBOARD)).singleElement();
+        delete("dashop", "edge");
+    }
+
+    /** Waits until the service's status links a dashboard for this operation; returns the dashboard's id. */
+    String awaitDashboard(String namespace, String name, String operation) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            // The operation a service emits is found by the telemetry check, asked until it has been answered.
+            telemetryCheck.run();
+            ServiceMonitoring sm = get(namespace, name);
+            assertThat(sm.getStatus()).isNotNull();
+            assertThat(sm.getStatus().traceOperation).isNotNull();
+            assertThat(sm.getStatus().traceOperation.used).isEqualTo(operation);
+            assertThat(sm.getStatus().dashboard).isNotNull();
+            String marker = operation.equals("http.request") ? DEFAULT_DASHBOARD : SERVLET_DASHBOARD;
+            assertThat(datadog.dashboard(sm.getStatus().dashboard.id)).isNotNull();
+            assertThat(datadog.dashboard(sm.getStatus().dashboard.id)
+                            .path("description")
+                            .asText())
+                    .endsWith(marker);
+        });
+        return get(namespace, name).getStatus().dashboard.id;
+    }
+
+    List<ObjectNode> dashboardsMarked(String marker) {
+        return datadog.dashboards().stream()
+                .filter(d -> d.path("description").asText().endsWith(marker))
+                .toList();
+    }
+
+    /** The metric queries of a dashboard that read trace metrics. */
+    static List<String> traceQueries(ObjectNode dashboard) {
+        List<String> queries = new ArrayList<>();
+        dashboard
+                .path("widgets")
+                .forEach(w -> w.path("definition")
+                        .path("requests")
+                        .forEach(r -> r.path("queries").forEach(q -> {
+                            if (q.path("query").asText().contains("trace.")) {
+                                queries.add(q.path("query").asText());
+                            }
+                        })));
+        return queries;
+    }
+
+    /** Dashboards created with this marker since the given call. */
+    long dashboardPosts(Map<String, Integer> since, String marker) {
+        return calls(since, DatadogSimulator.CREATE_DASHBOARD).stream()
+                .filter(c -> c.body().path("description").asText().endsWith(marker))
+                .count();
+    }
+
+    long dashboardDeletes(Map<String, Integer> since, String id) {
+        return calls(since, DatadogSimulator.DELETE_DASHBOARD).stream()
+                .filter(c -> c.path().endsWith("/" + id))
+                .count();
+    }
+
+    /** The successful calls to one endpoint since the counts were taken: the last ones the log keeps. */
+    List<CallLog.Call> calls(Map<String, Integer> since, String key) {
+        List<CallLog.Call> all =
+                datadog.requests().stream().filter(c -> c.key().equals(key)).toList();
+        int made = datadog.calls(key) - since.getOrDefault(key, 0);
+        return all.subList(all.size() - made, all.size()).stream()
+                .filter(c -> c.status() < 300)
+                .toList();
+    }
+
+    void delete(String namespace, String name) {
+        client.resources(ServiceMonitoring.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(namespace, name) == null);
     }
 
     ServiceMonitoring get(String namespace, String name) {

@@ -36,6 +36,7 @@ import com.datadog.api.client.v1.model.Widget;
 import com.datadog.api.client.v1.model.WidgetDefinition;
 import com.datadog.api.client.v2.api.MetricsApi;
 import com.datadog.api.client.v2.model.DataScalarColumn;
+import com.datadog.api.client.v2.model.GroupScalarColumn;
 import com.datadog.api.client.v2.model.MetricsAggregator;
 import com.datadog.api.client.v2.model.MetricsDataSource;
 import com.datadog.api.client.v2.model.MetricsScalarQuery;
@@ -599,6 +600,44 @@ class DashboardsAndSlosSimulatorTest {
             columns.add((DataScalarColumn) c.getActualInstance());
         }
         return columns;
+    }
+
+    @Test
+    void nodeAndContainerSeriesAreGroupedByAnyTagsWithAGroupColumnPerTag() throws ApiException {
+        sim.setClock(Clock.fixed(T0, ZoneOffset.UTC));
+        sim.scriptNode("node-a", 4, 0, 0.5);
+        sim.scriptContainer("node-a", "checkout-1", "checkout", "prod", 1);
+        sim.startBatchJob("node-a", "etl", 7);
+        long from = T0.minusSeconds(600).toEpochMilli();
+        ScalarFormulaQueryRequest request = scalar(
+                from,
+                T0.toEpochMilli(),
+                List.of(),
+                "sum:container.cpu.usage{*} by {host,service}",
+                "avg:container.cpu.partial_stall{env:prod} by {host,service}");
+
+        List<ScalarColumn> columns =
+                metricsApi.queryScalarData(request).getData().getAttributes().getColumns();
+
+        List<Object> parts =
+                columns.stream().map(ScalarColumn::getActualInstance).toList();
+        GroupScalarColumn hosts = (GroupScalarColumn) parts.get(0);
+        GroupScalarColumn services = (GroupScalarColumn) parts.get(1);
+        assertThat(hosts.getName()).isEqualTo("host");
+        assertThat(services.getName()).isEqualTo("service");
+        // The batch job has no service tag: Datadog groups such series as N/A. Four CPUs for eight asked: half each.
+        assertThat(services.getValues()).containsExactly(List.of("N/A"), List.of("checkout"));
+        assertThat(((DataScalarColumn) parts.get(2)).getValues()).containsExactly(3.5e9, 0.5e9);
+        assertThat(((DataScalarColumn) parts.get(3)).getValues()).containsExactly(null, 0.5e9);
+
+        assertThatThrownBy(() -> metricsApi.queryScalarData(scalar(
+                        from,
+                        T0.toEpochMilli(),
+                        List.of(),
+                        "avg:system.cpu.idle{*} by {host}",
+                        "sum:container.cpu.usage{*} by {host,service}")))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
     }
 
     @Test

@@ -80,7 +80,8 @@ public final class DatadogSimulator implements AutoCloseable {
     final SimulatedSlos slos = new SimulatedSlos(() -> clock.instant(), monitors, dashboards);
     final SimulatedEvents events = new SimulatedEvents();
     final SimulatedMetrics metrics = new SimulatedMetrics();
-    final SimulatedTelemetry telemetry = new SimulatedTelemetry(metrics, this::servicesOfMonitors);
+    final SimulatedNodes nodes = new SimulatedNodes();
+    final SimulatedTelemetry telemetry = new SimulatedTelemetry(metrics, nodes, this::servicesOfMonitors);
     final Faults faults = new Faults();
     final RateLimits rateLimits = new RateLimits(System::nanoTime);
     final CallLog callLog = new CallLog();
@@ -261,6 +262,43 @@ public final class DatadogSimulator implements AutoCloseable {
             }
         }
         return pairs;
+    }
+
+    /**
+     * A node of the scripted cluster: its CPUs, the share the hypervisor steals (percent) and the usable share of its
+     * memory (0 to 1). Node and container metrics ({@code system.cpu.*}, {@code system.mem.pct_usable},
+     * {@code container.cpu.usage}, {@code container.cpu.partial_stall}) then answer grouped scalar queries such as
+     * {@code avg:system.cpu.idle{*} by {host}}.
+     */
+    public void scriptNode(String node, double cpus, double stolenPercent, double memoryUsableFraction) {
+        nodes.node(node, cpus, stolenPercent, memoryUsableFraction);
+    }
+
+    /**
+     * A container on a scripted node asking for {@code cores} of CPU, tagged with the service and env of unified
+     * service tagging (null for a workload without them). A node whose containers ask for more than it has shares it
+     * out, and each container waits for a CPU the rest of the time.
+     */
+    public void scriptContainer(String node, String container, String service, String env, double cores) {
+        nodes.container(node, container, service, env, cores);
+    }
+
+    /**
+     * The scripted neighbour: a batch job without service tags that asks for {@code cores} of CPU on the node, as a
+     * large data job landing next to a service does.
+     */
+    public void startBatchJob(String node, String job, double cores) {
+        nodes.container(node, job, null, null, cores);
+    }
+
+    /** The container (or batch job) is gone from its node. */
+    public void stopContainer(String container) {
+        nodes.remove(container);
+    }
+
+    /** No scripted node or container any more. */
+    public void clearNodes() {
+        nodes.clear();
     }
 
     /** Data for this service and env arrives again. */
@@ -549,6 +587,7 @@ public final class DatadogSimulator implements AutoCloseable {
         monitors.clear();
         events.clear();
         telemetry.clear();
+        nodes.clear();
         callLog.reset();
         faults.clear();
         rateLimits.clear();

@@ -78,9 +78,12 @@ final class SimulatedTelemetry {
     /** The operation a service's trace metrics are named after unless a test names others. */
     static final String DEFAULT_OPERATION = "http.request";
 
-    private static final Pattern GROUPED_BY_SERVICE = Pattern.compile("\\s+by\\s*\\{\\s*service\\s*}\\s*$");
+    private static final Pattern GROUPED_BY_TAGS = Pattern.compile("\\s+by\\s*\\{([^}]*)}\\s*$");
+    /** Datadog's name for the group of series that lack a grouped tag. */
+    static final String NO_TAG_VALUE = "N/A";
 
     private final SimulatedMetrics metrics;
+    private final SimulatedNodes nodes;
     /** Services and envs known from elsewhere in the simulator (the tags of its monitors). */
     private final java.util.function.Supplier<Set<Scope>> knownServices;
     // Metric name prefixes silenced per scope; "" silences every metric.
@@ -88,8 +91,10 @@ final class SimulatedTelemetry {
     // The span operations a service emits, when a test said so.
     private final Map<Scope, Set<String>> operations = new HashMap<>();
 
-    SimulatedTelemetry(SimulatedMetrics metrics, java.util.function.Supplier<Set<String[]>> knownServices) {
+    SimulatedTelemetry(
+            SimulatedMetrics metrics, SimulatedNodes nodes, java.util.function.Supplier<Set<String[]>> knownServices) {
         this.metrics = metrics;
+        this.nodes = nodes;
         this.knownServices = () -> {
             Set<Scope> known = new LinkedHashSet<>();
             knownServices.get().forEach(pair -> known.add(new Scope(pair[0], pair[1])));
@@ -203,6 +208,15 @@ final class SimulatedTelemetry {
                 throw ApiError.badRequest("Duplicate query name '" + parsed.name() + "' in queries");
             }
         }
+        Set<List<String>> groupings = new LinkedHashSet<>();
+        queries.values().forEach(q -> groupings.add(q.groupBy()));
+        if (groupings.stream().anyMatch(g -> !g.isEmpty() && !g.equals(List.of("service")))) {
+            if (groupings.size() > 1) {
+                throw ApiError.badRequest("Queries grouped by different tags in one request are not supported by "
+                        + "the simulator: " + groupings);
+            }
+            return groupedByTags(queries, attributes.path("formulas"), from, now);
+        }
         long grouped = queries.values().stream().filter(MetricQuery::byService).count();
         if (grouped > 0 && grouped < queries.size()) {
             throw ApiError.badRequest(
@@ -244,9 +258,114 @@ final class SimulatedTelemetry {
         return response;
     }
 
-    /** One query of the request: its name, aggregator, metric and scope; grouped by service or not. */
+    /**
+     * One query of the request: its name, time aggregator (the request's), space aggregator (the query's prefix),
+     * metric, scope and grouped tags.
+     */
     private record MetricQuery(
-            String name, String aggregator, String text, String metric, Set<String> scope, boolean byService) {}
+            String name,
+            String aggregator,
+            String space,
+            String text,
+            String metric,
+            Set<String> scope,
+            List<String> groupBy) {
+        boolean byService() {
+            return groupBy.equals(List.of("service"));
+        }
+    }
+
+    /**
+     * Node and container series grouped by any tags ({@code by {host,service}}): one row per combination of the tags'
+     * values that has data, a group column per tag (named after it) and then a number column per query. A series
+     * without a grouped tag falls in the group {@value #NO_TAG_VALUE}, as Datadog shows it.
+     */
+    private ObjectNode groupedByTags(Map<String, MetricQuery> queries, JsonNode formulas, long from, Instant now) {
+        boolean reported = from <= metrics.cutoff(now);
+        List<String> groupBy = queries.values().iterator().next().groupBy();
+        Map<String, Map<List<String>, Double>> valuesByQuery = new LinkedHashMap<>();
+        java.util.TreeSet<List<String>> rows =
+                new java.util.TreeSet<>((a, b) -> String.join("\n", a).compareTo(String.join("\n", b)));
+        for (MetricQuery q : queries.values()) {
+            if (!nodes.knows(q.metric())) {
+                throw ApiError.badRequest("Query '" + q.text() + "' groups " + q.metric() + " by " + groupBy
+                        + ": the simulator groups only scripted node and container metrics by tags other than service");
+            }
+            Map<List<String>, List<Double>> groups = new LinkedHashMap<>();
+            for (SimulatedNodes.Series series :
+                    reported ? nodes.series(q.metric()) : List.<SimulatedNodes.Series>of()) {
+                if (!matches(q.scope(), series.tags())) {
+                    continue;
+                }
+                List<String> key = groupBy.stream()
+                        .map(tag -> series.tags().getOrDefault(tag, NO_TAG_VALUE))
+                        .toList();
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(series.value());
+            }
+            Map<List<String>, Double> values = new LinkedHashMap<>();
+            groups.forEach((key, points) -> values.put(key, aggregate(q.space(), points)));
+            valuesByQuery.put(q.name(), values);
+            rows.addAll(values.keySet());
+        }
+        List<String> names = new ArrayList<>();
+        if (formulas.isArray() && !formulas.isEmpty()) {
+            for (JsonNode f : formulas) {
+                String text = f.path("formula").asText("");
+                if (!queries.containsKey(text)) {
+                    throw ApiError.badRequest("Formula '" + text + "' over grouped queries: only a "
+                            + "query name is supported by the simulator");
+                }
+                names.add(text);
+            }
+        } else {
+            names.addAll(queries.keySet());
+        }
+        ArrayNode columns = NODES.arrayNode();
+        for (int i = 0; i < groupBy.size(); i++) {
+            ObjectNode group = columns.addObject();
+            group.put("name", groupBy.get(i));
+            group.put("type", "group");
+            ArrayNode groupValues = group.putArray("values");
+            for (List<String> row : rows) {
+                groupValues.addArray().add(row.get(i));
+            }
+        }
+        for (String name : names) {
+            ObjectNode column = columns.addObject();
+            column.put("name", name);
+            ArrayNode values = column.putArray("values");
+            for (List<String> row : rows) {
+                Double value = valuesByQuery.get(name).get(row);
+                if (value == null) {
+                    values.addNull();
+                } else {
+                    values.add(value);
+                }
+            }
+            column.put("type", "number");
+            column.putObject("meta").putNull("unit");
+        }
+        ObjectNode response = NODES.objectNode();
+        ObjectNode out = response.putObject("data");
+        out.put("id", "0");
+        out.put("type", "scalar_response");
+        out.putObject("attributes").set("columns", columns);
+        return response;
+    }
+
+    /** Whether a series' tags satisfy every term of a scope; {@code *} matches every series. */
+    private static boolean matches(Set<String> scope, Map<String, String> tags) {
+        for (String term : scope) {
+            if (term.equals("*")) {
+                continue;
+            }
+            int colon = term.indexOf(':');
+            if (!term.substring(colon + 1).equals(tags.get(term.substring(0, colon)))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * Queries grouped by service: one row per service with data for any of them, the group column
@@ -359,14 +478,19 @@ final class SimulatedTelemetry {
             throw ApiError.badRequest("Invalid query '" + text + "': unbalanced parentheses, brackets or braces");
         }
         MetricQueryRule.check(text);
-        Matcher byService = GROUPED_BY_SERVICE.matcher(text);
-        boolean grouped = byService.find();
-        if (grouped) {
-            text = text.substring(0, byService.start());
+        Matcher groupedBy = GROUPED_BY_TAGS.matcher(text);
+        List<String> groupBy = new ArrayList<>();
+        if (groupedBy.find()) {
+            for (String tag : groupedBy.group(1).split(",")) {
+                if (!tag.isBlank()) {
+                    groupBy.add(tag.trim());
+                }
+            }
+            text = text.substring(0, groupedBy.start());
         }
         if (GROUPED.matcher(text).find()) {
-            throw ApiError.badRequest("Query '" + text + "' is grouped by something other than "
-                    + "service, which the simulator does not support");
+            throw ApiError.badRequest("Query '" + text + "' has a 'by {...}' that is not at its end, which the "
+                    + "simulator does not support");
         }
         Matcher m = METRIC_QUERY.matcher(text);
         if (!m.find()) {
@@ -382,7 +506,7 @@ final class SimulatedTelemetry {
             }
             scope.add(term);
         }
-        return new MetricQuery(name, aggregator, text, m.group(2), scope, grouped);
+        return new MetricQuery(name, aggregator, m.group(1), text, m.group(2), scope, List.copyOf(groupBy));
     }
 
     /**

@@ -73,6 +73,27 @@ class DashboardKindTest {
     }
 
     @Test
+    void theDashboardsOfOneProfileForTwoOperationsAreTwoOwnersNotDuplicates() {
+        ManagedDashboard http = datadog.createDashboard(dashboard("default", "c1", "Services"));
+        ManagedDashboard servlet =
+                datadog.createDashboard(dashboard("default traceOperation=servlet.request", "c1", "Servlet services"));
+        ManagedDashboard duplicate =
+                datadog.createDashboard(dashboard("default traceOperation=servlet.request", "c1", "Servlet services"));
+
+        sync("default", Optional.of(dashboard("default", "c1", "Services")));
+        assertThat(datadog.dashboards.keySet()).containsExactlyInAnyOrder(http.id(), servlet.id(), duplicate.id());
+        sync(
+                "default traceOperation=servlet.request",
+                Optional.of(dashboard("default traceOperation=servlet.request", "c1", "Servlet services")));
+        assertThat(datadog.dashboards.keySet()).containsExactlyInAnyOrder(http.id(), servlet.id());
+
+        // The servlet one's last user left: it goes, the other operation's stays.
+        sync("default traceOperation=servlet.request", Optional.empty());
+        assertThat(datadog.dashboards.keySet()).containsExactly(http.id());
+        assertThat(dashboards.owners()).containsExactly("default");
+    }
+
+    @Test
     void duplicatesOfAProfilesDashboardAreRemovedKeepingTheFirst() {
         ManagedDashboard first = datadog.createDashboard(dashboard("default", "c1", "Services"));
         datadog.createDashboard(dashboard("default", "c1", "Services"));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class OwnershipTest {
@@ -93,5 +95,38 @@ class OwnershipTest {
                         "mimamori-cluster:prod-eu",
                         "mimamori-owner:ns/a",
                         "mimamori-monitor:latency");
+    }
+
+    @Test
+    void aDashboardMarkerNamesTheProfileAndTheParameterValuesThatTellItsDashboardsApart() {
+        Ownership.DashboardKey servlet =
+                new Ownership.DashboardKey("default", new TreeMap<>(Map.of("traceOperation", "servlet.request")));
+        String marker = Ownership.dashboardMarker("eu-1", servlet);
+        assertThat(marker).isEqualTo("[mimamori cluster=eu-1 profile=default traceOperation=servlet.request]");
+        assertThat(Ownership.ofDashboard("Our services.\n" + marker))
+                .contains(new Ownership.DashboardOwner("eu-1", servlet));
+        assertThat(servlet.owner()).isEqualTo("default traceOperation=servlet.request");
+        assertThat(Ownership.profileOfDashboard(servlet.owner())).isEqualTo("default");
+    }
+
+    @Test
+    void aMarkerWrittenBeforeParametersIsTheDashboardOfTheProfilesDefaults() {
+        assertThat(Ownership.ofDashboard("Managed by mimamori.\n[mimamori cluster=eu-1 profile=default]"))
+                .contains(new Ownership.DashboardOwner("eu-1", Ownership.DashboardKey.of("default")));
+        assertThat(Ownership.DashboardKey.of("default").owner()).isEqualTo("default");
+        assertThat(Ownership.profileOfDashboard("default")).isEqualTo("default");
+    }
+
+    @Test
+    void aDashboardMarkerThatNamesTwoDashboardsIsNobodys() {
+        assertThat(Ownership.ofDashboard("[mimamori cluster=eu-1 profile=default traceOperation=a traceOperation=b]"))
+                .isEmpty();
+        assertThat(Ownership.ofDashboard(
+                        "[mimamori cluster=eu-1 profile=default]\n[mimamori cluster=eu-1 profile=default x=1]"))
+                .isEmpty();
+        assertThat(Ownership.ofDashboard("[mimamori cluster=eu-1 profile=default traceOperation]"))
+                .isEmpty();
+        assertThat(Ownership.ofDashboard("[mimamori cluster=eu-1 profile=default x=1]\nmore text"))
+                .isEmpty();
     }
 }

@@ -254,6 +254,12 @@ public final class InMemoryDatadog implements DatadogApi {
         return result;
     }
 
+    @Override
+    public Map<String, List<dev.mimamori.datadog.GroupedValue>> groupedValues(
+            List<String> queries, List<String> groupTags, Instant from, Instant to) {
+        throw new UnsupportedOperationException("grouped values are the simulator's: use DatadogSimulator");
+    }
+
     /** Every monitor id whose tags include all of these. */
     public Set<Long> monitorIdsTagged(String... tags) {
         return Set.copyOf(monitors.values().stream()

@@ -60,6 +60,19 @@ public record TestConfig(String url, String apiKey, String appKey, Duration read
     }
 
     @Override
+    public Contention contention() {
+        return new Contention() {
+            public Duration interval() {
+                return Duration.ofMinutes(5);
+            }
+
+            public String scope() {
+                return "*";
+            }
+        };
+    }
+
+    @Override
     public Datadog datadog() {
         return new Datadog() {
             public Optional<String> apiKey() {
