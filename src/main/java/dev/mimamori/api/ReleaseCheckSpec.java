@@ -44,6 +44,10 @@ public class ReleaseCheckSpec {
             "Profile whose gate metrics are used when metrics is empty; default: the profile of the namespace's ServiceMonitoring for this service, else `default`.")
     public String profile;
 
+    @JsonPropertyDescription(
+            "Sequential (default): the window after the rollout against the window before it. Concurrent: the operator pauses the Deployment while old and new pods serve side by side, compares both versions over the same minutes, then resumes the rollout or acts; it falls back to Sequential when the versions cannot overlap (one replica with maxSurge 0, Recreate, no previous version).")
+    public Comparison comparison;
+
     @JsonPropertyDescription("When and how much to measure.")
     public AnalysisSpec analysis;
 

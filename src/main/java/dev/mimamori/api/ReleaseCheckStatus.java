@@ -17,7 +17,8 @@ public class ReleaseCheckStatus {
     @JsonPropertyDescription("Passed, Failed or Inconclusive, once decided.")
     public String verdict;
 
-    @JsonPropertyDescription("The rollout time: windows are measured from here.")
+    @JsonPropertyDescription(
+            "The rollout time: windows are measured from here (for a concurrent comparison, the time the rollout was held).")
     public String startedAt;
 
     @JsonPropertyDescription("When the verdict was reached.")
@@ -42,6 +43,10 @@ public class ReleaseCheckStatus {
     @JsonPropertyDescription(
             "What decided the verdict: Windows (both windows compared when the verdict was due), EarlyFail (a regression beyond doubt before then) or Deadline (no data from Datadog by spec.analysis.deadline; the verdict is Inconclusive).")
     public String decidedBy;
+
+    @JsonPropertyDescription(
+            "Concurrent comparison only: Held while the operator keeps the Deployment paused, Lifted once it resumed it, Kept when a failed verdict leaves it paused.")
+    public String hold;
 
     @JsonPropertyDescription("Per-metric comparison.")
     public List<MetricStatus> metrics = new ArrayList<>();

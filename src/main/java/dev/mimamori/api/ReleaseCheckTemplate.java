@@ -18,6 +18,10 @@ public class ReleaseCheckTemplate {
             "Deployments in this namespace to gate; default: those labelled tags.datadoghq.com/service=<spec.service>.")
     public WorkloadSelector workloadSelector;
 
+    @JsonPropertyDescription(
+            "Sequential (default) or Concurrent: hold each rollout while both versions serve and compare them over the same minutes.")
+    public Comparison comparison;
+
     @JsonPropertyDescription("Analysis settings of every check.")
     public AnalysisSpec analysis;
 

@@ -25,6 +25,6 @@ public class ReleaseInfo {
     public Long baselineRevision;
 
     @JsonPropertyDescription(
-            "Versions (baseline version before, candidate after) or BeforeAfter (same version, before and after the rollout).")
+            "Versions (baseline version before, candidate after), BeforeAfter (same version, before and after the rollout) or Concurrent (both versions over the same minutes while the rollout is held).")
     public String mode;
 }

@@ -27,6 +27,15 @@ public record AnalysisWindows(
     }
 
     /**
+     * The concurrent comparison's windows: both versions over the same minutes, the candidate window measured from
+     * the hold as it is from the rollout, so old and new pods are compared while they serve side by side.
+     */
+    public static AnalysisWindows concurrent(Instant held, AnalysisSettings s) {
+        AnalysisWindows w = of(held, s);
+        return new AnalysisWindows(w.candidateFrom, w.candidateTo, w.candidateFrom, w.candidateTo, w.decideAt);
+    }
+
+    /**
      * Start of the history before the baseline window, {@value GateDefaults#HISTORY_WINDOWS} windows long: read only
      * to estimate how much neighbouring buckets move together, which the two windows alone show too noisily.
      */

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * What the reconciler saw for one look at a check, for {@link ReleaseCheckStep}: the check itself, its Deployment and
  * ReplicaSets as cached, and the answers to what a step asked for (the gate metrics before they are frozen,
- * Datadog's series or failure, the action's result); null where not asked for.
+ * Datadog's series or failure, the action's result, the result of holding or resuming the rollout); null where not
+ * asked for.
  */
 public record Observations(
         ReleaseCheckSpec spec,
@@ -30,7 +31,8 @@ public record Observations(
         Tenancy tenancy,
         GateMetricsLookup gateMetrics,
         DatadogReply datadog,
-        ActionPlan.Done actionDone) {
+        ActionPlan.Done actionDone,
+        ActionPlan.Done holdDone) {
 
     /**
      * The namespace's rules and, when the namespace already runs as many unfinished checks as it may, the
@@ -62,6 +64,7 @@ public record Observations(
                 tenancy,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -78,7 +81,8 @@ public record Observations(
                 tenancy,
                 lookup,
                 datadog,
-                actionDone);
+                actionDone,
+                holdDone);
     }
 
     public Observations withDatadog(DatadogReply reply) {
@@ -94,7 +98,8 @@ public record Observations(
                 tenancy,
                 gateMetrics,
                 reply,
-                actionDone);
+                actionDone,
+                holdDone);
     }
 
     public Observations withActionDone(ActionPlan.Done done) {
@@ -110,6 +115,24 @@ public record Observations(
                 tenancy,
                 gateMetrics,
                 datadog,
+                done,
+                holdDone);
+    }
+
+    public Observations withHoldDone(ActionPlan.Done done) {
+        return new Observations(
+                spec,
+                namespace,
+                checkName,
+                generation,
+                created,
+                intendedRevision,
+                deployment,
+                replicaSets,
+                tenancy,
+                gateMetrics,
+                datadog,
+                actionDone,
                 done);
     }
 

@@ -142,6 +142,14 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
                 return observations.withDatadog(new Observations.DatadogReply(null, e));
             }
         }
+        if (action instanceof ReleaseCheckStep.HoldRollout hold) {
+            return observations.withHoldDone(
+                    actions.hold(observations.deployment(), check.getMetadata().getName(), hold.revision()));
+        }
+        if (action instanceof ReleaseCheckStep.LiftHold lift) {
+            return observations.withHoldDone(
+                    actions.lift(observations.deployment(), check.getMetadata().getName(), lift.revision()));
+        }
         ActionPlan plan = ((ReleaseCheckStep.CarryOut) action).plan();
         return observations.withActionDone(actions.carryOut(plan, observations.deployment()));
     }

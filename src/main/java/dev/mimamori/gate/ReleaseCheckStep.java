@@ -1,6 +1,7 @@
 package dev.mimamori.gate;
 
 import dev.mimamori.api.ActionStatus;
+import dev.mimamori.api.Comparison;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
@@ -34,11 +35,13 @@ public final class ReleaseCheckStep {
     static final Duration RETRY = Duration.ofSeconds(30);
     /** A verdict is acted on in the next look, once it is stored: a restart in between cannot lose or repeat it. */
     static final Duration ACT_AFTER_STORING = Duration.ofMillis(200);
+    /** How often a concurrent check looks for the first ready pod of the new revision before holding. */
+    static final Duration READY_POLL = Duration.ofSeconds(5);
 
     private ReleaseCheckStep() {}
 
     /** Something the reconciler must do before the step can go on. */
-    public sealed interface Action permits FindGateMetrics, Query, CarryOut {}
+    public sealed interface Action permits FindGateMetrics, Query, CarryOut, HoldRollout, LiftHold {}
 
     /** The spec's gate metrics, else those of the profile of {@code service}. */
     public record FindGateMetrics(String service) implements Action {}
@@ -48,6 +51,12 @@ public final class ReleaseCheckStep {
 
     /** The action recorded with the verdict. */
     public record CarryOut(ActionPlan plan) implements Action {}
+
+    /** Pause the Deployment at {@code revision} for a concurrent comparison, marked as held by this check. */
+    public record HoldRollout(Long revision) implements Action {}
+
+    /** Resume the Deployment this check holds at {@code revision}, for a check that ended without acting. */
+    public record LiftHold(Long revision) implements Action {}
 
     /** A Kubernetes event on the check; {@code verdict} is set when this look reached one. */
     public record Notice(boolean warning, String reason, String message, Verdict verdict) {}
@@ -64,6 +73,11 @@ public final class ReleaseCheckStep {
 
     /** What the check compares, in a sentence for the Started event. */
     static String describe(ReleaseInfo r) {
+        if (r.mode.equals(ReleaseResolution.MODE_CONCURRENT)) {
+            return "comparing " + r.service + " " + r.candidateVersion + " (revision " + r.revision + ") with "
+                    + r.baselineVersion + " (revision " + r.baselineRevision + ") in " + r.env
+                    + " over the same minutes; the rollout will be held once a new pod is ready";
+        }
         return r.mode.equals(ReleaseResolution.MODE_VERSIONS)
                 ? "comparing " + r.service + " " + r.candidateVersion + " (revision " + r.revision + ") with "
                         + r.baselineVersion + " (revision " + r.baselineRevision + ") in " + r.env
@@ -91,6 +105,10 @@ public final class ReleaseCheckStep {
                 if (status.action != null && ActionStatus.PENDING.equals(status.action.result)) {
                     status.observedGeneration = obs.generation();
                     return act();
+                }
+                if (CanaryHold.HELD.equals(status.hold)) {
+                    status.observedGeneration = obs.generation();
+                    return liftHold();
                 }
                 return new Step(previous, null, null, List.of());
             }
@@ -126,6 +144,12 @@ public final class ReleaseCheckStep {
                 metrics = GateMetrics.resolve(status.gateMetrics, settings);
             } catch (IllegalArgumentException e) {
                 return error(Reason.InvalidSpec, e.getMessage());
+            }
+            if (concurrent() && status.hold == null) {
+                Step waiting = hold(settings);
+                if (waiting != null) {
+                    return waiting;
+                }
             }
             return analyse(settings, metrics);
         }
@@ -196,6 +220,19 @@ public final class ReleaseCheckStep {
                                 + " Flag or Pause to check it");
             }
             status.startedAt = started.toString();
+            if (obs.spec().comparison == Comparison.Concurrent) {
+                String problem = release.mode.equals(ReleaseResolution.MODE_VERSIONS)
+                        ? CanaryHold.overlapProblem(deployment)
+                        : release.baselineRevision == null
+                                ? "revision " + release.revision + " has no earlier version to serve beside"
+                                : "revision " + release.revision + " has the version tag of the one before it ("
+                                        + release.candidateVersion + "), so the two cannot be told apart side by side";
+                if (problem == null) {
+                    release.mode = ReleaseResolution.MODE_CONCURRENT;
+                } else {
+                    notices.add(sequentially(problem));
+                }
+            }
             notices.add(new Notice(false, "Started", describe(release), null));
             return null;
         }
@@ -232,7 +269,10 @@ public final class ReleaseCheckStep {
         }
 
         private Step analyse(AnalysisSettings settings, List<ResolvedMetric> metrics) {
-            AnalysisWindows windows = AnalysisWindows.of(Instant.parse(status.startedAt), settings);
+            Instant startedAt = Instant.parse(status.startedAt);
+            AnalysisWindows windows = concurrent()
+                    ? AnalysisWindows.concurrent(startedAt, settings)
+                    : AnalysisWindows.of(startedAt, settings);
             Instant firstQuery = windows.firstQueryAt(settings);
             if (now.isBefore(firstQuery)) {
                 return progress(
@@ -370,7 +410,132 @@ public final class ReleaseCheckStep {
                     notices.add(new Notice(false, Reason.Superseded.name(), status.message, null));
                 }
             }
+            if (CanaryHold.HELD.equals(status.hold)) {
+                boolean failedVerdictActs = Outcome.FAILED.word().equals(status.action.outcome)
+                        && !OnFailure.Flag.name().equals(status.action.type);
+                if (done.result() == ActionPlan.Result.DONE) {
+                    boolean paused = failedVerdictActs && OnFailure.Pause.name().equals(status.action.type);
+                    status.hold = paused ? CanaryHold.KEPT : CanaryHold.LIFTED;
+                } else if (done.result() == ActionPlan.Result.FAILED && failedVerdictActs) {
+                    // A failed rollback leaves the bad version held rather than released to every pod.
+                    status.hold = CanaryHold.KEPT;
+                } else {
+                    return step(ACT_AFTER_STORING);
+                }
+            }
             return step(null);
+        }
+
+        /**
+         * Waits for the first ready pod of the new revision, then holds the rollout and measures from there; a step
+         * while it waits or when the hold ends the check, else null.
+         */
+        private Step hold(AnalysisSettings settings) {
+            Deployment deployment = obs.deployment();
+            ReleaseInfo release = status.release;
+            if (deployment == null) {
+                return error(
+                        Reason.WorkloadNotFound,
+                        "Deployment " + obs.spec().workload.name + " not found in " + obs.namespace());
+            }
+            if (CanaryHold.heldBy(deployment, obs.checkName(), release.revision)) {
+                // Paused before a restart lost the status write: the hold began then, near enough.
+                return held(deployment);
+            }
+            if (Boolean.TRUE.equals(deployment.getSpec().getPaused())) {
+                // Resuming with the verdict would undo a pause someone else chose.
+                return compareSequentially("Deployment " + obs.spec().workload.name
+                        + " was already paused by someone else, and mimamori resumes only what it paused");
+            }
+            List<ReplicaSet> owned = Revisions.owned(deployment, obs.replicaSets());
+            if (release.baselineRevision == null) {
+                return compareSequentially("no earlier revision of Deployment " + obs.spec().workload.name + " runs "
+                        + release.baselineVersion);
+            }
+            ReplicaSet baseline =
+                    Revisions.withRevision(owned, release.baselineRevision).orElse(null);
+            if (baseline == null || Integer.valueOf(0).equals(CanaryHold.wanted(baseline))) {
+                return compareSequentially("revision " + release.baselineRevision
+                        + " has no pods left: the rollout had finished before it could be held");
+            }
+            ReplicaSet candidate =
+                    Revisions.withRevision(owned, release.revision).orElse(null);
+            if (candidate == null || CanaryHold.ready(candidate) < 1) {
+                Instant giveUp =
+                        Instant.parse(status.startedAt).plus(settings.warmup()).plus(settings.duration());
+                if (!now.isBefore(giveUp)) {
+                    return compareSequentially("no pod of revision " + release.revision + " was ready by " + giveUp);
+                }
+                return progress(
+                        ReleaseCheckPhase.Pending,
+                        Reason.WarmingUp,
+                        "waiting for the first ready pod of revision " + release.revision + " to hold the rollout",
+                        READY_POLL);
+            }
+            ActionPlan.Done done = obs.holdDone();
+            if (done == null) {
+                return new Step(status, new HoldRollout(release.revision), null, notices);
+            }
+            return switch (done.result()) {
+                case DONE -> held(deployment);
+                case SUPERSEDED -> superseded(done.message());
+                case FAILED -> error(Reason.ActionFailed, done.message());
+            };
+        }
+
+        /** The hold is in place: both windows start from now. */
+        private Step held(Deployment deployment) {
+            status.hold = CanaryHold.HELD;
+            status.startedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+            ReleaseInfo r = status.release;
+            List<ReplicaSet> owned = Revisions.owned(deployment, obs.replicaSets());
+            notices.add(new Notice(
+                    false,
+                    "RolloutHeld",
+                    "paused Deployment " + deployment.getMetadata().getName() + " at revision " + r.revision + " ("
+                            + readyOf(owned, r.revision) + " " + r.candidateVersion + " and "
+                            + readyOf(owned, r.baselineRevision) + " " + r.baselineVersion
+                            + " pods ready) to compare both versions over the same minutes",
+                    null));
+            return null;
+        }
+
+        private static int readyOf(List<ReplicaSet> owned, long revision) {
+            return Revisions.withRevision(owned, revision)
+                    .map(CanaryHold::ready)
+                    .orElse(0);
+        }
+
+        /** The check goes on as a sequential comparison of the versions, and says why. */
+        private Step compareSequentially(String why) {
+            status.release.mode = ReleaseResolution.MODE_VERSIONS;
+            notices.add(sequentially(why));
+            return null;
+        }
+
+        private static Notice sequentially(String why) {
+            return new Notice(
+                    true, "HoldNotPossible", "cannot hold the rollout: " + why + "; comparing sequentially", null);
+        }
+
+        /** A check that ended without its verdict's action resuming the rollout resumes it now. */
+        private Step liftHold() {
+            Deployment deployment = obs.deployment();
+            if (deployment == null || !CanaryHold.heldBy(deployment, obs.checkName(), status.release.revision)) {
+                status.hold = CanaryHold.LIFTED;
+                return step(null);
+            }
+            ActionPlan.Done done = obs.holdDone();
+            if (done == null) {
+                return new Step(status, new LiftHold(status.release.revision), null, notices);
+            }
+            status.hold = CanaryHold.LIFTED;
+            notices.add(new Notice(false, "HoldLifted", done.message(), null));
+            return step(null);
+        }
+
+        private boolean concurrent() {
+            return ReleaseResolution.MODE_CONCURRENT.equals(status.release.mode);
         }
 
         /** The action exactly as recorded with the verdict. */
@@ -395,7 +560,7 @@ public final class ReleaseCheckStep {
             status.finishedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
             ready(Conditions.TRUE, Reason.Superseded, message);
             notices.add(new Notice(false, Reason.Superseded.name(), message, null));
-            return step(null);
+            return step(CanaryHold.HELD.equals(status.hold) ? ACT_AFTER_STORING : null);
         }
 
         /** The check breaks its namespace's policy: it ends in Error and a Warning names the rule. */
@@ -409,7 +574,7 @@ public final class ReleaseCheckStep {
             status.message = message;
             status.finishedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
             ready(Conditions.FALSE, reason, message);
-            return step(null);
+            return step(CanaryHold.HELD.equals(status.hold) ? ACT_AFTER_STORING : null);
         }
 
         private Step progress(ReleaseCheckPhase phase, Reason reason, String message, Duration wait) {

@@ -16,6 +16,8 @@ import java.util.Optional;
 public final class ReleaseResolution {
     public static final String MODE_VERSIONS = "Versions";
     public static final String MODE_BEFORE_AFTER = "BeforeAfter";
+    /** Both versions over the same minutes while the rollout is held (spec.comparison Concurrent). */
+    public static final String MODE_CONCURRENT = "Concurrent";
 
     private ReleaseResolution() {}
 

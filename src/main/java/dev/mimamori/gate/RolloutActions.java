@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -98,6 +99,16 @@ public class RolloutActions {
                     "value",
                     plan.outcome().word()));
         }
+        String lifted = "";
+        if (CanaryHold.heldBy(deployment, plan.checkName(), plan.release().revision)) {
+            // A rollback must unpause too: a paused Deployment does not roll out the restored template.
+            boolean keepPaused = plan.changesRollout() && plan.type() == OnFailure.Pause;
+            patch.add(Map.of("op", "remove", "path", annotationPath(CanaryHold.HELD_BY)));
+            if (!keepPaused) {
+                patch.add(Map.of("op", "add", "path", "/spec/paused", "value", false));
+            }
+            lifted = keepPaused ? "; the rollout stays held" : "; hold lifted, the rollout goes on";
+        }
         patch.add(Map.of("op", "add", "path", annotationPath(SUMMARY_ANNOTATION), "value", plan.summary()));
         patch.add(Map.of(
                 "op",
@@ -116,15 +127,70 @@ public class RolloutActions {
                 plan.outcome() == Outcome.PASSED ? KubeEvents.NORMAL : KubeEvents.WARNING,
                 "ReleaseCheck" + Character.toUpperCase(outcome.charAt(0)) + outcome.substring(1),
                 plan.checkName() + ": " + plan.summary());
-        return new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase() + postDatadogEvent(plan));
+        return new ActionPlan.Done(ActionPlan.Result.DONE, plan.phrase() + lifted + postDatadogEvent(plan));
+    }
+
+    /**
+     * Pauses the Deployment for a concurrent comparison and marks it as held by the check, in one patch that first
+     * tests the revision: a newer rollout refuses it.
+     */
+    public ActionPlan.Done hold(Deployment deployment, String checkName, Long revision) {
+        List<Map<String, Object>> patch = List.of(
+                Map.of("op", "test", "path", annotationPath(Revisions.REVISION), "value", String.valueOf(revision)),
+                Map.of("op", "add", "path", "/spec/paused", "value", true),
+                Map.of("op", "add", "path", annotationPath(CanaryHold.HELD_BY), "value", mark(checkName, revision)));
+        var resource = resourceOf(deployment);
+        try {
+            resource.patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+            return new ActionPlan.Done(ActionPlan.Result.DONE, "paused");
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 422) {
+                throw e;
+            }
+            Deployment live = resource.get();
+            if (live == null) {
+                return new ActionPlan.Done(
+                        ActionPlan.Result.FAILED,
+                        "Deployment " + deployment.getMetadata().getName() + " no longer exists; nothing held");
+            }
+            return new ActionPlan.Done(
+                    ActionPlan.Result.SUPERSEDED,
+                    "Deployment " + deployment.getMetadata().getName() + " moved on to revision "
+                            + Revisions.revisionOf(live) + " before it could be held; nothing done");
+        }
+    }
+
+    /**
+     * Resumes a Deployment this check holds, for a check that ends without a verdict's action. The patch tests the
+     * hold mark, so a Deployment resumed or re-held by someone else is left alone.
+     */
+    public ActionPlan.Done lift(Deployment deployment, String checkName, Long revision) {
+        List<Map<String, Object>> patch = List.of(
+                Map.of("op", "test", "path", annotationPath(CanaryHold.HELD_BY), "value", mark(checkName, revision)),
+                Map.of("op", "add", "path", "/spec/paused", "value", false),
+                Map.of("op", "remove", "path", annotationPath(CanaryHold.HELD_BY)));
+        var resource = resourceOf(deployment);
+        try {
+            resource.patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+            return new ActionPlan.Done(ActionPlan.Result.DONE, "hold lifted, the rollout goes on");
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 422) {
+                throw e;
+            }
+            return new ActionPlan.Done(ActionPlan.Result.DONE, "the Deployment was no longer held by this check");
+        }
+    }
+
+    private RollableScalableResource<Deployment> resourceOf(Deployment deployment) {
+        return client.apps()
+                .deployments()
+                .inNamespace(deployment.getMetadata().getNamespace())
+                .withName(deployment.getMetadata().getName());
     }
 
     /** Sends the patch; null when it was applied, else why not (read back from the live Deployment). */
     private ActionPlan.Done apply(ActionPlan plan, Deployment deployment, List<Map<String, Object>> patch) {
-        var resource = client.apps()
-                .deployments()
-                .inNamespace(deployment.getMetadata().getNamespace())
-                .withName(deployment.getMetadata().getName());
+        var resource = resourceOf(deployment);
         try {
             resource.patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
             return null;

@@ -40,14 +40,22 @@ public final class ReducedStores {
 
     private ReducedStores() {}
 
-    /** Deployments: their metadata and the pod template's labels (service, env, version); not the pod spec. */
+    /**
+     * Deployments: their metadata, the pod template's labels (service, env, version), and the replicas, strategy and
+     * paused flag a concurrent comparison reads before it holds a rollout; not the pod spec.
+     */
     public static class Deployments extends ReducedStateItemStore<Deployment> {
         public Deployments() {
             super(
                     NAME_KEY_STATE,
                     Deployment.class,
                     SERIALIZATION,
-                    with(WORKLOAD_METADATA, "spec.template.metadata.labels"));
+                    with(
+                            WORKLOAD_METADATA,
+                            "spec.template.metadata.labels",
+                            "spec.replicas",
+                            "spec.strategy",
+                            "spec.paused"));
         }
 
         @Override
@@ -61,7 +69,8 @@ public final class ReducedStores {
     }
 
     /**
-     * ReplicaSets: revision, owner, creation time and the pod template's labels. A rollback reads the one pod
+     * ReplicaSets: revision, owner, creation time, the pod template's labels, and the wanted and ready pods a hold
+     * waits on. A rollback reads the one pod
      * template it restores with a GET at the time (see RolloutActions).
      */
     public static ReducedStateItemStore<ReplicaSet> replicaSets() {
@@ -69,7 +78,7 @@ public final class ReducedStores {
                 ReducedStateItemStore.NAME_KEY_STATE,
                 ReplicaSet.class,
                 SERIALIZATION,
-                with(WORKLOAD_METADATA, "spec.template.metadata.labels")) {
+                with(WORKLOAD_METADATA, "spec.template.metadata.labels", "spec.replicas", "status.readyReplicas")) {
             @Override
             public ReplicaSet put(String key, ReplicaSet replicaSet) {
                 shareStrings(replicaSet.getMetadata());

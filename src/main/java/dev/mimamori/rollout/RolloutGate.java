@@ -94,6 +94,7 @@ public final class RolloutGate {
         spec.service = gating.getSpec().service;
         spec.env = gating.getSpec().env;
         spec.profile = gating.getSpec().profileName();
+        spec.comparison = template.comparison;
         spec.analysis = template.analysis;
         spec.metrics = template.metrics;
         spec.onFailure = template.onFailure;

@@ -131,6 +131,7 @@ class ReleaseCheckStepTest {
                 tenancy(),
                 new Observations.GateMetricsLookup(List.of(latency()), null),
                 null,
+                null,
                 null);
     }
 
@@ -194,7 +195,19 @@ class ReleaseCheckStepTest {
     @Test
     void theFirstLookResolvesTheReleaseAsksForTheMetricsOnceAndWarmsUp() {
         Observations withoutMetrics = new Observations(
-                spec, "shop", "checkout-check", 1L, T0, null, deployment, replicaSets, tenancy(), null, null, null);
+                spec,
+                "shop",
+                "checkout-check",
+                1L,
+                T0,
+                null,
+                deployment,
+                replicaSets,
+                tenancy(),
+                null,
+                null,
+                null,
+                null);
 
         ReleaseCheckStep.Step ask = ReleaseCheckStep.next(null, withoutMetrics, at(1));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, observations(), at(1));
@@ -571,6 +584,7 @@ class ReleaseCheckStepTest {
                         tenancy(),
                         null,
                         null,
+                        null,
                         null),
                 at(90));
 
@@ -631,6 +645,7 @@ class ReleaseCheckStepTest {
                 tenancy(),
                 new Observations.GateMetricsLookup(List.of(other), null),
                 new Observations.DatadogReply(steady(1.0), null),
+                null,
                 null);
 
         ReleaseCheckStatus status =
