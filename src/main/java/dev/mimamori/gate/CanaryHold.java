@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +24,9 @@ public final class CanaryHold {
     public static final String LIFTED = "Lifted";
     /** status.hold: a failed verdict left the Deployment paused (onFailure Pause, or a rollback that failed). */
     public static final String KEPT = "Kept";
+
+    /** The Deployment controller's record of the revisions a reused ReplicaSet served before. */
+    static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
 
     private static final IntOrString QUARTER = new IntOrString("25%");
 
@@ -63,6 +68,34 @@ public final class CanaryHold {
                     + ": every old pod stops before a new one serves, so the versions never serve together";
         }
         return null;
+    }
+
+    /**
+     * Null unless {@code revision} returns to an earlier pod template: the Deployment controller then reuses that
+     * template's ReplicaSet, which keeps its creation time and records its former revisions. A rollback (mimamori's
+     * own or {@code kubectl rollout undo}) must finish quickly; holding it would keep the version it leaves serving.
+     */
+    public static String rollbackProblem(List<ReplicaSet> replicaSets, Long revision, Long baselineRevision) {
+        if (replicaSets == null || revision == null) {
+            return null;
+        }
+        ReplicaSet candidate = Revisions.withRevision(replicaSets, revision).orElse(null);
+        ReplicaSet baseline = baselineRevision == null
+                ? null
+                : Revisions.withRevision(replicaSets, baselineRevision).orElse(null);
+        if (candidate == null) {
+            return null;
+        }
+        Map<String, String> annotations = candidate.getMetadata().getAnnotations();
+        boolean servedBefore = annotations != null && annotations.containsKey(REVISION_HISTORY);
+        String candidateCreated = candidate.getMetadata().getCreationTimestamp();
+        String baselineCreated = baseline == null ? null : baseline.getMetadata().getCreationTimestamp();
+        boolean olderThanBaseline = candidateCreated != null
+                && baselineCreated != null
+                && Instant.parse(candidateCreated).isBefore(Instant.parse(baselineCreated));
+        return servedBefore || olderThanBaseline
+                ? "revision " + revision + " returns to an earlier pod template (a rollback), which is never held"
+                : null;
     }
 
     /** The Deployment carries this check's hold mark for {@code revision}. */

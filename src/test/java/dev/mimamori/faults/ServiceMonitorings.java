@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * cluster's only), their status and their events; and the one change a person makes to get a new reconcile.
  */
 final class ServiceMonitorings {
-    /** The built-in profile's six monitors, and a fast and a slow burn-rate alert on each of its two SLOs. */
+    /** The built-in profile's seven signals, three composites, and two burn-rate alerts on each of its two SLOs. */
     static final Set<String> DEFAULT_MONITORS = Set.of(
             "latency-p95",
             "error-rate",

@@ -49,8 +49,8 @@ class KillRestartIT {
     static final List<String> NAMESPACES = List.of("kr-a", "kr-b", "kr-c");
     static final Duration RESYNC = Duration.ofSeconds(3);
     static final Duration CONVERGENCE = Duration.ofSeconds(120);
-    /** The built-in profile: six monitors, two SLOs with two burn-rate alerts each. */
-    static final int MONITORS = 10;
+    /** The built-in profile: seven single-signal monitors, three composites, two SLOs with two burn-rate alerts each. */
+    static final int MONITORS = 14;
 
     static final int SLOS = 2;
     static final int MAX_LIVE = 8;

@@ -26,8 +26,8 @@ class NamespaceFairnessOperatorTest {
     static final String BULK = "fair-bulk";
     static final String SMALL = "fair-small";
     static final int BULK_RESOURCES = 12;
-    /** The built-in profile's monitors per ServiceMonitoring. */
-    static final int MONITORS_EACH = 10;
+    /** The built-in profile's monitors per ServiceMonitoring: 7 single signals, 3 composites, 4 burn-rate alerts. */
+    static final int MONITORS_EACH = 14;
 
     @Inject
     KubernetesClient client;

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(OperatorTestEnvironment.class)
 class ServiceMonitoringOperatorTest {
-    // The built-in profile's six monitors, and a fast and a slow burn-rate alert on each of its two SLOs.
+    // The built-in profile's seven single signals and three composites, and a fast and a slow burn-rate alert on each
+    // of its two SLOs.
     static final Set<String> DEFAULT_MONITORS = Set.of(
             "latency-p95",
             "error-rate",
