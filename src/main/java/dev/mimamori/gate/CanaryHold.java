@@ -89,7 +89,8 @@ public final class CanaryHold {
         Map<String, String> annotations = candidate.getMetadata().getAnnotations();
         boolean servedBefore = annotations != null && annotations.containsKey(REVISION_HISTORY);
         String candidateCreated = candidate.getMetadata().getCreationTimestamp();
-        String baselineCreated = baseline == null ? null : baseline.getMetadata().getCreationTimestamp();
+        String baselineCreated =
+                baseline == null ? null : baseline.getMetadata().getCreationTimestamp();
         boolean olderThanBaseline = candidateCreated != null
                 && baselineCreated != null
                 && Instant.parse(candidateCreated).isBefore(Instant.parse(baselineCreated));

@@ -221,11 +221,10 @@ public final class ReleaseCheckStep {
             }
             status.startedAt = started.toString();
             if (obs.spec().comparison == Comparison.Concurrent) {
+                String rollback =
+                        CanaryHold.rollbackProblem(obs.replicaSets(), release.revision, release.baselineRevision);
                 String problem = release.mode.equals(ReleaseResolution.MODE_VERSIONS)
-                        ? Objects.requireNonNullElse(
-                                CanaryHold.rollbackProblem(
-                                        obs.replicaSets(), release.revision, release.baselineRevision),
-                                CanaryHold.overlapProblem(deployment))
+                        ? rollback != null ? rollback : CanaryHold.overlapProblem(deployment)
                         : release.baselineRevision == null
                                 ? "revision " + release.revision + " has no earlier version to serve beside"
                                 : "revision " + release.revision + " has the version tag of the one before it ("

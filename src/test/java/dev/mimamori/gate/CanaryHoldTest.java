@@ -69,7 +69,9 @@ class CanaryHoldTest {
                 .addToAnnotations(Revisions.REVISION, String.valueOf(revision))
                 .endMetadata();
         if (history != null) {
-            rs.editMetadata().addToAnnotations(CanaryHold.REVISION_HISTORY, history).endMetadata();
+            rs.editMetadata()
+                    .addToAnnotations(CanaryHold.REVISION_HISTORY, history)
+                    .endMetadata();
         }
         return rs.build();
     }
