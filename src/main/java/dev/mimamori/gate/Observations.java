@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * What the reconciler saw for one look at a check, for {@link ReleaseCheckStep}: the check itself, its Deployment and
  * ReplicaSets as cached, and the answers to what a step asked for (the gate metrics before they are frozen,
- * Datadog's series or failure, the action's result); null where not asked for.
+ * Datadog's series or failure, the action's result, the node data of a regression); null where not asked for.
  */
 public record Observations(
         ReleaseCheckSpec spec,
@@ -30,7 +30,8 @@ public record Observations(
         Tenancy tenancy,
         GateMetricsLookup gateMetrics,
         DatadogReply datadog,
-        ActionPlan.Done actionDone) {
+        ActionPlan.Done actionDone,
+        GateAttribution.Reply attribution) {
 
     /**
      * The namespace's rules and, when the namespace already runs as many unfinished checks as it may, the
@@ -62,6 +63,7 @@ public record Observations(
                 tenancy,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -78,7 +80,8 @@ public record Observations(
                 tenancy,
                 lookup,
                 datadog,
-                actionDone);
+                actionDone,
+                attribution);
     }
 
     public Observations withDatadog(DatadogReply reply) {
@@ -94,7 +97,8 @@ public record Observations(
                 tenancy,
                 gateMetrics,
                 reply,
-                actionDone);
+                actionDone,
+                attribution);
     }
 
     public Observations withActionDone(ActionPlan.Done done) {
@@ -110,7 +114,25 @@ public record Observations(
                 tenancy,
                 gateMetrics,
                 datadog,
-                done);
+                done,
+                attribution);
+    }
+
+    public Observations withAttribution(GateAttribution.Reply reply) {
+        return new Observations(
+                spec,
+                namespace,
+                checkName,
+                generation,
+                created,
+                intendedRevision,
+                deployment,
+                replicaSets,
+                tenancy,
+                gateMetrics,
+                datadog,
+                actionDone,
+                reply);
     }
 
     private static Long parse(String revision) {

@@ -42,6 +42,7 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
     private final Clock clock;
     private final Duration pollInterval;
     private final TenantPolicies policies;
+    private final AttributionReader attribution;
 
     public ReleaseCheckReconciler(
             DatadogApi datadog,
@@ -62,6 +63,7 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
         this.registry = registry;
         this.clock = clock;
         this.pollInterval = config.gatePollInterval();
+        this.attribution = new AttributionReader(datadog, config.contention().scope());
     }
 
     @Override
@@ -133,6 +135,9 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
             } catch (DatadogException e) {
                 return observations.withDatadog(new Observations.DatadogReply(null, e));
             }
+        }
+        if (action instanceof ReleaseCheckStep.Attribute attribute) {
+            return observations.withAttribution(attribution.read(attribute.request()));
         }
         ActionPlan plan = ((ReleaseCheckStep.CarryOut) action).plan();
         return observations.withActionDone(actions.carryOut(plan, observations.deployment()));

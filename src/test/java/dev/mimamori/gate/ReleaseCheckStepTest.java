@@ -131,7 +131,8 @@ class ReleaseCheckStepTest {
                 tenancy(),
                 new Observations.GateMetricsLookup(List.of(latency()), null),
                 null,
-                null);
+                null,
+                AttributionTest.QUIET_NODE);
     }
 
     Observations.Tenancy tenancy() {
@@ -194,7 +195,19 @@ class ReleaseCheckStepTest {
     @Test
     void theFirstLookResolvesTheReleaseAsksForTheMetricsOnceAndWarmsUp() {
         Observations withoutMetrics = new Observations(
-                spec, "shop", "checkout-check", 1L, T0, null, deployment, replicaSets, tenancy(), null, null, null);
+                spec,
+                "shop",
+                "checkout-check",
+                1L,
+                T0,
+                null,
+                deployment,
+                replicaSets,
+                tenancy(),
+                null,
+                null,
+                null,
+                null);
 
         ReleaseCheckStep.Step ask = ReleaseCheckStep.next(null, withoutMetrics, at(1));
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, observations(), at(1));
@@ -570,6 +583,7 @@ class ReleaseCheckStepTest {
                         tenancy(),
                         null,
                         null,
+                        null,
                         null),
                 at(90));
 
@@ -598,6 +612,7 @@ class ReleaseCheckStepTest {
                 tenancy(),
                 new Observations.GateMetricsLookup(List.of(other), null),
                 new Observations.DatadogReply(steady(1.0), null),
+                null,
                 null);
 
         ReleaseCheckStatus status =
@@ -676,5 +691,48 @@ class ReleaseCheckStepTest {
 
         assertThat(ready(refused.status())).isEqualTo("PolicyViolation");
         assertThat(goesOn.status().phase).isEqualTo("Analyzing");
+    }
+
+    @Test
+    void aRegressionAsksForTheNodeDataOfBothWindowsBeforeAVerdict() {
+        Observations withoutNodeData = withSeries(steady(1.5)).withAttribution(null);
+
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(), withoutNodeData, at(20));
+
+        assertThat(step.status().verdict).isNull();
+        assertThat(step.action()).isInstanceOfSatisfying(ReleaseCheckStep.Attribute.class, a -> {
+            assertThat(a.request().service()).isEqualTo("checkout");
+            assertThat(a.request().candidateVersion()).isEqualTo("1.1.0");
+            assertThat(a.request().baselineTo()).isEqualTo(T0);
+            assertThat(a.request().candidateFrom()).isEqualTo(at(2));
+            assertThat(a.request().candidateTo()).isEqualTo(at(17));
+        });
+    }
+
+    @Test
+    void aRegressionANeighbourExplainsEndsInconclusiveWithAWarningAndNoRollback() {
+        spec.onFailure = OnFailure.Rollback;
+        Attribution.Window during =
+                AttributionTest.window(100, 1.0, 30, 99, Map.of("node-a", Map.of("nightly-etl", 3.0)));
+        Observations neighbour =
+                withSeries(steady(1.5)).withAttribution(new GateAttribution.Reply(AttributionTest.QUIET, during, null));
+
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(), neighbour, at(20));
+        ReleaseCheckStep.Step act = ReleaseCheckStep.next(step.status(), observations(), at(20));
+
+        assertThat(step.status().verdict).isEqualTo("Inconclusive");
+        assertThat(step.status().attribution.cause).isEqualTo("Neighbour");
+        assertThat(step.status().action.type).isEqualTo("Flag");
+        assertThat(step.notices())
+                .filteredOn(n -> n.reason().equals(GateAttribution.NEIGHBOUR_EVENT))
+                .singleElement()
+                .satisfies(n -> {
+                    assertThat(n.warning()).isTrue();
+                    assertThat(n.message()).contains("node-a", "nightly-etl on node-a 3.00 cores");
+                });
+        assertThat(act.action())
+                .isInstanceOfSatisfying(
+                        ReleaseCheckStep.CarryOut.class,
+                        c -> assertThat(c.plan().changesRollout()).isFalse());
     }
 }

@@ -1,0 +1,130 @@
+package dev.mimamori.gate;
+
+import dev.mimamori.datadog.DatadogApi;
+import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.datadog.GroupedValue;
+import dev.mimamori.datadog.MetricSeries;
+import dev.mimamori.render.ContentionMetrics;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads what {@link Attribution} needs from Datadog with the contention check's metric names: per window, node CPU by
+ * node and container CPU and CPU stall by node and service (two grouped scalar requests), and the service's requests
+ * per version (one timeseries request for both windows). Five requests, made only for a check that regressed.
+ */
+final class AttributionReader {
+    static final List<String> BY_NODE = List.of(ContentionMetrics.NODE_TAG);
+    static final List<String> BY_NODE_AND_SERVICE = List.of(ContentionMetrics.NODE_TAG, ContentionMetrics.SERVICE_TAG);
+
+    private final DatadogApi datadog;
+    /** The scope of the queries over every workload, as the contention check's (e.g. one cluster's tag). */
+    private final String scope;
+
+    AttributionReader(DatadogApi datadog, String scope) {
+        this.datadog = datadog;
+        this.scope = scope;
+    }
+
+    GateAttribution.Reply read(GateAttribution.Request r) {
+        try {
+            double[] requests = requests(r);
+            return new GateAttribution.Reply(
+                    window(r, r.baselineFrom(), r.baselineTo(), requests[0]),
+                    window(r, r.candidateFrom(), r.candidateTo(), requests[1]),
+                    null);
+        } catch (DatadogException e) {
+            return new GateAttribution.Reply(null, null, e);
+        }
+    }
+
+    /** The grouped queries of one window, by node then by node and service. */
+    static List<List<String>> queries(String scope, String env) {
+        return List.of(
+                List.of(ContentionMetrics.perNode(ContentionMetrics.NODE_CPU_IDLE, scope)),
+                List.of(
+                        ContentionMetrics.cpuPerNodeAndService(scope),
+                        ContentionMetrics.placement(env),
+                        ContentionMetrics.stallPerNodeAndService(env)));
+    }
+
+    /** The query of a version's requests per second. */
+    static String requestsQuery(GateAttribution.Request r, String version) {
+        return "sum:trace." + r.traceOperation() + ".hits{service:" + r.service() + ",env:" + r.env() + ",version:"
+                + version + "}.as_rate()";
+    }
+
+    private Attribution.Window window(GateAttribution.Request r, Instant from, Instant to, Double requestsPerSecond) {
+        List<List<String>> q = queries(scope, r.env());
+        Map<String, List<GroupedValue>> nodes = datadog.groupedValues(q.get(0), BY_NODE, from, to);
+        Map<String, List<GroupedValue>> workloads = datadog.groupedValues(q.get(1), BY_NODE_AND_SERVICE, from, to);
+        Map<String, Double> busy = new TreeMap<>();
+        for (GroupedValue row : rows(nodes, q.get(0).get(0))) {
+            busy.put(row.tags().get(ContentionMetrics.NODE_TAG), Math.max(0, 100 - row.value()));
+        }
+        Map<String, Map<String, Double>> others = new TreeMap<>();
+        for (GroupedValue row : rows(workloads, q.get(1).get(0))) {
+            String service = row.tags().get(ContentionMetrics.SERVICE_TAG);
+            if (!r.service().equals(service)) {
+                others.computeIfAbsent(row.tags().get(ContentionMetrics.NODE_TAG), n -> new TreeMap<>())
+                        .merge(service, ContentionMetrics.cores(row.value()), Double::sum);
+            }
+        }
+        return new Attribution.Window(
+                requestsPerSecond,
+                own(workloads, q.get(1).get(1), r.service(), ContentionMetrics::cores),
+                own(workloads, q.get(1).get(2), r.service(), ContentionMetrics::stallPercent),
+                busy,
+                others);
+    }
+
+    private static Map<String, Double> own(
+            Map<String, List<GroupedValue>> answer,
+            String query,
+            String service,
+            java.util.function.DoubleUnaryOperator unit) {
+        Map<String, Double> byNode = new TreeMap<>();
+        for (GroupedValue row : rows(answer, query)) {
+            if (service.equals(row.tags().get(ContentionMetrics.SERVICE_TAG))) {
+                byNode.merge(row.tags().get(ContentionMetrics.NODE_TAG), unit.applyAsDouble(row.value()), Double::sum);
+            }
+        }
+        return byNode;
+    }
+
+    private static List<GroupedValue> rows(Map<String, List<GroupedValue>> answer, String query) {
+        List<GroupedValue> rows = answer.get(query);
+        return rows == null ? List.of() : rows;
+    }
+
+    /** Mean requests per second of the baseline version in its window and of the candidate in its; null unknown. */
+    private double[] requests(GateAttribution.Request r) {
+        if (r.traceOperation() == null) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        List<MetricSeries> series = datadog.queryMetrics(
+                List.of(requestsQuery(r, r.baselineVersion()), requestsQuery(r, r.candidateVersion())),
+                r.baselineFrom(),
+                r.candidateTo(),
+                r.interval());
+        return new double[] {
+            mean(series.get(0), r.baselineFrom(), r.baselineTo()),
+            mean(series.get(1), r.candidateFrom(), r.candidateTo())
+        };
+    }
+
+    private static double mean(MetricSeries s, Instant from, Instant to) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < s.times().length; i++) {
+            double v = s.values()[i];
+            if (s.times()[i] >= from.toEpochMilli() && s.times()[i] < to.toEpochMilli() && Double.isFinite(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+}
