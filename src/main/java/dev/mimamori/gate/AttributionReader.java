@@ -3,7 +3,6 @@ package dev.mimamori.gate;
 import dev.mimamori.datadog.DatadogApi;
 import dev.mimamori.datadog.DatadogException;
 import dev.mimamori.datadog.GroupedValue;
-import dev.mimamori.datadog.MetricSeries;
 import dev.mimamori.render.ContentionMetrics;
 import java.time.Instant;
 import java.util.List;
@@ -12,8 +11,9 @@ import java.util.TreeMap;
 
 /**
  * Reads what {@link Attribution} needs from Datadog with the contention check's metric names: per window, node CPU by
- * node and container CPU and CPU stall by node and service (two grouped scalar requests), and the service's requests
- * per version (one timeseries request for both windows). Five requests, made only for a check that regressed.
+ * node, container CPU and CPU stall by node and service, and the requests per second of the version that window ran
+ * (three scalar requests). Six requests, made only for a check that regressed; the gate's own timeseries look is
+ * left as it is.
  */
 final class AttributionReader {
     static final List<String> BY_NODE = List.of(ContentionMetrics.NODE_TAG);
@@ -99,32 +99,20 @@ final class AttributionReader {
         return rows == null ? List.of() : rows;
     }
 
-    /** Mean requests per second of the baseline version in its window and of the candidate in its; null unknown. */
+    /** Mean requests per second of the baseline version in its window and of the candidate in its; NaN unknown. */
     private double[] requests(GateAttribution.Request r) {
         if (r.traceOperation() == null) {
             return new double[] {Double.NaN, Double.NaN};
         }
-        List<MetricSeries> series = datadog.queryMetrics(
-                List.of(requestsQuery(r, r.baselineVersion()), requestsQuery(r, r.candidateVersion())),
-                r.baselineFrom(),
-                r.candidateTo(),
-                r.interval());
         return new double[] {
-            mean(series.get(0), r.baselineFrom(), r.baselineTo()),
-            mean(series.get(1), r.candidateFrom(), r.candidateTo())
+            rate(requestsQuery(r, r.baselineVersion()), r.baselineFrom(), r.baselineTo()),
+            rate(requestsQuery(r, r.candidateVersion()), r.candidateFrom(), r.candidateTo())
         };
     }
 
-    private static double mean(MetricSeries s, Instant from, Instant to) {
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < s.times().length; i++) {
-            double v = s.values()[i];
-            if (s.times()[i] >= from.toEpochMilli() && s.times()[i] < to.toEpochMilli() && Double.isFinite(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+    /** One scalar query's average over the window. */
+    private double rate(String query, Instant from, Instant to) {
+        List<GroupedValue> rows = rows(datadog.groupedValues(List.of(query), List.of(), from, to), query);
+        return rows.isEmpty() ? Double.NaN : rows.get(0).value();
     }
 }

@@ -5,7 +5,6 @@ import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnNeighbour;
 import dev.mimamori.api.ReleaseInfo;
 import dev.mimamori.datadog.DatadogException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +25,7 @@ public final class GateAttribution {
 
     /**
      * What to read for both windows: the service and env, the versions each window ran, the trace operation whose
-     * hits count requests (null when no gate metric names one), the windows and the bucket length.
+     * hits count requests (null when no gate metric names one) and the windows.
      */
     public record Request(
             String service,
@@ -37,8 +36,7 @@ public final class GateAttribution {
             Instant baselineFrom,
             Instant baselineTo,
             Instant candidateFrom,
-            Instant candidateTo,
-            Duration interval) {}
+            Instant candidateTo) {}
 
     /** Both windows' readings, or why Datadog could not give them. */
     public record Reply(Attribution.Window baseline, Attribution.Window candidate, DatadogException failure) {}
@@ -47,12 +45,7 @@ public final class GateAttribution {
     public record Decision(Verdict verdict, String summary, AttributionStatus attribution, String warning) {}
 
     /** The request for a check whose candidate window is read up to {@code now} (or its end). */
-    static Request request(
-            ReleaseInfo release,
-            List<GateMetric> gateMetrics,
-            AnalysisWindows windows,
-            Instant now,
-            Duration interval) {
+    static Request request(ReleaseInfo release, List<GateMetric> gateMetrics, AnalysisWindows windows, Instant now) {
         Instant to = now.isBefore(windows.candidateTo()) ? now : windows.candidateTo();
         return new Request(
                 release.service,
@@ -63,8 +56,7 @@ public final class GateAttribution {
                 windows.baselineFrom(),
                 windows.baselineTo(),
                 windows.candidateFrom(),
-                to,
-                interval);
+                to);
     }
 
     /** The operation of the first {@code trace.<operation>.hits} a gate metric reads, or null. */

@@ -272,8 +272,7 @@ public final class ReleaseCheckStep {
                 if (obs.attribution() == null) {
                     return new Step(
                             status,
-                            new Attribute(GateAttribution.request(
-                                    status.release, status.gateMetrics, windows, now, settings.interval())),
+                            new Attribute(GateAttribution.request(status.release, status.gateMetrics, windows, now)),
                             null,
                             notices);
                 }

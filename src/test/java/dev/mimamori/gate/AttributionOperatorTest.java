@@ -47,8 +47,11 @@ class AttributionOperatorTest {
     final Map<String, Double> requests = new ConcurrentHashMap<>();
 
     @AfterEach
-    void resetClock() {
+    void resetClockAndNodes() {
         MovableClock.INSTANCE.reset();
+        // The simulator is shared: other tests' services must not find these containers next to them.
+        List.of("tally-1", "tally-cache-1", "fjord-1", "etl-7f9c", "quill-1", "quill-2")
+                .forEach(datadog::stopContainer);
     }
 
     void script(String version, double latencyFactor, long seed, double requestsPerSecond) {
@@ -108,14 +111,14 @@ class AttributionOperatorTest {
 
     @Test
     void aSlowerReleaseOnAQuietNodeIsTheReleasesAndIsRolledBack() {
-        Rollouts.deploy(client, "attr-quiet", "payments", "payments", "prod", "4.0.0", "4.1.0");
+        Rollouts.deploy(client, "attr-quiet", "tally", "tally", "prod", "40.0.0", "40.1.0");
         datadog.scriptNode("quiet-1", 8, 0, 0.6);
-        datadog.scriptContainer("quiet-1", "payments-1", "payments", "prod", 1.0);
-        datadog.scriptContainer("quiet-1", "cache-1", "cache", "prod", 0.5);
-        script("4.0.0", 1.0, 41, 600);
-        script("4.1.0", 1.5, 42, 600);
+        datadog.scriptContainer("quiet-1", "tally-1", "tally", "prod", 1.0);
+        datadog.scriptContainer("quiet-1", "tally-cache-1", "cache", "prod", 0.5);
+        script("40.0.0", 1.0, 41, 600);
+        script("40.1.0", 1.5, 42, 600);
 
-        ReleaseCheck done = awaitVerdict(check("attr-quiet", "payments", OnFailure.Rollback));
+        ReleaseCheck done = awaitVerdict(check("attr-quiet", "tally", OnFailure.Rollback));
 
         assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Failed");
         assertThat(done.getStatus().attribution.cause).isEqualTo("Release");
@@ -127,21 +130,21 @@ class AttributionOperatorTest {
         Deployment after = client.apps()
                 .deployments()
                 .inNamespace("attr-quiet")
-                .withName("payments")
+                .withName("tally")
                 .get();
         assertThat(after.getSpec().getTemplate().getMetadata().getLabels())
-                .containsEntry("tags.datadoghq.com/version", "4.0.0");
-        assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/rolled-back-by", "payments-check");
+                .containsEntry("tags.datadoghq.com/version", "40.0.0");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("mimamori.dev/rolled-back-by", "tally-check");
     }
 
     @Test
     void aSlowdownABatchJobOnTheNodeExplainsIsInconclusiveAndNotRolledBack() {
-        Rollouts.deploy(client, "attr-neighbour", "orders", "orders", "prod", "2.0.0", "2.1.0");
+        Rollouts.deploy(client, "attr-neighbour", "fjord", "fjord", "prod", "42.0.0", "42.1.0");
         datadog.scriptNode("busy-1", 4, 0, 0.6);
-        datadog.scriptContainer("busy-1", "orders-1", "orders", "prod", 1.0);
-        script("2.0.0", 1.0, 21, 600);
-        script("2.1.0", 1.5, 22, 600);
-        ReleaseCheck check = check("attr-neighbour", "orders", OnFailure.Rollback);
+        datadog.scriptContainer("busy-1", "fjord-1", "fjord", "prod", 1.0);
+        script("42.0.0", 1.0, 21, 600);
+        script("42.1.0", 1.5, 22, 600);
+        ReleaseCheck check = check("attr-neighbour", "fjord", OnFailure.Rollback);
         // The batch job lands on the node as the release rolls out: the baseline window never saw it.
         datadog.scriptContainer("busy-1", "etl-7f9c", "nightly-etl", "batch", 4.0, startOf(check));
 
@@ -163,23 +166,23 @@ class AttributionOperatorTest {
         Deployment after = client.apps()
                 .deployments()
                 .inNamespace("attr-neighbour")
-                .withName("orders")
+                .withName("fjord")
                 .get();
         assertThat(after.getSpec().getTemplate().getMetadata().getLabels())
-                .containsEntry("tags.datadoghq.com/version", "2.1.0");
+                .containsEntry("tags.datadoghq.com/version", "42.1.0");
         assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("mimamori.dev/rolled-back-by");
     }
 
     @Test
     void aSlowdownThatCameWithMoreLoadAndCpuWaitIsCapacity() {
-        Rollouts.deploy(client, "attr-capacity", "quotes", "quotes", "prod", "6.0.0", "6.1.0");
+        Rollouts.deploy(client, "attr-capacity", "quill", "quill", "prod", "46.0.0", "46.1.0");
         datadog.scriptNode("small-1", 2, 0, 0.6);
-        datadog.scriptContainer("small-1", "quotes-1", "quotes", "prod", 1.5);
-        script("6.0.0", 1.0, 61, 600);
-        script("6.1.0", 1.5, 62, 900);
-        ReleaseCheck check = check("attr-capacity", "quotes", OnFailure.Flag);
+        datadog.scriptContainer("small-1", "quill-1", "quill", "prod", 1.5);
+        script("46.0.0", 1.0, 61, 600);
+        script("46.1.0", 1.5, 62, 900);
+        ReleaseCheck check = check("attr-capacity", "quill", OnFailure.Flag);
         // Half again as many requests need half again as much CPU, which the node does not have.
-        datadog.scriptContainer("small-1", "quotes-2", "quotes", "prod", 1.5, startOf(check));
+        datadog.scriptContainer("small-1", "quill-2", "quill", "prod", 1.5, startOf(check));
 
         ReleaseCheck done = awaitVerdict(check);
 
@@ -187,6 +190,6 @@ class AttributionOperatorTest {
         assertThat(done.getStatus().attribution.cause).isEqualTo("Capacity");
         assertThat(done.getStatus().attribution.candidateRequestsPerSecond).isEqualTo(900.0);
         assertThat(done.getStatus().attribution.candidateCpuWaitPercent).isGreaterThan(20.0);
-        assertThat(done.getStatus().attribution.message).startsWith("capacity: quotes served 600 -> 900 requests/s");
+        assertThat(done.getStatus().attribution.message).startsWith("capacity: quill served 600 -> 900 requests/s");
     }
 }
