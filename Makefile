@@ -33,6 +33,7 @@ bench:
 	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
 	$(RUN_TEST_CLASS) dev.mimamori.bench.OperatorScaleBenchmark
 	$(RUN_TEST_CLASS) dev.mimamori.gate.GateQualityBenchmark
+	$(RUN_TEST_CLASS) dev.mimamori.gate.AttributionBenchmark
 
 bench-economy:
 	$(MVN) package -DskipTests

@@ -34,7 +34,7 @@ import java.util.Set;
 public final class JudgeCommand {
     static final String USAGE = "usage: judge -f cases.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> CASE_FIELDS = Set.of("id", "bucket", "analysis", "metrics");
+    private static final Set<String> CASE_FIELDS = Set.of("id", "bucket", "analysis", "metrics", "attribution");
     private static final Set<String> METRIC_FIELDS = Set.of(
             "name",
             "direction",
@@ -107,7 +107,8 @@ public final class JudgeCommand {
         for (int i = 0; i < metrics.size(); i++) {
             recorded.add(metric(metrics.get(i), settings, at + ": metrics[" + i + "]"));
         }
-        return verdictLine(id, GateReplay.replay(recorded, settings), settings);
+        JudgeAttribution.Case attribution = JudgeAttribution.parse(node.get("attribution"), at);
+        return verdictLine(id, GateReplay.replay(recorded, settings), settings, attribution);
     }
 
     private static AnalysisSettings settings(JsonNode node, String at) {
@@ -234,10 +235,15 @@ public final class JudgeCommand {
         return series;
     }
 
-    private static String verdictLine(String id, GateReplay.Decision decision, AnalysisSettings settings) {
+    private static String verdictLine(
+            String id, GateReplay.Decision decision, AnalysisSettings settings, JudgeAttribution.Case attribution) {
         ObjectNode line = JSON.createObjectNode();
         line.put("id", id);
         line.put("verdict", decision.verdict().name());
+        // Attributed last, as the reconciler does once a metric has regressed; the verdict may become Inconclusive.
+        line.put(
+                "verdict",
+                JudgeAttribution.apply(attribution, decision.verdict(), line).name());
         line.put("decidedBy", decision.early() ? "EarlyFail" : "Windows");
         line.put("decidedAtBucket", decision.candidateBuckets());
         line.put(

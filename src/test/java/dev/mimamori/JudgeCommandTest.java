@@ -51,7 +51,11 @@ class JudgeCommandTest {
                         "checkout-1.4.2-unchanged Passed",
                         "checkout-1.4.3-slow Failed",
                         "search-2.0.0-gaps Inconclusive",
-                        "ingest-3.1.0-throughput Failed");
+                        "ingest-3.1.0-throughput Failed",
+                        "catalog-5.1.0-neighbour Inconclusive");
+        assertThat(run.verdicts().get(4).path("attribution").path("message").asText())
+                .startsWith("a neighbour: other workloads on node-7 used 3.60 cores (was 0.50)")
+                .contains("nightly-etl on node-7 3.10 cores");
         JsonNode slow = run.verdicts().get(1);
         assertThat(slow.path("decidedBy").asText()).isEqualTo("EarlyFail");
         assertThat(slow.path("decidedAtBucket").asInt()).isLessThan(15);

@@ -61,4 +61,8 @@ public class ReleaseCheckSpec {
 
     @JsonPropertyDescription("Flag (default), Pass or Fail.")
     public OnInconclusive onInconclusive;
+
+    @JsonPropertyDescription(
+            "What a regression the node data pins on a neighbour does: Inconclusive (default: the check ends Inconclusive with a Warning event naming the nodes and neighbours, and onInconclusive applies) or Fail (onFailure applies as for any regression).")
+    public OnNeighbour onNeighbour;
 }

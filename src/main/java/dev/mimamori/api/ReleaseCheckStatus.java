@@ -51,6 +51,10 @@ public class ReleaseCheckStatus {
     @JsonPropertyDescription("Per-metric comparison.")
     public List<MetricStatus> metrics = new ArrayList<>();
 
+    @JsonPropertyDescription(
+            "Set when a metric regressed: whether the release, a neighbour on the new pods' nodes or the service's own capacity explains it, with the figures of both windows.")
+    public AttributionStatus attribution;
+
     @JsonPropertyDescription("The action taken on the Deployment and its result.")
     public ActionStatus action;
 

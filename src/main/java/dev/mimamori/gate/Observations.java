@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * What the reconciler saw for one look at a check, for {@link ReleaseCheckStep}: the check itself, its Deployment and
  * ReplicaSets as cached, and the answers to what a step asked for (the gate metrics before they are frozen,
- * Datadog's series or failure, the action's result, the result of holding or resuming the rollout); null where not
- * asked for.
+ * Datadog's series or failure, the action's result, the result of holding or resuming the rollout, the node data of a
+ * regression); null where not asked for.
  */
 public record Observations(
         ReleaseCheckSpec spec,
@@ -32,7 +32,8 @@ public record Observations(
         GateMetricsLookup gateMetrics,
         DatadogReply datadog,
         ActionPlan.Done actionDone,
-        ActionPlan.Done holdDone) {
+        ActionPlan.Done holdDone,
+        GateAttribution.Reply attribution) {
 
     /**
      * The namespace's rules and, when the namespace already runs as many unfinished checks as it may, the
@@ -65,6 +66,7 @@ public record Observations(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -82,7 +84,8 @@ public record Observations(
                 lookup,
                 datadog,
                 actionDone,
-                holdDone);
+                holdDone,
+                attribution);
     }
 
     public Observations withDatadog(DatadogReply reply) {
@@ -99,7 +102,8 @@ public record Observations(
                 gateMetrics,
                 reply,
                 actionDone,
-                holdDone);
+                holdDone,
+                attribution);
     }
 
     public Observations withActionDone(ActionPlan.Done done) {
@@ -116,7 +120,8 @@ public record Observations(
                 gateMetrics,
                 datadog,
                 done,
-                holdDone);
+                holdDone,
+                attribution);
     }
 
     public Observations withHoldDone(ActionPlan.Done done) {
@@ -133,7 +138,26 @@ public record Observations(
                 gateMetrics,
                 datadog,
                 actionDone,
-                done);
+                done,
+                attribution);
+    }
+
+    public Observations withAttribution(GateAttribution.Reply reply) {
+        return new Observations(
+                spec,
+                namespace,
+                checkName,
+                generation,
+                created,
+                intendedRevision,
+                deployment,
+                replicaSets,
+                tenancy,
+                gateMetrics,
+                datadog,
+                actionDone,
+                holdDone,
+                reply);
     }
 
     private static Long parse(String revision) {

@@ -43,6 +43,7 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
     private final Clock clock;
     private final Duration pollInterval;
     private final TenantPolicies policies;
+    private final AttributionReader attribution;
 
     public ReleaseCheckReconciler(
             DatadogApi datadog,
@@ -63,6 +64,7 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
         this.registry = registry;
         this.clock = clock;
         this.pollInterval = config.gatePollInterval();
+        this.attribution = new AttributionReader(datadog, config.contention().scope());
     }
 
     @Override
@@ -149,6 +151,9 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
         if (action instanceof ReleaseCheckStep.LiftHold lift) {
             return observations.withHoldDone(
                     actions.lift(observations.deployment(), check.getMetadata().getName(), lift.revision()));
+        }
+        if (action instanceof ReleaseCheckStep.Attribute attribute) {
+            return observations.withAttribution(attribution.read(attribute.request()));
         }
         ActionPlan plan = ((ReleaseCheckStep.CarryOut) action).plan();
         return observations.withActionDone(actions.carryOut(plan, observations.deployment()));

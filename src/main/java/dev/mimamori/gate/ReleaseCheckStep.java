@@ -41,13 +41,16 @@ public final class ReleaseCheckStep {
     private ReleaseCheckStep() {}
 
     /** Something the reconciler must do before the step can go on. */
-    public sealed interface Action permits FindGateMetrics, Query, CarryOut, HoldRollout, LiftHold {}
+    public sealed interface Action permits FindGateMetrics, Query, Attribute, CarryOut, HoldRollout, LiftHold {}
 
     /** The spec's gate metrics, else those of the profile of {@code service}. */
     public record FindGateMetrics(String service) implements Action {}
 
     /** One Datadog request with every query. */
     public record Query(List<String> queries, Instant from, Instant to, Duration interval) implements Action {}
+
+    /** The node and container data of both windows, asked once a metric has regressed. */
+    public record Attribute(GateAttribution.Request request) implements Action {}
 
     /** The action recorded with the verdict. */
     public record CarryOut(ActionPlan plan) implements Action {}
@@ -305,10 +308,26 @@ public final class ReleaseCheckStep {
                         "analyzing; verdict due at " + windows.decideAt(),
                         untilDue.compareTo(settings.interval()) < 0 ? untilDue : settings.interval());
             }
-            return decide(
-                    outcome.verdict(),
-                    Verdicts.summary(outcome, metrics),
-                    outcome.early() ? DecidedBy.EarlyFail : DecidedBy.Windows);
+            Verdict verdict = outcome.verdict();
+            String summary = Verdicts.summary(outcome, metrics);
+            if (verdict == Verdict.Failed) {
+                if (obs.attribution() == null) {
+                    return new Step(
+                            status,
+                            new Attribute(GateAttribution.request(status.release, status.gateMetrics, windows, now)),
+                            null,
+                            notices);
+                }
+                GateAttribution.Decision attributed = GateAttribution.decide(
+                        obs.attribution(), status.release.service, obs.spec().onNeighbour, summary);
+                status.attribution = attributed.attribution();
+                verdict = attributed.verdict();
+                summary = attributed.summary();
+                if (attributed.warning() != null) {
+                    notices.add(new Notice(true, GateAttribution.NEIGHBOUR_EVENT, attributed.warning(), null));
+                }
+            }
+            return decide(verdict, summary, outcome.early() ? DecidedBy.EarlyFail : DecidedBy.Windows);
         }
 
         /** Both versions, every metric (and its request counts), one request; {@link GateAnalysis} reads this order. */

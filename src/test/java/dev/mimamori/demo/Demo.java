@@ -80,6 +80,7 @@ public final class Demo {
                 Demo demo = new Demo(cluster, datadog);
                 demo.monitorsAct(operator);
                 new ReleaseAct(cluster.client(), datadog).run(operator);
+                new ContentionAct(cluster.client(), datadog).run(operator);
                 if (keep) {
                     say("");
                     say("DEMO_KEEP=1: still running. Try:");

@@ -84,7 +84,8 @@ class ConcurrentHoldStepTest {
                 new Observations.GateMetricsLookup(List.of(latency()), null),
                 null,
                 null,
-                null);
+                null,
+                AttributionTest.QUIET_NODE);
     }
 
     Observations holdDone(ActionPlan.Result result) {

@@ -91,8 +91,13 @@ class JudgeMatchesStepTest {
     }
 
     private JsonNode judge(double[] baseline, double[] candidate) throws Exception {
+        return judge(baseline, candidate, "");
+    }
+
+    private JsonNode judge(double[] baseline, double[] candidate, String moreFields) throws Exception {
         String line = "{\"id\":\"replay\",\"bucket\":\"1m\",\"metrics\":[{\"name\":\"p95 latency (ms)\","
-                + "\"absoluteFloor\":2,\"baseline\":" + json(baseline) + ",\"candidate\":" + json(candidate) + "}]}";
+                + "\"absoluteFloor\":2,\"baseline\":" + json(baseline) + ",\"candidate\":" + json(candidate) + "}]"
+                + moreFields + "}";
         Path cases = dir.resolve("cases.jsonl");
         Files.writeString(cases, line + "\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -121,5 +126,31 @@ class JudgeMatchesStepTest {
         return Arrays.stream(values)
                 .mapToObj(v -> Double.isNaN(v) ? "null" : Double.toString(v))
                 .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    @Test
+    void judgeAndStepFunctionAttributeARegressionToTheSameNeighbour() throws Exception {
+        Random random = new Random(7);
+        double[] baseline = draw(random, 200, 15, 0.0);
+        double[] candidate = draw(random, 300, 15, 0.0);
+        String window = "{\"requestsPerSecond\":100,\"nodes\":{\"node-a\":{\"ownCores\":1.0,\"ownWaitPercent\":%s,"
+                + "\"busyPercent\":%s,\"others\":{\"cache\":0.4%s}},\"node-b\":{\"busyPercent\":10}}}";
+        String attribution = ",\"attribution\":{\"service\":\"checkout\",\"baseline\":"
+                + String.format(window, 2, 35, "") + ",\"candidate\":"
+                + String.format(window, 30, 99, ",\"nightly-etl\":3.0") + "}";
+        Attribution.Window during = AttributionTest.window(
+                100, 1.0, 30, 99, java.util.Map.of("node-a", java.util.Map.of("cache", 0.4, "nightly-etl", 3.0)));
+
+        JsonNode judged = judge(baseline, candidate, attribution);
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(
+                check.analyzing(),
+                check.withSeries(series(baseline, candidate))
+                        .withAttribution(new GateAttribution.Reply(AttributionTest.QUIET, during, null)),
+                ReleaseCheckStepTest.at(2 + judged.path("decidedAtBucket").asInt() + 2));
+
+        assertThat(judged.path("verdict").asText()).isEqualTo("Inconclusive");
+        assertThat(step.status().verdict).isEqualTo("Inconclusive");
+        assertThat(judged.path("attribution").path("cause").asText()).isEqualTo(step.status().attribution.cause);
+        assertThat(judged.path("attribution").path("message").asText()).isEqualTo(step.status().attribution.message);
     }
 }

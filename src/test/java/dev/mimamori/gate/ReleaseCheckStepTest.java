@@ -132,7 +132,8 @@ class ReleaseCheckStepTest {
                 new Observations.GateMetricsLookup(List.of(latency()), null),
                 null,
                 null,
-                null);
+                null,
+                AttributionTest.QUIET_NODE);
     }
 
     Observations.Tenancy tenancy() {
@@ -204,6 +205,7 @@ class ReleaseCheckStepTest {
                 deployment,
                 replicaSets,
                 tenancy(),
+                null,
                 null,
                 null,
                 null,
@@ -585,6 +587,7 @@ class ReleaseCheckStepTest {
                         null,
                         null,
                         null,
+                        null,
                         null),
                 at(90));
 
@@ -643,7 +646,8 @@ class ReleaseCheckStepTest {
                 deployment,
                 replicaSets,
                 tenancy(),
-                new Observations.GateMetricsLookup(List.of(other), null),
+                new Observations.GateMetricsLookup(List.of(other), null,
+                null),
                 new Observations.DatadogReply(steady(1.0), null),
                 null,
                 null);
@@ -724,5 +728,48 @@ class ReleaseCheckStepTest {
 
         assertThat(ready(refused.status())).isEqualTo("PolicyViolation");
         assertThat(goesOn.status().phase).isEqualTo("Analyzing");
+    }
+
+    @Test
+    void aRegressionAsksForTheNodeDataOfBothWindowsBeforeAVerdict() {
+        Observations withoutNodeData = withSeries(steady(1.5)).withAttribution(null);
+
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(), withoutNodeData, at(20));
+
+        assertThat(step.status().verdict).isNull();
+        assertThat(step.action()).isInstanceOfSatisfying(ReleaseCheckStep.Attribute.class, a -> {
+            assertThat(a.request().service()).isEqualTo("checkout");
+            assertThat(a.request().candidateVersion()).isEqualTo("1.1.0");
+            assertThat(a.request().baselineTo()).isEqualTo(T0);
+            assertThat(a.request().candidateFrom()).isEqualTo(at(2));
+            assertThat(a.request().candidateTo()).isEqualTo(at(17));
+        });
+    }
+
+    @Test
+    void aRegressionANeighbourExplainsEndsInconclusiveWithAWarningAndNoRollback() {
+        spec.onFailure = OnFailure.Rollback;
+        Attribution.Window during =
+                AttributionTest.window(100, 1.0, 30, 99, Map.of("node-a", Map.of("nightly-etl", 3.0)));
+        Observations neighbour =
+                withSeries(steady(1.5)).withAttribution(new GateAttribution.Reply(AttributionTest.QUIET, during, null));
+
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(analyzing(), neighbour, at(20));
+        ReleaseCheckStep.Step act = ReleaseCheckStep.next(step.status(), observations(), at(20));
+
+        assertThat(step.status().verdict).isEqualTo("Inconclusive");
+        assertThat(step.status().attribution.cause).isEqualTo("Neighbour");
+        assertThat(step.status().action.type).isEqualTo("Flag");
+        assertThat(step.notices())
+                .filteredOn(n -> n.reason().equals(GateAttribution.NEIGHBOUR_EVENT))
+                .singleElement()
+                .satisfies(n -> {
+                    assertThat(n.warning()).isTrue();
+                    assertThat(n.message()).contains("node-a", "nightly-etl on node-a 3.00 cores");
+                });
+        assertThat(act.action())
+                .isInstanceOfSatisfying(
+                        ReleaseCheckStep.CarryOut.class,
+                        c -> assertThat(c.plan().changesRollout()).isFalse());
     }
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -291,6 +292,15 @@ public final class DatadogSimulator implements AutoCloseable {
      */
     public void startBatchJob(String node, String job, double cores) {
         nodes.container(node, job, null, null, cores);
+    }
+
+    /**
+     * A container that starts at {@code since}, for a neighbour arriving during a release: grouped queries over a range
+     * before it do not see it, and a range across it sees its CPU averaged over the range.
+     */
+    public void scriptContainer(
+            String node, String container, String service, String env, double cores, Instant since) {
+        nodes.container(node, container, service, env, cores, since.toEpochMilli());
     }
 
     /** The container (or batch job) is gone from its node. */

@@ -26,7 +26,17 @@ final class SimulatedNodes {
 
     private record Node(double cpus, double stolenPercent, double memoryUsable) {}
 
-    private record Container(String node, String name, String service, String env, double cpuDemand) {}
+    /** {@code since} is null for a container that was always there. */
+    private record Container(String node, String name, String service, String env, double cpuDemand, Long since) {
+
+        /** Its demand averaged over [from, to): a container that came during the range counts for the part it ran. */
+        double demandOver(long from, long to) {
+            if (since == null || since <= from || to <= from) {
+                return cpuDemand;
+            }
+            return cpuDemand * Math.max(0, to - since) / (double) (to - from);
+        }
+    }
 
     private final Map<String, Node> nodes = new TreeMap<>();
     private final Map<String, Container> containers = new LinkedHashMap<>();
@@ -40,7 +50,15 @@ final class SimulatedNodes {
         if (!nodes.containsKey(node)) {
             throw new IllegalArgumentException("no node " + node + ": declare it first");
         }
-        containers.put(name, new Container(node, name, service, env, cores));
+        container(node, name, service, env, cores, null);
+    }
+
+    /** A container that starts at {@code sinceMs}: a range before it does not see it, one across it partly. */
+    synchronized void container(String node, String name, String service, String env, double cores, Long sinceMs) {
+        if (!nodes.containsKey(node)) {
+            throw new IllegalArgumentException("no node " + node + ": declare it first");
+        }
+        containers.put(name, new Container(node, name, service, env, cores, sinceMs));
     }
 
     synchronized void remove(String container) {
@@ -57,8 +75,8 @@ final class SimulatedNodes {
                 && List.of(STOLEN, IDLE, MEMORY_USABLE, CPU_USAGE, CPU_STALL).contains(metric);
     }
 
-    /** Every series of the metric, one per node or per container. */
-    synchronized List<Series> series(String metric) {
+    /** Every series of the metric averaged over [fromMs, toMs), one per node or per container that ran in it. */
+    synchronized List<Series> series(String metric, long fromMs, long toMs) {
         List<Series> all = new ArrayList<>();
         for (Map.Entry<String, Node> e : nodes.entrySet()) {
             String host = e.getKey();
@@ -66,7 +84,7 @@ final class SimulatedNodes {
             double available = node.cpus() * (1 - node.stolenPercent() / 100);
             double demand = containers.values().stream()
                     .filter(c -> c.node().equals(host))
-                    .mapToDouble(Container::cpuDemand)
+                    .mapToDouble(c -> c.demandOver(fromMs, toMs))
                     .sum();
             double share = demand <= available || demand == 0 ? 1 : available / demand;
             double used = demand * share;
@@ -78,7 +96,8 @@ final class SimulatedNodes {
                 case MEMORY_USABLE -> all.add(new Series(Map.of("host", host), node.memoryUsable()));
                 default -> {
                     for (Container c : containers.values()) {
-                        if (!c.node().equals(host)) {
+                        double asked = c.demandOver(fromMs, toMs);
+                        if (!c.node().equals(host) || asked == 0) {
                             continue;
                         }
                         Map<String, String> tags = new TreeMap<>();
@@ -90,7 +109,7 @@ final class SimulatedNodes {
                         if (c.env() != null) {
                             tags.put("env", c.env());
                         }
-                        double value = metric.equals(CPU_USAGE) ? c.cpuDemand() * share * NANOS : (1 - share) * NANOS;
+                        double value = metric.equals(CPU_USAGE) ? asked * share * NANOS : (1 - share) * NANOS;
                         all.add(new Series(tags, value));
                     }
                 }

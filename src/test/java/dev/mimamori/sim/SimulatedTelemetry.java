@@ -215,7 +215,7 @@ final class SimulatedTelemetry {
                 throw ApiError.badRequest("Queries grouped by different tags in one request are not supported by "
                         + "the simulator: " + groupings);
             }
-            return groupedByTags(queries, attributes.path("formulas"), from, now);
+            return groupedByTags(queries, attributes.path("formulas"), from, to, now);
         }
         long grouped = queries.values().stream().filter(MetricQuery::byService).count();
         if (grouped > 0 && grouped < queries.size()) {
@@ -280,7 +280,8 @@ final class SimulatedTelemetry {
      * values that has data, a group column per tag (named after it) and then a number column per query. A series
      * without a grouped tag falls in the group {@value #NO_TAG_VALUE}, as Datadog shows it.
      */
-    private ObjectNode groupedByTags(Map<String, MetricQuery> queries, JsonNode formulas, long from, Instant now) {
+    private ObjectNode groupedByTags(
+            Map<String, MetricQuery> queries, JsonNode formulas, long from, long to, Instant now) {
         boolean reported = from <= metrics.cutoff(now);
         List<String> groupBy = queries.values().iterator().next().groupBy();
         Map<String, Map<List<String>, Double>> valuesByQuery = new LinkedHashMap<>();
@@ -292,8 +293,9 @@ final class SimulatedTelemetry {
                         + ": the simulator groups only scripted node and container metrics by tags other than service");
             }
             Map<List<String>, List<Double>> groups = new LinkedHashMap<>();
-            for (SimulatedNodes.Series series :
-                    reported ? nodes.series(q.metric()) : List.<SimulatedNodes.Series>of()) {
+            for (SimulatedNodes.Series series : reported
+                    ? nodes.series(q.metric(), from, Math.min(to, now.toEpochMilli()))
+                    : List.<SimulatedNodes.Series>of()) {
                 if (!matches(q.scope(), series.tags())) {
                     continue;
                 }
