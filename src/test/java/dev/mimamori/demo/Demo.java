@@ -79,8 +79,13 @@ public final class Demo {
                 say("  operator: java -jar %s (log: %s)", operator.jarPath(), WORK.resolve("operator.log"));
                 Demo demo = new Demo(cluster, datadog);
                 demo.monitorsAct(operator);
-                new ReleaseAct(cluster.client(), datadog).run(operator);
-                new ContentionAct(cluster.client(), datadog).run(operator);
+                // The release and contention acts run at the same time so the demo stays short.
+                ReleaseAct release = new ReleaseAct(cluster.client(), datadog);
+                ContentionAct contention = new ContentionAct(cluster.client(), datadog, release);
+                release.start(operator);
+                contention.start();
+                release.finish(operator);
+                contention.finish(operator);
                 if (keep) {
                     say("");
                     say("DEMO_KEEP=1: still running. Try:");

@@ -39,6 +39,7 @@ final class ReleaseAct {
     private final KubernetesClient client;
     private final DatadogSimulator datadog;
     private final Map<String, LongFunction<Double>> latency = new ConcurrentHashMap<>();
+    private List<ReleaseCheck> checks = List.of();
 
     ReleaseAct(KubernetesClient client, DatadogSimulator datadog) {
         this.client = client;
@@ -55,7 +56,13 @@ final class ReleaseAct {
         });
     }
 
-    void run(OperatorProcess operator) throws Exception {
+    /** Another act's service and version answer through this act's script: the simulator has one script. */
+    void script(String service, String version, LongFunction<Double> p95) {
+        latency.put(service + ":" + version, p95);
+    }
+
+    /** Rolls the three services out and holds two of them; {@link #finish} awaits and tells the verdicts. */
+    void start(OperatorProcess operator) throws Exception {
         heading("5. checkout, cart and search run 1.0.0 (3 pods each, p95 latency about 200 ms)");
         for (String service : List.of("checkout", "cart", "search")) {
             latency.put(service + ":1.0.0", series(1.0, service.length()));
@@ -74,7 +81,7 @@ final class ReleaseAct {
         for (String service : List.of("checkout", "cart", "search")) {
             pods(service, 2, 1);
         }
-        List<ReleaseCheck> checks = List.of(
+        checks = List.of(
                 createCheck("checkout", Comparison.Concurrent),
                 createCheck("cart", Comparison.Concurrent),
                 createCheck("search", null));
@@ -89,9 +96,11 @@ final class ReleaseAct {
         say("  search keeps rolling: its 2.0.0 minutes will be compared with 1.0.0's minutes before the rollout.");
         pods("search", 2, 3);
         pods("search", 1, 0);
-        awaitAll(operator, checks);
+    }
 
-        heading("7. The verdicts");
+    void finish(OperatorProcess operator) throws Exception {
+        heading("8. The verdicts of checkout, cart and search");
+        awaitAll(operator, checks);
         for (ReleaseCheck check : checks) {
             table(client.resource(check).get());
         }
@@ -116,7 +125,7 @@ final class ReleaseAct {
      * Noisy p95 whose buckets alternate above and below the median, so that the gate's serial-dependence estimate,
      * taken from only ten buckets a side, cannot by chance widen the test past any verdict.
      */
-    private static LongFunction<Double> series(double factor, long seed) {
+    static LongFunction<Double> series(double factor, long seed) {
         double median = SeriesScript.MODERATE_TRAFFIC.p95MedianMs() * factor;
         LongFunction<Double> noisy =
                 new SeriesScript(SeriesScript.MODERATE_TRAFFIC, seed).p95LatencyMsAt(factor, BUCKET_MS);

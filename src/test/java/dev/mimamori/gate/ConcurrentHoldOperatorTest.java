@@ -199,6 +199,8 @@ class ConcurrentHoldOperatorTest {
         client.resource(restored).update();
         client.resource(replicaSet(1)).edit(rs -> {
             rs.getMetadata().getAnnotations().put(Rollouts.REVISION, "3");
+            // The controller reuses the old template's ReplicaSet and records the revision it served before.
+            rs.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision-history", "1");
             return rs;
         });
         pods(2, 0, 0);

@@ -646,9 +646,9 @@ class ReleaseCheckStepTest {
                 deployment,
                 replicaSets,
                 tenancy(),
-                new Observations.GateMetricsLookup(List.of(other), null,
-                null),
+                new Observations.GateMetricsLookup(List.of(other), null),
                 new Observations.DatadogReply(steady(1.0), null),
+                null,
                 null,
                 null);
 

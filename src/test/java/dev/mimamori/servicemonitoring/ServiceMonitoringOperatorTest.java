@@ -221,7 +221,7 @@ class ServiceMonitoringOperatorTest {
     @Test
     void anEditInTheDatadogUiIsFoundThroughTheAuditTrailAndPutBackWithoutWaitingForAFullResync() {
         Resources.namespace(client, "audited");
-        client.resource(Resources.serviceMonitoring("audited", "orders", "orders", "prod"))
+        client.resource(Resources.serviceMonitoring("audited", "orders", "audited-orders", "prod"))
                 .create();
         awaitReady("audited", "orders");
         long id = byTemplate(monitorsOf("audited/orders"), "error-rate")

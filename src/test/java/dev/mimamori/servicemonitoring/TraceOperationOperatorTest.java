@@ -289,7 +289,7 @@ class TraceOperationOperatorTest {
                 .inNamespace(namespace)
                 .withName(name)
                 .delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(namespace, name) == null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(namespace, name) == null);
     }
 
     ServiceMonitoring get(String namespace, String name) {
