@@ -82,13 +82,14 @@ final class ContentionAct {
         spec.workload.name = workload;
         spec.onFailure = OnFailure.Rollback;
         spec.analysis = new AnalysisSpec();
-        spec.analysis.warmup = "10s";
-        spec.analysis.duration = "80s";
+        spec.analysis.warmup = "5s";
+        spec.analysis.duration = "100s";
         spec.analysis.interval = "10s";
         spec.analysis.dataDelay = "10s";
+        spec.analysis.confidence = 0.95;
         check.setSpec(spec);
         say(
-                "  kubectl apply: ReleaseCheck shop/%s (onFailure: Rollback; window 80s of 10s buckets)",
+                "  kubectl apply: ReleaseCheck shop/%s (onFailure: Rollback; window 100s of 10s buckets)",
                 workload + "-contention");
         return client.resource(check).create();
     }
@@ -124,5 +125,4 @@ final class ContentionAct {
                 .getLabels()
                 .get("tags.datadoghq.com/version");
     }
-
 }
