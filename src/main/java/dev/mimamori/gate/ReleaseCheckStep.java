@@ -310,7 +310,9 @@ public final class ReleaseCheckStep {
             }
             Verdict verdict = outcome.verdict();
             String summary = Verdicts.summary(outcome, metrics);
-            if (verdict == Verdict.Failed) {
+            // Side by side, both versions share the minutes and mostly the nodes: a before/after node comparison
+            // could only say "release", so a concurrent check asks Datadog nothing more.
+            if (verdict == Verdict.Failed && !concurrent()) {
                 if (obs.attribution() == null) {
                     return new Step(
                             status,
