@@ -50,7 +50,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,14 +98,11 @@ public class DatadogClient implements DatadogApi {
     private final RateLimitBudget budget;
     private final MeterRegistry registry;
 
-    public DatadogClient(MimamoriConfig config, MeterRegistry registry) {
-        this(config, registry, Clock.systemUTC());
-    }
-
     @jakarta.inject.Inject
-    public DatadogClient(MimamoriConfig config, MeterRegistry registry, Clock clock) {
+    public DatadogClient(MimamoriConfig config, MeterRegistry registry) {
         this.registry = registry;
-        this.budget = new RateLimitBudget(clock);
+        // Rate-limit windows are durations: measured on a clock that never steps back, not the operator's wall clock.
+        this.budget = new RateLimitBudget(new MonotonicClock());
         MimamoriConfig.Datadog dd = config.datadog();
         this.configured = dd.apiKey().isPresent() && dd.appKey().isPresent();
         ApiClient client = new ApiClient();

@@ -26,6 +26,11 @@ public class RateLimitBudget {
     static final Duration RESET_MARGIN = Duration.ofMillis(250);
     /** How soon a call held back behind an endpoint's first call looks again: that answer is usually back by then. */
     static final Duration FIRST_ANSWER_WAIT = Duration.ofSeconds(1);
+    /**
+     * How long after a window opens its fair shares are kept for the namespaces they are reserved for: refused work
+     * comes back within the reset margin and jitter (at most five seconds) of the window's start.
+     */
+    static final Duration SHARE_CLAIM_TIME = Duration.ofSeconds(10);
 
     private final Clock clock;
     private final Map<String, String> limitOfEndpoint = new ConcurrentHashMap<>();
@@ -73,23 +78,24 @@ public class RateLimitBudget {
             if (w.resetsAt != null && !now.isBefore(w.resetsAt)) {
                 // A new window: as many calls as the limit allows (unknown until Datadog has told us). Its end is
                 // one period later, so the answers to the calls we make in it are recognised as of this window.
+                Instant opened = w.resetsAt;
                 w.remaining = w.limit;
                 w.resetsAt = w.period == null || w.period <= 0 ? null : w.resetsAt.plusSeconds(w.period);
                 while (w.resetsAt != null && !now.isBefore(w.resetsAt)) {
                     w.resetsAt = w.resetsAt.plusSeconds(w.period);
                 }
-                w.shares.newWindow(w.remaining);
+                w.shares.newWindow(w.remaining, opened.plus(SHARE_CLAIM_TIME));
             }
             if (w.remaining == null) {
                 return;
             }
-            if (!w.shares.mayTake(namespace, w.remaining)) {
+            if (!w.shares.mayTake(namespace, w.remaining, now)) {
                 w.shares.refused(namespace);
                 Duration wait = w.resetsAt == null ? UNKNOWN_RESET : Duration.between(now, w.resetsAt);
                 // Other namespaces are counted, never named: the message reaches this namespace's status.
                 String why = w.remaining <= 0
                         ? " is spent"
-                        : ": the rest of this window is kept for " + w.shares.othersHolding(namespace)
+                        : ": the rest of this window is kept for " + w.shares.othersHolding(namespace, now)
                                 + " other namespaces that waited first";
                 throw new DatadogException(
                         DatadogException.Kind.RATE_LIMITED,
@@ -139,7 +145,7 @@ public class RateLimitBudget {
                     // A later window than ours: take it, less nothing we know of (our calls were counted before).
                     w.remaining = remaining;
                     w.resetsAt = resetsAt;
-                    w.shares.newWindow(remaining);
+                    w.shares.newWindow(remaining, now.plus(SHARE_CLAIM_TIME));
                 } else if (!resetsAt.isBefore(w.resetsAt.minusSeconds(1)) && remaining != null) {
                     // Our window: calls of ours still in flight are not in the header yet, so keep the lower count.
                     w.remaining = w.remaining == null ? remaining : Math.min(w.remaining, remaining);

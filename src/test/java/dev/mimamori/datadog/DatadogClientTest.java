@@ -209,10 +209,12 @@ class DatadogClientTest {
             throws InterruptedException {
         DatadogClient client = client();
         sim.setRateLimit(DatadogSimulator.CREATE_MONITOR, 2, 5);
+        // The whole burst must fall in one of the simulator's windows: a call in the next one would find it fresh.
+        sim.awaitNextWindow(DatadogSimulator.CREATE_MONITOR);
         try (var bulk = DatadogCaller.actFor("bulk")) {
             client.createMonitor(definition("bulk/a", "first", 1));
-            sim.rateLimitNext(DatadogSimulator.CREATE_MONITOR, 1, 5);
-            assertThatThrownBy(() -> client.createMonitor(definition("bulk/b", "refused", 1)))
+            client.createMonitor(definition("bulk/b", "also first", 1));
+            assertThatThrownBy(() -> client.createMonitor(definition("bulk/c", "refused", 1)))
                     .isInstanceOf(DatadogException.class);
         }
         DatadogException waiting;
@@ -223,8 +225,8 @@ class DatadogClientTest {
         // Both namespaces wait for the next window, which then holds one of its two calls for each.
         Thread.sleep(waiting.retryAfter().toMillis());
         try (var bulk = DatadogCaller.actFor("bulk")) {
-            client.createMonitor(definition("bulk/b", "second", 1));
-            assertThatThrownBy(() -> client.createMonitor(definition("bulk/c", "third", 1)))
+            client.createMonitor(definition("bulk/c", "second", 1));
+            assertThatThrownBy(() -> client.createMonitor(definition("bulk/d", "third", 1)))
                     .isInstanceOfSatisfying(
                             DatadogException.class,
                             e -> assertThat(e.getMessage()).contains("kept for 1 other namespaces"));
@@ -233,7 +235,7 @@ class DatadogClientTest {
             client.createMonitor(definition("small/a", "served", 1));
         }
         assertThat(sim.monitors().stream().map(m -> m.path("name").asText()))
-                .containsExactlyInAnyOrder("t first", "t second", "t served");
+                .containsExactlyInAnyOrder("t first", "t also first", "t second", "t served");
     }
 
     @Test

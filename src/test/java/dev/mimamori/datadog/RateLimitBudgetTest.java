@@ -89,6 +89,25 @@ class RateLimitBudgetTest {
     }
 
     @Test
+    void aShareItsNamespaceDoesNotComeBackForIsReleasedSoonAfterTheWindowOpensNotAtItsEnd() {
+        Map<String, List<String>> minuteWindow = new java.util.HashMap<>(headers("slo_create", 2, 0, 2));
+        minuteWindow.put("x-ratelimit-period", List.of("60"));
+        budget.acquire(CREATE, "bulk");
+        budget.record(CREATE, "bulk", 200, minuteWindow);
+        // Both namespaces are refused in the spent window, so the next one keeps one call for each.
+        assertThatThrownBy(() -> budget.acquire(CREATE, "deleted")).isInstanceOf(DatadogException.class);
+        assertThatThrownBy(() -> budget.acquire(CREATE, "bulk")).isInstanceOf(DatadogException.class);
+        clock.set(clock.instant().plusSeconds(3));
+        budget.acquire(CREATE, "bulk");
+        assertThatThrownBy(() -> budget.acquire(CREATE, "bulk"))
+                .hasMessageContaining("kept for 1 other namespaces that waited first");
+        // The other namespace's resource was deleted meanwhile: its call is not held for the rest of the minute.
+        clock.set(clock.instant().plus(RateLimitBudget.SHARE_CLAIM_TIME));
+        budget.acquire(CREATE, "bulk");
+        assertThatThrownBy(() -> budget.acquire(CREATE, "bulk")).hasMessageContaining("is spent");
+    }
+
+    @Test
     void aRefusalWithoutHeadersBacksOffFromFiveSecondsDoubling() {
         Duration first = budget.record(CREATE, NS, 429, Map.of());
         assertThat(first).isBetween(Duration.ofSeconds(5), Duration.ofMillis(6000));

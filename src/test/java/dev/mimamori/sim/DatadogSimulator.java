@@ -395,6 +395,15 @@ public final class DatadogSimulator implements AutoCloseable {
         faults.setOutage(outage);
     }
 
+    /**
+     * Sleeps until the key's limit opens a new window, so that a test's calls all fall in one window: the
+     * simulator's windows, like Datadog's, are fixed slots of the clock, not counted from a test's first call.
+     */
+    public void awaitNextWindow(String endpointKey) throws InterruptedException {
+        long nanos = rateLimits.nanosLeftInWindow(endpointKey);
+        Thread.sleep(nanos / 1_000_000 + 1);
+    }
+
     /** Drops queued faults, ends an outage and removes the latency. */
     public void clearFaults() {
         faults.clear();

@@ -151,6 +151,13 @@ final class RateLimits {
         return new Decision(allowed, limit.limit(), limit.periodSeconds(), remaining, reset, name);
     }
 
+    /** Nanoseconds until the current window of the key's limit ends. */
+    synchronized long nanosLeftInWindow(String key) {
+        long periodNanos = limits.getOrDefault(nameOf(key), fallback).periodSeconds() * 1_000_000_000L;
+        long now = epochNanosAtZero + nanoTime.getAsLong();
+        return (Math.floorDiv(now, periodNanos) + 1) * periodNanos - now;
+    }
+
     /** Calls over their limit since the last reset, by endpoint key. */
     synchronized Map<String, Integer> refusals() {
         return Map.copyOf(refused);
