@@ -304,7 +304,10 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             wakeUps.deletionDone(owner);
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
-            if (e.kind() != DatadogException.Kind.RATE_LIMITED) {
+            if (e.kind() == DatadogException.Kind.RATE_LIMITED) {
+                // Not a problem and not an event, but a deletion that waits should say so where operators look.
+                LOG.infof("%s: deletion %s: %s", owner, Reasons.QUEUED, e.getMessage());
+            } else {
                 events.record(
                         sm,
                         KubeEvents.WARNING,
