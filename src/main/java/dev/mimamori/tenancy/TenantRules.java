@@ -120,8 +120,16 @@ public record TenantRules(
         return matchesAny(teams, team);
     }
 
+    /**
+     * In a handle pattern {@code *} stops at {@code @}: Datadog reads {@code @slack-x@example.com} as an e-mail
+     * address, so {@code @slack-*} must not match it. A domain is allowed by naming it ({@code @*@example.com}); the
+     * pattern {@code *} alone allows every handle.
+     */
     public boolean allowsHandle(String handle) {
-        return matchesAny(handles, handle);
+        return handle != null
+                && handles.stream()
+                        .anyMatch(p -> p.equals("*")
+                                || glob(p, "[^@]*").matcher(handle).matches());
     }
 
     private static boolean selects(TenantPolicySpec spec, String namespace, Map<String, String> labels) {
@@ -207,14 +215,14 @@ public record TenantRules(
 
     private static boolean matchesAny(List<String> patterns, String value) {
         return value != null
-                && patterns.stream().anyMatch(p -> glob(p).matcher(value).matches());
+                && patterns.stream().anyMatch(p -> glob(p, ".*").matcher(value).matches());
     }
 
-    private static Pattern glob(String pattern) {
+    private static Pattern glob(String pattern, String anyRun) {
         StringBuilder regex = new StringBuilder();
         for (String part : pattern.split("\\*", -1)) {
             if (!regex.isEmpty()) {
-                regex.append(".*");
+                regex.append(anyRun);
             }
             regex.append(Pattern.quote(part));
         }

@@ -40,6 +40,24 @@ class TenantRulesTest {
     }
 
     @Test
+    void aChatPatternDoesNotAllowAnEmailAddressThatStartsLikeAChannel() {
+        TenantRules shipped = TenantRules.forNamespace("shop", Map.of(), List.of(), TenantRules.Defaults.SHIPPED);
+        TenantPolicySpec spec = new TenantPolicySpec();
+        spec.namespaces = List.of("shop");
+        spec.notify = List.of("@slack-shop-*", "@*@shop.example");
+        TenantRules policy =
+                TenantRules.forNamespace("shop", Map.of(), List.of(policy("shop", spec)), TenantRules.Defaults.SHIPPED);
+
+        // Datadog mails {{value}} to @slack-x@outside.example: the address, not a Slack channel.
+        assertThat(shipped.allowsHandle("@slack-x@outside.example")).isFalse();
+        assertThat(shipped.allowsHandle("@teams-x@outside.example")).isFalse();
+        assertThat(policy.allowsHandle("@slack-shop-alerts@outside.example")).isFalse();
+        assertThat(policy.allowsHandle("@alice@evil.example@shop.example")).isFalse();
+        assertThat(policy.allowsHandle("@slack-shop-alerts")).isTrue();
+        assertThat(policy.allowsHandle("@alice@shop.example")).isTrue();
+    }
+
+    @Test
     void aPolicySelectsByNameOrLabelFillsPlaceholdersAndTheFirstByNameWinsAnOverlap() {
         TenantPolicySpec byLabel = new TenantPolicySpec();
         byLabel.namespaceSelector = new NamespaceSelector();
