@@ -2,6 +2,7 @@ package dev.mimamori.gate;
 
 import dev.mimamori.api.Direction;
 import dev.mimamori.api.GateMetric;
+import dev.mimamori.api.TagRules;
 import dev.mimamori.datadog.MetricFormula;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +17,17 @@ public final class GateMetrics {
 
     /**
      * Copies of profile gate metrics with the profile's {@code ${params.NAME}} filled from these parameter values
-     * (e.g. the service's trace operation); {@code ${service}}, {@code ${env}} and {@code ${version}} stay.
+     * (e.g. the service's trace operation); {@code ${service}}, {@code ${env}} and {@code ${version}} stay. A value
+     * that is not a parameter value ({@link TagRules#PARAMETER_VALUE}) is refused: it could add a term or a scope.
      */
     public static List<GateMetric> withParameters(List<GateMetric> metrics, java.util.Map<String, String> parameters) {
+        parameters.forEach((name, value) -> {
+            if (!TagRules.isParameterValue(value)) {
+                throw new IllegalArgumentException("parameter \"" + name + "\" has value \"" + value
+                        + "\", which could change the gate's queries; use a number or a word of letters, digits,"
+                        + " _ . : / -");
+            }
+        });
         List<GateMetric> filled = new ArrayList<>();
         for (GateMetric m : metrics) {
             GateMetric copy = new GateMetric();

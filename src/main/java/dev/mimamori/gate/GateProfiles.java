@@ -5,6 +5,7 @@ import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.api.TagRules;
 import dev.mimamori.render.BuiltInProfile;
 import dev.mimamori.servicemonitoring.TraceOperations;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,6 +61,13 @@ public class GateProfiles {
         if (sm != null && sm.getSpec().parameters != null) {
             sm.getSpec().parameters.forEach((k, v) -> {
                 if (values.containsKey(k)) {
+                    // The tenant's value goes into the profile's trusted queries: it must not add a term or a scope.
+                    if (!TagRules.isParameterValue(v)) {
+                        throw new IllegalArgumentException("ServiceMonitoring \""
+                                + sm.getMetadata().getName() + "\" sets parameter \"" + k + "\" to \"" + v
+                                + "\", which is not a parameter value (a number or a word of letters, digits,"
+                                + " _ . : / -; no spaces, braces or quotes)");
+                    }
                     values.put(k, v);
                 }
             });

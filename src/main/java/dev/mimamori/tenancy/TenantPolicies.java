@@ -38,7 +38,11 @@ public class TenantPolicies {
         Namespace ns = namespaces.getStore().getByKey(namespace);
         Map<String, String> labels = ns == null ? Map.of() : ns.getMetadata().getLabels();
         return TenantRules.forNamespace(
-                namespace, labels, List.copyOf(policies.getStore().list()), defaults);
+                namespace,
+                labels,
+                List.copyOf(policies.getStore().list()),
+                defaults,
+                namespaces.getStore().listKeys());
     }
 
     /** inform() returns once the first list is in the cache. */

@@ -4,6 +4,7 @@ import dev.mimamori.api.NamespaceSelector;
 import dev.mimamori.api.TenantPolicy;
 import dev.mimamori.api.TenantPolicySpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * What one namespace may do, with its policy's placeholders filled: the policy that selects it, else the operator's
- * default. Pure. Patterns match whole values; {@code *} matches any run of characters.
+ * default. Pure. Patterns match whole values; {@code *} matches any run of characters (in handles, none holding
+ * {@code @}); a value matching a pattern that starts with {@code !} is not allowed, whatever else matches it.
  *
  * @param source the rule's origin for messages: {@code TenantPolicy "<name>"} or {@code the default policy}
  */
@@ -37,6 +39,9 @@ public record TenantRules(
 
     public static final String DEFAULT_SOURCE = "the default policy";
 
+    /** Marks a pattern the operator adds to exclude what it matches; a policy cannot write it (no tag holds '!'). */
+    static final String EXCLUDED = "!";
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern VALUE_PATTERN = Pattern.compile("^[a-z0-9_./*-]{1,100}$");
     private static final Pattern HANDLE_PATTERN = Pattern.compile("^@[A-Za-z0-9_./@*-]{1,199}$");
@@ -47,9 +52,17 @@ public record TenantRules(
                 new Defaults(DEFAULT_SERVICES, DEFAULT_TEAMS, DEFAULT_ENVS, DEFAULT_NOTIFY);
     }
 
-    /** The rules of the policy selecting {@code namespace} (the first by name when several do), else the defaults. */
+    /**
+     * The rules of the policy selecting {@code namespace} (the first by name when several do), else the defaults.
+     * {@code namespaces} are the names of every namespace in the cluster: a claim built from {@code ${namespace}}
+     * stops where a longer namespace's name begins (see {@link #claims}).
+     */
     public static TenantRules forNamespace(
-            String namespace, Map<String, String> labels, List<TenantPolicy> policies, Defaults defaults) {
+            String namespace,
+            Map<String, String> labels,
+            List<TenantPolicy> policies,
+            Defaults defaults,
+            Collection<String> namespaces) {
         Map<String, String> nsLabels = labels == null ? Map.of() : labels;
         Optional<TenantPolicy> chosen = policies.stream()
                 .filter(p -> p.getSpec() != null)
@@ -58,9 +71,9 @@ public record TenantRules(
         if (chosen.isEmpty()) {
             return new TenantRules(
                     DEFAULT_SOURCE,
-                    fill(defaults.services(), namespace, nsLabels),
+                    claims(defaults.services(), namespace, nsLabels, namespaces),
                     fill(defaults.envs(), namespace, nsLabels),
-                    fill(defaults.teams(), namespace, nsLabels),
+                    claims(defaults.teams(), namespace, nsLabels, namespaces),
                     fill(defaults.handles(), namespace, nsLabels),
                     true,
                     null,
@@ -85,9 +98,9 @@ public record TenantRules(
         }
         return new TenantRules(
                 source,
-                fill(or(spec.services, defaults.services()), namespace, nsLabels),
+                claims(or(spec.services, defaults.services()), namespace, nsLabels, namespaces),
                 fill(or(spec.envs, defaults.envs()), namespace, nsLabels),
-                fill(or(spec.teams, defaults.teams()), namespace, nsLabels),
+                claims(or(spec.teams, defaults.teams()), namespace, nsLabels, namespaces),
                 fill(or(spec.notify, defaults.handles()), namespace, nsLabels),
                 spec.customQueries == null || spec.customQueries,
                 spec.maxServiceMonitorings,
@@ -120,8 +133,16 @@ public record TenantRules(
         return matchesAny(teams, team);
     }
 
+    /**
+     * In a handle pattern {@code *} stops at {@code @}: Datadog reads {@code @slack-x@example.com} as an e-mail
+     * address, so {@code @slack-*} must not match it. A domain is allowed by naming it ({@code @*@example.com}); the
+     * pattern {@code *} alone allows every handle.
+     */
     public boolean allowsHandle(String handle) {
-        return matchesAny(handles, handle);
+        return handle != null
+                && handles.stream()
+                        .anyMatch(p -> p.equals("*")
+                                || glob(p, "[^@]*").matcher(handle).matches());
     }
 
     private static boolean selects(TenantPolicySpec spec, String namespace, Map<String, String> labels) {
@@ -179,6 +200,27 @@ public record TenantRules(
         }
     }
 
+    /**
+     * Service or team patterns, filled. When they are built from {@code ${namespace}}, the names of longer namespaces
+     * that extend this one ({@code shop-eu} for {@code shop}) are excluded as {@code !shop-eu} and
+     * {@code !shop-eu-*}: otherwise {@code shop-*} would let namespace shop claim what shop-eu's own
+     * {@code ${namespace}-*} names.
+     */
+    private static List<String> claims(
+            List<String> patterns, String namespace, Map<String, String> labels, Collection<String> namespaces) {
+        List<String> filled = new ArrayList<>(fill(patterns, namespace, labels));
+        if (patterns.stream().anyMatch(p -> p.contains("${namespace}"))) {
+            namespaces.stream()
+                    .filter(other -> other.startsWith(namespace + "-"))
+                    .sorted()
+                    .forEach(other -> {
+                        filled.add(EXCLUDED + other);
+                        filled.add(EXCLUDED + other + "-*");
+                    });
+        }
+        return List.copyOf(filled);
+    }
+
     /** Placeholders filled; a pattern naming a label the namespace does not carry matches nothing and is dropped. */
     private static List<String> fill(List<String> patterns, String namespace, Map<String, String> labels) {
         List<String> filled = new ArrayList<>();
@@ -207,14 +249,21 @@ public record TenantRules(
 
     private static boolean matchesAny(List<String> patterns, String value) {
         return value != null
-                && patterns.stream().anyMatch(p -> glob(p).matcher(value).matches());
+                && patterns.stream()
+                        .filter(p -> !p.startsWith(EXCLUDED))
+                        .anyMatch(p -> glob(p, ".*").matcher(value).matches())
+                && patterns.stream()
+                        .filter(p -> p.startsWith(EXCLUDED))
+                        .noneMatch(p -> glob(p.substring(EXCLUDED.length()), ".*")
+                                .matcher(value)
+                                .matches());
     }
 
-    private static Pattern glob(String pattern) {
+    private static Pattern glob(String pattern, String anyRun) {
         StringBuilder regex = new StringBuilder();
         for (String part : pattern.split("\\*", -1)) {
             if (!regex.isEmpty()) {
-                regex.append(".*");
+                regex.append(anyRun);
             }
             regex.append(Pattern.quote(part));
         }

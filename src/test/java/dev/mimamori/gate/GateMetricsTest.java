@@ -29,6 +29,18 @@ class GateMetricsTest {
     }
 
     @Test
+    void aParameterValueThatWouldAddATermOrAScopeToTheProfilesQueriesIsRefused() {
+        // A tenant's traceOperation spliced into the built-in p95 query would read another service's latency.
+        String injected = "servlet.request{service:vaultledger,env:prod}+0*avg:trace.servlet.request";
+
+        assertThatThrownBy(() -> GateMetrics.withParameters(
+                        BuiltInProfile.spec().gate.metrics, Map.of("traceOperation", injected)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parameter \"traceOperation\"")
+                .hasMessageContaining(injected);
+    }
+
+    @Test
     void aBadRequestsQueryIsRefusedNamingTheMetric() {
         GateMetric m = new GateMetric();
         m.name = "error rate";

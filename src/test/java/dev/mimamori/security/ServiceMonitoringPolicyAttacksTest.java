@@ -105,6 +105,20 @@ class ServiceMonitoringPolicyAttacksTest {
     }
 
     @Test
+    void anEmailAddressDisguisedAsAnAllowedChatChannelIsRefusedInNotifyAndInAMessage() {
+        spec.notify = List.of("@slack-shop-alerts@attacker.example");
+        assertThat(check()).isNotNull();
+        assertThat(check().describe()).contains("@slack-shop-alerts@attacker.example", "notify");
+        spec.notify = List.of("@slack-shop-alerts");
+        spec.monitors = List.of(monitor(
+                "cart-errors",
+                "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5",
+                "{{value}} errors @slack-shop-x@attacker.example"));
+        assertThat(check()).isNotNull();
+        assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" notify");
+    }
+
+    @Test
     void aMessageOverrideOfAProfileMonitorIsCheckedButTheProfilesOwnMessageIsNot() {
         MonitorTemplate override = new MonitorTemplate();
         override.name = BuiltInProfile.spec().monitors.get(0).name;

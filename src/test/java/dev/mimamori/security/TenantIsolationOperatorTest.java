@@ -130,6 +130,30 @@ class TenantIsolationOperatorTest {
     }
 
     @Test
+    void aServiceMonitoringParameterCannotSpliceAnotherServiceIntoTheProfilesGateQueries() {
+        Rollouts.deploy(client, "tenant-a", "ledger", "tenant-a-ledger", "prod", "1.0.0", "1.1.0");
+        ServiceMonitoring sm = Resources.serviceMonitoring("tenant-a", "ledger", "tenant-a-ledger", "prod");
+        // No pattern guards parameter values in the CRD: the profile's p95 query would read vaultledger's latency.
+        sm.getSpec().parameters = java.util.Map.of(
+                "traceOperation", "servlet.request{service:vaultledger,env:prod}+0*avg:trace.servlet.request");
+        client.resource(sm).create();
+
+        ReleaseCheck check = check("ledger", null);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ReleaseCheck seen = client.resource(check).get();
+            assertThat(seen.getStatus()).isNotNull();
+            assertThat(seen.getStatus().phase).isEqualTo("Error");
+            assertThat(ready(seen.getStatus().conditions).getReason()).isEqualTo("InvalidSpec");
+            assertThat(ready(seen.getStatus().conditions).getMessage())
+                    .contains("ServiceMonitoring \"ledger\" sets parameter \"traceOperation\"");
+            assertThat(seen.getStatus().metrics).isNullOrEmpty();
+        });
+        assertThat(requestsMentioning("vaultledger")).isEmpty();
+        client.resource(sm).delete();
+    }
+
+    @Test
     void aReleaseCheckCanOnlyNameADeploymentOfItsOwnNamespace() {
         Deployment victim = Rollouts.deploy(client, "tenant-b", "vaultledger", "vaultledger", "prod", "1.0.0", "1.1.0");
         String before = Serialization.asJson(victim);

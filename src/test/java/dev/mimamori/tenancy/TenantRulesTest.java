@@ -8,6 +8,7 @@ import dev.mimamori.api.TenantPolicySpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TenantRulesTest {
@@ -21,7 +22,8 @@ class TenantRulesTest {
 
     @Test
     void withoutAPolicyANamespaceClaimsOnlyServicesNamedAfterItAndNotifiesOnlyChatChannels() {
-        TenantRules rules = TenantRules.forNamespace("shop", Map.of(), List.of(), TenantRules.Defaults.SHIPPED);
+        TenantRules rules =
+                TenantRules.forNamespace("shop", Map.of(), List.of(), TenantRules.Defaults.SHIPPED, Set.of());
 
         assertThat(rules.source()).isEqualTo("the default policy");
         assertThat(rules.allowsService("shop")).isTrue();
@@ -37,6 +39,59 @@ class TenantRulesTest {
         assertThat(rules.allowsHandle("@webhook-exfil")).isFalse();
         assertThat(rules.allowsHandle("@someone@example.com")).isFalse();
         assertThat(rules.customQueries()).isTrue();
+    }
+
+    @Test
+    void aNamespaceCannotClaimTheServicesOrTeamsOfALongerNamespaceItsNamePrefixes() {
+        Set<String> cluster = Set.of("shop", "shop-eu", "shopping", "kube-system");
+
+        TenantRules shop = TenantRules.forNamespace("shop", Map.of(), List.of(), TenantRules.Defaults.SHIPPED, cluster);
+        TenantRules shopEu =
+                TenantRules.forNamespace("shop-eu", Map.of(), List.of(), TenantRules.Defaults.SHIPPED, cluster);
+
+        // shop-* would reach namespace shop-eu's services: there, they are shop-eu's alone.
+        assertThat(shop.allowsService("shop-eu")).isFalse();
+        assertThat(shop.allowsService("shop-eu-checkout")).isFalse();
+        assertThat(shop.allowsTeam("shop-eu")).isFalse();
+        assertThat(shop.allowsService("shop-cart")).isTrue();
+        assertThat(shop.allowsService("shop-europe"))
+                .as("not shop-eu's: no dash after it")
+                .isTrue();
+        assertThat(shopEu.allowsService("shop-eu-checkout")).isTrue();
+        assertThat(shopEu.allowsService("shop-eu")).isTrue();
+
+        TenantPolicySpec spec = new TenantPolicySpec();
+        spec.namespaces = List.of("shop");
+        spec.services = List.of("${namespace}-*");
+        TenantRules policy = TenantRules.forNamespace(
+                "shop", Map.of(), List.of(policy("shop", spec)), TenantRules.Defaults.SHIPPED, cluster);
+        assertThat(policy.allowsService("shop-eu-checkout")).isFalse();
+        assertThat(policy.allowsService("shop-cart")).isTrue();
+        spec.services = List.of("shop-*");
+        TenantRules literal = TenantRules.forNamespace(
+                "shop", Map.of(), List.of(policy("shop", spec)), TenantRules.Defaults.SHIPPED, cluster);
+        assertThat(literal.allowsService("shop-eu-checkout"))
+                .as("a pattern the platform team spelled out is theirs to mean")
+                .isTrue();
+    }
+
+    @Test
+    void aChatPatternDoesNotAllowAnEmailAddressThatStartsLikeAChannel() {
+        TenantRules shipped =
+                TenantRules.forNamespace("shop", Map.of(), List.of(), TenantRules.Defaults.SHIPPED, Set.of());
+        TenantPolicySpec spec = new TenantPolicySpec();
+        spec.namespaces = List.of("shop");
+        spec.notify = List.of("@slack-shop-*", "@*@shop.example");
+        TenantRules policy = TenantRules.forNamespace(
+                "shop", Map.of(), List.of(policy("shop", spec)), TenantRules.Defaults.SHIPPED, Set.of());
+
+        // Datadog mails {{value}} to @slack-x@outside.example: the address, not a Slack channel.
+        assertThat(shipped.allowsHandle("@slack-x@outside.example")).isFalse();
+        assertThat(shipped.allowsHandle("@teams-x@outside.example")).isFalse();
+        assertThat(policy.allowsHandle("@slack-shop-alerts@outside.example")).isFalse();
+        assertThat(policy.allowsHandle("@alice@evil.example@shop.example")).isFalse();
+        assertThat(policy.allowsHandle("@slack-shop-alerts")).isTrue();
+        assertThat(policy.allowsHandle("@alice@shop.example")).isTrue();
     }
 
     @Test
@@ -58,9 +113,14 @@ class TenantRulesTest {
                 "pay-prod",
                 Map.of("tenant", "payments"),
                 List.of(policy("b-by-name", byName), policy("a-by-label", byLabel)),
-                TenantRules.Defaults.SHIPPED);
+                TenantRules.Defaults.SHIPPED,
+                Set.of());
         TenantRules other = TenantRules.forNamespace(
-                "shop", Map.of("tenant", "shop"), List.of(policy("a-by-label", byLabel)), TenantRules.Defaults.SHIPPED);
+                "shop",
+                Map.of("tenant", "shop"),
+                List.of(policy("a-by-label", byLabel)),
+                TenantRules.Defaults.SHIPPED,
+                Set.of());
 
         assertThat(rules.source()).isEqualTo("TenantPolicy \"a-by-label\"");
         assertThat(rules.allowsService("payments-api")).isTrue();
@@ -72,7 +132,8 @@ class TenantRulesTest {
                                 "pay-old",
                                 Map.of("tenant", "payments", "frozen", "yes"),
                                 List.of(policy("a-by-label", byLabel)),
-                                TenantRules.Defaults.SHIPPED)
+                                TenantRules.Defaults.SHIPPED,
+                                Set.of())
                         .source())
                 .as("an expression does not hold")
                 .isEqualTo("the default policy");
@@ -85,8 +146,8 @@ class TenantRulesTest {
         spec.services = List.of("Shop Services");
         spec.notify = List.of("pagerduty-shop", "@slack-${team}");
 
-        TenantRules rules =
-                TenantRules.forNamespace("shop", Map.of(), List.of(policy("shop", spec)), TenantRules.Defaults.SHIPPED);
+        TenantRules rules = TenantRules.forNamespace(
+                "shop", Map.of(), List.of(policy("shop", spec)), TenantRules.Defaults.SHIPPED, Set.of());
 
         assertThat(TenantRules.problems(spec)).hasSize(3);
         assertThat(rules.allowsService("shop")).isFalse();
