@@ -94,7 +94,7 @@ public final class Attribution {
         s.candidateNeighbourCores = round(othersAfter);
         s.neighbours = heaviest(baseline, candidate, nodes);
 
-        if (!(costBefore > 0) || !Double.isFinite(costAfter)) {
+        if (!(costBefore > 0)) {
             // Without the baseline's own CPU a costlier release looks like an unchanged one.
             s.cause = Cause.Unknown.name();
             s.message = "no container CPU for " + service + " in the baseline window, so whether the release costs"
