@@ -26,6 +26,11 @@ public final class Attribution {
     static final double NODE_BUSY_PERCENT = 80;
     /** A rise of the service's CPU wait, in percentage points, that counts as the service being short of CPU. */
     static final double WAIT_RISE_POINTS = 5;
+    /**
+     * Without CPU wait data, the nodes' busy CPU must rise by this many points: a batch job on a full node takes any
+     * CPU a slower release leaves, so more neighbour cores on a node that was already full prove nothing.
+     */
+    static final double BUSY_RISE_POINTS = 10;
     /** A rise of requests per second that counts as more load. */
     static final double LOAD_RISE_PERCENT = 20;
 
@@ -89,11 +94,23 @@ public final class Attribution {
         s.candidateNeighbourCores = round(othersAfter);
         s.neighbours = heaviest(baseline, candidate, nodes);
 
-        double costChange = costBefore > 0 ? (costAfter / costBefore - 1) * 100 : 0;
+        if (!(costBefore > 0)) {
+            // Without the baseline's own CPU a costlier release looks like an unchanged one.
+            s.cause = Cause.Unknown.name();
+            s.message = "no container CPU for " + service + " in the baseline window, so whether the release costs"
+                    + " more CPU per request is unknown; the regression is taken as the release's";
+            return new Finding(Cause.Unknown, s);
+        }
+        double costChange = (costAfter / costBefore - 1) * 100;
         double waitRise = waitBefore == null || waitAfter == null ? 0 : waitAfter - waitBefore;
         boolean neighboursRose =
                 othersAfter - othersBefore >= Math.max(NEIGHBOUR_RISE_CORES, NEIGHBOUR_RISE_FRACTION * othersBefore);
-        boolean nodeShort = (busyAfter != null && busyAfter >= NODE_BUSY_PERCENT) || waitRise >= WAIT_RISE_POINTS;
+        // A neighbour slows the service through the CPU only by making it wait: its own wait, or the nodes, must rise.
+        boolean nodeShort = waitRise >= WAIT_RISE_POINTS
+                || (busyBefore != null
+                        && busyAfter != null
+                        && busyAfter >= NODE_BUSY_PERCENT
+                        && busyAfter - busyBefore >= BUSY_RISE_POINTS);
         boolean loadRose = perRequest
                 && (candidate.requestsPerSecond() / baseline.requestsPerSecond() - 1) * 100 >= LOAD_RISE_PERCENT;
         String unit = perRequest ? " millicores per request/s" : " cores (requests unknown)";

@@ -74,6 +74,10 @@ public class RolloutActions {
                 "value",
                 String.valueOf(plan.release().revision)));
         if (plan.changesRollout() && plan.type() == OnFailure.Rollback) {
+            String newer = newerTemplate(deployment, plan.release());
+            if (newer != null) {
+                return new ActionPlan.Done(ActionPlan.Result.FAILED, newer);
+            }
             PodTemplateSpec template = baselineTemplate(deployment, plan.release());
             if (template == null) {
                 return new ActionPlan.Done(
@@ -218,23 +222,50 @@ public class RolloutActions {
         }
     }
 
-    /** The pod template of the judged release's previous revision, without the ReplicaSet's own hash label. */
-    private PodTemplateSpec baselineTemplate(Deployment deployment, ReleaseInfo release) {
-        if (release.baselineRevision == null) {
+    /**
+     * Why a rollback would discard a pod template set after the judged revision, else null. A paused Deployment (a
+     * concurrent hold) takes a new template without making a new revision, so the revision test cannot see it; the
+     * comparison is the Deployment controller's own, the templates equal but for the ReplicaSet's hash label.
+     */
+    private String newerTemplate(Deployment deployment, ReleaseInfo release) {
+        Deployment live = resourceOf(deployment).get();
+        PodTemplateSpec judged = templateOf(deployment, release.revision);
+        if (live == null
+                || live.getSpec() == null
+                || judged == null
+                || judged.equals(live.getSpec().getTemplate())) {
             return null;
         }
-        ReplicaSet cached = Revisions.withRevision(workloads.replicaSetsOf(deployment), release.baselineRevision)
+        return "the pod template of Deployment " + deployment.getMetadata().getName() + " was changed after revision "
+                + release.revision + " was judged, without a new revision (the rollout was paused); rolling back"
+                + " would discard that change, so nothing was rolled back"
+                + (Boolean.TRUE.equals(live.getSpec().getPaused())
+                        ? " and the rollout stays paused: kubectl rollout resume rolls out the new template"
+                        : "");
+    }
+
+    /** The pod template of the judged release's previous revision, without the ReplicaSet's own hash label. */
+    private PodTemplateSpec baselineTemplate(Deployment deployment, ReleaseInfo release) {
+        return templateOf(deployment, release.baselineRevision);
+    }
+
+    /** The pod template of a revision's ReplicaSet without its hash label; null when there is none. */
+    private PodTemplateSpec templateOf(Deployment deployment, Long revision) {
+        if (revision == null) {
+            return null;
+        }
+        ReplicaSet cached = Revisions.withRevision(workloads.replicaSetsOf(deployment), revision)
                 .orElse(null);
-        // The caches keep no pod specs: the one template a rollback restores is read when it is needed.
-        ReplicaSet previous = cached == null
+        // The caches keep no pod specs: a template is read when it is needed.
+        ReplicaSet full = cached == null
                 ? null
                 : workloads.replicaSet(
                         deployment.getMetadata().getNamespace(),
                         cached.getMetadata().getName());
-        if (previous == null || previous.getSpec() == null || previous.getSpec().getTemplate() == null) {
+        if (full == null || full.getSpec() == null || full.getSpec().getTemplate() == null) {
             return null;
         }
-        PodTemplateSpec template = Serialization.clone(previous.getSpec().getTemplate());
+        PodTemplateSpec template = Serialization.clone(full.getSpec().getTemplate());
         if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
             template.getMetadata().getLabels().remove(POD_TEMPLATE_HASH);
         }

@@ -107,6 +107,46 @@ class AttributionTest {
     }
 
     @Test
+    void aBatchJobThatTookTheCpuASlowerReleaseLeftIsNoNeighbour() {
+        // The node is full of a batch job in both windows; a release that waits on a lock uses less CPU, the batch
+        // job takes what it leaves, and nothing made the service wait longer for a CPU.
+        Attribution.Window before = window(100, 3.0, 4, 98, Map.of("node-a", Map.of("nightly-etl", 0.9)));
+        Attribution.Window after = window(100, 2.0, 4, 98, Map.of("node-a", Map.of("nightly-etl", 1.9)));
+
+        Attribution.Finding f = Attribution.attribute("checkout", before, after);
+
+        assertThat(f.cause()).isEqualTo(Attribution.Cause.Release);
+        assertThat(f.status().message).startsWith("the release: neither a neighbour nor load explains it");
+    }
+
+    @Test
+    void aNodeThatWasAlreadyBusyWithoutCpuWaitDataIsNoNeighbour() {
+        Attribution.Window before = new Attribution.Window(
+                100.0, Map.of("node-a", 1.0), Map.of(), Map.of("node-a", 90.0), Map.of("node-a", Map.of("N/A", 2.0)));
+        Attribution.Window after = new Attribution.Window(
+                100.0, Map.of("node-a", 1.0), Map.of(), Map.of("node-a", 91.0), Map.of("node-a", Map.of("N/A", 2.6)));
+
+        assertThat(Attribution.attribute("checkout", before, after).cause()).isEqualTo(Attribution.Cause.Release);
+    }
+
+    @Test
+    void aBaselineWindowWithoutContainerDataCannotExcuseARegression() {
+        // Datadog has nothing for the window before the rollout (the Agent's container check was just enabled):
+        // a rise of the release's own CPU cannot be seen, so no neighbour can be blamed.
+        Attribution.Window nothing = new Attribution.Window(100.0, Map.of(), Map.of(), Map.of(), Map.of());
+        Attribution.Window during = window(100, 2.0, 30, 99, Map.of("node-a", Map.of("N/A", 2.6)));
+
+        Attribution.Finding f = Attribution.attribute("checkout", nothing, during);
+        GateAttribution.Decision d = GateAttribution.decide(
+                new GateAttribution.Reply(nothing, during, null), "checkout", null, "p95 +40%: failed");
+
+        assertThat(f.cause()).isEqualTo(Attribution.Cause.Unknown);
+        assertThat(f.status().message).contains("no container CPU for checkout in the baseline window");
+        assertThat(d.verdict()).isEqualTo(Verdict.Failed);
+        assertThat(d.warning()).isNull();
+    }
+
+    @Test
     void noContainerDataLeavesTheCauseUnknown() {
         Attribution.Window none = new Attribution.Window(100.0, Map.of(), Map.of(), Map.of(), Map.of());
 
