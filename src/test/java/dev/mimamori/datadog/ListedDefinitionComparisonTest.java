@@ -58,7 +58,7 @@ class ListedDefinitionComparisonTest {
                 Arguments.of("setting the definition sets", (UnaryOperator<Builder>)
                         b -> b.settings(new MonitorSettings(true, 20, null, null, null, null, null))),
                 Arguments.of("text moved from the name into the query", (UnaryOperator<Builder>)
-                        b -> b.name("High latency on").query("checkout" + b.query)));
+                        b -> b.name("High latency on ").query("checkout" + b.query)));
     }
 
     @ParameterizedTest(name = "{0}")
