@@ -21,6 +21,9 @@ public interface DatadogApi {
 
     ManagedMonitor updateMonitor(long id, MonitorDefinition definition);
 
+    /** Replaces a monitor's tags and nothing else. */
+    void retagMonitor(long id, List<String> tags);
+
     /** Deletes a monitor; a monitor that is already gone counts as deleted. */
     void deleteMonitor(long id);
 
@@ -39,6 +42,9 @@ public interface DatadogApi {
     List<ManagedSlo> listSlos(String tag);
 
     ManagedSlo createSlo(SloDefinition definition);
+
+    /** One SLO as Datadog holds it; throws NOT_FOUND when it is gone. */
+    SloDefinition readSlo(String id);
 
     ManagedSlo updateSlo(String id, SloDefinition definition);
 

@@ -14,6 +14,7 @@ import com.datadog.api.client.v1.model.EventAlertType;
 import com.datadog.api.client.v1.model.EventCreateRequest;
 import com.datadog.api.client.v1.model.Monitor;
 import com.datadog.api.client.v1.model.SLOListResponse;
+import com.datadog.api.client.v1.model.SLOResponse;
 import com.datadog.api.client.v1.model.ServiceLevelObjective;
 import com.datadog.api.client.v2.api.AuditApi;
 import com.datadog.api.client.v2.api.MetricsApi;
@@ -74,6 +75,7 @@ public class DatadogClient implements DatadogApi {
     static final String QUERY_SCALAR = "POST /api/v2/query/scalar";
     static final String LIST_SLOS = "GET /api/v1/slo";
     static final String CREATE_SLO = "POST /api/v1/slo";
+    static final String GET_SLO = "GET /api/v1/slo/{id}";
     static final String UPDATE_SLO = "PUT /api/v1/slo/{id}";
     static final String DELETE_SLO = "DELETE /api/v1/slo/{id}";
     static final String LIST_DASHBOARDS = "GET /api/v1/dashboard";
@@ -163,6 +165,11 @@ public class DatadogClient implements DatadogApi {
                 UPDATE_MONITOR,
                 () -> monitors.updateMonitorWithHttpInfo(id, MonitorMapping.toUpdateRequest(definition)));
         return MonitorMapping.fromDatadog(updated);
+    }
+
+    @Override
+    public void retagMonitor(long id, List<String> tags) {
+        call(UPDATE_MONITOR, () -> monitors.updateMonitorWithHttpInfo(id, MonitorMapping.toTagsUpdate(tags)));
     }
 
     @Override
@@ -300,6 +307,16 @@ public class DatadogClient implements DatadogApi {
         SLOListResponse created =
                 call(CREATE_SLO, () -> slos.createSLOWithHttpInfo(SloMapping.toCreateRequest(definition)));
         return SloMapping.fromDatadog(only(created, CREATE_SLO));
+    }
+
+    @Override
+    public SloDefinition readSlo(String id) {
+        SLOResponse read = call(
+                GET_SLO, () -> slos.getSLOWithHttpInfo(id, new ServiceLevelObjectivesApi.GetSLOOptionalParameters()));
+        if (read == null || read.getData() == null) {
+            throw new DatadogException(DatadogException.Kind.UNAVAILABLE, GET_SLO + " answered without the SLO");
+        }
+        return SloMapping.definitionOf(read.getData());
     }
 
     @Override

@@ -37,17 +37,25 @@ public record MonitorDefinition(
     }
 
     /**
-     * True when {@code actual} (as read back from Datadog) already says everything this desired definition says.
-     * Settings left unset here are Datadog's to choose and are not compared.
+     * True when {@code actual} (as read back from Datadog) already says everything this desired definition says: the
+     * same type, the same tags as a set, the same settings where this definition sets them (the others are Datadog's
+     * to choose), and the same name, query, message, priority and thresholds, compared by {@link #fingerprint()}.
      */
-    public boolean isSatisfiedBy(MonitorDefinition actual) {
-        return Objects.equals(name, actual.name)
-                && Objects.equals(type, actual.type)
-                && Objects.equals(query, actual.query)
-                && Objects.equals(message, actual.message)
-                && Objects.equals(priority, actual.priority)
-                && tags.equals(actual.tags)
-                && thresholds.equals(actual.thresholds)
-                && settings.isSatisfiedBy(actual.settings);
+    public boolean isSatisfiedBy(ManagedMonitor actual) {
+        return Objects.equals(type, actual.type())
+                && tags.equals(actual.tags())
+                && settings.isSatisfiedBy(actual.settings())
+                && fingerprint() == actual.fingerprint();
+    }
+
+    /** The name, query, message, priority and thresholds in 64 bits: what a listed monitor keeps of them. */
+    public long fingerprint() {
+        return new Fingerprint()
+                .text(name)
+                .text(query)
+                .text(message)
+                .integer(priority)
+                .decimals(thresholds)
+                .value();
     }
 }

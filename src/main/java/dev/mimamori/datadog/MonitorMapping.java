@@ -6,6 +6,7 @@ import com.datadog.api.client.v1.model.MonitorThresholds;
 import com.datadog.api.client.v1.model.MonitorType;
 import com.datadog.api.client.v1.model.MonitorUpdateRequest;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -21,6 +22,10 @@ final class MonitorMapping {
     private MonitorMapping() {}
 
     static ManagedMonitor fromDatadog(Monitor monitor) {
+        return ManagedMonitor.of(monitor.getId(), definitionOf(monitor));
+    }
+
+    static MonitorDefinition definitionOf(Monitor monitor) {
         MonitorOptions options = monitor.getOptions();
         TreeMap<String, Double> thresholds = new TreeMap<>();
         MonitorSettings settings = MonitorSettings.NONE;
@@ -45,7 +50,7 @@ final class MonitorMapping {
         String type = monitor.getType() == null
                 ? null
                 : String.valueOf(monitor.getType().getValue());
-        MonitorDefinition definition = new MonitorDefinition(
+        return new MonitorDefinition(
                 monitor.getName(),
                 type,
                 monitor.getQuery(),
@@ -54,7 +59,6 @@ final class MonitorMapping {
                 monitor.getTags() == null ? null : new ArrayList<>(monitor.getTags()),
                 thresholds,
                 settings);
-        return new ManagedMonitor(monitor.getId(), definition);
     }
 
     static Monitor toCreateRequest(MonitorDefinition d) {
@@ -83,6 +87,11 @@ final class MonitorMapping {
             update.priority(d.priority().longValue());
         }
         return update;
+    }
+
+    /** Datadog's monitor update takes every field as optional and keeps what is not sent. */
+    static MonitorUpdateRequest toTagsUpdate(List<String> tags) {
+        return new MonitorUpdateRequest().tags(new ArrayList<>(tags));
     }
 
     private static MonitorOptions options(MonitorDefinition d) {

@@ -1,7 +1,6 @@
 package dev.mimamori.datadog;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -32,15 +31,29 @@ public record SloDefinition(
                 .orElse(null);
     }
 
-    /** True when {@code actual}, as read back from Datadog, already says everything this definition says. */
-    public boolean isSatisfiedBy(SloDefinition actual) {
-        return Objects.equals(name, actual.name)
-                && Objects.equals(description, actual.description)
-                && tags.equals(actual.tags)
-                && Objects.equals(timeframe, actual.timeframe)
-                && target == actual.target
-                && Objects.equals(warning, actual.warning)
-                && Objects.equals(numerator, actual.numerator)
-                && Objects.equals(denominator, actual.denominator);
+    /**
+     * True when {@code actual}, as read back from Datadog, already says everything this definition says: the same
+     * tags as a set, the same target, and the same name, description, timeframe, warning and queries, compared by
+     * {@link #fingerprint()}.
+     */
+    public boolean isSatisfiedBy(ManagedSlo actual) {
+        return tags.equals(actual.tags()) && target == actual.target() && fingerprint() == actual.fingerprint();
+    }
+
+    /** The name, description, timeframe, warning and queries in 64 bits: what a listed SLO keeps of them. */
+    public long fingerprint() {
+        return new Fingerprint()
+                .text(name)
+                .text(description)
+                .text(timeframe)
+                .decimal(warning)
+                .text(numerator)
+                .text(denominator)
+                .value();
+    }
+
+    /** The same SLO with other tags. */
+    public SloDefinition withTags(List<String> otherTags) {
+        return new SloDefinition(name, description, otherTags, timeframe, target, warning, numerator, denominator);
     }
 }

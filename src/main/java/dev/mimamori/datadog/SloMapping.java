@@ -1,5 +1,6 @@
 package dev.mimamori.datadog;
 
+import com.datadog.api.client.v1.model.SLOResponseData;
 import com.datadog.api.client.v1.model.SLOThreshold;
 import com.datadog.api.client.v1.model.SLOTimeframe;
 import com.datadog.api.client.v1.model.SLOType;
@@ -15,15 +16,29 @@ final class SloMapping {
     private SloMapping() {}
 
     static ManagedSlo fromDatadog(ServiceLevelObjective slo) {
-        SLOThreshold threshold =
-                slo.getThresholds() == null || slo.getThresholds().isEmpty()
-                        ? null
-                        : slo.getThresholds().get(0);
-        ServiceLevelObjectiveQuery query = slo.getQuery();
-        SloDefinition definition = new SloDefinition(
-                slo.getName(),
-                slo.getDescription(),
-                slo.getTags() == null ? null : new ArrayList<>(slo.getTags()),
+        return ManagedSlo.of(slo.getId(), slo.getCreatedAt() == null ? 0 : slo.getCreatedAt(), definitionOf(slo));
+    }
+
+    static SloDefinition definitionOf(ServiceLevelObjective slo) {
+        return definition(slo.getName(), slo.getDescription(), slo.getTags(), slo.getThresholds(), slo.getQuery());
+    }
+
+    /** GET /api/v1/slo/{id} answers with a model of its own for the same fields. */
+    static SloDefinition definitionOf(SLOResponseData slo) {
+        return definition(slo.getName(), slo.getDescription(), slo.getTags(), slo.getThresholds(), slo.getQuery());
+    }
+
+    private static SloDefinition definition(
+            String name,
+            String description,
+            List<String> tags,
+            List<SLOThreshold> thresholds,
+            ServiceLevelObjectiveQuery query) {
+        SLOThreshold threshold = thresholds == null || thresholds.isEmpty() ? null : thresholds.get(0);
+        return new SloDefinition(
+                name,
+                description,
+                tags == null ? null : new ArrayList<>(tags),
                 threshold == null || threshold.getTimeframe() == null
                         ? null
                         : threshold.getTimeframe().getValue(),
@@ -31,7 +46,6 @@ final class SloMapping {
                 threshold == null ? null : threshold.getWarning(),
                 query == null ? null : query.getNumerator(),
                 query == null ? null : query.getDenominator());
-        return new ManagedSlo(slo.getId(), slo.getCreatedAt() == null ? 0 : slo.getCreatedAt(), definition);
     }
 
     static ServiceLevelObjectiveRequest toCreateRequest(SloDefinition d) {

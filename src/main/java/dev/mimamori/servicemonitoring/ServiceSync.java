@@ -2,6 +2,7 @@ package dev.mimamori.servicemonitoring;
 
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.datadog.ManagedMonitor;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.render.CompositeExpression;
 import dev.mimamori.render.DesiredMonitor;
@@ -80,7 +81,7 @@ public class ServiceSync {
             List<DesiredMonitor> singles =
                     wanted.stream().filter(m -> !isComposite(m.definition())).toList();
             List<SyncedObject> members =
-                    run.upsert(inventories.monitors(), monitorsToWant(singles), m -> !isComposite(m.definition()));
+                    run.upsert(inventories.monitors(), monitorsToWant(singles), m -> !isComposite(m));
             monitors.addAll(members);
             monitors.addAll(syncComposites(run, wanted, members));
             run.finish();
@@ -95,8 +96,8 @@ public class ServiceSync {
         SyncRun run = new SyncRun(owner);
         run.removeAll(inventories.slos());
         // Deletes run last step first, so composites go before the members Datadog would refuse to delete for them.
-        run.upsert(inventories.monitors(), List.of(), m -> !isComposite(m.definition()));
-        run.upsert(inventories.monitors(), List.of(), m -> isComposite(m.definition()));
+        run.upsert(inventories.monitors(), List.of(), m -> !isComposite(m));
+        run.upsert(inventories.monitors(), List.of(), m -> isComposite(m));
         run.finish();
         return run.report();
     }
@@ -289,7 +290,7 @@ public class ServiceSync {
         return run.upsert(
                 inventories.monitors(),
                 ready,
-                m -> isComposite(m.definition())
+                m -> isComposite(m)
                         && !kind.ownership(m)
                                 .map(o -> waiting.contains(o.name()))
                                 .orElse(false));
@@ -297,6 +298,10 @@ public class ServiceSync {
 
     private static boolean isComposite(MonitorDefinition d) {
         return CompositeExpression.TYPE.equals(d.type());
+    }
+
+    private static boolean isComposite(ManagedMonitor m) {
+        return CompositeExpression.TYPE.equals(m.type());
     }
 
     private static List<Desired<dev.mimamori.datadog.MonitorDefinition>> monitorsToWant(List<DesiredMonitor> wanted) {

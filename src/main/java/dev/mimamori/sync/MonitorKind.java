@@ -17,7 +17,7 @@ public final class MonitorKind extends TaggedKind<MonitorDefinition, ManagedMoni
 
     @Override
     protected List<String> tagsOf(ManagedMonitor actual) {
-        return actual.definition().tags();
+        return actual.tags();
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class MonitorKind extends TaggedKind<MonitorDefinition, ManagedMoni
 
     @Override
     public boolean isSatisfiedBy(MonitorDefinition desired, ManagedMonitor actual) {
-        return desired.isSatisfiedBy(actual.definition());
+        return desired.isSatisfiedBy(actual);
     }
 
     @Override
@@ -61,20 +61,10 @@ public final class MonitorKind extends TaggedKind<MonitorDefinition, ManagedMoni
         datadog.deleteMonitor(actual.id());
     }
 
+    /** Only the tags change: the inventory keeps no more of a monitor, and Datadog keeps what an update leaves out. */
     @Override
     public void release(ManagedMonitor actual) {
-        MonitorDefinition d = actual.definition();
-        datadog.updateMonitor(
-                actual.id(),
-                new MonitorDefinition(
-                        d.name(),
-                        d.type(),
-                        d.query(),
-                        d.message(),
-                        d.priority(),
-                        Ownership.released(d.tags()),
-                        d.thresholds(),
-                        d.settings()));
+        datadog.retagMonitor(actual.id(), Ownership.released(actual.tags()));
     }
 
     @Override

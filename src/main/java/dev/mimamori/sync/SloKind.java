@@ -17,7 +17,7 @@ public final class SloKind extends TaggedKind<SloDefinition, ManagedSlo> {
 
     @Override
     protected List<String> tagsOf(ManagedSlo actual) {
-        return actual.definition().tags();
+        return actual.tags();
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class SloKind extends TaggedKind<SloDefinition, ManagedSlo> {
 
     @Override
     public boolean isSatisfiedBy(SloDefinition desired, ManagedSlo actual) {
-        return desired.isSatisfiedBy(actual.definition());
+        return desired.isSatisfiedBy(actual);
     }
 
     @Override
@@ -60,20 +60,14 @@ public final class SloKind extends TaggedKind<SloDefinition, ManagedSlo> {
         datadog.deleteSlo(actual.id());
     }
 
+    /**
+     * Datadog's SLO update replaces the whole SLO and the inventory keeps only a fingerprint of it: the SLO is read
+     * first (releases are rare), then written back without the managed-by tag.
+     */
     @Override
     public void release(ManagedSlo actual) {
-        SloDefinition d = actual.definition();
-        datadog.updateSlo(
-                actual.id(),
-                new SloDefinition(
-                        d.name(),
-                        d.description(),
-                        Ownership.released(d.tags()),
-                        d.timeframe(),
-                        d.target(),
-                        d.warning(),
-                        d.numerator(),
-                        d.denominator()));
+        SloDefinition current = datadog.readSlo(actual.id());
+        datadog.updateSlo(actual.id(), current.withTags(Ownership.released(current.tags())));
     }
 
     @Override

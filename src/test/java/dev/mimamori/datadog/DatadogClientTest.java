@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.sync.MonitorKind;
 import dev.mimamori.sync.Ownership;
+import dev.mimamori.sync.SloKind;
 import dev.mimamori.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -126,6 +127,55 @@ class DatadogClientTest {
     }
 
     @Test
+    void releasingAMonitorSendsOnlyItsTagsAndDatadogKeepsTheRest() {
+        DatadogClient client = client();
+        MonitorKind kind = new MonitorKind(client, "c1");
+        ManagedMonitor created = client.createMonitor(definition("ns/a", "latency", 400));
+        ObjectNode before = sim.monitor(created.id()).deepCopy();
+        sim.resetCounts();
+
+        kind.release(created);
+
+        assertThat(sim.requests()).singleElement().satisfies(put -> {
+            assertThat(put.key()).isEqualTo(DatadogSimulator.UPDATE_MONITOR);
+            // The client's model always sends draft_status (published, as every monitor we make).
+            assertThat(put.body().fieldNames()).toIterable().containsExactlyInAnyOrder("tags", "draft_status");
+        });
+        ObjectNode after = sim.monitor(created.id());
+        for (String field : List.of("name", "type", "query", "message", "priority", "options")) {
+            assertThat(after.get(field)).as(field).isEqualTo(before.get(field));
+        }
+        assertThat(after.get("tags")).extracting(JsonNode::asText).contains("mimamori-owner:ns/a");
+        assertThat(after.get("tags")).extracting(JsonNode::asText).doesNotContain(Ownership.MANAGED_BY_US);
+    }
+
+    @Test
+    void releasingAnSloReadsItAndWritesItBackWholeWithoutTheManagedTag() {
+        DatadogClient client = client();
+        SloKind kind = new SloKind(client, "c1");
+        SloDefinition wanted = new SloDefinition(
+                "availability of a",
+                "good over all",
+                Ownership.tags("c1", "ns/a", SloKind.NAME_TAG, "availability"),
+                "30d",
+                99.9,
+                99.95,
+                "sum:good{service:a}.as_count()",
+                "sum:all{service:a}.as_count()");
+        ManagedSlo created = client.createSlo(wanted);
+        sim.resetCounts();
+
+        kind.release(created);
+
+        assertThat(sim.calls(DatadogSimulator.GET_SLO)).isEqualTo(1);
+        assertThat(sim.calls(DatadogSimulator.UPDATE_SLO)).isEqualTo(1);
+        ManagedSlo after = client.listSlos(Ownership.ownerTag("ns/a")).get(0);
+        assertThat(after.tags()).contains("mimamori-owner:ns/a").doesNotContain(Ownership.MANAGED_BY_US);
+        assertThat(kind.ownership(after)).isEmpty();
+        assertThat(wanted.withTags(after.tags()).isSatisfiedBy(after)).isTrue();
+    }
+
+    @Test
     void aFullLastSloPageEndsTheListWithoutAskingForAnEmptyOne() {
         DatadogClient client = client();
         for (int i = 0; i < DatadogClient.PAGE_SIZE; i++) {
@@ -156,7 +206,7 @@ class DatadogClientTest {
                 .get(0);
 
         assertThat(created.id()).isEqualTo(listed.id());
-        assertThat(wanted.isSatisfiedBy(listed.definition())).isTrue();
+        assertThat(wanted.isSatisfiedBy(listed)).isTrue();
         assertThat(new MonitorKind(client, "c1").ownership(listed))
                 .map(Ownership.Owned::owner)
                 .contains("ns/a");

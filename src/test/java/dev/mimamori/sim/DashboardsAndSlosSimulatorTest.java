@@ -427,6 +427,19 @@ class DashboardsAndSlosSimulatorTest {
         assertThat(sim.slos()).isEmpty();
     }
 
+    @Test
+    void anSloUpdateCarryingOnlyTagsIsRefusedBecausePutReplacesTheWholeSlo() throws Exception {
+        ServiceLevelObjective created =
+                slosApi.createSLO(availabilitySlo("checkout", "prod")).getData().get(0);
+
+        assertThat(send("PUT", "/api/v1/slo/" + created.getId(), "{\"tags\":[\"service:checkout\"]}"))
+                .startsWith("400")
+                .contains("Invalid payload: must specify name");
+        assertThat(sim.slo(created.getId()).get("tags"))
+                .extracting(JsonNode::asText)
+                .contains("managed-by:mimamori");
+    }
+
     private static Monitor burnRateMonitor(String sloId, double threshold) {
         String query = "burn_rate(\"" + sloId + "\").over(\"30d\").long_window(\"1h\")" + ".short_window(\"5m\") > "
                 + threshold;

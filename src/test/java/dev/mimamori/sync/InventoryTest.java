@@ -36,10 +36,10 @@ class InventoryTest {
     void aWriteMadeWhileAListIsUnderWayIsNotUndoneByTheList() {
         inventory.refresh();
         ManagedMonitor made = datadog.createMonitor(monitor("ns/a", "latency", "q"));
-        datadog.monitors.remove(made.id());
+        InMemoryDatadog.StoredMonitor stored = datadog.monitors.remove(made.id());
         // The list reads Datadog before the create lands, and answers after it was recorded.
         datadog.duringList = () -> {
-            datadog.monitors.put(made.id(), made);
+            datadog.monitors.put(made.id(), stored);
             inventory.recordCreated("ns/a", made);
         };
         Set<String> changed = inventory.refresh();
@@ -66,7 +66,7 @@ class InventoryTest {
         ManagedMonitor a = datadog.createMonitor(monitor("ns/a", "latency", "q"));
         datadog.createMonitor(monitor("ns/b", "latency", "q"));
         inventory.refresh();
-        datadog.monitors.put(a.id(), new ManagedMonitor(a.id(), monitor("ns/a", "latency", "edited")));
+        datadog.monitors.put(a.id(), new InMemoryDatadog.StoredMonitor(a.id(), monitor("ns/a", "latency", "edited")));
 
         assertThat(inventory.refresh()).containsExactly("ns/a");
         assertThat(inventory.refresh()).isEmpty();

@@ -2,19 +2,13 @@ package dev.mimamori.sync;
 
 import static dev.mimamori.sync.SyncTestObjects.actual;
 import static dev.mimamori.sync.SyncTestObjects.actualSlo;
-import static dev.mimamori.sync.SyncTestObjects.monitor;
 import static dev.mimamori.sync.SyncTestObjects.slo;
 import static dev.mimamori.sync.SyncTestObjects.wanted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mimamori.datadog.ManagedMonitor;
-import dev.mimamori.datadog.MonitorDefinition;
-import dev.mimamori.datadog.MonitorSettings;
 import dev.mimamori.testing.InMemoryDatadog;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class SyncPlanTest {
@@ -89,40 +83,5 @@ class SyncPlanTest {
                         actualSlo("a", 10, "ns/a", "availability", 99.5)));
         assertThat(plan.updates()).extracting(c -> c.current().id()).containsExactly("a");
         assertThat(plan.deletes()).extracting(s -> s.id()).containsExactly("b");
-    }
-
-    @Test
-    void defaultsDatadogAddsAreNotDriftButAChangedSettingIs() {
-        MonitorDefinition wanted = withSettings(new MonitorSettings(true, null, null, null, null, null, null));
-        MonitorDefinition withDefaults = withSettings(new MonitorSettings(true, 10, 0, 0, 60, false, true));
-        MonitorDefinition changed = withSettings(new MonitorSettings(false, null, null, null, null, null, null));
-        assertThat(wanted.isSatisfiedBy(withDefaults)).isTrue();
-        assertThat(wanted.isSatisfiedBy(changed)).isFalse();
-    }
-
-    @Test
-    void tagOrderDoesNotMatterButAnExtraThresholdDoes() {
-        MonitorDefinition a = monitor("ns/a", "a", "q");
-        List<String> reversed = new ArrayList<>(a.tags());
-        java.util.Collections.reverse(reversed);
-        MonitorDefinition b = new MonitorDefinition(
-                a.name(), a.type(), a.query(), a.message(), a.priority(), reversed, a.thresholds(), a.settings());
-        assertThat(a.isSatisfiedBy(b)).isTrue();
-        MonitorDefinition warned = new MonitorDefinition(
-                a.name(),
-                a.type(),
-                a.query(),
-                a.message(),
-                a.priority(),
-                a.tags(),
-                new TreeMap<>(Map.of("critical", 1.0, "warning", 0.5)),
-                a.settings());
-        assertThat(a.isSatisfiedBy(warned)).isFalse();
-    }
-
-    private static MonitorDefinition withSettings(MonitorSettings settings) {
-        MonitorDefinition a = monitor("ns/a", "a", "q");
-        return new MonitorDefinition(
-                a.name(), a.type(), a.query(), a.message(), a.priority(), a.tags(), a.thresholds(), settings);
     }
 }

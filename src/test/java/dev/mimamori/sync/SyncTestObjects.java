@@ -36,7 +36,7 @@ final class SyncTestObjects {
     }
 
     static ManagedMonitor actual(long id, String owner, String template, String query, String... extraTags) {
-        return new ManagedMonitor(id, monitor(owner, template, query, extraTags));
+        return ManagedMonitor.of(id, monitor(owner, template, query, extraTags));
     }
 
     static SloDefinition slo(String owner, String name, double target) {
@@ -46,6 +46,6 @@ final class SyncTestObjects {
     }
 
     static ManagedSlo actualSlo(String id, long createdAt, String owner, String name, double target) {
-        return new ManagedSlo(id, createdAt, slo(owner, name, target));
+        return ManagedSlo.of(id, createdAt, slo(owner, name, target));
     }
 }

@@ -33,8 +33,8 @@ import java.util.function.Function;
 public final class InMemoryDatadog implements DatadogApi {
     private final AtomicLong ids = new AtomicLong(100);
     private final AtomicLong clock = new AtomicLong(1_000);
-    public final Map<Long, ManagedMonitor> monitors = new ConcurrentHashMap<>();
-    public final Map<String, ManagedSlo> slos = new ConcurrentHashMap<>();
+    public final Map<Long, StoredMonitor> monitors = new ConcurrentHashMap<>();
+    public final Map<String, StoredSlo> slos = new ConcurrentHashMap<>();
     public final Map<String, ManagedDashboard> dashboards = new ConcurrentHashMap<>();
     public final List<DatadogEvent> events = new ArrayList<>();
     /** Calls by operation, e.g. "createMonitor". */
@@ -49,6 +49,20 @@ public final class InMemoryDatadog implements DatadogApi {
     public volatile Function<String, Set<String>> groups = q -> Set.of();
 
     public final List<List<String>> dataRequests = new ArrayList<>();
+
+    /** A monitor as "Datadog" holds it, whole; what the API answers is the compact {@link ManagedMonitor}. */
+    public record StoredMonitor(long id, MonitorDefinition definition) {
+        public ManagedMonitor managed() {
+            return ManagedMonitor.of(id, definition);
+        }
+    }
+
+    /** An SLO as "Datadog" holds it, whole. */
+    public record StoredSlo(String id, long createdAt, SloDefinition definition) {
+        public ManagedSlo managed() {
+            return ManagedSlo.of(id, createdAt, definition);
+        }
+    }
 
     /** Every later call {@code operation} on {@code key} (an id, or a name for creates) throws {@code failure}. */
     public void refuse(String operation, String key, DatadogException failure) {
@@ -99,6 +113,7 @@ public final class InMemoryDatadog implements DatadogApi {
         List<ManagedMonitor> found = monitors.values().stream()
                 .filter(m -> m.definition().tags().containsAll(monitorTags))
                 .sorted((a, b) -> Long.compare(a.id(), b.id()))
+                .map(StoredMonitor::managed)
                 .toList();
         duringList.run();
         return found;
@@ -107,9 +122,9 @@ public final class InMemoryDatadog implements DatadogApi {
     @Override
     public ManagedMonitor createMonitor(MonitorDefinition definition) {
         enter("createMonitor", definition.name());
-        ManagedMonitor m = new ManagedMonitor(ids.incrementAndGet(), definition);
+        StoredMonitor m = new StoredMonitor(ids.incrementAndGet(), definition);
         monitors.put(m.id(), m);
-        return m;
+        return m.managed();
     }
 
     @Override
@@ -118,9 +133,32 @@ public final class InMemoryDatadog implements DatadogApi {
         if (!monitors.containsKey(id)) {
             throw notFound();
         }
-        ManagedMonitor m = new ManagedMonitor(id, definition);
+        StoredMonitor m = new StoredMonitor(id, definition);
         monitors.put(id, m);
-        return m;
+        return m.managed();
+    }
+
+    @Override
+    public void retagMonitor(long id, List<String> tags) {
+        enter("updateMonitor", Long.toString(id));
+        StoredMonitor m = monitors.get(id);
+        if (m == null) {
+            throw notFound();
+        }
+        MonitorDefinition d = m.definition();
+        monitors.put(
+                id,
+                new StoredMonitor(
+                        id,
+                        new MonitorDefinition(
+                                d.name(),
+                                d.type(),
+                                d.query(),
+                                d.message(),
+                                d.priority(),
+                                tags,
+                                d.thresholds(),
+                                d.settings())));
     }
 
     @Override
@@ -150,6 +188,7 @@ public final class InMemoryDatadog implements DatadogApi {
         enter("listSlos", "");
         List<ManagedSlo> found = slos.values().stream()
                 .filter(s -> s.definition().tags().contains(tag))
+                .map(StoredSlo::managed)
                 .toList();
         duringList.run();
         return found;
@@ -158,21 +197,31 @@ public final class InMemoryDatadog implements DatadogApi {
     @Override
     public ManagedSlo createSlo(SloDefinition definition) {
         enter("createSlo", definition.name());
-        ManagedSlo s = new ManagedSlo("slo" + ids.incrementAndGet(), clock.incrementAndGet(), definition);
+        StoredSlo s = new StoredSlo("slo" + ids.incrementAndGet(), clock.incrementAndGet(), definition);
         slos.put(s.id(), s);
-        return s;
+        return s.managed();
+    }
+
+    @Override
+    public SloDefinition readSlo(String id) {
+        enter("readSlo", id);
+        StoredSlo s = slos.get(id);
+        if (s == null) {
+            throw notFound();
+        }
+        return s.definition();
     }
 
     @Override
     public ManagedSlo updateSlo(String id, SloDefinition definition) {
         enter("updateSlo", id);
-        ManagedSlo before = slos.get(id);
+        StoredSlo before = slos.get(id);
         if (before == null) {
             throw notFound();
         }
-        ManagedSlo s = new ManagedSlo(id, before.createdAt(), definition);
+        StoredSlo s = new StoredSlo(id, before.createdAt(), definition);
         slos.put(id, s);
-        return s;
+        return s.managed();
     }
 
     @Override
@@ -271,7 +320,7 @@ public final class InMemoryDatadog implements DatadogApi {
     public Set<Long> monitorIdsTagged(String... tags) {
         return Set.copyOf(monitors.values().stream()
                 .filter(m -> m.definition().tags().containsAll(List.of(tags)))
-                .map(ManagedMonitor::id)
+                .map(StoredMonitor::id)
                 .toList());
     }
 }
