@@ -26,7 +26,7 @@ public final class CanaryHold {
     public static final String KEPT = "Kept";
 
     /** The Deployment controller's record of the revisions a reused ReplicaSet served before. */
-    static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
+    public static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
 
     private static final IntOrString QUARTER = new IntOrString("25%");
 

@@ -2,149 +2,325 @@ package dev.mimamori.rollout;
 
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.api.ServiceMonitoringSpec;
+import dev.mimamori.gate.CanaryHold;
+import dev.mimamori.gate.Revisions;
+import dev.mimamori.gate.RolloutActions;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.util.LinkedHashMap;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetSpec;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Informer caches that keep only the fields the operator reads. The rollout controller watches every Deployment and
- * ReplicaSet in the cluster, whose pod templates and managed fields are most of their size, and would otherwise keep
- * a second full copy of every ServiceMonitoring and ReleaseCheck beside their own controllers' caches. Name and
- * namespace are kept as the key, the resource version always.
+ * Informer caches that keep only the fields the operator reads, in small records. The rollout controller watches every
+ * Deployment and ReplicaSet in the cluster, whose pod templates, managed fields and annotations (a kubectl-applied
+ * object carries a copy of itself) are most of their size, and would otherwise keep a second copy of every
+ * ServiceMonitoring and ReleaseCheck beside their own controllers' caches. Name, namespace and resource version are
+ * always kept. A field read anywhere from these caches must be added here, or it reads as absent.
  */
 public final class ReducedStores {
-    /** Read by the gate and the rollout controller: revision annotation, tagging labels, owner and uid. */
-    private static final String[] WORKLOAD_METADATA = {
-        "metadata.uid",
-        "metadata.labels",
-        "metadata.annotations",
-        "metadata.ownerReferences",
-        "metadata.creationTimestamp",
-        "metadata.deletionTimestamp",
-        "metadata.generation"
-    };
-
     /**
      * Every workload is parsed in full before it is reduced: the informers list them in pages (the API server honours
      * the limit) so that a start-up in a large cluster does not hold all of them in full at once.
      */
     public static final long LIST_PAGE = 500;
 
-    /** One serializer for the four stores: each would otherwise build its own Jackson caches. */
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /** Read from a Deployment: its revision, an opt-out, and the marks of the check that holds or acted on it. */
+    static final String[] DEPLOYMENT_ANNOTATIONS = {
+        Revisions.REVISION, RolloutActions.RESULT_ANNOTATION, CanaryHold.HELD_BY, RolloutActions.CHECK_ANNOTATION
+    };
+
+    /** Read from a pod template: the unified service tagging labels a check resolves its release from. */
+    static final String[] TEMPLATE_LABELS = {Revisions.SERVICE_LABEL, Revisions.ENV_LABEL, Revisions.VERSION_LABEL};
+
+    /** Read from a ReplicaSet: its revision, and whether it served earlier revisions (a rollback). */
+    static final String[] REPLICA_SET_ANNOTATIONS = {Revisions.REVISION, CanaryHold.REVISION_HISTORY};
 
     private ReducedStores() {}
 
     /**
-     * Deployments: their metadata, the pod template's labels (service, env, version), and the replicas, strategy and
-     * paused flag a concurrent comparison reads before it holds a rollout; not the pod spec.
+     * Deployments: uid, generation and deletion time, all labels (a ServiceMonitoring's workloadSelector may name any),
+     * the annotations above, the pod template's tagging labels, and the replicas, strategy and paused flag a
+     * concurrent comparison reads before it holds a rollout; not the pod spec.
      */
-    public static class Deployments extends ReducedStateItemStore<Deployment> {
-        public Deployments() {
-            super(
-                    NAME_KEY_STATE,
-                    Deployment.class,
-                    SERIALIZATION,
-                    with(
-                            WORKLOAD_METADATA,
-                            "spec.template.metadata.labels",
-                            "spec.replicas",
-                            "spec.strategy",
-                            "spec.paused"));
+    public static class Deployments extends CompactStore<Deployment, Deployments.Kept> {
+        record Kept(
+                long version,
+                String versionText,
+                String uid,
+                Long generation,
+                String deletionTimestamp,
+                String[] labels,
+                String[] annotations,
+                String[] templateLabels,
+                Integer replicas,
+                Boolean paused,
+                String strategy,
+                Object maxSurge,
+                Object maxUnavailable) {}
+
+        @Override
+        protected Kept compact(Deployment deployment) {
+            if (deployment == null) {
+                return null;
+            }
+            ObjectMeta meta = deployment.getMetadata();
+            DeploymentSpec spec = deployment.getSpec();
+            DeploymentStrategy strategy = spec == null ? null : spec.getStrategy();
+            RollingUpdateDeployment rolling = strategy == null ? null : strategy.getRollingUpdate();
+            String version = meta.getResourceVersion();
+            return new Kept(
+                    versionNumber(version),
+                    versionText(version),
+                    intern(meta.getUid()),
+                    meta.getGeneration() == null ? null : Long.valueOf(meta.getGeneration()),
+                    meta.getDeletionTimestamp(),
+                    pairs(meta.getLabels()),
+                    pairs(meta.getAnnotations(), DEPLOYMENT_ANNOTATIONS),
+                    pairs(templateLabels(spec == null ? null : spec.getTemplate()), TEMPLATE_LABELS),
+                    spec == null ? null : boxed(spec.getReplicas()),
+                    spec == null ? null : spec.getPaused(),
+                    strategy == null ? null : intern(strategy.getType()),
+                    rolling == null ? null : value(rolling.getMaxSurge()),
+                    rolling == null ? null : value(rolling.getMaxUnavailable()));
         }
 
         @Override
-        public Deployment put(String key, Deployment deployment) {
-            shareStrings(deployment.getMetadata());
-            if (deployment.getSpec() != null && deployment.getSpec().getTemplate() != null) {
-                shareStrings(deployment.getSpec().getTemplate().getMetadata());
-            }
-            return super.put(key, deployment);
-        }
-    }
-
-    /**
-     * ReplicaSets: revision, owner, creation time, the pod template's labels, and the wanted and ready pods a hold
-     * waits on. A rollback reads the one pod
-     * template it restores with a GET at the time (see RolloutActions).
-     */
-    public static ReducedStateItemStore<ReplicaSet> replicaSets() {
-        return new ReducedStateItemStore<>(
-                ReducedStateItemStore.NAME_KEY_STATE,
-                ReplicaSet.class,
-                SERIALIZATION,
-                with(WORKLOAD_METADATA, "spec.template.metadata.labels", "spec.replicas", "status.readyReplicas")) {
-            @Override
-            public ReplicaSet put(String key, ReplicaSet replicaSet) {
-                shareStrings(replicaSet.getMetadata());
-                if (replicaSet.getSpec() != null && replicaSet.getSpec().getTemplate() != null) {
-                    shareStrings(replicaSet.getSpec().getTemplate().getMetadata());
+        protected Deployment restore(Kept kept) {
+            ObjectMeta meta = meta(kept.version(), kept.versionText());
+            meta.setUid(kept.uid());
+            meta.setGeneration(kept.generation());
+            meta.setDeletionTimestamp(kept.deletionTimestamp());
+            meta.setLabels(map(kept.labels()));
+            meta.setAnnotations(map(kept.annotations()));
+            DeploymentSpec spec = new DeploymentSpec();
+            spec.setReplicas(kept.replicas());
+            spec.setPaused(kept.paused());
+            spec.setTemplate(template(kept.templateLabels()));
+            if (kept.strategy() != null || kept.maxSurge() != null || kept.maxUnavailable() != null) {
+                DeploymentStrategy strategy = new DeploymentStrategy();
+                strategy.setType(kept.strategy());
+                if (kept.maxSurge() != null || kept.maxUnavailable() != null) {
+                    strategy.setRollingUpdate(new RollingUpdateDeployment(
+                            intOrString(kept.maxSurge()), intOrString(kept.maxUnavailable())));
                 }
-                return super.put(key, replicaSet);
+                spec.setStrategy(strategy);
             }
-        };
+            Deployment deployment = new Deployment();
+            deployment.setMetadata(meta);
+            deployment.setSpec(spec);
+            return deployment;
+        }
     }
 
     /**
-     * Label and annotation keys and values, and owner references, repeat across every revision of a workload and
-     * across workloads: the cache keeps one copy of each (interned strings are collected once no one uses them).
+     * ReplicaSets: owners, creation time, the annotations above, the pod template's version label, and the wanted and
+     * ready pods a hold waits on. A rollback reads the one pod template it restores with a GET at the time (see
+     * RolloutActions).
      */
-    static void shareStrings(ObjectMeta meta) {
-        if (meta == null) {
-            return;
-        }
-        meta.setLabels(shared(meta.getLabels()));
-        meta.setAnnotations(shared(meta.getAnnotations()));
-        meta.setCreationTimestamp(intern(meta.getCreationTimestamp()));
-        if (meta.getOwnerReferences() != null) {
-            for (OwnerReference owner : meta.getOwnerReferences()) {
-                owner.setApiVersion(intern(owner.getApiVersion()));
-                owner.setKind(intern(owner.getKind()));
-                owner.setName(intern(owner.getName()));
-                owner.setUid(intern(owner.getUid()));
+    public static class ReplicaSets extends CompactStore<ReplicaSet, ReplicaSets.Kept> {
+        /** {@code owners} holds apiVersion, kind, name and uid of each owner in turn. */
+        record Kept(
+                long version,
+                String versionText,
+                long created,
+                String createdText,
+                String[] annotations,
+                String[] owners,
+                String templateVersion,
+                Integer replicas,
+                Integer ready) {}
+
+        @Override
+        protected Kept compact(ReplicaSet rs) {
+            if (rs == null) {
+                return null;
             }
+            ObjectMeta meta = rs.getMetadata();
+            ReplicaSetSpec spec = rs.getSpec();
+            Map<String, String> templateLabels = templateLabels(spec == null ? null : spec.getTemplate());
+            String version = meta.getResourceVersion();
+            return new Kept(
+                    versionNumber(version),
+                    versionText(version),
+                    seconds(meta.getCreationTimestamp()),
+                    secondsText(meta.getCreationTimestamp()),
+                    pairs(meta.getAnnotations(), REPLICA_SET_ANNOTATIONS),
+                    owners(meta.getOwnerReferences()),
+                    templateLabels == null ? null : intern(templateLabels.get(Revisions.VERSION_LABEL)),
+                    spec == null ? null : boxed(spec.getReplicas()),
+                    rs.getStatus() == null ? null : boxed(rs.getStatus().getReadyReplicas()));
+        }
+
+        @Override
+        protected ReplicaSet restore(Kept kept) {
+            ObjectMeta meta = meta(kept.version(), kept.versionText());
+            meta.setCreationTimestamp(timestamp(kept.created(), kept.createdText()));
+            meta.setAnnotations(map(kept.annotations()));
+            meta.setOwnerReferences(owners(kept.owners()));
+            ReplicaSetSpec spec = new ReplicaSetSpec();
+            spec.setReplicas(kept.replicas());
+            spec.setTemplate(template(
+                    kept.templateVersion() == null
+                            ? null
+                            : new String[] {Revisions.VERSION_LABEL, kept.templateVersion()}));
+            ReplicaSet rs = new ReplicaSet();
+            rs.setMetadata(meta);
+            rs.setSpec(spec);
+            if (kept.ready() != null) {
+                ReplicaSetStatus status = new ReplicaSetStatus();
+                status.setReadyReplicas(kept.ready());
+                rs.setStatus(status);
+            }
+            return rs;
+        }
+
+        private static String[] owners(List<OwnerReference> owners) {
+            if (owners == null || owners.isEmpty()) {
+                return null;
+            }
+            String[] kept = new String[owners.size() * 4];
+            int i = 0;
+            for (OwnerReference owner : owners) {
+                kept[i++] = intern(owner.getApiVersion());
+                kept[i++] = intern(owner.getKind());
+                kept[i++] = intern(owner.getName());
+                kept[i++] = intern(owner.getUid());
+            }
+            return kept;
+        }
+
+        private static List<OwnerReference> owners(String[] kept) {
+            if (kept == null) {
+                return null;
+            }
+            List<OwnerReference> owners = new ArrayList<>(kept.length / 4);
+            for (int i = 0; i < kept.length; i += 4) {
+                OwnerReference owner = new OwnerReference();
+                owner.setApiVersion(kept[i]);
+                owner.setKind(kept[i + 1]);
+                owner.setName(kept[i + 2]);
+                owner.setUid(kept[i + 3]);
+                owners.add(owner);
+            }
+            return owners;
         }
     }
 
-    private static Map<String, String> shared(Map<String, String> map) {
-        if (map == null) {
-            return null;
+    public static ReplicaSets replicaSets() {
+        return new ReplicaSets();
+    }
+
+    /**
+     * What the rollout controller reads of a ServiceMonitoring: which Deployments it gates and with what. Of one
+     * that gates nothing (most) only the key and resource version are kept. The kept release check section is the
+     * one the informer received, shared by every read and never changed by the readers.
+     */
+    public static CompactStore<ServiceMonitoring, ?> gatingMonitorings() {
+        return new GatingMonitorings();
+    }
+
+    private static final class GatingMonitorings extends CompactStore<ServiceMonitoring, GatingMonitorings.Kept> {
+        record Kept(long version, String versionText, ServiceMonitoringSpec gating) {}
+
+        @Override
+        protected Kept compact(ServiceMonitoring sm) {
+            if (sm == null) {
+                return null;
+            }
+            ServiceMonitoringSpec gating = null;
+            if (RolloutGate.gates(sm)) {
+                gating = new ServiceMonitoringSpec();
+                gating.service = intern(sm.getSpec().service);
+                gating.env = intern(sm.getSpec().env);
+                gating.profile = intern(sm.getSpec().profile);
+                gating.releaseCheck = sm.getSpec().releaseCheck;
+            }
+            String version = sm.getMetadata().getResourceVersion();
+            return new Kept(versionNumber(version), versionText(version), gating);
         }
-        Map<String, String> copy = new LinkedHashMap<>(map.size() * 2);
-        map.forEach((k, v) -> copy.put(intern(k), intern(v)));
-        return copy;
-    }
 
-    private static String intern(String s) {
-        return s == null ? null : s.intern();
-    }
-
-    /** What the rollout controller reads of a ServiceMonitoring: which Deployments it gates and with what. */
-    public static ReducedStateItemStore<ServiceMonitoring> gatingMonitorings() {
-        return new ReducedStateItemStore<>(
-                ReducedStateItemStore.NAME_KEY_STATE,
-                ServiceMonitoring.class,
-                SERIALIZATION,
-                "spec.service",
-                "spec.env",
-                "spec.profile",
-                "spec.releaseCheck");
+        @Override
+        protected ServiceMonitoring restore(Kept kept) {
+            ServiceMonitoring sm = new ServiceMonitoring();
+            sm.setMetadata(meta(kept.version(), kept.versionText()));
+            sm.setSpec(kept.gating());
+            return sm;
+        }
     }
 
     /** What the rollout controller reads of a ReleaseCheck: that it exists, and its workload and revision labels. */
-    public static ReducedStateItemStore<ReleaseCheck> checkLabels() {
-        return new ReducedStateItemStore<>(
-                ReducedStateItemStore.NAME_KEY_STATE, ReleaseCheck.class, SERIALIZATION, "metadata.labels");
+    public static CompactStore<ReleaseCheck, ?> checkLabels() {
+        return new CheckLabels();
     }
 
-    private static String[] with(String[] fields, String... more) {
-        String[] all = java.util.Arrays.copyOf(fields, fields.length + more.length);
-        System.arraycopy(more, 0, all, fields.length, more.length);
-        return all;
+    private static final class CheckLabels extends CompactStore<ReleaseCheck, CheckLabels.Kept> {
+        record Kept(long version, String versionText, String[] labels) {}
+
+        @Override
+        protected Kept compact(ReleaseCheck check) {
+            if (check == null) {
+                return null;
+            }
+            String version = check.getMetadata().getResourceVersion();
+            return new Kept(
+                    versionNumber(version),
+                    versionText(version),
+                    pairs(check.getMetadata().getLabels(), RolloutGate.WORKLOAD_LABEL, RolloutGate.REVISION_LABEL));
+        }
+
+        @Override
+        protected ReleaseCheck restore(Kept kept) {
+            ReleaseCheck check = new ReleaseCheck();
+            check.setMetadata(meta(kept.version(), kept.versionText()));
+            check.getMetadata().setLabels(map(kept.labels()));
+            return check;
+        }
+    }
+
+    private static Map<String, String> templateLabels(PodTemplateSpec template) {
+        return template == null || template.getMetadata() == null
+                ? null
+                : template.getMetadata().getLabels();
+    }
+
+    private static PodTemplateSpec template(String[] labels) {
+        if (labels == null) {
+            return null;
+        }
+        ObjectMeta meta = new ObjectMeta();
+        meta.setLabels(CompactStore.map(labels));
+        PodTemplateSpec template = new PodTemplateSpec();
+        template.setMetadata(meta);
+        return template;
+    }
+
+    /** The JVM's shared instance for small counts, so most records point at one Integer. */
+    private static Integer boxed(Integer value) {
+        return value == null ? null : Integer.valueOf(value.intValue());
+    }
+
+    private static Object value(IntOrString value) {
+        if (value == null) {
+            return null;
+        }
+        return value.getIntVal() != null ? boxed(value.getIntVal()) : CompactStore.intern(value.getStrVal());
+    }
+
+    private static IntOrString intOrString(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return value instanceof Integer number ? new IntOrString(number) : new IntOrString((String) value);
     }
 }

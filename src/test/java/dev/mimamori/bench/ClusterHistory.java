@@ -71,7 +71,21 @@ final class ClusterHistory {
 
     /** A Deployment at revision {@code revisions} and one ReplicaSet per revision, the oldest a month old. */
     private static void workload(KubernetesClient client, String namespace, String name, int revisions) {
-        Deployment deployment = new DeploymentBuilder()
+        Deployment stored = createPatiently(client, deployment(namespace, name, revisions));
+        for (int revision = 1; revision <= revisions; revision++) {
+            createPatiently(
+                    client,
+                    replicaSet(
+                            namespace,
+                            name,
+                            revision,
+                            revisions,
+                            stored.getMetadata().getUid()));
+        }
+    }
+
+    static Deployment deployment(String namespace, String name, int revisions) {
+        return new DeploymentBuilder()
                 .withNewMetadata()
                 .withNamespace(namespace)
                 .withName(name)
@@ -86,41 +100,41 @@ final class ClusterHistory {
                 .withTemplate(template(name, revisions))
                 .endSpec()
                 .build();
-        Deployment stored = createPatiently(client, deployment);
-        Instant first = Instant.now().minus(30, ChronoUnit.DAYS);
-        for (int revision = 1; revision <= revisions; revision++) {
-            String hash = Integer.toHexString((name + revision).hashCode());
-            PodTemplateSpec template = template(name, revision);
-            template.getMetadata().getLabels().put("pod-template-hash", hash);
-            ReplicaSet rs = new ReplicaSetBuilder()
-                    .withNewMetadata()
-                    .withNamespace(namespace)
-                    .withName(name + "-" + hash)
-                    .withLabels(template.getMetadata().getLabels())
-                    .withCreationTimestamp(first.plus(revision, ChronoUnit.DAYS).toString())
-                    .addToAnnotations(Revisions.REVISION, String.valueOf(revision))
-                    .addToAnnotations("deployment.kubernetes.io/desired-replicas", "3")
-                    .addToAnnotations("deployment.kubernetes.io/max-replicas", "4")
-                    .addNewOwnerReference()
-                    .withApiVersion("apps/v1")
-                    .withKind("Deployment")
-                    .withName(name)
-                    .withUid(stored.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(true)
-                    .endOwnerReference()
-                    .endMetadata()
-                    .withNewSpec()
-                    .withReplicas(revision == revisions ? 3 : 0)
-                    .withNewSelector()
-                    .addToMatchLabels("app", name)
-                    .addToMatchLabels("pod-template-hash", hash)
-                    .endSelector()
-                    .withTemplate(template)
-                    .endSpec()
-                    .build();
-            createPatiently(client, rs);
-        }
+    }
+
+    /** The ReplicaSet of {@code revision} of a Deployment now at {@code revisions}, created a day per revision apart. */
+    static ReplicaSet replicaSet(String namespace, String name, int revision, int revisions, String ownerUid) {
+        Instant first = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(30, ChronoUnit.DAYS);
+        String hash = Integer.toHexString((name + revision).hashCode());
+        PodTemplateSpec template = template(name, revision);
+        template.getMetadata().getLabels().put("pod-template-hash", hash);
+        return new ReplicaSetBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name + "-" + hash)
+                .withLabels(template.getMetadata().getLabels())
+                .withCreationTimestamp(first.plus(revision, ChronoUnit.DAYS).toString())
+                .addToAnnotations(Revisions.REVISION, String.valueOf(revision))
+                .addToAnnotations("deployment.kubernetes.io/desired-replicas", "3")
+                .addToAnnotations("deployment.kubernetes.io/max-replicas", "4")
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName(name)
+                .withUid(ownerUid)
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(revision == revisions ? 3 : 0)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .addToMatchLabels("pod-template-hash", hash)
+                .endSelector()
+                .withTemplate(template)
+                .endSpec()
+                .build();
     }
 
     private static Map<String, String> tagging(String service, int revision) {
