@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -107,6 +108,10 @@ public final class PolicyCheck {
                             rules, "scope", "SLO \"" + written.name + "\" reads outside its service: " + problem);
                 }
             }
+        }
+        Violation spliced = parameterFilledQueries(rules, spec, rendering);
+        if (spliced != null) {
+            return spliced;
         }
         if (spec.releaseCheck != null) {
             Violation gate = gateMetrics(rules, namespace, spec.releaseCheck.metrics, spec.service, spec.env);
@@ -220,6 +225,37 @@ public final class PolicyCheck {
         return problem == null
                 ? null
                 : violation(rules, "scope", "monitor \"" + name + "\" reads outside its service: " + problem);
+    }
+
+    /**
+     * A profile's queries stand as the platform wrote them, but the tenant's parameter values are spliced into them:
+     * a value such as {@code x-avg:other.metric} must not add a term that has no scope.
+     */
+    private static Violation parameterFilledQueries(
+            TenantRules rules, ServiceMonitoringSpec spec, Rendering rendering) {
+        if (spec.parameters == null || spec.parameters.isEmpty()) {
+            return null;
+        }
+        String set = "with parameters " + String.join(", ", new TreeSet<>(spec.parameters.keySet())) + ", ";
+        for (DesiredMonitor monitor : rendering.monitors()) {
+            if (METRIC_TYPES.contains(monitor.definition().type())) {
+                String problem = QueryScope.unscopedTerm(monitor.definition().query());
+                if (problem != null) {
+                    return violation(
+                            rules, "scope", set + "monitor \"" + monitor.templateName() + "\" reads: " + problem);
+                }
+            }
+        }
+        for (DesiredSlo slo : rendering.slos()) {
+            for (String query :
+                    new String[] {slo.definition().numerator(), slo.definition().denominator()}) {
+                String problem = query == null ? null : QueryScope.unscopedTerm(query);
+                if (problem != null) {
+                    return violation(rules, "scope", set + "SLO \"" + slo.templateName() + "\" reads: " + problem);
+                }
+            }
+        }
+        return null;
     }
 
     /** service:, env: and team: tags may only repeat what the resource claims: they route notifications. */
