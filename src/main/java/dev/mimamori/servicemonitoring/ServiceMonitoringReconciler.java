@@ -133,6 +133,10 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                     "spec is missing: a ServiceMonitoring needs at least service " + "and env",
                     null);
         }
+        PolicyCheck.Violation profileRefused = profileViolation(sm, context);
+        if (profileRefused != null) {
+            return fail(sm, Reasons.POLICY_VIOLATION, profileRefused.describe(), null);
+        }
         MonitoringProfileSpec profile = profileFor(sm, context);
         if (profile == null) {
             return fail(
@@ -235,6 +239,16 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         copy.parameters = new java.util.HashMap<>(spec.parameters == null ? Map.of() : spec.parameters);
         copy.parameters.put(TraceOperations.PARAMETER, operation.used());
         return copy;
+    }
+
+    /** Judged before the profile is read, so the answer is the same whether a profile it may not use exists or not. */
+    private PolicyCheck.Violation profileViolation(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
+        String namespace = sm.getMetadata().getNamespace();
+        boolean shared = context.getSecondaryResource(MonitoringProfile.class)
+                .map(p -> p.getSpec() != null && Boolean.TRUE.equals(p.getSpec().shared))
+                .orElse(false);
+        return PolicyCheck.profile(
+                policies.rulesFor(namespace), namespace, sm.getSpec().profileName(), shared);
     }
 
     private PolicyCheck.Violation violation(

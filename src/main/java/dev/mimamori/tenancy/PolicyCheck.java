@@ -130,6 +130,22 @@ public final class PolicyCheck {
         return null;
     }
 
+    /**
+     * Whether the namespace may use the profile: a profile's queries and messages are trusted, so one kept for a team
+     * (its pager in messages, its data in queries) must not be borrowed by another namespace.
+     */
+    public static Violation profile(TenantRules rules, String namespace, String profile, boolean shared) {
+        if (rules.allowsProfile(profile, shared)) {
+            return null;
+        }
+        return violation(
+                rules,
+                "profiles",
+                "MonitoringProfile \"" + profile + "\" is not allowed in namespace " + namespace + " (allowed: "
+                        + patterns(rules.profiles()) + (rules.sharedProfiles() ? " and profiles marked shared" : "")
+                        + ")");
+    }
+
     /** Whether the namespace may claim the service and env (a ServiceMonitoring's, or what a ReleaseCheck judges). */
     public static Violation identity(TenantRules rules, String namespace, String service, String env) {
         if (!rules.allowsService(service)) {

@@ -33,7 +33,9 @@ class ServiceMonitoringPolicyAttacksTest {
             true,
             null,
             20,
-            null);
+            null,
+            List.of("default"),
+            true);
     ServiceMonitoringSpec spec = spec();
 
     static ServiceMonitoringSpec spec() {
@@ -197,7 +199,9 @@ class ServiceMonitoringPolicyAttacksTest {
                 false,
                 null,
                 null,
-                null);
+                null,
+                List.of("default"),
+                true);
         spec.monitors = List.of(monitor(
                 "cart-errors", "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5", "x"));
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" customQueries");
@@ -214,7 +218,9 @@ class ServiceMonitoringPolicyAttacksTest {
                 true,
                 null,
                 1,
-                null);
+                null,
+                List.of("default"),
+                true);
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" maxMonitors");
     }
 
