@@ -48,16 +48,16 @@ public class GateProfiles {
                 : sm != null ? sm.getSpec().profileName() : BuiltInProfile.NAME;
         MonitoringProfile profile =
                 client.resources(MonitoringProfile.class).withName(profileName).get();
-        boolean shared = profile != null && profile.getSpec() != null && Boolean.TRUE.equals(profile.getSpec().shared);
-        PolicyCheck.Violation refused = PolicyCheck.profile(rules, namespace, profileName, shared);
-        if (refused != null || ownMetrics) {
-            return new Observations.GateMetricsLookup(refused == null ? check.getSpec().metrics : null, null, refused);
-        }
         MonitoringProfileSpec spec = profile != null
                 ? profile.getSpec()
                 : BuiltInProfile.NAME.equals(profileName) ? BuiltInProfile.spec() : null;
-        if (spec == null) {
+        if (spec == null && !ownMetrics) {
             throw new IllegalArgumentException("MonitoringProfile \"" + profileName + "\" does not exist");
+        }
+        boolean shared = spec != null && Boolean.TRUE.equals(spec.shared);
+        PolicyCheck.Violation refused = PolicyCheck.profile(rules, namespace, profileName, shared);
+        if (refused != null || ownMetrics) {
+            return new Observations.GateMetricsLookup(refused == null ? check.getSpec().metrics : null, null, refused);
         }
         if (spec.gate == null || spec.gate.metrics == null || spec.gate.metrics.isEmpty()) {
             throw new IllegalArgumentException("MonitoringProfile \"" + profileName

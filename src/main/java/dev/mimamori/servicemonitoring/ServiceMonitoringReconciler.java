@@ -133,10 +133,6 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                     "spec is missing: a ServiceMonitoring needs at least service " + "and env",
                     null);
         }
-        PolicyCheck.Violation profileRefused = profileViolation(sm, context);
-        if (profileRefused != null) {
-            return fail(sm, Reasons.POLICY_VIOLATION, profileRefused.describe(), null);
-        }
         MonitoringProfileSpec profile = profileFor(sm, context);
         if (profile == null) {
             return fail(
@@ -145,6 +141,10 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                     "MonitoringProfile \"" + sm.getSpec().profileName()
                             + "\" does not exist; create it or set spec.profile to an existing one",
                     null);
+        }
+        PolicyCheck.Violation profileRefused = profileViolation(sm, context);
+        if (profileRefused != null) {
+            return fail(sm, Reasons.POLICY_VIOLATION, profileRefused.describe(), null);
         }
         TraceOperations.Choice operation = traceOperation(profile, sm.getSpec());
         Rendering rendering = MonitorRenderer.render(
@@ -241,7 +241,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         return copy;
     }
 
-    /** Judged before the profile is read, so the answer is the same whether a profile it may not use exists or not. */
+    /** Judged before rendering: a profile's queries and messages are trusted, so who may use it is the check. */
     private PolicyCheck.Violation profileViolation(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
         String namespace = sm.getMetadata().getNamespace();
         boolean shared = context.getSecondaryResource(MonitoringProfile.class)
