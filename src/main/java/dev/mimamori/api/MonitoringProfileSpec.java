@@ -17,6 +17,10 @@ public class MonitoringProfileSpec {
     @JsonPropertyDescription("What this profile is for, for people reading it.")
     public String description;
 
+    @JsonPropertyDescription(
+            "Whether namespaces whose TenantPolicy does not list their profiles (spec.profiles), and namespaces with no TenantPolicy, may use this profile. Default false: such namespaces may use only the built-in default profile and profiles marked shared. Leave it false for a profile that pages one team or reads one team's data.")
+    public Boolean shared;
+
     @Size(max = 100)
     @JsonPropertyDescription(
             "Parameters with their default values, used in templates as ${params.NAME}; a ServiceMonitoring may override them.")

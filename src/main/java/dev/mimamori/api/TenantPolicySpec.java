@@ -35,6 +35,11 @@ public class TenantPolicySpec {
             "Notification handles the namespace may use in spec.notify and in messages it writes, as patterns, e.g. @slack-payments-*, @pagerduty-payments. Unset: the operator's default (@slack-* and @teams-*).")
     public List<@Size(max = 200) String> notify;
 
+    @Size(max = 100)
+    @JsonPropertyDescription(
+            "MonitoringProfiles the namespace may use (a ServiceMonitoring's or a ReleaseCheck's spec.profile), as patterns, e.g. default, payments-*. Unset: the operator's default (the built-in default profile and every profile marked spec.shared).")
+    public List<@Size(max = 200) String> profiles;
+
     @JsonPropertyDescription(
             "Whether the namespace may write its own monitor, SLO and gate metric queries (always confined to its own service and env). Default true.")
     public Boolean customQueries;

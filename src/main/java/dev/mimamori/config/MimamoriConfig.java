@@ -100,5 +100,7 @@ public interface MimamoriConfig {
         Optional<List<String>> defaultEnvs();
 
         Optional<List<String>> defaultNotify();
+
+        Optional<List<String>> defaultProfiles();
     }
 }

@@ -1,6 +1,5 @@
 package dev.mimamori.gate;
 
-import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ReleaseCheck;
@@ -8,10 +7,11 @@ import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.TagRules;
 import dev.mimamori.render.BuiltInProfile;
 import dev.mimamori.servicemonitoring.TraceOperations;
+import dev.mimamori.tenancy.PolicyCheck;
+import dev.mimamori.tenancy.TenantRules;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Finds the gate metrics of a check: its own, else those of its service's profile. */
@@ -23,20 +23,26 @@ public class GateProfiles {
         this.client = client;
     }
 
-    /** The metrics, or why there are none; read once per check, before they are frozen in its status. */
-    public Observations.GateMetricsLookup lookUp(ReleaseCheck check, String service) {
+    /**
+     * The metrics, or why there are none, or the namespace's policy refusing the profile named or used; read once per
+     * check, before they are frozen in its status.
+     */
+    public Observations.GateMetricsLookup lookUp(ReleaseCheck check, String service, TenantRules rules) {
         try {
-            return new Observations.GateMetricsLookup(metricsFor(check, service), null);
+            return metricsFor(check, service, rules);
         } catch (IllegalArgumentException e) {
-            return new Observations.GateMetricsLookup(null, e.getMessage());
+            return new Observations.GateMetricsLookup(null, e.getMessage(), null);
         }
     }
 
-    private List<GateMetric> metricsFor(ReleaseCheck check, String service) {
-        if (check.getSpec().metrics != null && !check.getSpec().metrics.isEmpty()) {
-            return check.getSpec().metrics;
+    private Observations.GateMetricsLookup metricsFor(ReleaseCheck check, String service, TenantRules rules) {
+        String namespace = check.getMetadata().getNamespace();
+        boolean ownMetrics =
+                check.getSpec().metrics != null && !check.getSpec().metrics.isEmpty();
+        if (ownMetrics && check.getSpec().profile == null) {
+            return new Observations.GateMetricsLookup(check.getSpec().metrics, null, null);
         }
-        ServiceMonitoring sm = serviceMonitoring(check.getMetadata().getNamespace(), service);
+        ServiceMonitoring sm = ownMetrics ? null : serviceMonitoring(namespace, service);
         String profileName = check.getSpec().profile != null
                 ? check.getSpec().profile
                 : sm != null ? sm.getSpec().profileName() : BuiltInProfile.NAME;
@@ -45,14 +51,20 @@ public class GateProfiles {
         MonitoringProfileSpec spec = profile != null
                 ? profile.getSpec()
                 : BuiltInProfile.NAME.equals(profileName) ? BuiltInProfile.spec() : null;
-        if (spec == null) {
+        if (spec == null && !ownMetrics) {
             throw new IllegalArgumentException("MonitoringProfile \"" + profileName + "\" does not exist");
+        }
+        boolean shared = spec != null && Boolean.TRUE.equals(spec.shared);
+        PolicyCheck.Violation refused = PolicyCheck.profile(rules, namespace, profileName, shared);
+        if (refused != null || ownMetrics) {
+            return new Observations.GateMetricsLookup(refused == null ? check.getSpec().metrics : null, null, refused);
         }
         if (spec.gate == null || spec.gate.metrics == null || spec.gate.metrics.isEmpty()) {
             throw new IllegalArgumentException("MonitoringProfile \"" + profileName
                     + "\" has no gate metrics; add a gate section or set spec.metrics");
         }
-        return GateMetrics.withParameters(spec.gate.metrics, parameters(spec, sm));
+        return new Observations.GateMetricsLookup(
+                GateMetrics.withParameters(spec.gate.metrics, parameters(spec, sm)), null, null);
     }
 
     /** The profile's parameters as the service renders them: its overrides, and the trace operation it uses. */

@@ -42,7 +42,7 @@ public record Observations(
     public record Tenancy(TenantRules rules, PolicyCheck.Violation quota) {}
 
     /** The profile's or spec's gate metrics, or why there are none. */
-    public record GateMetricsLookup(List<GateMetric> metrics, String problem) {}
+    public record GateMetricsLookup(List<GateMetric> metrics, String problem, PolicyCheck.Violation refused) {}
 
     /** Datadog's answer to a query: the series, or the classified failure. */
     public record DatadogReply(List<MetricSeries> series, DatadogException failure) {}

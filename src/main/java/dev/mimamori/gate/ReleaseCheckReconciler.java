@@ -134,7 +134,8 @@ public class ReleaseCheckReconciler implements Reconciler<ReleaseCheck> {
     /** The observations with the answer to what the step asked for. */
     private Observations answer(ReleaseCheck check, ReleaseCheckStep.Action action, Observations observations) {
         if (action instanceof ReleaseCheckStep.FindGateMetrics find) {
-            return observations.withGateMetrics(profiles.lookUp(check, find.service()));
+            return observations.withGateMetrics(profiles.lookUp(
+                    check, find.service(), observations.tenancy().rules()));
         }
         if (action instanceof ReleaseCheckStep.Query query) {
             try {

@@ -248,6 +248,9 @@ public final class ReleaseCheckStep {
             if (lookup == null) {
                 return new Step(status, new FindGateMetrics(status.release.service), null, notices);
             }
+            if (lookup.refused() != null) {
+                return refused(lookup.refused());
+            }
             if (lookup.problem() != null) {
                 return error(Reason.InvalidSpec, lookup.problem());
             }

@@ -142,6 +142,10 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                             + "\" does not exist; create it or set spec.profile to an existing one",
                     null);
         }
+        PolicyCheck.Violation profileRefused = profileViolation(sm, context);
+        if (profileRefused != null) {
+            return fail(sm, Reasons.POLICY_VIOLATION, profileRefused.describe(), null);
+        }
         TraceOperations.Choice operation = traceOperation(profile, sm.getSpec());
         Rendering rendering = MonitorRenderer.render(
                 profile, withOperation(sm.getSpec(), operation), sm.ownerKey(), config.clusterName());
@@ -235,6 +239,16 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         copy.parameters = new java.util.HashMap<>(spec.parameters == null ? Map.of() : spec.parameters);
         copy.parameters.put(TraceOperations.PARAMETER, operation.used());
         return copy;
+    }
+
+    /** Judged before rendering: a profile's queries and messages are trusted, so who may use it is the check. */
+    private PolicyCheck.Violation profileViolation(ServiceMonitoring sm, Context<ServiceMonitoring> context) {
+        String namespace = sm.getMetadata().getNamespace();
+        boolean shared = context.getSecondaryResource(MonitoringProfile.class)
+                .map(p -> p.getSpec() != null && Boolean.TRUE.equals(p.getSpec().shared))
+                .orElse(false);
+        return PolicyCheck.profile(
+                policies.rulesFor(namespace), namespace, sm.getSpec().profileName(), shared);
     }
 
     private PolicyCheck.Violation violation(

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -108,6 +109,10 @@ public final class PolicyCheck {
                 }
             }
         }
+        Violation spliced = parameterFilledQueries(rules, spec, rendering);
+        if (spliced != null) {
+            return spliced;
+        }
         if (spec.releaseCheck != null) {
             Violation gate = gateMetrics(rules, namespace, spec.releaseCheck.metrics, spec.service, spec.env);
             if (gate != null) {
@@ -123,6 +128,22 @@ public final class PolicyCheck {
                             + " allowed per ServiceMonitoring in namespace " + namespace);
         }
         return null;
+    }
+
+    /**
+     * Whether the namespace may use the profile: a profile's queries and messages are trusted, so one kept for a team
+     * (its pager in messages, its data in queries) must not be borrowed by another namespace.
+     */
+    public static Violation profile(TenantRules rules, String namespace, String profile, boolean shared) {
+        if (rules.allowsProfile(profile, shared)) {
+            return null;
+        }
+        return violation(
+                rules,
+                "profiles",
+                "MonitoringProfile \"" + profile + "\" is not allowed in namespace " + namespace + " (allowed: "
+                        + patterns(rules.profiles()) + (rules.sharedProfiles() ? " and profiles marked shared" : "")
+                        + ")");
     }
 
     /** Whether the namespace may claim the service and env (a ServiceMonitoring's, or what a ReleaseCheck judges). */
@@ -220,6 +241,37 @@ public final class PolicyCheck {
         return problem == null
                 ? null
                 : violation(rules, "scope", "monitor \"" + name + "\" reads outside its service: " + problem);
+    }
+
+    /**
+     * A profile's queries stand as the platform wrote them, but the tenant's parameter values are spliced into them:
+     * a value such as {@code x-avg:other.metric} must not add a term that has no scope.
+     */
+    private static Violation parameterFilledQueries(
+            TenantRules rules, ServiceMonitoringSpec spec, Rendering rendering) {
+        if (spec.parameters == null || spec.parameters.isEmpty()) {
+            return null;
+        }
+        String set = "with parameters " + String.join(", ", new TreeSet<>(spec.parameters.keySet())) + ", ";
+        for (DesiredMonitor monitor : rendering.monitors()) {
+            if (METRIC_TYPES.contains(monitor.definition().type())) {
+                String problem = QueryScope.unscopedTerm(monitor.definition().query());
+                if (problem != null) {
+                    return violation(
+                            rules, "scope", set + "monitor \"" + monitor.templateName() + "\" reads: " + problem);
+                }
+            }
+        }
+        for (DesiredSlo slo : rendering.slos()) {
+            for (String query :
+                    new String[] {slo.definition().numerator(), slo.definition().denominator()}) {
+                String problem = query == null ? null : QueryScope.unscopedTerm(query);
+                if (problem != null) {
+                    return violation(rules, "scope", set + "SLO \"" + slo.templateName() + "\" reads: " + problem);
+                }
+            }
+        }
+        return null;
     }
 
     /** service:, env: and team: tags may only repeat what the resource claims: they route notifications. */

@@ -2,6 +2,8 @@ package dev.mimamori.tenancy;
 
 import dev.mimamori.datadog.MetricFormula;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Whether a metric query a tenant wrote reads only its own service and env. Every {@code {...}} scope (a
@@ -10,6 +12,9 @@ import java.util.Locale;
  * service or env, OR / NOT / IN, parentheses) is refused. Pure.
  */
 public final class QueryScope {
+    /** A metric term as Datadog writes one: a space aggregator, a colon, then at once the metric name. */
+    private static final Pattern METRIC_TERM =
+            Pattern.compile("(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z0-9_]*:([A-Za-z][A-Za-z0-9_.]*)");
 
     private QueryScope() {}
 
@@ -56,7 +61,31 @@ public final class QueryScope {
             }
             i = end;
         }
+        String unscoped = unscopedTerm(query);
+        if (unscoped != null) {
+            return unscoped;
+        }
         return scopes == 0 ? "it has no metric scope {service:" + service + ",env:" + env + "}" : null;
+    }
+
+    /**
+     * Null when every metric term of the query is followed by its {@code {...}} scope, else which one is not. A term
+     * without a scope reads the metric from every source, so the scopes of the other terms confine nothing.
+     */
+    public static String unscopedTerm(String query) {
+        String skeleton = withoutScopesAndStrings(query);
+        Matcher term = METRIC_TERM.matcher(skeleton);
+        while (term.find()) {
+            int next = term.end();
+            while (next < skeleton.length() && Character.isWhitespace(skeleton.charAt(next))) {
+                next++;
+            }
+            if (next == skeleton.length() || skeleton.charAt(next) != '{') {
+                return "metric term " + term.group() + " has no scope {...}; without one it reads the metric of"
+                        + " every service";
+            }
+        }
+        return null;
     }
 
     /** Null when every single-metric term of the gate expression is confined to service and env. */
@@ -76,14 +105,37 @@ public final class QueryScope {
         return null;
     }
 
+    /**
+     * In Datadog's grammar {@code by} follows a scope or a call: whitespace, {@code }} or {@code )} before it. Anything
+     * else ({@code latency_by{*}}, {@code x.by{*}}) is part of a metric name, and the braces are that metric's scope.
+     */
     private static boolean groupBy(String query, int brace) {
         int j = brace - 1;
         while (j >= 0 && Character.isWhitespace(query.charAt(j))) {
             j--;
         }
-        return j >= 1
-                && query.substring(j - 1, j + 1).equalsIgnoreCase("by")
-                && (j < 2 || !Character.isLetterOrDigit(query.charAt(j - 2)));
+        if (j < 2 || !query.substring(j - 1, j + 1).equalsIgnoreCase("by")) {
+            return false;
+        }
+        char before = query.charAt(j - 2);
+        return Character.isWhitespace(before) || before == '}' || before == ')';
+    }
+
+    /** The query with the inside of every {...} and every quoted string blanked, so only terms and operators remain. */
+    private static String withoutScopesAndStrings(String query) {
+        StringBuilder out = new StringBuilder(query.length());
+        char closing = 0;
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (closing != 0) {
+                out.append(c == closing ? c : ' ');
+                closing = c == closing ? 0 : closing;
+            } else {
+                out.append(c);
+                closing = c == '{' ? '}' : c == '"' || c == '\'' ? c : 0;
+            }
+        }
+        return out.toString();
     }
 
     private static String scopeProblem(String scope, String service, String env) {

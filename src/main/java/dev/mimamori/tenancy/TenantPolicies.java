@@ -30,7 +30,8 @@ public class TenantPolicies {
                 t.defaultServices().orElse(TenantRules.DEFAULT_SERVICES),
                 t.defaultTeams().orElse(TenantRules.DEFAULT_TEAMS),
                 t.defaultEnvs().orElse(TenantRules.DEFAULT_ENVS),
-                t.defaultNotify().orElse(TenantRules.DEFAULT_NOTIFY));
+                t.defaultNotify().orElse(TenantRules.DEFAULT_NOTIFY),
+                t.defaultProfiles().orElse(TenantRules.DEFAULT_PROFILES));
     }
 
     public TenantRules rulesFor(String namespace) {

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * {@code @}); a value matching a pattern that starts with {@code !} is not allowed, whatever else matches it.
  *
  * @param source the rule's origin for messages: {@code TenantPolicy "<name>"} or {@code the default policy}
+ * @param sharedProfiles whether profiles marked {@code spec.shared} are allowed besides those {@code profiles} match
  */
 public record TenantRules(
         String source,
@@ -29,13 +30,17 @@ public record TenantRules(
         boolean customQueries,
         Integer maxServiceMonitorings,
         Integer maxMonitors,
-        Integer maxReleaseChecks) {
+        Integer maxReleaseChecks,
+        List<String> profiles,
+        boolean sharedProfiles) {
 
     public static final List<String> DEFAULT_SERVICES = List.of("${namespace}", "${namespace}-*");
     public static final List<String> DEFAULT_TEAMS = List.of("${namespace}", "${namespace}-*");
     public static final List<String> DEFAULT_ENVS = List.of("*");
     /** Chat channels only: paging (PagerDuty, Opsgenie), e-mail and webhooks need a policy that names them. */
     public static final List<String> DEFAULT_NOTIFY = List.of("@slack-*", "@teams-*");
+    /** The built-in profile; a cluster's own profiles are open to every namespace only when marked shared. */
+    public static final List<String> DEFAULT_PROFILES = List.of("default");
 
     public static final String DEFAULT_SOURCE = "the default policy";
 
@@ -45,11 +50,13 @@ public record TenantRules(
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern VALUE_PATTERN = Pattern.compile("^[a-z0-9_./*-]{1,100}$");
     private static final Pattern HANDLE_PATTERN = Pattern.compile("^@[A-Za-z0-9_./@*-]{1,199}$");
+    private static final Pattern PROFILE_PATTERN = Pattern.compile("^[a-z0-9*-]{1,63}$");
 
     /** The operator's defaults, where a deployment may widen them for a cluster with a single tenant. */
-    public record Defaults(List<String> services, List<String> teams, List<String> envs, List<String> handles) {
+    public record Defaults(
+            List<String> services, List<String> teams, List<String> envs, List<String> handles, List<String> profiles) {
         public static final Defaults SHIPPED =
-                new Defaults(DEFAULT_SERVICES, DEFAULT_TEAMS, DEFAULT_ENVS, DEFAULT_NOTIFY);
+                new Defaults(DEFAULT_SERVICES, DEFAULT_TEAMS, DEFAULT_ENVS, DEFAULT_NOTIFY, DEFAULT_PROFILES);
     }
 
     /**
@@ -78,7 +85,9 @@ public record TenantRules(
                     true,
                     null,
                     null,
-                    null);
+                    null,
+                    fill(defaults.profiles(), namespace, nsLabels),
+                    true);
         }
         TenantPolicy policy = chosen.get();
         TenantPolicySpec spec = policy.getSpec();
@@ -94,7 +103,9 @@ public record TenantRules(
                     false,
                     0,
                     0,
-                    0);
+                    0,
+                    List.of(),
+                    false);
         }
         return new TenantRules(
                 source,
@@ -105,7 +116,9 @@ public record TenantRules(
                 spec.customQueries == null || spec.customQueries,
                 spec.maxServiceMonitorings,
                 spec.maxMonitors,
-                spec.maxReleaseChecks);
+                spec.maxReleaseChecks,
+                fill(or(spec.profiles, defaults.profiles()), namespace, nsLabels),
+                spec.profiles == null);
     }
 
     /** Why the policy cannot be applied as written; empty when it can. */
@@ -115,6 +128,7 @@ public record TenantRules(
         checkPatterns(problems, "envs", spec.envs, VALUE_PATTERN);
         checkPatterns(problems, "teams", spec.teams, VALUE_PATTERN);
         checkPatterns(problems, "notify", spec.notify, HANDLE_PATTERN);
+        checkPatterns(problems, "profiles", spec.profiles, PROFILE_PATTERN);
         if ((spec.namespaces == null || spec.namespaces.isEmpty()) && spec.namespaceSelector == null) {
             problems.add("selects no namespace: set spec.namespaces or spec.namespaceSelector");
         }
@@ -131,6 +145,11 @@ public record TenantRules(
 
     public boolean allowsTeam(String team) {
         return matchesAny(teams, team);
+    }
+
+    /** {@code shared}: the profile exists and is marked {@code spec.shared}. */
+    public boolean allowsProfile(String profile, boolean shared) {
+        return (shared && sharedProfiles) || matchesAny(profiles, profile);
     }
 
     /**
@@ -195,7 +214,9 @@ public record TenantRules(
             }
             if (!valid.matcher(PLACEHOLDER.matcher(pattern).replaceAll("x")).matches()) {
                 problems.add("spec." + field + " pattern \"" + pattern + "\" is not a valid "
-                        + (field.equals("notify") ? "handle pattern (starts with @)" : "tag value pattern"));
+                        + (field.equals("notify")
+                                ? "handle pattern (starts with @)"
+                                : field.equals("profiles") ? "profile name pattern" : "tag value pattern"));
             }
         }
     }

@@ -52,7 +52,9 @@ class ReleaseCheckStepTest {
             true,
             null,
             null,
-            1);
+            1,
+            List.of("default"),
+            true);
 
     PolicyCheck.Violation quota = null;
 
@@ -129,7 +131,7 @@ class ReleaseCheckStepTest {
                 deployment,
                 replicaSets,
                 tenancy(),
-                new Observations.GateMetricsLookup(List.of(latency()), null),
+                new Observations.GateMetricsLookup(List.of(latency()), null, null),
                 null,
                 null,
                 null,
@@ -253,9 +255,24 @@ class ReleaseCheckStepTest {
     }
 
     @Test
+    void aProfileTheNamespaceMayNotUseEndsTheCheckBeforeAnyQuery() {
+        Observations borrowed = observations()
+                .withGateMetrics(new Observations.GateMetricsLookup(
+                        null, null, PolicyCheck.profile(rules, "shop", "payments", false)));
+        ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, borrowed, at(1));
+
+        assertThat(step.status().phase).isEqualTo("Error");
+        assertThat(ready(step.status())).isEqualTo("PolicyViolation");
+        assertThat(step.status().message).contains("MonitoringProfile \"payments\"", "profiles");
+        assertThat(step.status().gateMetrics).isNull();
+        assertThat(step.action()).isNull();
+    }
+
+    @Test
     void aMissingProfileOrABadSettingIsAnInvalidSpec() {
         Observations noProfile = observations()
-                .withGateMetrics(new Observations.GateMetricsLookup(null, "MonitoringProfile \"x\" does not exist"));
+                .withGateMetrics(
+                        new Observations.GateMetricsLookup(null, "MonitoringProfile \"x\" does not exist", null));
         ReleaseCheckStatus status =
                 ReleaseCheckStep.next(null, noProfile, at(1)).status();
         assertThat(ready(status)).isEqualTo("InvalidSpec");
@@ -605,7 +622,7 @@ class ReleaseCheckStepTest {
         errors.requests = "sum:trace.http.request.hits{service:${service},env:${env},version:${version}}.as_count()";
         errors.maxRegressionPercent = 50.0;
         Observations counted =
-                observations().withGateMetrics(new Observations.GateMetricsLookup(List.of(errors), null));
+                observations().withGateMetrics(new Observations.GateMetricsLookup(List.of(errors), null, null));
 
         ReleaseCheckStep.Step ask = ReleaseCheckStep.next(null, counted, at(8));
 
@@ -646,7 +663,7 @@ class ReleaseCheckStepTest {
                 deployment,
                 replicaSets,
                 tenancy(),
-                new Observations.GateMetricsLookup(List.of(other), null),
+                new Observations.GateMetricsLookup(List.of(other), null, null),
                 new Observations.DatadogReply(steady(1.0), null),
                 null,
                 null,
@@ -706,7 +723,8 @@ class ReleaseCheckStepTest {
         wide.query = "avg:trace.http.request{service:${service},env:${env},version:${version}}"
                 + " / avg:trace.http.request{service:payments,env:prod}";
         spec.metrics = List.of(wide);
-        Observations obs = observations().withGateMetrics(new Observations.GateMetricsLookup(List.of(wide), null));
+        Observations obs =
+                observations().withGateMetrics(new Observations.GateMetricsLookup(List.of(wide), null, null));
 
         ReleaseCheckStep.Step step = ReleaseCheckStep.next(null, obs, at(8));
 

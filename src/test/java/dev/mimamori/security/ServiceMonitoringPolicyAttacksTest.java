@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.MonitorTemplate;
+import dev.mimamori.api.MonitoringProfileSpec;
 import dev.mimamori.api.ReleaseCheckTemplate;
 import dev.mimamori.api.ServiceMonitoringSpec;
 import dev.mimamori.api.SloTemplate;
@@ -12,7 +13,9 @@ import dev.mimamori.render.MonitorRenderer;
 import dev.mimamori.render.Rendering;
 import dev.mimamori.tenancy.PolicyCheck;
 import dev.mimamori.tenancy.TenantRules;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +33,9 @@ class ServiceMonitoringPolicyAttacksTest {
             true,
             null,
             20,
-            null);
+            null,
+            List.of("default"),
+            true);
     ServiceMonitoringSpec spec = spec();
 
     static ServiceMonitoringSpec spec() {
@@ -194,7 +199,9 @@ class ServiceMonitoringPolicyAttacksTest {
                 false,
                 null,
                 null,
-                null);
+                null,
+                List.of("default"),
+                true);
         spec.monitors = List.of(monitor(
                 "cart-errors", "avg(last_5m):avg:trace.http.request.errors{service:${service},env:${env}} > 5", "x"));
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" customQueries");
@@ -211,7 +218,26 @@ class ServiceMonitoringPolicyAttacksTest {
                 true,
                 null,
                 1,
-                null);
+                null,
+                List.of("default"),
+                true);
         assertThat(check().rule()).isEqualTo("TenantPolicy \"shop\" maxMonitors");
+    }
+
+    /** Without dashboard and gate, whose formula compiler already refuses such a term; monitors and SLOs have none. */
+    @Test
+    void aParameterValueSplicingAnUnscopedTermIntoTheProfilesQueriesIsRefused() {
+        MonitoringProfileSpec profile = Serialization.clone(BuiltInProfile.spec());
+        profile.dashboard = null;
+        profile.gate = null;
+        spec.parameters = Map.of("traceOperation", "x-avg:payments.revenue");
+        Rendering rendering = MonitorRenderer.render(profile, spec, "shop/cart", "c1");
+        assertThat(rendering.ok()).as(String.valueOf(rendering.problem())).isTrue();
+        PolicyCheck.Violation violation = PolicyCheck.serviceMonitoring(rules, "shop", spec, rendering);
+        assertThat(violation.rule()).isEqualTo("TenantPolicy \"shop\" scope");
+        assertThat(violation.message()).contains("traceOperation").contains("has no scope");
+
+        spec.parameters = Map.of("traceOperation", "servlet.request", "latencyP95Ms", "800");
+        assertThat(check()).isNull();
     }
 }

@@ -4,6 +4,7 @@ import static dev.mimamori.testing.Resources.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mimamori.api.MonitoringProfile;
 import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ServiceMonitoring;
@@ -25,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -194,6 +196,62 @@ class TenantIsolationOperatorTest {
                     .withName(name)
                     .delete();
         }
+    }
+
+    /** Team vaultledger's profile pages its on-call and is not marked shared; tenant-a's policy lists no profiles. */
+    @Test
+    void anotherTeamsProfileCanBeUsedNeitherByAServiceMonitoringNorByAReleaseCheck() {
+        MonitoringProfile pager = Resources.profile(
+                "vaultledger-oncall",
+                Map.of("latencyMs", "500"),
+                Resources.metricMonitor("latency", "trace.http.request.duration", "latencyMs"));
+        pager.getSpec().shared = null;
+        pager.getSpec().monitors.get(0).message = "Latency @pagerduty-vaultledger";
+        client.resource(pager).createOr(existing -> existing.update());
+        client.resource(Resources.serviceMonitoring("tenant-a", "borrower", "tenant-a-borrower", "prod"))
+                .create();
+        awaitReason("borrower", "MonitorsInSync");
+        int before = datadog.monitorsTagged("mimamori-owner:tenant-a/borrower").size();
+
+        client.resources(ServiceMonitoring.class)
+                .inNamespace("tenant-a")
+                .withName("borrower")
+                .edit(sm -> {
+                    sm.getSpec().profile = "vaultledger-oncall";
+                    return sm;
+                });
+        ServiceMonitoring refused = awaitReason("borrower", "PolicyViolation");
+
+        assertThat(ready(refused).getMessage())
+                .contains("MonitoringProfile \"vaultledger-oncall\"", "TenantPolicy \"tenant-a\" profiles");
+        assertThat(datadog.monitorsTagged("mimamori-owner:tenant-a/borrower"))
+                .as("what was in sync before stays")
+                .hasSize(before);
+        assertThat(requestsMentioning("@pagerduty-vaultledger")).isEmpty();
+
+        Rollouts.deploy(client, "tenant-a", "borrow", "tenant-a-borrow", "prod", "1.0.0", "1.1.0");
+        ReleaseCheck check = new ReleaseCheck();
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("tenant-a")
+                .withName("borrow-profile")
+                .build());
+        check.setSpec(new ReleaseCheckSpec());
+        check.getSpec().workload = new WorkloadRef();
+        check.getSpec().workload.name = "borrow";
+        check.getSpec().profile = "vaultledger-oncall";
+        ReleaseCheck created = client.resource(check).create();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ReleaseCheck seen = client.resource(created).get();
+            assertThat(seen.getStatus()).isNotNull();
+            assertThat(seen.getStatus().phase).isEqualTo("Error");
+            assertThat(ready(seen.getStatus().conditions).getReason()).isEqualTo("PolicyViolation");
+            assertThat(seen.getStatus().message).contains("MonitoringProfile \"vaultledger-oncall\"");
+            assertThat(seen.getStatus().gateMetrics).isNullOrEmpty();
+        });
+        client.resources(ServiceMonitoring.class)
+                .inNamespace("tenant-a")
+                .withName("borrower")
+                .delete();
     }
 
     private ReleaseCheck check(String workload, String service) {

@@ -146,6 +146,7 @@ class ObjectProblemsOperatorTest {
     void aRestrictedDashboardIsReportedWhileMonitorsConverge() {
         Resources.namespace(client, "dash-blocked");
         MonitoringProfileSpec spec = Serialization.clone(BuiltInProfile.spec());
+        spec.shared = true;
         MonitoringProfile profile = new MonitoringProfile();
         profile.setMetadata(
                 new ObjectMetaBuilder().withName("restricted-dashboard").build());

@@ -14,6 +14,7 @@ import dev.mimamori.gate.GateProfiles;
 import dev.mimamori.sim.CallLog;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.status.Conditions;
+import dev.mimamori.tenancy.TenantPolicies;
 import dev.mimamori.testing.OperatorTestEnvironment;
 import dev.mimamori.testing.Resources;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(OperatorTestEnvironment.class)
 class TraceOperationOperatorTest {
+    @Inject
+    TenantPolicies policies;
+
     @Inject
     KubernetesClient client;
 
@@ -94,7 +98,8 @@ class TraceOperationOperatorTest {
                 .withNamespace("java")
                 .build());
         check.setSpec(new ReleaseCheckSpec());
-        List<GateMetric> gate = gateProfiles.lookUp(check, "orders").metrics();
+        List<GateMetric> gate =
+                gateProfiles.lookUp(check, "orders", policies.rulesFor("java")).metrics();
         assertThat(gate)
                 .isNotEmpty()
                 .allSatisfy(m ->

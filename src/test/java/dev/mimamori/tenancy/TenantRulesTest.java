@@ -162,4 +162,45 @@ class TenantRulesTest {
                 .asString()
                 .contains("selects no namespace");
     }
+
+    @Test
+    void withoutAProfileListANamespaceUsesTheBuiltInProfileAndProfilesMarkedSharedOnly() {
+        TenantRules none =
+                TenantRules.forNamespace("shop", Map.of(), List.of(), TenantRules.Defaults.SHIPPED, Set.of());
+        TenantPolicySpec unlisted = new TenantPolicySpec();
+        unlisted.namespaces = List.of("shop");
+        TenantRules withPolicy = TenantRules.forNamespace(
+                "shop", Map.of(), List.of(policy("shop", unlisted)), TenantRules.Defaults.SHIPPED, Set.of());
+
+        for (TenantRules rules : List.of(none, withPolicy)) {
+            assertThat(rules.allowsProfile("default", false)).isTrue();
+            assertThat(rules.allowsProfile("web-service", true)).isTrue();
+            assertThat(rules.allowsProfile("payments", false))
+                    .as("a team's profile that does not say it is shared")
+                    .isFalse();
+        }
+        assertThat(PolicyCheck.profile(none, "shop", "payments", false).describe())
+                .isEqualTo("MonitoringProfile \"payments\" is not allowed in namespace shop (allowed: default and"
+                        + " profiles marked shared) (rule the default policy profiles)");
+    }
+
+    @Test
+    void aProfileListAllowsWhatItNamesAndNothingElseNotEvenSharedProfiles() {
+        TenantPolicySpec spec = new TenantPolicySpec();
+        spec.namespaces = List.of("payments");
+        spec.profiles = List.of("default", "${namespace}-*");
+        TenantRules rules = TenantRules.forNamespace(
+                "payments", Map.of(), List.of(policy("payments", spec)), TenantRules.Defaults.SHIPPED, Set.of());
+
+        assertThat(rules.allowsProfile("payments-api", false)).isTrue();
+        assertThat(rules.allowsProfile("default", false)).isTrue();
+        assertThat(rules.allowsProfile("web-service", true)).isFalse();
+        assertThat(PolicyCheck.profile(rules, "payments", "web-service", true).message())
+                .isEqualTo("MonitoringProfile \"web-service\" is not allowed in namespace payments (allowed: default,"
+                        + " payments-*)");
+
+        spec.profiles = List.of("Payments OR *");
+        assertThat(TenantRules.problems(spec))
+                .containsExactly("spec.profiles pattern \"Payments OR *\" is not a" + " valid profile name pattern");
+    }
 }

@@ -46,6 +46,8 @@ public final class Resources {
         MonitoringProfileSpec spec = new MonitoringProfileSpec();
         spec.parameters = new LinkedHashMap<>(parameters);
         spec.monitors = new ArrayList<>(java.util.List.of(monitors));
+        // The platform's standard profile, open to every namespace without a TenantPolicy listing profiles.
+        spec.shared = true;
         profile.setSpec(spec);
         return profile;
     }

@@ -61,6 +61,10 @@ public record TestConfig(String url, String apiKey, String appKey, Duration read
             public Optional<List<String>> defaultNotify() {
                 return Optional.empty();
             }
+
+            public Optional<List<String>> defaultProfiles() {
+                return Optional.empty();
+            }
         };
     }
 
