@@ -105,6 +105,14 @@ public final class CanaryHold {
         return annotations != null && RolloutActions.mark(checkName, revision).equals(annotations.get(HELD_BY));
     }
 
+    /** The name of the check whose hold mark the Deployment carries, else null (names never contain '@'). */
+    public static String holdingCheck(Deployment deployment) {
+        Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+        String mark = annotations == null ? null : annotations.get(HELD_BY);
+        int at = mark == null ? -1 : mark.lastIndexOf('@');
+        return at <= 0 ? null : mark.substring(0, at);
+    }
+
     /** Pods of the ReplicaSet that are ready, 0 when unknown. */
     static int ready(ReplicaSet rs) {
         Integer ready = rs.getStatus() == null ? null : rs.getStatus().getReadyReplicas();

@@ -169,23 +169,36 @@ public class RolloutActions {
      * hold mark, so a Deployment resumed or re-held by someone else is left alone.
      */
     public ActionPlan.Done lift(Deployment deployment, String checkName, Long revision) {
+        return lift(client, deployment, mark(checkName, revision))
+                ? new ActionPlan.Done(ActionPlan.Result.DONE, "hold lifted, the rollout goes on")
+                : new ActionPlan.Done(ActionPlan.Result.DONE, "the Deployment was no longer held by this check");
+    }
+
+    /**
+     * Resumes the Deployment if its hold mark is still exactly {@code heldBy}: true when it did, false when the mark
+     * had changed or gone. Static for the rollout controller, which lifts the holds of deleted checks.
+     */
+    public static boolean lift(KubernetesClient client, Deployment deployment, String heldBy) {
         List<Map<String, Object>> patch = List.of(
-                Map.of("op", "test", "path", annotationPath(CanaryHold.HELD_BY), "value", mark(checkName, revision)),
+                Map.of("op", "test", "path", annotationPath(CanaryHold.HELD_BY), "value", heldBy),
                 Map.of("op", "add", "path", "/spec/paused", "value", false),
                 Map.of("op", "remove", "path", annotationPath(CanaryHold.HELD_BY)));
-        var resource = resourceOf(deployment);
         try {
-            resource.patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
-            return new ActionPlan.Done(ActionPlan.Result.DONE, "hold lifted, the rollout goes on");
+            resourceOf(client, deployment).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 422) {
                 throw e;
             }
-            return new ActionPlan.Done(ActionPlan.Result.DONE, "the Deployment was no longer held by this check");
+            return false;
         }
     }
 
     private RollableScalableResource<Deployment> resourceOf(Deployment deployment) {
+        return resourceOf(client, deployment);
+    }
+
+    private static RollableScalableResource<Deployment> resourceOf(KubernetesClient client, Deployment deployment) {
         return client.apps()
                 .deployments()
                 .inNamespace(deployment.getMetadata().getNamespace())

@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Workloads workloads;
+    private final OrphanedHolds orphanedHolds;
     private InformerEventSource<ServiceMonitoring, Deployment> monitorings;
     private InformerEventSource<ReleaseCheck, Deployment> checks;
     private InformerEventSource<ReplicaSet, Deployment> replicaSets;
@@ -56,6 +58,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         this.events = events;
         this.registry = registry;
         this.clock = clock;
+        this.orphanedHolds = new OrphanedHolds(client, events);
     }
 
     @Override
@@ -72,14 +75,10 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
                 InformerEventSourceConfiguration.from(ReleaseCheck.class, Deployment.class)
                         .withName("rollout-checks")
                         .withItemStore(ReducedStores.checkLabels())
-                        .withSecondaryToPrimaryMapper(check -> {
-                            Map<String, String> labels = check.getMetadata().getLabels();
-                            String workload = labels == null ? null : labels.get(RolloutGate.WORKLOAD_LABEL);
-                            return workload == null
-                                    ? Set.of()
-                                    : Set.of(new ResourceID(
-                                            workload, check.getMetadata().getNamespace()));
-                        })
+                        // A check's deletion wakes its Deployment too, whose hold it may leave behind.
+                        .withSecondaryToPrimaryMapper(check -> workloadsOf(check).stream()
+                                .map(w -> new ResourceID(w, check.getMetadata().getNamespace()))
+                                .collect(Collectors.toSet()))
                         .build(),
                 context);
         // The controller may create the new ReplicaSet after it bumps the revision: its arrival is a rollout event too.
@@ -110,6 +109,8 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     public UpdateControl<Deployment> reconcile(Deployment deployment, Context<Deployment> context) {
         registry.counter("mimamori.reconciles", "kind", "Deployment").increment();
         String namespace = deployment.getMetadata().getNamespace();
+        orphanedHolds.liftIfOrphaned(
+                deployment, name -> checks.get(new ResourceID(name, namespace)).isPresent());
         Optional<ServiceMonitoring> gating =
                 RolloutGate.gatingMonitoring(deployment, monitorings.byIndex(GATING_BY_NAMESPACE, namespace));
         if (gating.isEmpty()) {
@@ -123,6 +124,19 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         }
         prune(deployment, gating.get().getSpec().releaseCheck.effectiveHistoryLimit());
         return UpdateControl.noUpdate();
+    }
+
+    /** The Deployment a check gates: its spec names it; an automatic check's label names it too. */
+    private static Set<String> workloadsOf(ReleaseCheck check) {
+        Set<String> names = new HashSet<>();
+        Map<String, String> labels = check.getMetadata().getLabels();
+        if (labels != null && labels.get(RolloutGate.WORKLOAD_LABEL) != null) {
+            names.add(labels.get(RolloutGate.WORKLOAD_LABEL));
+        }
+        if (check.getSpec() != null && check.getSpec().workload != null && check.getSpec().workload.name != null) {
+            names.add(check.getSpec().workload.name);
+        }
+        return names;
     }
 
     private void create(Deployment deployment, ServiceMonitoring gating) {

@@ -1,8 +1,10 @@
 package dev.mimamori.rollout;
 
 import dev.mimamori.api.ReleaseCheck;
+import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ServiceMonitoring;
 import dev.mimamori.api.ServiceMonitoringSpec;
+import dev.mimamori.api.WorkloadRef;
 import dev.mimamori.gate.CanaryHold;
 import dev.mimamori.gate.Revisions;
 import dev.mimamori.gate.RolloutActions;
@@ -259,13 +261,16 @@ public final class ReducedStores {
         }
     }
 
-    /** What the rollout controller reads of a ReleaseCheck: that it exists, and its workload and revision labels. */
+    /**
+     * What the rollout controller reads of a ReleaseCheck: that it exists, its workload and revision labels, and the
+     * Deployment it names (a check created by hand has no labels, and its deletion may leave a hold to lift).
+     */
     public static CompactStore<ReleaseCheck, ?> checkLabels() {
         return new CheckLabels();
     }
 
     private static final class CheckLabels extends CompactStore<ReleaseCheck, CheckLabels.Kept> {
-        record Kept(long version, String versionText, String[] labels) {}
+        record Kept(long version, String versionText, String[] labels, String workload) {}
 
         @Override
         protected Kept compact(ReleaseCheck check) {
@@ -276,7 +281,10 @@ public final class ReducedStores {
             return new Kept(
                     versionNumber(version),
                     versionText(version),
-                    pairs(check.getMetadata().getLabels(), RolloutGate.WORKLOAD_LABEL, RolloutGate.REVISION_LABEL));
+                    pairs(check.getMetadata().getLabels(), RolloutGate.WORKLOAD_LABEL, RolloutGate.REVISION_LABEL),
+                    check.getSpec() == null || check.getSpec().workload == null
+                            ? null
+                            : intern(check.getSpec().workload.name));
         }
 
         @Override
@@ -284,6 +292,11 @@ public final class ReducedStores {
             ReleaseCheck check = new ReleaseCheck();
             check.setMetadata(meta(kept.version(), kept.versionText()));
             check.getMetadata().setLabels(map(kept.labels()));
+            if (kept.workload() != null) {
+                check.setSpec(new ReleaseCheckSpec());
+                check.getSpec().workload = new WorkloadRef();
+                check.getSpec().workload.name = kept.workload();
+            }
             return check;
         }
     }

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mimamori.api.Comparison;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.ReleaseCheck;
+import dev.mimamori.api.ReleaseCheckSpec;
 import dev.mimamori.api.ReleaseCheckTemplate;
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.api.WorkloadRef;
 import dev.mimamori.sim.CallLog;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.MovableClock;
@@ -16,6 +18,7 @@ import dev.mimamori.testing.OperatorTestEnvironment;
 import dev.mimamori.testing.Resources;
 import dev.mimamori.testing.Rollouts;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,6 +50,9 @@ class ConcurrentHoldOperatorTest {
 
     DatadogSimulator datadog = OperatorTestEnvironment.datadog();
 
+    /** The namespace the helpers work in. */
+    String ns = NS;
+
     @AfterEach
     void resetClock() {
         MovableClock.INSTANCE.reset();
@@ -71,7 +77,7 @@ class ConcurrentHoldOperatorTest {
     }
 
     ReplicaSet replicaSet(long revision) {
-        return client.apps().replicaSets().inNamespace(NS).list().getItems().stream()
+        return client.apps().replicaSets().inNamespace(ns).list().getItems().stream()
                 .filter(rs -> Long.valueOf(revision).equals(Revisions.revisionOf(rs)))
                 .findFirst()
                 .orElseThrow();
@@ -102,12 +108,12 @@ class ConcurrentHoldOperatorTest {
     }
 
     Deployment deployment() {
-        return client.apps().deployments().inNamespace(NS).withName("cart").get();
+        return client.apps().deployments().inNamespace(ns).withName("cart").get();
     }
 
     ReleaseCheck check(String name) {
         return client.resources(ReleaseCheck.class)
-                .inNamespace(NS)
+                .inNamespace(ns)
                 .withName(name)
                 .get();
     }
@@ -228,5 +234,37 @@ class ConcurrentHoldOperatorTest {
                                 .toString())
                         .contains("version:20.0.0", "version:20.2.0")
                         .doesNotContain("version:20.1.0"));
+    }
+
+    @Test
+    void deletingACheckThatHoldsTheRolloutResumesIt() {
+        ns = "gate-hold-deleted";
+        scriptVersions();
+        Rollouts.deploy(client, ns, "cart", "cart", "prod", "20.0.0");
+        pods(1, 3, 3);
+        rollout(2, "20.1.0");
+        pods(2, 1, 1);
+        ReleaseCheck check = new ReleaseCheck();
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(ns)
+                .withName("cart-by-hand")
+                .build());
+        check.setSpec(new ReleaseCheckSpec());
+        check.getSpec().workload = new WorkloadRef();
+        check.getSpec().workload.name = "cart";
+        check.getSpec().comparison = Comparison.Concurrent;
+        client.resource(check).create();
+        awaitHeld("cart-by-hand");
+
+        client.resource(check).delete();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Deployment resumed = deployment();
+            assertThat(resumed.getSpec().getPaused()).isFalse();
+            assertThat(resumed.getMetadata().getAnnotations()).doesNotContainKey(CanaryHold.HELD_BY);
+        });
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> assertThat(e.getMessage())
+                        .contains("ReleaseCheck cart-by-hand that held this rollout no longer exists"));
     }
 }
