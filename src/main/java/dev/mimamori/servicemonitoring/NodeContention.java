@@ -63,11 +63,14 @@ public final class NodeContention {
         /** None is; pressure the service causes itself is listed apart. */
         CLEAR,
         /** Datadog has no container CPU for the service: where it runs is unknown. */
-        UNPLACED
+        UNPLACED,
+        /** No node is known to be contended, but some report no node metrics: whether they are is unknown. */
+        UNMEASURED
     }
 
-    /** The answer for one service: all its nodes, and those under pressure. */
-    public record Finding(String service, State state, List<String> nodes, List<PressuredNode> pressured) {
+    /** The answer for one service: all its nodes, those under pressure, and those without node metrics. */
+    public record Finding(
+            String service, State state, List<String> nodes, List<PressuredNode> pressured, List<String> unmeasured) {
 
         public List<PressuredNode> byOthers() {
             return pressured.stream().filter(PressuredNode::byOthers).toList();
@@ -86,11 +89,31 @@ public final class NodeContention {
                             + " the pods carry the unified service tags";
                 case CONTENDED ->
                     byOthers().size() + " of " + nodes.size() + " nodes running " + service
-                            + " are under pressure from other workloads: " + describe(byOthers()) + itself();
+                            + " are under pressure from other workloads: " + describe(byOthers()) + itself()
+                            + (unmeasured.isEmpty() ? "" : "; no node metrics for " + names(unmeasured));
+                case UNMEASURED -> unmeasuredMessage();
                 case CLEAR ->
                     "none of the " + nodes.size() + " nodes running " + service
                             + " is under pressure from other workloads" + itself();
             };
+        }
+
+        private String unmeasuredMessage() {
+            int measured = nodes.size() - unmeasured.size();
+            String message = "Datadog has no node metrics (" + ContentionMetrics.NODE_CPU_IDLE + ", "
+                    + ContentionMetrics.NODE_CPU_STOLEN + ", " + ContentionMetrics.NODE_MEMORY_USABLE + ") for "
+                    + unmeasured.size() + " of the " + nodes.size() + " nodes running " + service + " ("
+                    + names(unmeasured) + "), so whether they are under pressure is unknown: check that the Agent's"
+                    + " system check runs on every node and that the contention scope matches their tags";
+            return measured == 0
+                    ? message
+                    : message + "; the other " + measured + (measured == 1 ? " is" : " are")
+                            + " not under pressure from other workloads" + itself();
+        }
+
+        private static String names(List<String> nodes) {
+            String named = nodes.stream().limit(NODES_NAMED).collect(Collectors.joining(", "));
+            return nodes.size() > NODES_NAMED ? named + " and " + (nodes.size() - NODES_NAMED) + " more" : named;
         }
 
         private String itself() {
@@ -144,10 +167,16 @@ public final class NodeContention {
             }
         });
         if (ownCpu.isEmpty()) {
-            return new Finding(service, State.UNPLACED, List.of(), List.of());
+            return new Finding(service, State.UNPLACED, List.of(), List.of(), List.of());
         }
         List<PressuredNode> pressured = new ArrayList<>();
+        List<String> unmeasured = new ArrayList<>();
         for (Map.Entry<String, Double> placed : ownCpu.entrySet()) {
+            if (!measured(placed.getKey(), readings)) {
+                // A node that reports none of its figures is not known to be quiet.
+                unmeasured.add(placed.getKey());
+                continue;
+            }
             PressuredNode node = pressure(service, placed.getKey(), placed.getValue(), readings);
             if (node != null) {
                 pressured.add(node);
@@ -157,14 +186,18 @@ public final class NodeContention {
                 .reversed()
                 .thenComparing(PressuredNode::node));
         boolean contended = pressured.stream().anyMatch(PressuredNode::byOthers);
+        State state = contended ? State.CONTENDED : unmeasured.isEmpty() ? State.CLEAR : State.UNMEASURED;
         return new Finding(
-                service,
-                contended ? State.CONTENDED : State.CLEAR,
-                List.copyOf(ownCpu.keySet()),
-                List.copyOf(pressured));
+                service, state, List.copyOf(ownCpu.keySet()), List.copyOf(pressured), List.copyOf(unmeasured));
     }
 
-    /** The node's pressure figures, or null when it is not under pressure (or reports no node metrics). */
+    private static boolean measured(String node, Readings r) {
+        return r.idlePercent().get(node) != null
+                || r.stolenPercent().get(node) != null
+                || r.memoryUsable().get(node) != null;
+    }
+
+    /** The node's pressure figures, or null when it is not under pressure. */
     private static PressuredNode pressure(String service, String node, double ownNanocores, Readings r) {
         Double idle = r.idlePercent().get(node);
         Double busy = idle == null ? null : Math.max(0, 100 - idle);

@@ -250,6 +250,15 @@ final class ServiceMonitoringStatusBuilder {
                         message,
                         generation,
                         now);
+            case UNMEASURED ->
+                Conditions.with(
+                        conditions,
+                        Conditions.CONTENTION,
+                        Conditions.UNKNOWN,
+                        Reason.NodeMetricsMissing.name(),
+                        message,
+                        generation,
+                        now);
         };
     }
 

@@ -47,6 +47,8 @@ public enum Reason {
     NoContention,
     /** Datadog has no container CPU for the service, so where it runs is unknown. */
     ServiceNotPlaced,
+    /** No node is known to be contended, but some nodes running the service report no node metrics. */
+    NodeMetricsMissing,
     ContentionNotChecked,
     /** Waiting for a Datadog rate-limit window (pacing, e.g. during a large first sync); continues by itself. */
     Queued,

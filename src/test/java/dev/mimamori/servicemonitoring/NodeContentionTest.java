@@ -120,9 +120,55 @@ class NodeContentionTest {
     }
 
     @Test
-    void aNodeWithoutNodeMetricsIsNotJudged() {
+    void nodesWithoutNodeMetricsAreUnknownNotQuiet() {
         runs("node-a", "checkout", 1, true);
+        runs("node-b", "checkout", 1, true);
         runs("node-a", "batch", 8, false);
+
+        NodeContention.Finding finding = checkout();
+
+        assertThat(finding.state()).isEqualTo(State.UNMEASURED);
+        assertThat(finding.message())
+                .isEqualTo("Datadog has no node metrics (system.cpu.idle, system.cpu.stolen, system.mem.pct_usable)"
+                        + " for 2 of the 2 nodes running checkout (node-a, node-b), so whether they are under"
+                        + " pressure is unknown: check that the Agent's system check runs on every node and that"
+                        + " the contention scope matches their tags");
+    }
+
+    @Test
+    void quietNodesBesideUnmeasuredOnesDoNotMakeTheAnswerNo() {
+        node("node-a", 60, 1, 0.6);
+        runs("node-a", "checkout", 1, true);
+        runs("node-b", "checkout", 1, true);
+
+        NodeContention.Finding finding = checkout();
+
+        assertThat(finding.state()).isEqualTo(State.UNMEASURED);
+        assertThat(finding.message())
+                .startsWith("Datadog has no node metrics (system.cpu.idle, system.cpu.stolen, system.mem.pct_usable)"
+                        + " for 1 of the 2 nodes running checkout (node-b)")
+                .endsWith("; the other 1 is not under pressure from other workloads");
+    }
+
+    @Test
+    void aNeighbourOnAMeasuredNodeIsReportedAndTheUnmeasuredNodesNamed() {
+        node("node-a", 2, 0, 0.6);
+        runs("node-a", "checkout", 0.5, true);
+        runs("node-a", "batch", 6, false);
+        runs("node-b", "checkout", 0.5, true);
+
+        NodeContention.Finding finding = checkout();
+
+        assertThat(finding.state()).isEqualTo(State.CONTENDED);
+        assertThat(finding.message())
+                .startsWith("1 of 2 nodes running checkout are under pressure from other workloads: node-a")
+                .endsWith("; no node metrics for node-b");
+    }
+
+    @Test
+    void oneNodeMetricIsEnoughToJudgeANode() {
+        usable.put("node-a", 0.6);
+        runs("node-a", "checkout", 1, true);
 
         assertThat(checkout().state()).isEqualTo(State.CLEAR);
     }
