@@ -270,11 +270,16 @@ public final class JudgeCommand {
         return line.toString();
     }
 
+    /**
+     * JSON has no infinity: a figure with no finite value (a change from or to 0) is null, and {@code <field>Unbounded}
+     * says which way, so every number field stays a number or null for the tools that read the lines.
+     */
     private static void putNumber(ObjectNode node, String field, Double value) {
         if (value == null || value.isNaN()) {
             node.putNull(field);
         } else if (value.isInfinite()) {
-            node.put(field, value > 0 ? "Infinity" : "-Infinity");
+            node.putNull(field);
+            node.put(field + "Unbounded", value > 0 ? "positive" : "negative");
         } else {
             node.put(field, value);
         }

@@ -71,13 +71,26 @@ class JudgeCommandTest {
                         .path("candidateCount")
                         .asInt())
                 .isEqualTo(7);
-        assertThat(run.verdicts()
-                        .get(3)
-                        .path("metrics")
-                        .get(0)
-                        .path("regressionPercent")
-                        .asText())
-                .isEqualTo("Infinity");
+        // Requests per second fell to 0: a regression with no finite percentage.
+        JsonNode fellToZero = run.verdicts().get(3).path("metrics").get(0);
+        assertThat(fellToZero.path("regressionPercent").isNull()).isTrue();
+        assertThat(fellToZero.path("regressionPercentUnbounded").asText()).isEqualTo("positive");
+        for (JsonNode verdict : run.verdicts()) {
+            for (JsonNode metric : verdict.path("metrics")) {
+                for (String field : List.of(
+                        "baselineMedian",
+                        "candidateMedian",
+                        "changePercent",
+                        "regressionPercent",
+                        "pValue",
+                        "varianceInflation")) {
+                    assertThat(metric.path(field).isNumber()
+                                    || metric.path(field).isNull())
+                            .as(verdict.path("id").asText() + " " + field + ": " + metric.path(field))
+                            .isTrue();
+                }
+            }
+        }
     }
 
     @Test
