@@ -76,15 +76,25 @@ public final class CanaryHold {
      * own or {@code kubectl rollout undo}) must finish quickly; holding it would keep the version it leaves serving.
      */
     public static String rollbackProblem(List<ReplicaSet> replicaSets, Long revision, Long baselineRevision) {
+        return returnsToEarlierTemplate(replicaSets, revision, baselineRevision)
+                ? "revision " + revision + " returns to an earlier pod template (a rollback), which is never held"
+                : null;
+    }
+
+    /**
+     * True when {@code revision}'s ReplicaSet was reused from an earlier revision (it records former revisions, or is
+     * older than the baseline's), so its creation time is not when this revision rolled out.
+     */
+    public static boolean returnsToEarlierTemplate(List<ReplicaSet> replicaSets, Long revision, Long baselineRevision) {
         if (replicaSets == null || revision == null) {
-            return null;
+            return false;
         }
         ReplicaSet candidate = Revisions.withRevision(replicaSets, revision).orElse(null);
         ReplicaSet baseline = baselineRevision == null
                 ? null
                 : Revisions.withRevision(replicaSets, baselineRevision).orElse(null);
         if (candidate == null) {
-            return null;
+            return false;
         }
         Map<String, String> annotations = candidate.getMetadata().getAnnotations();
         boolean servedBefore = annotations != null && annotations.containsKey(REVISION_HISTORY);
@@ -94,9 +104,7 @@ public final class CanaryHold {
         boolean olderThanBaseline = candidateCreated != null
                 && baselineCreated != null
                 && Instant.parse(candidateCreated).isBefore(Instant.parse(baselineCreated));
-        return servedBefore || olderThanBaseline
-                ? "revision " + revision + " returns to an earlier pod template (a rollback), which is never held"
-                : null;
+        return servedBefore || olderThanBaseline;
     }
 
     /** The Deployment carries this check's hold mark for {@code revision}. */

@@ -204,6 +204,15 @@ public final class ReleaseCheckStep {
                 return superseded("revision " + release.revision + " was rolled out at " + rolledOut
                         + ", after this check's candidate window began; create a new ReleaseCheck to judge it");
             }
+            if (rolledOut != null
+                    && rolledOut.isBefore(started)
+                    && release.mode.equals(ReleaseResolution.MODE_BEFORE_AFTER)
+                    && !CanaryHold.returnsToEarlierTemplate(
+                            obs.replicaSets(), release.revision, release.baselineRevision)) {
+                // Nothing tells the versions apart here: a "before" window ending at a late check's creation would
+                // hold new-version minutes. A reused ReplicaSet's creation dates an older rollout, so it is not used.
+                started = rolledOut;
+            }
             if (obs.tenancy().quota() != null) {
                 return refused(obs.tenancy().quota());
             }

@@ -336,6 +336,35 @@ class ReleaseCheckStepTest {
     }
 
     @Test
+    void aCheckCreatedLateForAChangeOfTheSameVersionMeasuresFromTheRollout() {
+        // A config change keeps version 1.1.0; the check is created 10 minutes after its ReplicaSet.
+        Instant rolledOut = T0.minus(Duration.ofMinutes(10));
+        replicaSets = List.of(replicaSet(1, "1.1.0", T0.minus(Duration.ofHours(3))), replicaSet(2, "1.1.0", rolledOut));
+
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
+
+        assertThat(status.release.mode).isEqualTo(ReleaseResolution.MODE_BEFORE_AFTER);
+        // Measured from the check's creation, the "before" window would hold 10 minutes of the new pods.
+        assertThat(status.startedAt).isEqualTo(rolledOut.toString());
+    }
+
+    @Test
+    void aReplicaSetReusedByARollbackDoesNotDateTheRollout() {
+        // Revision 2 returns to a template whose ReplicaSet is older than revision 1's: its creation is no rollout
+        // time.
+        replicaSets = List.of(
+                replicaSet(1, "1.1.0", T0.minus(Duration.ofHours(3))),
+                replicaSet(2, "1.1.0", T0.minus(Duration.ofHours(5))));
+
+        ReleaseCheckStatus status =
+                ReleaseCheckStep.next(null, observations(), at(1)).status();
+
+        assertThat(status.release.mode).isEqualTo(ReleaseResolution.MODE_BEFORE_AFTER);
+        assertThat(status.startedAt).isEqualTo(T0.toString());
+    }
+
+    @Test
     void aRevisionRolledOutAfterTheCandidateWindowBeganIsNotJudgedByThisCheck() {
         replicaSets = List.of(replicaSet(1, "1.0.0", T0.minus(Duration.ofHours(3))), replicaSet(2, "1.1.0", at(10)));
         ReleaseCheckStatus status =
