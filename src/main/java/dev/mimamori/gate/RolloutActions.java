@@ -176,7 +176,7 @@ public class RolloutActions {
 
     /**
      * Resumes the Deployment if its hold mark is still exactly {@code heldBy}: true when it did, false when the mark
-     * had changed or gone. Static for the rollout controller, which lifts the holds of deleted checks.
+     * (or the Deployment) had gone or changed. Static for the rollout controller, which lifts the holds of deleted checks.
      */
     public static boolean lift(KubernetesClient client, Deployment deployment, String heldBy) {
         List<Map<String, Object>> patch = List.of(
@@ -187,7 +187,8 @@ public class RolloutActions {
             resourceOf(client, deployment).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
             return true;
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 422) {
+            // 422: the mark changed or went; 404: the Deployment went, and no hold with it.
+            if (e.getCode() != 422 && e.getCode() != 404) {
                 throw e;
             }
             return false;

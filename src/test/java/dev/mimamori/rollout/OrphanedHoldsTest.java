@@ -111,4 +111,15 @@ class OrphanedHoldsTest {
         assertThat(after.getSpec().getPaused()).isTrue();
         assertThat(after.getMetadata().getAnnotations()).containsEntry(CanaryHold.HELD_BY, "checkout-again@2");
     }
+
+    @Test
+    void aDeploymentDeletedSinceItWasReadIsNothingToLift() {
+        Deployment deployment = paused("orphan-gone", "checkout-2");
+        client.resource(deployment).delete();
+
+        holds.liftIfOrphaned(deployment, name -> false);
+
+        assertThat(client.v1().events().inNamespace("orphan-gone").list().getItems())
+                .noneSatisfy(e -> assertThat(e.getReason()).isEqualTo("HoldLifted"));
+    }
 }
