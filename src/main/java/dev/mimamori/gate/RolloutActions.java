@@ -176,7 +176,7 @@ public class RolloutActions {
 
     /**
      * Resumes the Deployment if its hold mark is still exactly {@code heldBy}: true when it did, false when the mark
-     * (or the Deployment) had gone or changed. Static for the rollout controller, which lifts the holds of deleted checks.
+     * (or the Deployment) had gone or changed. Static for the rollout controller, which lifts deleted checks' holds.
      */
     public static boolean lift(KubernetesClient client, Deployment deployment, String heldBy) {
         List<Map<String, Object>> patch = List.of(
