@@ -17,6 +17,8 @@ final class ChangeFeed {
     static final Duration OVERLAP = Duration.ofMinutes(5);
     /** Events asked for per look; more new ones than this re-read every kind. */
     static final int LIMIT = 100;
+    /** How far this operator's clock may run ahead of Datadog's (the Datadog Agent's NTP check warns from 60 s). */
+    static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
 
     enum Kind {
         MONITORS,
@@ -25,15 +27,21 @@ final class ChangeFeed {
     }
 
     private Instant coveredUntil;
+    /** Every inventory is first listed after start, so that list, not a look, covers what is older than this. */
+    private final Instant notBefore;
+
     private Set<String> seen = Set.of();
 
-    ChangeFeed(Instant coveredUntil) {
-        this.coveredUntil = coveredUntil;
+    /** The feed of an operator started at {@code start}, before it reconciles anything. */
+    ChangeFeed(Instant start) {
+        this.coveredUntil = start;
+        this.notBefore = start.minus(CLOCK_MARGIN);
     }
 
     /** Where the next look starts. */
     synchronized Instant from() {
-        return coveredUntil.minus(OVERLAP);
+        Instant from = coveredUntil.minus(OVERLAP);
+        return from.isBefore(notBefore) ? notBefore : from;
     }
 
     /** A full resync that started at {@code listedAt} re-read everything: later looks start there. */

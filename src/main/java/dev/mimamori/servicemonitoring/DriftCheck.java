@@ -63,6 +63,7 @@ public class DriftCheck {
         this.clock = clock;
     }
 
+    /** Runs before the operator reconciles (quarkus-operator-sdk starts it later): the change feed relies on it. */
     void start(@Observes StartupEvent ignored) {
         Duration tick = config.resyncInterval().compareTo(RETRY_AFTER_FAILURE) < 0
                 ? config.resyncInterval()
