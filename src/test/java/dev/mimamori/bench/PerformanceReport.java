@@ -294,7 +294,7 @@ final class PerformanceReport {
                     .append(" | ")
                     .append(m == null ? "n/a" : fmt(m.peakHeapUsedMib(), 0) + " MiB")
                     .append(" | ")
-                    .append(m == null ? "n/a" : fmt(m.peakLiveDataMib(), 0) + " MiB")
+                    .append(m == null ? "n/a" : liveData(m))
                     .append(" | ")
                     .append(r.breakdown() == null ? "n/a" : fmt(r.breakdown().committedKib() / 1024.0, 0) + " MiB")
                     .append(" | ")
@@ -568,7 +568,7 @@ final class PerformanceReport {
                     "peak RSS (VmHWM) " + fmt(m.peakRssMib(), 0) + " MiB; heap used (sampled"
                             + " peak) " + fmt(m.peakHeapUsedMib(), 0) + " MiB, committed "
                             + fmt(m.peakHeapCommittedMib(), 0)
-                            + " MiB, live data after GC " + fmt(m.peakLiveDataMib(), 0) + " MiB (" + m.samples()
+                            + " MiB, live data after GC " + liveData(m) + " (" + m.samples()
                             + " samples)",
                     "");
         }
@@ -752,5 +752,10 @@ final class PerformanceReport {
 
     private static String yes(boolean met) {
         return met ? "yes" : "no";
+    }
+
+    /** The JVM reports live data only after a full collection; a run whose heap never needed one has no figure. */
+    private static String liveData(OperatorMemory.Figures m) {
+        return m.peakLiveDataMib() > 0 ? fmt(m.peakLiveDataMib(), 0) + " MiB" : "n/a (no full collection in the run)";
     }
 }
