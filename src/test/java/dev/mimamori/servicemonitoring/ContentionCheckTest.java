@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mimamori.datadog.DatadogClient;
 import dev.mimamori.sim.DatadogSimulator;
+import dev.mimamori.testing.ManualClock;
 import dev.mimamori.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,23 +22,7 @@ class ContentionCheckTest {
 
     final DatadogSimulator sim = new DatadogSimulator();
     final Set<String> woken = new HashSet<>();
-    Instant now = Instant.parse("2026-12-04T10:00:00Z");
-    final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    final ManualClock clock = new ManualClock(Instant.parse("2026-12-04T10:00:00Z"));
     ContentionCheck check;
 
     @BeforeEach
@@ -73,7 +55,7 @@ class ContentionCheckTest {
 
         sim.startBatchJob("node-a", "etl-28374", 12);
         woken.clear();
-        now = now.plus(INTERVAL);
+        clock.advance(INTERVAL);
         check.run();
 
         assertThat(woken).as("only the service on node-a is told").containsExactly("shop/checkout");
@@ -85,7 +67,7 @@ class ContentionCheckTest {
                         + " workloads without a service tag 7.4 cores)");
 
         sim.stopContainer("etl-28374");
-        now = now.plus(INTERVAL);
+        clock.advance(INTERVAL);
         check.run();
         assertThat(state("shop/checkout", "checkout")).isEqualTo(NodeContention.State.CLEAR);
     }
@@ -108,7 +90,7 @@ class ContentionCheckTest {
     void nothingIsAskedBeforeTheIntervalUnlessANewServiceWaits() {
         check.resultFor("shop/checkout", "checkout", "prod");
         check.run();
-        now = now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertThat(check.run()).isEmpty();
         assertThat(sim.calls(DatadogSimulator.QUERY_SCALAR)).isEqualTo(2);
 
@@ -123,7 +105,7 @@ class ContentionCheckTest {
         check.resultFor("shop/checkout", "checkout", "prod");
         check.run();
         sim.failNext(DatadogSimulator.QUERY_SCALAR, 10, 503);
-        now = now.plus(INTERVAL);
+        clock.advance(INTERVAL);
         woken.clear();
 
         check.run();
@@ -138,7 +120,7 @@ class ContentionCheckTest {
     void anAnswerThatDidNotChangeWakesNobody() {
         check.resultFor("shop/checkout", "checkout", "prod");
         check.run();
-        now = now.plus(INTERVAL);
+        clock.advance(INTERVAL);
         woken.clear();
 
         check.run();

@@ -12,13 +12,11 @@ import dev.mimamori.sync.Inventories;
 import dev.mimamori.sync.MonitorKind;
 import dev.mimamori.sync.Ownership;
 import dev.mimamori.sync.SloKind;
+import dev.mimamori.testing.ManualClock;
 import dev.mimamori.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,23 +33,7 @@ class DriftCheckRestartTest {
     static final String OWNER = "shop/checkout";
 
     final DatadogSimulator sim = new DatadogSimulator();
-    Instant now = Instant.parse("2026-12-04T10:00:00Z");
-    final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    final ManualClock clock = new ManualClock(Instant.parse("2026-12-04T10:00:00Z"));
     TestConfig config;
     DatadogClient datadog;
     ManagedMonitor written;
@@ -94,9 +76,9 @@ class DriftCheckRestartTest {
 
     @Test
     void theFirstReconcileAndTheFirstLookListEachKindOnceAndTheListFindsAnEditMadeWhileTheOperatorWasDown() {
-        now = now.plus(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         sim.editMonitor(written.id(), m -> m.put("message", "changed by a person while the operator was down"));
-        now = now.plus(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         Inventories inventories = inventories();
         DriftCheck check = restart(inventories);
         sim.resetCounts();
@@ -104,8 +86,8 @@ class DriftCheckRestartTest {
         // The first reconcile reads its objects; the first look comes one resync interval later.
         List<ManagedMonitor> seen = inventories.monitors().of(OWNER);
         assertThat(inventories.slos().of(OWNER)).hasSize(1);
-        now = now.plus(Duration.ofSeconds(20));
-        assertThat(check.runChanges(now)).isEmpty();
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(check.runChanges(clock.instant())).isEmpty();
 
         assertThat(seen).hasSize(1).doesNotContain(written);
         assertThat(sim.calls(DatadogSimulator.LIST_MONITORS)).isEqualTo(1);
@@ -114,17 +96,17 @@ class DriftCheckRestartTest {
 
     @Test
     void anEditMadeAfterTheFirstListIsFoundByTheFirstLook() {
-        now = now.plus(Duration.ofMinutes(4));
+        clock.advance(Duration.ofMinutes(4));
         Inventories inventories = inventories();
         DriftCheck check = restart(inventories);
-        now = now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(inventories.monitors().of(OWNER)).containsExactly(written);
         inventories.slos().of(OWNER);
-        now = now.plusSeconds(5);
+        clock.advance(Duration.ofSeconds(5));
         sim.editMonitor(written.id(), m -> m.put("message", "changed by a person just after the operator started"));
 
-        now = now.plus(Duration.ofSeconds(20));
-        assertThat(check.runChanges(now)).containsExactly(OWNER);
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(check.runChanges(clock.instant())).containsExactly(OWNER);
         assertThat(inventories.monitors().of(OWNER)).hasSize(1).doesNotContain(written);
     }
 
