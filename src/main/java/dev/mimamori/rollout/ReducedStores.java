@@ -123,10 +123,17 @@ public final class ReducedStores {
             deployment.setSpec(spec);
             return deployment;
         }
+
+        @Override
+        protected void keepOnly(Deployment received, Deployment kept) {
+            received.setMetadata(kept.getMetadata());
+            received.setSpec(kept.getSpec());
+            received.setStatus(kept.getStatus());
+        }
     }
 
     /**
-     * ReplicaSets: owners, creation time, the annotations above, the pod template's version label, and the wanted and
+     * ReplicaSets: uid (JOSDK's event logging reads it), owners, creation time, the annotations above, the pod template's version label, and the wanted and
      * ready pods a hold waits on. A rollback reads the one pod template it restores with a GET at the time (see
      * RolloutActions).
      */
@@ -135,6 +142,7 @@ public final class ReducedStores {
         record Kept(
                 long version,
                 String versionText,
+                String uid,
                 long created,
                 String createdText,
                 String[] annotations,
@@ -155,6 +163,7 @@ public final class ReducedStores {
             return new Kept(
                     versionNumber(version),
                     versionText(version),
+                    meta.getUid(),
                     seconds(meta.getCreationTimestamp()),
                     secondsText(meta.getCreationTimestamp()),
                     pairs(meta.getAnnotations(), REPLICA_SET_ANNOTATIONS),
@@ -167,6 +176,7 @@ public final class ReducedStores {
         @Override
         protected ReplicaSet restore(Kept kept) {
             ObjectMeta meta = meta(kept.version(), kept.versionText());
+            meta.setUid(kept.uid());
             meta.setCreationTimestamp(timestamp(kept.created(), kept.createdText()));
             meta.setAnnotations(map(kept.annotations()));
             meta.setOwnerReferences(owners(kept.owners()));
@@ -185,6 +195,13 @@ public final class ReducedStores {
                 rs.setStatus(status);
             }
             return rs;
+        }
+
+        @Override
+        protected void keepOnly(ReplicaSet received, ReplicaSet kept) {
+            received.setMetadata(kept.getMetadata());
+            received.setSpec(kept.getSpec());
+            received.setStatus(kept.getStatus());
         }
 
         private static String[] owners(List<OwnerReference> owners) {

@@ -213,6 +213,34 @@ class ReducedStoresTest {
         assertThat(CanaryHold.rollbackProblem(List.of(cached), 3L, 2L)).isNotNull();
     }
 
+    /**
+     * The informer queues the object it received for its listeners: at start-up in a large cluster thousands wait
+     * there, so they must be as small as the cache's copies, and a listener must read what a cache read gives.
+     */
+    @Test
+    void theObjectTheInformerHandsItsListenersHoldsOnlyWhatTheCacheKeeps() {
+        ReducedStores.ReplicaSets replicaSets = ReducedStores.replicaSets();
+        ReplicaSet listedReplicaSet = revision("checkout-abc", 3);
+        replicaSets.put(replicaSets.getKey(listedReplicaSet), listedReplicaSet);
+        ReducedStores.Deployments deployments = new ReducedStores.Deployments();
+        Deployment listedDeployment = deployment();
+        deployments.put(deployments.getKey(listedDeployment), listedDeployment);
+
+        assertThat(listedReplicaSet.getSpec().getTemplate().getSpec()).isNull();
+        assertThat(listedReplicaSet).isEqualTo(replicaSets.get("shop/checkout-abc"));
+        assertThat(listedReplicaSet.getMetadata().getUid()).isNotNull();
+        assertThat(listedReplicaSet.getApiVersion()).isEqualTo("apps/v1");
+        assertThat(listedReplicaSet.getKind()).isEqualTo("ReplicaSet");
+        assertThat(listedReplicaSet.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(owner -> assertThat(owner.getName()).isEqualTo("checkout"));
+        assertThat(listedDeployment.getSpec().getTemplate().getSpec()).isNull();
+        assertThat(listedDeployment.getMetadata().getAnnotations()).doesNotContainKey(LAST_APPLIED);
+        assertThat(listedDeployment.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(listedDeployment).isEqualTo(deployments.get("shop/checkout"));
+        assertThat(Revisions.revisionOf(listedDeployment)).isEqualTo(4L);
+    }
+
     @Test
     void aCreationTimeInAnotherFormThanTheApiServersIsKeptAsWritten() {
         ReducedStores.ReplicaSets store = ReducedStores.replicaSets();
