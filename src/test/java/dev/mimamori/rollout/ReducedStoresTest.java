@@ -342,6 +342,31 @@ class ReducedStoresTest {
         assertThat(quiet.getMetadata().getResourceVersion()).isEqualTo("88");
     }
 
+    /**
+     * After a watch gap the informer relists and hands its listeners, for each object deleted meanwhile, the copy this
+     * store removes; JOSDK puts that copy's uid in the logging MDC, which throws on null and loses the event (for a
+     * check, the wake-up of the Deployment whose hold it may leave behind).
+     */
+    @Test
+    void aCheckOrMonitoringDeletedDuringAWatchGapReachesTheListenersWithItsUid() {
+        ItemStore<ReleaseCheck> checks = ReducedStores.checkLabels();
+        ReleaseCheck check = new ReleaseCheck();
+        check.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("shop")
+                .withName("checkout-4")
+                .withUid("check-uid")
+                .withResourceVersion("91")
+                .build());
+        checks.put("shop/checkout-4", check);
+        ItemStore<ServiceMonitoring> monitorings = ReducedStores.gatingMonitorings();
+        ServiceMonitoring search = monitoring("search", false);
+        search.getMetadata().setUid("search-uid");
+        monitorings.put("shop/search", search);
+
+        assertThat(checks.remove("shop/checkout-4").getMetadata().getUid()).isEqualTo("check-uid");
+        assertThat(monitorings.remove("shop/search").getMetadata().getUid()).isEqualTo("search-uid");
+    }
+
     @Test
     void aReleaseCheckKeepsItsWorkloadAndRevisionLabelsForPruning() {
         ItemStore<ReleaseCheck> store = ReducedStores.checkLabels();
