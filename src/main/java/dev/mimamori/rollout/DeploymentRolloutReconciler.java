@@ -63,6 +63,8 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
 
     @Override
     public List<EventSource<?, Deployment>> prepareEventSources(EventSourceContext<Deployment> context) {
+        ReducedStores.requireOneInformerPerStore(
+                context.getControllerConfiguration().getInformerConfig().getNamespaces());
         // A ServiceMonitoring change starts no rollout: cached only, it wakes nothing up.
         monitorings = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ServiceMonitoring.class, Deployment.class)

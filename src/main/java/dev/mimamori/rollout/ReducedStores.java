@@ -22,13 +22,17 @@ import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Informer caches that keep only the fields the operator reads, in small records. The rollout controller watches every
  * Deployment and ReplicaSet in the cluster, whose pod templates, managed fields and annotations (a kubectl-applied
  * object carries a copy of itself) are most of their size, and would otherwise keep a second copy of every
  * ServiceMonitoring and ReleaseCheck beside their own controllers' caches. Name, namespace and resource version are
- * always kept. A field read anywhere from these caches must be added here, or it reads as absent.
+ * always kept, and the uid (JOSDK puts it in the logging context of every event, which refuses a null, and a relist
+ * hands listeners this store's copy of an object deleted meanwhile). A field read anywhere from these caches must be
+ * added here, or it reads as absent.
  */
 public final class ReducedStores {
     /**
@@ -49,6 +53,21 @@ public final class ReducedStores {
     static final String[] REPLICA_SET_ANNOTATIONS = {Revisions.REVISION, CanaryHold.REVISION_HISTORY};
 
     private ReducedStores() {}
+
+    /**
+     * Refuses a list of namespaces for the controller that uses these stores. JOSDK runs one informer per listed
+     * namespace and gives them all the one store of its configuration; fabric8's informer then treats the whole store
+     * as its own, and each namespace's list removes the objects of every other (the gate would see no revisions).
+     * Every namespace, or one, runs a single informer per store.
+     */
+    public static void requireOneInformerPerStore(Set<String> namespaces) {
+        if (namespaces != null && namespaces.size() > 1) {
+            throw new IllegalStateException("the rollout controller watches every namespace or one namespace, not a"
+                    + " list (" + String.join(",", new TreeSet<>(namespaces)) + "): unset"
+                    + " QUARKUS_OPERATOR_SDK_CONTROLLERS__ROLLOUT__NAMESPACES or give it one namespace"
+                    + " (docs/operations.md, Watching only some namespaces)");
+        }
+    }
 
     /**
      * Deployments: uid, generation and deletion time, all labels (a ServiceMonitoring's workloadSelector may name any),
@@ -133,9 +152,9 @@ public final class ReducedStores {
     }
 
     /**
-     * ReplicaSets: uid (JOSDK's event logging reads it), owners, creation time, the annotations above, the pod template's version label, and the wanted and
-     * ready pods a hold waits on. A rollback reads the one pod template it restores with a GET at the time (see
-     * RolloutActions).
+     * ReplicaSets: uid, owners, creation time, the annotations above, the pod template's version label, and the
+     * wanted and ready pods a hold waits on. A rollback reads the one pod template it restores with a GET at the time
+     * (see RolloutActions).
      */
     public static class ReplicaSets extends CompactStore<ReplicaSet, ReplicaSets.Kept> {
         /** {@code owners} holds apiVersion, kind, name and uid of each owner in turn. */
@@ -250,7 +269,7 @@ public final class ReducedStores {
     }
 
     private static final class GatingMonitorings extends CompactStore<ServiceMonitoring, GatingMonitorings.Kept> {
-        record Kept(long version, String versionText, ServiceMonitoringSpec gating) {}
+        record Kept(long version, String versionText, String uid, ServiceMonitoringSpec gating) {}
 
         @Override
         protected Kept compact(ServiceMonitoring sm) {
@@ -266,13 +285,18 @@ public final class ReducedStores {
                 gating.releaseCheck = sm.getSpec().releaseCheck;
             }
             String version = sm.getMetadata().getResourceVersion();
-            return new Kept(versionNumber(version), versionText(version), gating);
+            return new Kept(
+                    versionNumber(version),
+                    versionText(version),
+                    sm.getMetadata().getUid(),
+                    gating);
         }
 
         @Override
         protected ServiceMonitoring restore(Kept kept) {
             ServiceMonitoring sm = new ServiceMonitoring();
             sm.setMetadata(meta(kept.version(), kept.versionText()));
+            sm.getMetadata().setUid(kept.uid());
             sm.setSpec(kept.gating());
             return sm;
         }
@@ -287,7 +311,7 @@ public final class ReducedStores {
     }
 
     private static final class CheckLabels extends CompactStore<ReleaseCheck, CheckLabels.Kept> {
-        record Kept(long version, String versionText, String[] labels, String workload) {}
+        record Kept(long version, String versionText, String uid, String[] labels, String workload) {}
 
         @Override
         protected Kept compact(ReleaseCheck check) {
@@ -298,6 +322,7 @@ public final class ReducedStores {
             return new Kept(
                     versionNumber(version),
                     versionText(version),
+                    check.getMetadata().getUid(),
                     pairs(check.getMetadata().getLabels(), RolloutGate.WORKLOAD_LABEL, RolloutGate.REVISION_LABEL),
                     check.getSpec() == null || check.getSpec().workload == null
                             ? null
@@ -308,6 +333,7 @@ public final class ReducedStores {
         protected ReleaseCheck restore(Kept kept) {
             ReleaseCheck check = new ReleaseCheck();
             check.setMetadata(meta(kept.version(), kept.versionText()));
+            check.getMetadata().setUid(kept.uid());
             check.getMetadata().setLabels(map(kept.labels()));
             if (kept.workload() != null) {
                 check.setSpec(new ReleaseCheckSpec());

@@ -1,6 +1,7 @@
 package dev.mimamori.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.ReleaseCheck;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ReducedStoresTest {
@@ -242,6 +244,17 @@ class ReducedStoresTest {
         assertThat(listedDeployment.getMetadata().getManagedFields()).isNullOrEmpty();
         assertThat(listedDeployment).isEqualTo(deployments.get("shop/checkout"));
         assertThat(Revisions.revisionOf(listedDeployment)).isEqualTo(4L);
+    }
+
+    @Test
+    void theRolloutControllerRefusesAListOfNamespacesWhoseInformersWouldShareOneStore() {
+        ReducedStores.requireOneInformerPerStore(Set.of("JOSDK_ALL_NAMESPACES"));
+        ReducedStores.requireOneInformerPerStore(Set.of("shop"));
+
+        assertThatThrownBy(() -> ReducedStores.requireOneInformerPerStore(Set.of("shop", "payments")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not a list (payments,shop)")
+                .hasMessageContaining("QUARKUS_OPERATOR_SDK_CONTROLLERS__ROLLOUT__NAMESPACES");
     }
 
     @Test
