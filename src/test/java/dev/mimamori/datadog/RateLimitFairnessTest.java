@@ -3,11 +3,9 @@ package dev.mimamori.datadog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.mimamori.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +22,8 @@ class RateLimitFairnessTest {
     static final String CREATE = "POST /api/v1/monitor";
     static final int PERIOD = 10;
 
-    final StepClock clock = new StepClock();
+    private static final Instant START = Instant.parse("2026-12-04T10:00:01Z");
+    final ManualClock clock = new ManualClock(START);
     final RateLimitBudget budget = new RateLimitBudget(clock);
 
     @Test
@@ -83,7 +82,7 @@ class RateLimitFairnessTest {
         List<Resource> resources = new ArrayList<>(bulk(10, 1));
         resources.add(new Resource("small", 3));
         window(datadog, resources, 0);
-        clock.toWindow(1);
+        toWindow(1);
         // Window 1: two calls each; the burst has used its two, and the small namespace has not come yet.
         budget.acquire(CREATE, "bulk");
         datadog.answer(budget, "bulk");
@@ -112,7 +111,7 @@ class RateLimitFairnessTest {
     /** Runs windows until every resource is done; for each namespace, the window in which its last write went out. */
     private Map<String, Integer> run(Datadog datadog, List<Resource> resources, int maxWindows) {
         for (int window = 0; window < maxWindows; window++) {
-            clock.toWindow(window);
+            toWindow(window);
             window(datadog, resources, window);
             if (resources.stream().allMatch(r -> r.left == 0)) {
                 Map<String, Integer> done = new HashMap<>();
@@ -199,28 +198,8 @@ class RateLimitFairnessTest {
         }
     }
 
-    /** Stands one second into a window while the test works through it, so no window ends unnoticed. */
-    private static final class StepClock extends Clock {
-        private Instant now = Instant.parse("2026-12-04T10:00:01Z");
-        private final Instant start = now;
-
-        void toWindow(int window) {
-            now = start.plusSeconds((long) window * PERIOD);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
+    /** Stands one second into the given window while the test works through it, so no window ends unnoticed. */
+    private void toWindow(int window) {
+        clock.advance(Duration.between(clock.instant(), START.plusSeconds((long) window * PERIOD)));
     }
 }
