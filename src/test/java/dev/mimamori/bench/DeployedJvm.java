@@ -11,9 +11,12 @@ final class DeployedJvm {
      * metaspace and 11 MiB less code cache. The heap starts at 32 MiB and, with the free ratios, is kept within about
      * a quarter above the live data after each full collection instead of growing to its cap while garbage piles up
      * (the peak heap was 2.7 times the live data at 1,000 with the defaults); the cap is room for 5,000 services.
+     * The young generation is capped at 16 MiB: the serial collector sizes it at a third of the heap, 59 MB committed
+     * at 5,000 services, and a young collection of a few milliseconds more often costs less than that much memory
+     * (at 5,000 services in the realistic cluster the peak fell from 373 to 328 MiB, at a restart from 405 to 348).
      */
     static final String OPTIONS = "-XX:+UseSerialGC -Xms32m -Xmx320m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
-            + " -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -Xss512k";
+            + " -XX:MaxNewSize=16m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -Xss512k";
 
     private DeployedJvm() {}
 }
