@@ -531,6 +531,27 @@ class DatadogSimulatorTest {
     }
 
     @Test
+    void anEventOverDatadogsPublishedLengthLimitsIsRefusedAndNotStored() throws ApiException {
+        EventsApi events = new EventsApi(client);
+        ApiException longText = assertThrows(
+                ApiException.class,
+                () -> events.createEvent(
+                        new EventCreateRequest().title("Release check passed").text("x".repeat(4001))));
+        assertEquals(400, longText.getCode());
+        ApiException longKey = assertThrows(
+                ApiException.class,
+                () -> events.createEvent(new EventCreateRequest()
+                        .title("Release check passed")
+                        .text("ok")
+                        .aggregationKey("k".repeat(101))));
+        assertEquals(400, longKey.getCode());
+        assertEquals(0, sim.events().size());
+
+        events.createEvent(new EventCreateRequest().title("t".repeat(300)).text("x".repeat(4000)));
+        assertEquals(1, sim.events().size(), "a long title and a text of exactly 4,000 characters are accepted");
+    }
+
+    @Test
     void outOfBandEditsAndDeletesAreSeenByTheClient() throws ApiException {
         Monitor created = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5));
 

@@ -13,6 +13,8 @@ final class SimulatedEvents {
     // Real event ids are large 64-bit numbers; starting high catches int truncation early.
     private static final long FIRST_ID = 7_000_000_000_000_000_001L;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    static final int MAX_TEXT = 4000;
+    static final int MAX_AGGREGATION_KEY = 100;
 
     private final List<ObjectNode> events = new ArrayList<>();
     private long nextId = FIRST_ID;
@@ -30,6 +32,14 @@ final class SimulatedEvents {
         }
         if (text == null || !text.isTextual()) {
             throw ApiError.badRequest("Event text is required");
+        }
+        // Published limits (v1 EventCreateRequest: text maxLength 4000, aggregation_key maxLength 100); the title has
+        // none.
+        if (text.asText().length() > MAX_TEXT) {
+            throw ApiError.badRequest("Event text is limited to " + MAX_TEXT + " characters");
+        }
+        if (request.path("aggregation_key").asText("").length() > MAX_AGGREGATION_KEY) {
+            throw ApiError.badRequest("Event aggregation_key is limited to " + MAX_AGGREGATION_KEY + " characters");
         }
         long id = nextId++;
         ObjectNode event = NODES.objectNode();
