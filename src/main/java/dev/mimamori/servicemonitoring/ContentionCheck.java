@@ -66,6 +66,11 @@ public class ContentionCheck {
             Instant checkedAt, NodeContention.Finding finding, String problemReason, String problemMessage) {
         static final Result PENDING = new Result(null, null, null, null);
 
+        /** Not looked at yet, and no failed attempt either. */
+        public boolean pending() {
+            return checkedAt == null && finding == null && problemReason == null;
+        }
+
         boolean sameAnswer(Result other) {
             return other != null
                     && Objects.equals(problemReason, other.problemReason)

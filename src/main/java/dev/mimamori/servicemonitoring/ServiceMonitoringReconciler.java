@@ -146,7 +146,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
         if (profileRefused != null) {
             return fail(sm, Reasons.POLICY_VIOLATION, profileRefused.describe(), null);
         }
-        TraceOperations.Choice operation = traceOperation(profile, sm.getSpec());
+        TraceOperations.Choice operation = traceOperation(profile, sm);
         Rendering rendering = MonitorRenderer.render(
                 profile, withOperation(sm.getSpec(), operation), sm.ownerKey(), config.clusterName());
         if (!rendering.ok()) {
@@ -219,15 +219,19 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     }
 
     /** The trace operation to render with, for profiles that declare the parameter; null for the others. */
-    private TraceOperations.Choice traceOperation(MonitoringProfileSpec profile, ServiceMonitoringSpec spec) {
+    private TraceOperations.Choice traceOperation(MonitoringProfileSpec profile, ServiceMonitoring sm) {
         String profileDefault = profile.parameters == null ? null : profile.parameters.get(TraceOperations.PARAMETER);
         if (profileDefault == null) {
             return null;
         }
+        ServiceMonitoringSpec spec = sm.getSpec();
         return TraceOperations.choose(
                 profileDefault,
                 spec.parameters == null ? null : spec.parameters.get(TraceOperations.PARAMETER),
-                telemetry.operationsOf(spec.service, spec.env));
+                TraceOperations.seenOrRecorded(
+                        telemetry.operationsOf(spec.service, spec.env),
+                        sm.getStatus() == null ? null : sm.getStatus().traceOperation,
+                        ServiceMonitoringStatusBuilder.writtenForCurrentSpec(sm)));
     }
 
     /** The spec as rendered: a detected operation is filled in as if the service had set it. */

@@ -55,8 +55,14 @@ final class ServiceMonitoringStatusBuilder {
                         .toList();
         status.dashboard = synced.dashboard();
         TelemetryCheck.Result telemetry = synced.telemetry();
-        status.telemetry =
-                telemetry.checkedAt() == null ? null : new TelemetryStatus(telemetry.missing(), telemetry.checked());
+        // A restarted operator has not asked Datadog yet: what the previous process found stands until it has, so a
+        // restart or failover neither flips the conditions nor rewrites every status twice.
+        boolean keepTelemetry = telemetry.pending() && lastWrittenForThisSpec(sm, Conditions.TELEMETRY_FOUND);
+        if (!keepTelemetry) {
+            status.telemetry = telemetry.checkedAt() == null
+                    ? null
+                    : new TelemetryStatus(telemetry.missing(), telemetry.checked());
+        }
         TraceOperations.Choice operation = synced.operation();
         status.traceOperation = operation == null
                 ? null
@@ -65,8 +71,13 @@ final class ServiceMonitoringStatusBuilder {
                         operation.used(),
                         operation.source().name(),
                         operation.detected());
-        status.conditions = telemetryCondition(status.conditions, telemetry, operation, generation(sm), now);
-        status.conditions = contentionCondition(status.conditions, synced.contention(), generation(sm), now);
+        if (!keepTelemetry) {
+            status.conditions = telemetryCondition(status.conditions, telemetry, operation, generation(sm), now);
+        }
+        ContentionCheck.Result contention = synced.contention();
+        if (contention == null || !contention.pending() || !lastWrittenForThisSpec(sm, Conditions.CONTENTION)) {
+            status.conditions = contentionCondition(status.conditions, contention, generation(sm), now);
+        }
         List<ObjectProblem> problems = synced.problems();
         status.problems = problems.isEmpty()
                 ? null
@@ -80,10 +91,11 @@ final class ServiceMonitoringStatusBuilder {
                             ? ""
                             : ", " + outcome.slos().size() + (outcome.slos().size() == 1 ? " SLO" : " SLOs"))
                     + (synced.dashboard() == null ? "" : " and the dashboard") + " in sync with Datadog";
-            if (telemetry.checkedAt() != null && !telemetry.missing().isEmpty()) {
-                message +=
-                        "; but Datadog received no data in the last hour for " + String.join(", ", telemetry.missing())
-                                + ", so the monitors and SLOs reading them are blind (see TelemetryFound)";
+            List<String> blind =
+                    status.telemetry == null || status.telemetry.missing == null ? List.of() : status.telemetry.missing;
+            if (!blind.isEmpty()) {
+                message += "; but Datadog received no data in the last hour for " + String.join(", ", blind)
+                        + ", so the monitors and SLOs reading them are blind (see TelemetryFound)";
             }
             status.conditions = Conditions.with(
                     status.conditions,
@@ -310,6 +322,19 @@ final class ServiceMonitoringStatusBuilder {
         status.conditions = Conditions.with(
                 status.conditions, Conditions.READY, Conditions.FALSE, reason, message, generation(sm), now);
         return status;
+    }
+
+    /** Whether the status on the resource was written for its current spec, so for the same service and env. */
+    static boolean writtenForCurrentSpec(ServiceMonitoring sm) {
+        ServiceMonitoringStatus previous = sm.getStatus();
+        return previous != null
+                && previous.observedGeneration != null
+                && previous.observedGeneration.equals(generation(sm));
+    }
+
+    /** A condition of the previous status that can stand until this process has a finding of its own. */
+    private static boolean lastWrittenForThisSpec(ServiceMonitoring sm, String conditionType) {
+        return writtenForCurrentSpec(sm) && Conditions.find(sm.getStatus().conditions, conditionType) != null;
     }
 
     private static ServiceMonitoringStatus base(ServiceMonitoring sm) {

@@ -142,8 +142,12 @@ public class TelemetryCheck {
         return operations.get(new Scope(service, env));
     }
 
+    /** A deleted resource: its registration goes, and what was detected for its service (looked at afresh if it returns). */
     public void forget(String owner) {
-        entries.remove(owner);
+        Entry gone = entries.remove(owner);
+        if (gone != null) {
+            operations.remove(new Scope(gone.probe().service(), gone.probe().env()));
+        }
     }
 
     /** When any service is due, checks all with one grouped query per metric and env; returns the owners woken. */

@@ -1,5 +1,6 @@
 package dev.mimamori.servicemonitoring;
 
+import dev.mimamori.api.TraceOperationStatus;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -74,6 +75,18 @@ public final class TraceOperations {
     /** The metric whose presence tells that a service emits spans of this operation. */
     static String hitsMetric(String operation) {
         return "trace." + operation + ".hits";
+    }
+
+    /**
+     * The operations to choose from: those this process's checks saw, else (before its first check) those the status
+     * recorded when it was written for the current spec. A restarted operator then renders with the operation it had
+     * detected, instead of the profile's default until its first check, which rewrote the monitors twice.
+     */
+    public static Set<String> seenOrRecorded(Set<String> seen, TraceOperationStatus recorded, boolean ofCurrentSpec) {
+        if (seen != null) {
+            return seen;
+        }
+        return ofCurrentSpec && recorded != null && recorded.detected != null ? Set.copyOf(recorded.detected) : null;
     }
 
     /**

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The built-in profile reads the trace metrics of the operation a service really emits, found in Datadog. */
@@ -43,6 +44,9 @@ class TraceOperationOperatorTest {
 
     @Inject
     GateProfiles gateProfiles;
+
+    @Inject
+    ServiceMonitoringEvents wakeUps;
 
     DatadogSimulator datadog = OperatorTestEnvironment.datadog();
 
@@ -113,6 +117,53 @@ class TraceOperationOperatorTest {
         delete("java", "orders");
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(datadog.dashboard(dashboard)).isNull());
+    }
+
+    @Test
+    void aRestartedOperatorKeepsRenderingTheDetectedOperationAndRewritesNothing() {
+        Resources.namespace(client, "restarted");
+        datadog.emitTraceOperations("ledger", "prod", "servlet.request", "http.request");
+        client.resource(Resources.serviceMonitoring("restarted", "ledger", "ledger", "prod"))
+                .create();
+        String owner = "restarted/ledger";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            telemetryCheck.run();
+            ServiceMonitoring sm = get("restarted", "ledger");
+            assertThat(sm.getStatus()).isNotNull();
+            assertThat(sm.getStatus().traceOperation.source).isEqualTo("detected");
+            assertThat(Conditions.find(sm.getStatus().conditions, Conditions.TELEMETRY_FOUND)
+                            .getReason())
+                    .isEqualTo("TelemetryFound");
+            assertThat(traceMonitorQueries(owner))
+                    .hasSize(3)
+                    .allSatisfy(q -> assertThat(q).contains("trace.servlet.request"));
+        });
+        Map<String, Integer> before = datadog.callCounts();
+
+        // What a restart leaves: a process that has never checked this service, then a reconcile of it.
+        telemetryCheck.forget(owner);
+        wakeUps.wake(Set.of(owner));
+        // The reconcile registers what it needs before a check can answer it; its monitors were synced before that.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        telemetryCheck.run().contains(owner) || telemetryCheck.operationsOf("ledger", "prod") != null);
+
+        Map<String, Integer> after = datadog.callCounts();
+        for (String write : List.of(DatadogSimulator.UPDATE_MONITOR, DatadogSimulator.CREATE_MONITOR)) {
+            assertThat(after.getOrDefault(write, 0))
+                    .as("%s after the restart", write)
+                    .isEqualTo(before.getOrDefault(write, 0));
+        }
+        assertThat(traceMonitorQueries(owner))
+                .hasSize(3)
+                .allSatisfy(q -> assertThat(q).contains("trace.servlet.request"));
+    }
+
+    private List<String> traceMonitorQueries(String owner) {
+        return datadog.monitorsTagged("mimamori-owner:" + owner).stream()
+                .map(m -> m.path("query").asText())
+                .filter(q -> q.contains("trace."))
+                .toList();
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.mimamori.servicemonitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mimamori.api.TraceOperationStatus;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -45,11 +47,37 @@ class TraceOperationsTest {
     }
 
     @Test
-    void beforeTheFirstCheckTheProfileDefaultIsUsedWithoutHint() {
+    void beforeTheFirstCheckOfANewServiceTheProfileDefaultIsUsedWithoutHint() {
         TraceOperations.Choice choice = TraceOperations.choose("http.request", null, null);
         assertThat(choice.used()).isEqualTo("http.request");
         assertThat(choice.source()).isEqualTo(TraceOperations.Source.profile);
         assertThat(choice.detected()).isNull();
         assertThat(choice.hint()).isNull();
+    }
+
+    @Test
+    void aRestartedOperatorChoosesFromWhatTheStatusRecordedUntilItsOwnFirstCheck() {
+        TraceOperationStatus recorded = new TraceOperationStatus(
+                "http.request", "servlet.request", "detected", List.of("http.request", "servlet.request"));
+        Set<String> seen = TraceOperations.seenOrRecorded(null, recorded, true);
+        TraceOperations.Choice choice = TraceOperations.choose("http.request", null, seen);
+        assertThat(choice.used()).isEqualTo("servlet.request");
+        assertThat(choice.source()).isEqualTo(TraceOperations.Source.detected);
+
+        // Its own check wins as soon as there is one: the service may have changed framework meanwhile.
+        assertThat(TraceOperations.seenOrRecorded(Set.of("grpc.server"), recorded, true))
+                .containsExactly("grpc.server");
+    }
+
+    @Test
+    void aStatusWrittenForAnotherSpecOrWithoutACheckRecordsNothingToChooseFrom() {
+        TraceOperationStatus recorded =
+                new TraceOperationStatus("http.request", "servlet.request", "detected", List.of("servlet.request"));
+        // The spec changed since (perhaps its service or env): what was seen then belongs to something else.
+        assertThat(TraceOperations.seenOrRecorded(null, recorded, false)).isNull();
+        assertThat(TraceOperations.seenOrRecorded(
+                        null, new TraceOperationStatus("http.request", "http.request", "profile", null), true))
+                .isNull();
+        assertThat(TraceOperations.seenOrRecorded(null, null, true)).isNull();
     }
 }
