@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /** Every ServiceMonitoring status is built here, from the previous status and what the reconcile found. */
@@ -57,7 +58,7 @@ final class ServiceMonitoringStatusBuilder {
         TelemetryCheck.Result telemetry = synced.telemetry();
         // A restarted operator has not asked Datadog yet: what the previous process found stands until it has, so a
         // restart or failover neither flips the conditions nor rewrites every status twice.
-        boolean keepTelemetry = telemetry.pending() && lastWrittenForThisSpec(sm, Conditions.TELEMETRY_FOUND);
+        boolean keepTelemetry = telemetry.pending() && foundForCurrentSpec(sm, Conditions.TELEMETRY_FOUND);
         if (!keepTelemetry) {
             status.telemetry = telemetry.checkedAt() == null
                     ? null
@@ -75,7 +76,7 @@ final class ServiceMonitoringStatusBuilder {
             status.conditions = telemetryCondition(status.conditions, telemetry, operation, generation(sm), now);
         }
         ContentionCheck.Result contention = synced.contention();
-        if (contention == null || !contention.pending() || !lastWrittenForThisSpec(sm, Conditions.CONTENTION)) {
+        if (contention == null || !contention.pending() || !foundForCurrentSpec(sm, Conditions.CONTENTION)) {
             status.conditions = contentionCondition(status.conditions, contention, generation(sm), now);
         }
         List<ObjectProblem> problems = synced.problems();
@@ -324,17 +325,14 @@ final class ServiceMonitoringStatusBuilder {
         return status;
     }
 
-    /** Whether the status on the resource was written for its current spec, so for the same service and env. */
-    static boolean writtenForCurrentSpec(ServiceMonitoring sm) {
-        ServiceMonitoringStatus previous = sm.getStatus();
-        return previous != null
-                && previous.observedGeneration != null
-                && previous.observedGeneration.equals(generation(sm));
-    }
-
-    /** A condition of the previous status that can stand until this process has a finding of its own. */
-    private static boolean lastWrittenForThisSpec(ServiceMonitoring sm, String conditionType) {
-        return writtenForCurrentSpec(sm) && Conditions.find(sm.getStatus().conditions, conditionType) != null;
+    /**
+     * Whether the status holds a finding of this type about the current spec (so the same service and env): its
+     * condition was set at this generation. The status's own observedGeneration would not do: a failed or queued
+     * reconcile of a new spec stamps it while the findings still describe the old one.
+     */
+    static boolean foundForCurrentSpec(ServiceMonitoring sm, String conditionType) {
+        Condition found = sm.getStatus() == null ? null : Conditions.find(sm.getStatus().conditions, conditionType);
+        return found != null && Objects.equals(found.getObservedGeneration(), generation(sm));
     }
 
     private static ServiceMonitoringStatus base(ServiceMonitoring sm) {

@@ -78,7 +78,11 @@ public class TelemetryCheck {
         }
     }
 
-    private record Scope(String service, String env) {}
+    private record Scope(String service, String env) {
+        static Scope of(Probe probe) {
+            return new Scope(probe.service(), probe.env());
+        }
+    }
 
     /** {@code attemptedAt} is null until the first request for this probe. */
     private record Entry(Probe probe, Result result, Instant attemptedAt) {}
@@ -142,11 +146,18 @@ public class TelemetryCheck {
         return operations.get(new Scope(service, env));
     }
 
-    /** A deleted resource: its registration goes, and what was detected for its service (looked at afresh if it returns). */
+    /**
+     * A deleted resource: its registration goes, and what was detected for its service unless another resource
+     * monitors the same service and env.
+     */
     public void forget(String owner) {
         Entry gone = entries.remove(owner);
-        if (gone != null) {
-            operations.remove(new Scope(gone.probe().service(), gone.probe().env()));
+        if (gone == null) {
+            return;
+        }
+        Scope scope = Scope.of(gone.probe());
+        if (entries.values().stream().noneMatch(e -> scope.equals(Scope.of(e.probe())))) {
+            operations.remove(scope);
         }
     }
 

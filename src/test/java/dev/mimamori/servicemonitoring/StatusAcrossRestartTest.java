@@ -61,6 +61,28 @@ class StatusAcrossRestartTest {
                 .isEqualTo("ContentionNotChecked");
     }
 
+    @Test
+    void findingsAboutAnOldSpecDoNotCountForANewOneWhoseFirstReconcileOnlyGotAsFarAsQueued() {
+        ServiceMonitoring sm = previousLife(List.of());
+        sm.getMetadata().setGeneration(3L); // the service moved to another name
+        // Its first reconcile waited for Datadog's write window: the status now carries generation 3.
+        sm.setStatus(ServiceMonitoringStatusBuilder.queued(
+                sm, "monitor writes wait for Datadog's window", java.time.Duration.ofSeconds(20), AFTER_RESTART));
+
+        ServiceMonitoringStatus next = ServiceMonitoringStatusBuilder.synced(sm, pendingChecks(), AFTER_RESTART);
+
+        assertThat(Conditions.find(next.conditions, Conditions.TELEMETRY_FOUND).getReason())
+                .isEqualTo("TelemetryNotChecked");
+        assertThat(Conditions.find(next.conditions, Conditions.CONTENTION).getReason())
+                .isEqualTo("ContentionNotChecked");
+        assertThat(TraceOperations.seenOrRecorded(
+                        null,
+                        sm.getStatus().traceOperation,
+                        ServiceMonitoringStatusBuilder.foundForCurrentSpec(sm, Conditions.TELEMETRY_FOUND)))
+                .as("the old service's detected operations")
+                .isNull();
+    }
+
     /** A resource whose status the previous process wrote after its telemetry and contention checks had answered. */
     private ServiceMonitoring previousLife(List<String> missing) {
         ServiceMonitoring sm = Resources.serviceMonitoring("shop", "orders", "orders", "prod");

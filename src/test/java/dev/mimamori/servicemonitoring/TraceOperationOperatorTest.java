@@ -131,6 +131,7 @@ class TraceOperationOperatorTest {
             ServiceMonitoring sm = get("restarted", "ledger");
             assertThat(sm.getStatus()).isNotNull();
             assertThat(sm.getStatus().traceOperation.source).isEqualTo("detected");
+            assertThat(sm.getStatus().dashboard).isNotNull();
             assertThat(Conditions.find(sm.getStatus().conditions, Conditions.TELEMETRY_FOUND)
                             .getReason())
                     .isEqualTo("TelemetryFound");
@@ -139,6 +140,10 @@ class TraceOperationOperatorTest {
                     .allSatisfy(q -> assertThat(q).contains("trace.servlet.request"));
         });
         Map<String, Integer> before = datadog.callCounts();
+        String versionBefore = get("restarted", "ledger").getMetadata().getResourceVersion();
+        List<String> ids = datadog.monitorsTagged("mimamori-owner:" + owner).stream()
+                .map(m -> m.path("id").asText())
+                .toList();
 
         // What a restart leaves: a process that has never checked this service, then a reconcile of it.
         telemetryCheck.forget(owner);
@@ -148,15 +153,18 @@ class TraceOperationOperatorTest {
                 .until(() ->
                         telemetryCheck.run().contains(owner) || telemetryCheck.operationsOf("ledger", "prod") != null);
 
-        Map<String, Integer> after = datadog.callCounts();
-        for (String write : List.of(DatadogSimulator.UPDATE_MONITOR, DatadogSimulator.CREATE_MONITOR)) {
-            assertThat(after.getOrDefault(write, 0))
-                    .as("%s after the restart", write)
-                    .isEqualTo(before.getOrDefault(write, 0));
-        }
+        assertThat(calls(before, DatadogSimulator.UPDATE_MONITOR))
+                .as("monitor updates of this service after the restart")
+                .noneMatch(c -> ids.stream().anyMatch(id -> c.path().endsWith("/" + id)));
+        assertThat(calls(before, DatadogSimulator.CREATE_MONITOR))
+                .noneMatch(c -> c.body().path("tags").toString().contains("mimamori-owner:" + owner));
         assertThat(traceMonitorQueries(owner))
                 .hasSize(3)
                 .allSatisfy(q -> assertThat(q).contains("trace.servlet.request"));
+        // Nothing about it changed, so the reconcile before the first check wrote no status either.
+        assertThat(get("restarted", "ledger").getMetadata().getResourceVersion())
+                .isEqualTo(versionBefore);
+        delete("restarted", "ledger");
     }
 
     private List<String> traceMonitorQueries(String owner) {
