@@ -25,6 +25,7 @@ import dev.mimamori.sync.SyncRun;
 import dev.mimamori.tenancy.PolicyCheck;
 import dev.mimamori.tenancy.TenantPolicies;
 import dev.mimamori.tenancy.TenantRules;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -58,7 +59,8 @@ import org.jboss.logging.Logger;
 // could be dropped as our own, and was a deletion then waited for the next scheduled reconcile
 // (TraceOperationOperatorTest
 // timed out on it about every other run); and the cache kept a full copy of a ServiceMonitoring after a status write,
-// some until it next changed. A reconcile right after a status write may read the previous status and write it again.
+// some until it next changed. A reconcile may now read a copy older than its own last status write: status is written
+// whole with the resourceVersion read (StatusWriter.Optimistic), so such a write is refused and made again, not merged.
 @ControllerConfiguration(name = "servicemonitoring", informer = @Informer(comparableResourceVersions = false))
 public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring>, Cleaner<ServiceMonitoring> {
     private static final Logger LOG = Logger.getLogger(ServiceMonitoringReconciler.class);
@@ -80,6 +82,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private final MeterRegistry registry;
     private final Clock clock;
     private final TenantPolicies policies;
+    private final StatusWriter.Optimistic statuses;
 
     public ServiceMonitoringReconciler(
             MimamoriConfig config,
@@ -91,8 +94,10 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             KubeEvents events,
             MeterRegistry registry,
             Clock clock,
-            TenantPolicies policies) {
+            TenantPolicies policies,
+            KubernetesClient client) {
         this.policies = policies;
+        this.statuses = new StatusWriter.Optimistic(client);
         this.config = config;
         this.sync = sync;
         this.telemetry = telemetry;
@@ -208,14 +213,14 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                         && rendering.dashboard().isPresent()
                 ? RateLimitBudget.withJitter(DASHBOARD_BUSY_RETRY)
                 : null;
-        return StatusWriter.write(sm, ServiceMonitoringStatusBuilder.synced(sm, synced, clock.instant()), again);
+        return statuses.write(sm, ServiceMonitoringStatusBuilder.synced(sm, synced, clock.instant()), again);
     }
 
     @Override
     public ErrorStatusUpdateControl<ServiceMonitoring> updateErrorStatus(
             ServiceMonitoring sm, Context<ServiceMonitoring> context, Exception e) {
         LOG.warnf("%s: reconcile failed, retried by the operator: %s", sm.ownerKey(), e.toString());
-        return StatusWriter.writeError(
+        return statuses.writeError(
                 sm,
                 ServiceMonitoringStatusBuilder.failed(
                         sm,
@@ -327,6 +332,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             sync.deleteUnusedDashboards(null, sm.getMetadata().getUid());
             wakeUps.forgetDashboardUse(sm);
             wakeUps.deletionDone(owner);
+            statuses.forget(sm.getMetadata().getUid());
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
             if (e.kind() == DatadogException.Kind.RATE_LIMITED) {
@@ -432,7 +438,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                             + e.getMessage() + ")");
             LOG.infof("%s: %s: %s", sm.ownerKey(), Reasons.QUEUED, e.getMessage());
         }
-        return StatusWriter.write(
+        return statuses.write(
                 sm, ServiceMonitoringStatusBuilder.queued(sm, e.getMessage(), retry, clock.instant()), retry);
     }
 
@@ -441,8 +447,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             events.record(sm, KubeEvents.WARNING, reason, message);
             LOG.warnf("%s: %s: %s", sm.ownerKey(), reason, message);
         }
-        return StatusWriter.write(
-                sm, ServiceMonitoringStatusBuilder.failed(sm, reason, message, clock.instant()), retry);
+        return statuses.write(sm, ServiceMonitoringStatusBuilder.failed(sm, reason, message, clock.instant()), retry);
     }
 
     /** Transient failures come back after the rate-limit reset or a short pause; key problems after a longer one. */

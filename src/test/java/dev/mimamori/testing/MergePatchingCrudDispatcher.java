@@ -161,6 +161,49 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
         return query;
     }
 
+    /**
+     * A PUT carrying a resourceVersion is refused with 409 when the object has moved on, as the API server does
+     * (optimistic concurrency); the mock would otherwise take a write made from an old copy.
+     */
+    @Override
+    public MockResponse handleUpdate(RecordedRequest request) {
+        synchronized (this) {
+            // Reading the body uses it up: the request is served with a fresh copy of it.
+            String body = request.getUtf8Body();
+            RecordedRequest unread = new RecordedRequest(
+                    request.getRequestLine(),
+                    request.method(),
+                    request.getPath(),
+                    request.getHeaders(),
+                    new Buffer(body.getBytes(StandardCharsets.UTF_8)));
+            try {
+                String sent = JSON.readTree(body)
+                        .path("metadata")
+                        .path("resourceVersion")
+                        .asText("");
+                if (!sent.isEmpty()) {
+                    String path = request.getPath().split("\\?")[0];
+                    MockResponse current = handleGet(path.replaceAll("/status$", ""));
+                    if (current.code() == 200) {
+                        String stored = JSON.readTree(current.getBody().readUtf8())
+                                .path("metadata")
+                                .path("resourceVersion")
+                                .asText("");
+                        if (!sent.equals(stored)) {
+                            String[] segments = path.split("/");
+                            return conflict(
+                                    segments[segments.length - (path.endsWith("/status") ? 3 : 2)],
+                                    segments[segments.length - (path.endsWith("/status") ? 2 : 1)]);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // Not JSON: the mock answers as it would.
+            }
+            return super.handleUpdate(unread);
+        }
+    }
+
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
         String contentType = request.getHeader("Content-Type");
@@ -234,7 +277,7 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
-    /** The next {@code times} PATCH requests on the status of namespace/name answer 409 Conflict (0 clears). */
+    /** The next {@code times} writes (PATCH or PUT) of the status of namespace/name answer 409 Conflict (0 clears). */
     void conflictOnStatusPatch(String namespace, String name, int times) {
         synchronized (statusConflicts) {
             if (times <= 0) {
@@ -254,7 +297,8 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
     /** A 409 as the API server sends it when another writer changed the object first; null to serve the request. */
     private MockResponse statusConflict(RecordedRequest request) {
         String path = request.getPath().split("\\?")[0];
-        if (!"PATCH".equals(request.getMethod()) || !path.endsWith("/status")) {
+        boolean write = "PATCH".equals(request.getMethod()) || "PUT".equals(request.getMethod());
+        if (!write || !path.endsWith("/status")) {
             return null;
         }
         // .../namespaces/{namespace}/{plural}/{name}/status
@@ -276,6 +320,10 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                 statusConflicts.put(key, left - 1);
             }
         }
+        return conflict(plural, name);
+    }
+
+    private static MockResponse conflict(String plural, String name) {
         return new MockResponse()
                 .setResponseCode(409)
                 .setHeader("Content-Type", "application/json")

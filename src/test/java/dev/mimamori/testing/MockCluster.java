@@ -105,7 +105,7 @@ public final class MockCluster implements AutoCloseable {
     }
 
     /**
-     * The next {@code times} PATCH requests on the status of this resource answer 409 Conflict, as when another
+     * The next {@code times} writes (PATCH or PUT) of the status of this resource answer 409 Conflict, as when another
      * writer changed it first; 0 clears.
      */
     public void conflictOnStatusPatch(String namespace, String name, int times) {
