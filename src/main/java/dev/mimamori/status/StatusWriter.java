@@ -20,13 +20,19 @@ public final class StatusWriter {
     private StatusWriter() {}
 
     public static <S, R extends CustomResource<?, S>> UpdateControl<R> write(R resource, S status, Duration after) {
-        UpdateControl<R> control;
-        if (Objects.equals(Serialization.asJson(resource.getStatus()), Serialization.asJson(status))) {
-            control = UpdateControl.noUpdate();
-        } else {
-            resource.setStatus(status);
-            control = UpdateControl.patchStatus(resource);
+        if (unchanged(resource, status)) {
+            return rescheduled(UpdateControl.noUpdate(), after);
         }
+        resource.setStatus(status);
+        return rescheduled(UpdateControl.patchStatus(resource), after);
+    }
+
+    private static <S, R extends CustomResource<?, S>> boolean unchanged(R resource, S status) {
+        return Objects.equals(Serialization.asJson(resource.getStatus()), Serialization.asJson(status));
+    }
+
+    private static <R extends CustomResource<?, ?>> UpdateControl<R> rescheduled(
+            UpdateControl<R> control, Duration after) {
         return after == null ? control : control.rescheduleAfter(after);
     }
 
@@ -59,10 +65,8 @@ public final class StatusWriter {
             if (ours != null && copyHasOurLastWrite) {
                 lastWritten.remove(uid, ours);
             }
-            if (copyHasOurLastWrite
-                    && Objects.equals(Serialization.asJson(resource.getStatus()), Serialization.asJson(status))) {
-                UpdateControl<R> none = UpdateControl.noUpdate();
-                return after == null ? none : none.rescheduleAfter(after);
+            if (copyHasOurLastWrite && unchanged(resource, status)) {
+                return rescheduled(UpdateControl.noUpdate(), after);
             }
             resource.setStatus(status);
             try {
@@ -76,8 +80,7 @@ public final class StatusWriter {
                 }
                 return UpdateControl.<R>noUpdate().rescheduleAfter(AFTER_CONFLICT);
             }
-            UpdateControl<R> done = UpdateControl.noUpdate();
-            return after == null ? done : done.rescheduleAfter(after);
+            return rescheduled(UpdateControl.noUpdate(), after);
         }
 
         /** For {@code updateErrorStatus}: the same write; JOSDK then writes nothing itself. */
@@ -100,7 +103,7 @@ public final class StatusWriter {
 
     /** For {@code updateErrorStatus}: the error condition, written only when it changed. */
     public static <S, R extends CustomResource<?, S>> ErrorStatusUpdateControl<R> writeError(R resource, S status) {
-        if (Objects.equals(Serialization.asJson(resource.getStatus()), Serialization.asJson(status))) {
+        if (unchanged(resource, status)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
         resource.setStatus(status);

@@ -36,11 +36,12 @@ class OptimisticStatusWriterTest {
         cluster.close();
     }
 
+    /** One writer per test: what it remembers of its own writes is what is under test. */
+    final StatusWriter.Optimistic statuses = new StatusWriter.Optimistic(client);
+
     @Test
     void aWriteFromAnOldCopyIsRefusedAndComesBackInsteadOfOverwritingTheNewerStatus() {
-        ServiceMonitoring created = client.resource(Resources.serviceMonitoring("shop", "cart", "cart", "prod"))
-                .create();
-        StatusWriter.Optimistic statuses = new StatusWriter.Optimistic(client);
+        ServiceMonitoring created = create("cart");
         ServiceMonitoring oldCopy = Serialization.clone(created);
 
         statuses.write(Serialization.clone(created), status("Queued"), null);
@@ -57,11 +58,8 @@ class OptimisticStatusWriterTest {
 
     @Test
     void aStatusThatMatchesAnOldCopyIsStillWrittenWhenOurLastWriteChangedIt() {
-        ServiceMonitoring created = client.resource(Resources.serviceMonitoring("shop", "till", "till", "prod"))
-                .create();
-        StatusWriter.Optimistic statuses = new StatusWriter.Optimistic(client);
-        ServiceMonitoring synced = Serialization.clone(created);
-        statuses.write(synced, status("MonitorsInSync"), null);
+        ServiceMonitoring created = create("till");
+        statuses.write(Serialization.clone(created), status("MonitorsInSync"), null);
         ServiceMonitoring afterSync = current("till");
         statuses.write(Serialization.clone(afterSync), status("DatadogUnavailable"), null);
 
@@ -77,9 +75,7 @@ class OptimisticStatusWriterTest {
 
     @Test
     void anUnchangedStatusFromACopyThatHoldsOurLastWriteCostsNoRequest() {
-        ServiceMonitoring created = client.resource(Resources.serviceMonitoring("shop", "lamp", "lamp", "prod"))
-                .create();
-        StatusWriter.Optimistic statuses = new StatusWriter.Optimistic(client);
+        ServiceMonitoring created = create("lamp");
         statuses.write(Serialization.clone(created), status("MonitorsInSync"), null);
         ServiceMonitoring written = current("lamp");
 
@@ -87,6 +83,11 @@ class OptimisticStatusWriterTest {
 
         assertThat(current("lamp").getMetadata().getResourceVersion())
                 .isEqualTo(written.getMetadata().getResourceVersion());
+    }
+
+    private static ServiceMonitoring create(String name) {
+        return client.resource(Resources.serviceMonitoring("shop", name, name, "prod"))
+                .create();
     }
 
     private static ServiceMonitoring current(String name) {

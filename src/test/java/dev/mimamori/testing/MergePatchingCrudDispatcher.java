@@ -182,18 +182,17 @@ public class MergePatchingCrudDispatcher extends KubernetesCrudDispatcher {
                         .path("resourceVersion")
                         .asText("");
                 if (!sent.isEmpty()) {
-                    String path = request.getPath().split("\\?")[0];
-                    MockResponse current = handleGet(path.replaceAll("/status$", ""));
+                    // .../{plural}/{name}, or .../{plural}/{name}/status
+                    String resourcePath = request.getPath().split("\\?")[0].replaceAll("/status$", "");
+                    MockResponse current = handleGet(resourcePath);
                     if (current.code() == 200) {
                         String stored = JSON.readTree(current.getBody().readUtf8())
                                 .path("metadata")
                                 .path("resourceVersion")
                                 .asText("");
                         if (!sent.equals(stored)) {
-                            String[] segments = path.split("/");
-                            return conflict(
-                                    segments[segments.length - (path.endsWith("/status") ? 3 : 2)],
-                                    segments[segments.length - (path.endsWith("/status") ? 2 : 1)]);
+                            String[] segments = resourcePath.split("/");
+                            return conflict(segments[segments.length - 2], segments[segments.length - 1]);
                         }
                     }
                 }
