@@ -83,6 +83,8 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     private final Clock clock;
     private final TenantPolicies policies;
     private final StatusWriter.Optimistic statuses;
+    /** By uid, the failure reason last announced: the copy a reconcile reads may not show it yet (no JOSDK cache). */
+    private final Map<String, String> announced = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServiceMonitoringReconciler(
             MimamoriConfig config,
@@ -213,6 +215,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
                         && rendering.dashboard().isPresent()
                 ? RateLimitBudget.withJitter(DASHBOARD_BUSY_RETRY)
                 : null;
+        announced.remove(sm.getMetadata().getUid());
         return statuses.write(sm, ServiceMonitoringStatusBuilder.synced(sm, synced, clock.instant()), again);
     }
 
@@ -333,6 +336,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
             wakeUps.forgetDashboardUse(sm);
             wakeUps.deletionDone(owner);
             statuses.forget(sm.getMetadata().getUid());
+            announced.remove(sm.getMetadata().getUid());
             return DeleteControl.defaultDelete();
         } catch (DatadogException e) {
             if (e.kind() == DatadogException.Kind.RATE_LIMITED) {
@@ -429,7 +433,7 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
      */
     private UpdateControl<ServiceMonitoring> queued(ServiceMonitoring sm, DatadogException e) {
         Duration retry = retryDelay(e);
-        if (!Reasons.QUEUED.equals(ServiceMonitoringStatusBuilder.readyReason(sm.getStatus()))) {
+        if (firstAnnouncement(sm, Reasons.QUEUED)) {
             events.record(
                     sm,
                     KubeEvents.NORMAL,
@@ -443,11 +447,18 @@ public class ServiceMonitoringReconciler implements Reconciler<ServiceMonitoring
     }
 
     private UpdateControl<ServiceMonitoring> fail(ServiceMonitoring sm, String reason, String message, Duration retry) {
-        if (!reason.equals(ServiceMonitoringStatusBuilder.readyReason(sm.getStatus()))) {
+        if (firstAnnouncement(sm, reason)) {
             events.record(sm, KubeEvents.WARNING, reason, message);
             LOG.warnf("%s: %s: %s", sm.ownerKey(), reason, message);
         }
         return statuses.write(sm, ServiceMonitoringStatusBuilder.failed(sm, reason, message, clock.instant()), retry);
+    }
+
+    /** Whether this reason is new for the resource: neither in its status nor announced by this process since. */
+    private boolean firstAnnouncement(ServiceMonitoring sm, String reason) {
+        String uid = sm.getMetadata().getUid();
+        String before = uid == null ? null : announced.put(uid, reason);
+        return !reason.equals(ServiceMonitoringStatusBuilder.readyReason(sm.getStatus())) && !reason.equals(before);
     }
 
     /** Transient failures come back after the rate-limit reset or a short pause; key problems after a longer one. */
