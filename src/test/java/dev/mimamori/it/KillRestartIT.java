@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mimamori.api.Condition;
 import dev.mimamori.api.DeletionPolicy;
 import dev.mimamori.api.ServiceMonitoring;
+import dev.mimamori.sim.CallLog;
 import dev.mimamori.sim.DatadogSimulator;
 import dev.mimamori.testing.Kubeconfig;
 import dev.mimamori.testing.MockCluster;
@@ -123,12 +124,15 @@ class KillRestartIT {
                 Duration converged = Duration.between(workloadDone, Instant.now());
                 // Converged means stable: more resyncs change nothing, in the cluster or in Datadog.
                 int writes = datadog.writeCalls();
+                Instant idleFrom = datadog.clock().instant();
                 Waits.sleep(RESYNC.multipliedBy(2).plusSeconds(1));
                 assertThat(problems(k, datadog, workload))
                         .as("still converged two resyncs later")
                         .isEmpty();
                 assertThat(datadog.writeCalls() - writes)
-                        .as("Datadog writes during two idle resyncs")
+                        .as(
+                                "Datadog writes during two idle resyncs (seed %d):%n  %s",
+                                seed, String.join("\n  ", writesSince(datadog, idleFrom)))
                         .isZero();
                 assertThat(operator.starts()).isEqualTo(kills + 1);
                 assertThat(operator.isAlive()).isTrue();
@@ -180,6 +184,14 @@ class KillRestartIT {
         operator.kill();
         return String.format(
                 "%.1fs%s", Duration.between(started, Instant.now()).toMillis() / 1000.0, whileWorking ? "w" : "s");
+    }
+
+    /** The configuration writes Datadog answered since {@code from}, one line each, to say what an idle resync changed. */
+    private static List<String> writesSince(DatadogSimulator datadog, Instant from) {
+        return datadog.requests().stream()
+                .filter(call -> !call.at().isBefore(from) && CallLog.isWrite(call.key()))
+                .map(call -> call.status() + " " + call.method() + " " + call.path() + " " + call.body())
+                .toList();
     }
 
     /** Waits for {@code condition} at most {@code timeout}, and goes on either way. */

@@ -85,6 +85,11 @@ public final class CallLog {
         return sum(WRITE_KEYS);
     }
 
+    /** Whether an endpoint key is one {@link #writeCalls()} counts. */
+    public static boolean isWrite(String key) {
+        return WRITE_KEYS.contains(key);
+    }
+
     /** GET calls on the monitor, dashboard and SLO lists. */
     public synchronized int listCalls() {
         return sum(LIST_KEYS);

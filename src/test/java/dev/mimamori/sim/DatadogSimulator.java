@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import mockwebserver3.MockWebServer;
 
 /**
@@ -74,6 +76,11 @@ public final class DatadogSimulator implements AutoCloseable {
     private final Keys initialKeys;
     private volatile Keys keys;
     private volatile Clock clock = Clock.systemUTC();
+    /**
+     * Held shared by the dispatcher from the moment a request may change the state until it is logged, and
+     * exclusively by the call-log readers: a change a test can see is always counted by the time it reads a count.
+     */
+    final ReentrantReadWriteLock answering = new ReentrantReadWriteLock();
 
     // Package-private: SimulatorDispatcher answers requests from this state. Burn-rate monitors
     // look SLOs up, and SLO deletes look for those monitors (see SimulatedSlos on lock order).
@@ -417,31 +424,49 @@ public final class DatadogSimulator implements AutoCloseable {
     // ---- call log --------------------------------------------------------------------------
 
     public int calls(String endpointKey) {
-        return callLog.calls(endpointKey);
+        return settled(() -> callLog.calls(endpointKey));
     }
 
     public int totalCalls() {
-        return callLog.totalCalls();
+        return settled(callLog::totalCalls);
     }
 
     /** Creates, updates and deletes of monitors, dashboards and SLOs (validation excluded). */
     public int writeCalls() {
-        return callLog.writeCalls();
+        return settled(callLog::writeCalls);
     }
 
     /** Lists of monitors, dashboards and SLOs. */
     public int listCalls() {
-        return callLog.listCalls();
+        return settled(callLog::listCalls);
     }
 
     /** Counts by endpoint key. */
     public Map<String, Integer> callCounts() {
-        return callLog.counts();
+        return settled(callLog::counts);
     }
 
     /** The most recent requests, oldest first, without any credentials. */
     public List<CallLog.Call> requests() {
-        return callLog.requests();
+        return settled(callLog::requests);
+    }
+
+    /**
+     * Reads the call log once no request is between changing the simulated organisation and being logged. A call
+     * changes the state before it is logged (the log keeps the status it was answered), so without this a test could
+     * see a new dashboard, take the write count, and then find that dashboard's POST counted later, as if it had
+     * come after (KillRestartIT's "no writes while idle" failed so).
+     */
+    private <T> T settled(Supplier<T> read) {
+        if (answering.getReadHoldCount() > 0) {
+            return read.get(); // asked from inside an answer (a test's hook): waiting would wait for itself
+        }
+        answering.writeLock().lock();
+        try {
+            return read.get();
+        } finally {
+            answering.writeLock().unlock();
+        }
     }
 
     /**
@@ -461,7 +486,10 @@ public final class DatadogSimulator implements AutoCloseable {
 
     /** Zeroes the call counts and the rate-limited counts (the windows themselves go on). */
     public void resetCounts() {
-        callLog.reset();
+        settled(() -> {
+            callLog.reset();
+            return null;
+        });
         rateLimits.resetRefusals();
     }
 

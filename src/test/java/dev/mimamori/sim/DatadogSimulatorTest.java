@@ -37,6 +37,7 @@ import jakarta.ws.rs.ProcessingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -607,6 +609,53 @@ class DatadogSimulatorTest {
             assertEquals(80, sim.monitors().size());
             assertEquals(80, sim.writeCalls());
         } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aMonitorATestCanSeeIsCountedByTheTimeItReadsTheCounts() throws Exception {
+        // The clock the dispatcher reads to log a call holds the request once its monitor exists and before it is
+        // logged: the moment a test could see the monitor while the write count still lacked it.
+        CountDownLatch betweenChangeAndLog = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        sim.setClock(new Clock() {
+            @Override
+            public Instant instant() {
+                if (!Thread.holdsLock(sim.monitors) && !sim.monitors.snapshot().isEmpty()) {
+                    betweenChangeAndLog.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return Instant.now();
+            }
+
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Monitor> create = pool.submit(() -> monitorsApi.createMonitor(latencyMonitor("checkout", 1)));
+            betweenChangeAndLog.await();
+            assertEquals(1, sim.monitors().size(), "the monitor is visible");
+            Future<Integer> writes = pool.submit(sim::writeCalls);
+            Thread.sleep(200);
+            assertFalse(writes.isDone(), "the count waits for the request that changed the state to be logged");
+            release.countDown();
+            assertEquals(1, writes.get());
+            assertNotNull(create.get().getId());
+        } finally {
+            release.countDown();
             pool.shutdownNow();
         }
     }

@@ -102,9 +102,16 @@ final class SimulatorDispatcher extends Dispatcher {
         String key = method + " " + (template != null ? template : path);
         JsonNode body = readBody(request);
 
-        Answer answer = answer(key, template, path, url, request, body);
-        sim.callLog.record(
-                new CallLog.Call(sim.clock().instant(), key, method, path, queryOf(url), body, answer.status()));
+        // Changed state and its log entry become visible together (see DatadogSimulator.settled).
+        Answer answer;
+        sim.answering.readLock().lock();
+        try {
+            answer = answer(key, template, path, url, request, body);
+            sim.callLog.record(
+                    new CallLog.Call(sim.clock().instant(), key, method, path, queryOf(url), body, answer.status()));
+        } finally {
+            sim.answering.readLock().unlock();
+        }
         return toMockResponse(answer);
     }
 
