@@ -164,6 +164,10 @@ public final class MetricComparison {
                     + baseline.length + "/" + requests.baseline().length + " baseline, " + candidate.length + "/"
                     + requests.candidate().length + " candidate");
         }
+        if (requests != null) {
+            baseline = noEventsWhereNoSeries(baseline, requests.baseline());
+            candidate = noEventsWhereNoSeries(candidate, requests.candidate());
+        }
         double[] b = requests == null ? finiteValues(baseline) : counted(baseline, requests.baseline());
         double[] c = requests == null ? finiteValues(candidate) : counted(candidate, requests.candidate());
         String label = metric == null || metric.isBlank() ? "" : metric.trim() + " ";
@@ -356,6 +360,35 @@ public final class MetricComparison {
             return Double.POSITIVE_INFINITY;
         }
         return (baseLevel / candLevel - 1.0) * 100.0;
+    }
+
+    /**
+     * A share of requests whose side has requests but not one value: 0 wherever requests were counted. Inside
+     * {@code errors / hits} Datadog aligns a count metric's missing minute to 0 when the other operand has a point,
+     * so a value is missing in every counted minute only when the window holds no point of the events' series at
+     * all, as for a version without one error (Datadog's docs do not say whether it stores zero counts). Left as they
+     * are, such minutes would make an error-free release Inconclusive. A side with some values keeps its gaps.
+     */
+    private static double[] noEventsWhereNoSeries(double[] values, double[] requests) {
+        boolean anyCounted = false;
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isFinite(requests[i]) && requests[i] > 0) {
+                if (Double.isFinite(values[i])) {
+                    return values;
+                }
+                anyCounted = true;
+            }
+        }
+        if (!anyCounted) {
+            return values;
+        }
+        double[] zeros = values.clone();
+        for (int i = 0; i < zeros.length; i++) {
+            if (Double.isFinite(requests[i]) && requests[i] > 0) {
+                zeros[i] = 0.0;
+            }
+        }
+        return zeros;
     }
 
     /** The values of the buckets that have both a finite value and a positive request count. */

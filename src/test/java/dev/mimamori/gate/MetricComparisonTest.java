@@ -320,6 +320,57 @@ class MetricComparisonTest {
     }
 
     @Test
+    void aVersionWithoutOneErrorPassesThoughItsErrorSeriesDoesNotExist() {
+        // Datadog has no errors series for a window without one error: errors / hits is missing in every minute
+        // that had requests. The candidate fixed the baseline's errors; the metric must pass, not wait for data.
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+        double[] baseline = new double[15];
+        double[] candidate = new double[15];
+        double[] requests = new double[15];
+        java.util.Arrays.fill(baseline, 3.0 / 600);
+        java.util.Arrays.fill(candidate, Double.NaN);
+        java.util.Arrays.fill(requests, 600);
+        MetricComparison.RequestCounts counts = new MetricComparison.RequestCounts(requests, requests);
+
+        MetricResult fixed = MetricComparison.compare("error rate", baseline, candidate, counts, errors, 1.0);
+        MetricResult neverFailed = MetricComparison.compare("error rate", candidate, candidate, counts, errors, 1.0);
+
+        assertEquals(Verdict.Passed, fixed.verdict(), fixed.reason());
+        assertEquals(15, fixed.candidateCount());
+        assertEquals(0.0, fixed.candidateMean());
+        assertTrue(fixed.reason().endsWith("no regression"), fixed.reason());
+        assertEquals(Verdict.Passed, neverFailed.verdict(), neverFailed.reason());
+        assertEquals(0.0, neverFailed.changePercent());
+    }
+
+    @Test
+    void anErrorRateKeepsItsGapsAndASideWithoutRequestsHasNoData() {
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+        double[] withGaps = new double[15];
+        double[] requests = new double[15];
+        double[] noRequests = new double[15];
+        java.util.Arrays.fill(withGaps, 3.0 / 600);
+        withGaps[2] = Double.NaN;
+        withGaps[9] = Double.NaN;
+        java.util.Arrays.fill(requests, 600);
+        java.util.Arrays.fill(noRequests, Double.NaN);
+        double[] nothing = new double[15];
+        java.util.Arrays.fill(nothing, Double.NaN);
+
+        MetricResult gaps = MetricComparison.compare(
+                "error rate", withGaps, withGaps, new MetricComparison.RequestCounts(requests, requests), errors, 1.0);
+        MetricResult silent = MetricComparison.compare(
+                "error rate", withGaps, nothing, new MetricComparison.RequestCounts(requests, noRequests), errors, 1.0);
+
+        // A side with some values has a series: a missing minute there is missing, not error-free.
+        assertEquals(13, gaps.baselineCount());
+        assertEquals(13, gaps.candidateCount());
+        // No requests either: the candidate has no data, so nothing can be judged.
+        assertEquals(Verdict.Inconclusive, silent.verdict(), silent.reason());
+        assertEquals(0, silent.candidateCount());
+    }
+
+    @Test
     void unchangedAllZeroSeriesPasses() {
         GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, null, 0.99, 8);
         MetricResult result = MetricComparison.compare(new double[10], new double[10], errors);

@@ -409,12 +409,16 @@ class ReleaseCheckOperatorTest {
         ReleaseCheck flaggedDone = awaitVerdict(flagged);
         ReleaseCheck strictDone = awaitVerdict(strict);
 
-        assertThat(flaggedDone.getStatus().verdict).isEqualTo("Inconclusive");
+        assertThat(flaggedDone.getStatus().verdict)
+                .as("phase %s: %s", flaggedDone.getStatus().phase, flaggedDone.getStatus().message)
+                .isEqualTo("Inconclusive");
         assertThat(flaggedDone.getStatus().metrics.get(0).candidateCount).isLessThan(8);
         assertThat(deployment("gate-sparse", "sparse").getMetadata().getAnnotations())
                 .containsEntry("mimamori.dev/release-check", "inconclusive");
         assertThat(deployment("gate-sparse", "sparse").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
-        assertThat(strictDone.getStatus().verdict).isEqualTo("Inconclusive");
+        assertThat(strictDone.getStatus().verdict)
+                .as("phase %s: %s", strictDone.getStatus().phase, strictDone.getStatus().message)
+                .isEqualTo("Inconclusive");
         assertThat(strictDone.getStatus().action.type).isEqualTo("Pause");
         assertThat(deployment("gate-sparse", "sparse-strict").getSpec().getPaused())
                 .isTrue();
