@@ -37,6 +37,8 @@ public final class ReleaseCheckStep {
     static final Duration ACT_AFTER_STORING = Duration.ofMillis(200);
     /** How often a concurrent check looks for the first ready pod of the new revision before holding. */
     static final Duration READY_POLL = Duration.ofSeconds(5);
+    /** How often a new check looks for a Deployment or ReplicaSet the operator has not seen yet. */
+    static final Duration ARRIVAL_POLL = Duration.ofSeconds(5);
 
     private ReleaseCheckStep() {}
 
@@ -184,13 +186,29 @@ public final class ReleaseCheckStep {
         private Step start(AnalysisSettings settings) {
             Deployment deployment = obs.deployment();
             String workload = obs.spec().workload.name;
+            // Applied together (kubectl apply -f dir/, one Argo CD sync), a check can reach the operator before the
+            // Deployment, or before the Deployment controller's new ReplicaSet: until the warm-up ends it waits for
+            // them, and nothing it measures starts earlier than that anyway.
+            Instant waitUntil = (obs.created() != null ? obs.created() : now).plus(settings.warmup());
+            boolean mayWait = now.isBefore(waitUntil);
+            String until = "; waiting for it until " + waitUntil.truncatedTo(ChronoUnit.SECONDS);
             if (deployment == null) {
-                return error(Reason.WorkloadNotFound, "Deployment " + workload + " not found in " + obs.namespace());
+                String missing = "Deployment " + workload + " not found in " + obs.namespace();
+                return mayWait
+                        ? progress(ReleaseCheckPhase.Pending, Reason.WorkloadNotFound, missing + until, ARRIVAL_POLL)
+                        : error(Reason.WorkloadNotFound, missing);
             }
             Long current = Revisions.revisionOf(deployment);
             if (obs.intendedRevision() != null && current != null && current > obs.intendedRevision()) {
                 return superseded("created for revision " + obs.intendedRevision() + " but revision " + current
                         + " was already rolling out; no action taken");
+            }
+            if (mayWait && !revisionSeen(deployment, current)) {
+                String missing = current == null
+                        ? "Deployment " + workload + " has no revision yet (the Deployment controller has not rolled it"
+                                + " out)"
+                        : "the ReplicaSet of revision " + current + " of Deployment " + workload + " is not there yet";
+                return progress(ReleaseCheckPhase.Pending, Reason.ReleaseUnresolved, missing + until, ARRIVAL_POLL);
             }
             ReleaseResolution.Result resolved = ReleaseResolution.resolve(obs.spec(), deployment, obs.replicaSets());
             if (resolved.problem() != null) {
@@ -249,6 +267,13 @@ public final class ReleaseCheckStep {
             }
             notices.add(new Notice(false, "Started", describe(release), null));
             return null;
+        }
+
+        /** Whether the ReplicaSet of the Deployment's current revision is among the observed ones. */
+        private boolean revisionSeen(Deployment deployment, Long revision) {
+            return revision != null
+                    && Revisions.owned(deployment, obs.replicaSets()).stream()
+                            .anyMatch(rs -> revision.equals(Revisions.revisionOf(rs)));
         }
 
         /** Fixes the metrics and settings for the rest of the check; a step when it cannot, else null. */

@@ -395,6 +395,30 @@ class ReleaseCheckOperatorTest {
     }
 
     @Test
+    void aCheckThatArrivesBeforeItsDeploymentWaitsForItAndJudgesTheRelease() {
+        // One `kubectl apply` or Argo CD sync of a directory: the check can reach the operator first.
+        Resources.namespace(client, "gate-ahead");
+        ReleaseCheck early = check("gate-ahead", "ahead", OnFailure.Flag, null);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ReleaseCheck seen = get(early);
+            assertThat(seen.getStatus()).isNotNull();
+            assertThat(seen.getStatus().phase)
+                    .as("%s", seen.getStatus().message)
+                    .isEqualTo("Pending");
+            assertThat(seen.getStatus().message).contains("not found", "waiting for it until");
+        });
+
+        Rollouts.deploy(client, "gate-ahead", "ahead", "ahead", "prod", "21.0.0", "21.0.1");
+        latency("21.0.0", 1.0, 211);
+        latency("21.0.1", 1.0, 212);
+        ReleaseCheck done = awaitVerdict(early);
+
+        assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Passed");
+        assertThat(done.getStatus().release.baselineVersion).isEqualTo("21.0.0");
+        assertThat(done.getStatus().release.candidateVersion).isEqualTo("21.0.1");
+    }
+
+    @Test
     void tooLittleDataIsInconclusiveNeverPassedAndFollowsOnInconclusive() {
         Rollouts.deploy(client, "gate-sparse", "sparse", "sparse", "prod", "6.0.0", "6.1.0");
         Rollouts.deploy(client, "gate-sparse", "sparse-strict", "sparse", "prod", "6.0.0", "6.1.0");

@@ -236,13 +236,38 @@ class ReleaseCheckStepTest {
     }
 
     @Test
-    void aMissingDeploymentEndsTheCheckInError() {
+    void aMissingDeploymentIsAwaitedUntilTheWarmUpEndsAndThenEndsTheCheckInError() {
         deployment = null;
+        ReleaseCheckStep.Step waiting = ReleaseCheckStep.next(null, observations(), at(1));
         ReleaseCheckStatus status =
-                ReleaseCheckStep.next(null, observations(), at(1)).status();
+                ReleaseCheckStep.next(waiting.status(), observations(), at(3)).status();
+
+        // Applied together with the check, the Deployment may reach the operator a moment later.
+        assertThat(waiting.status().phase).isEqualTo("Pending");
+        assertThat(ready(waiting.status())).isEqualTo("WorkloadNotFound");
+        assertThat(waiting.status().message).contains("checkout", "shop", "waiting for it until");
+        assertThat(waiting.lookAgainIn()).isEqualTo(ReleaseCheckStep.ARRIVAL_POLL);
         assertThat(status.phase).isEqualTo("Error");
         assertThat(ready(status)).isEqualTo("WorkloadNotFound");
-        assertThat(status.message).contains("checkout", "shop");
+        assertThat(status.message).contains("checkout", "shop").doesNotContain("waiting");
+    }
+
+    @Test
+    void aCheckSeenBeforeItsDeploymentsNewReplicaSetWaitsForItAndThenComparesTheVersions() {
+        List<ReplicaSet> both = replicaSets;
+        replicaSets = both.subList(0, 1);
+        ReleaseCheckStep.Step waiting = ReleaseCheckStep.next(null, observations(), at(1));
+        replicaSets = both;
+        ReleaseCheckStatus started =
+                ReleaseCheckStep.next(waiting.status(), observations(), at(1)).status();
+
+        // Without the new ReplicaSet the previous version is unknown and the versions could not be compared.
+        assertThat(waiting.status().phase).isEqualTo("Pending");
+        assertThat(ready(waiting.status())).isEqualTo("ReleaseUnresolved");
+        assertThat(waiting.status().message).contains("revision 2", "not there yet");
+        assertThat(waiting.status().release).isNull();
+        assertThat(started.release.mode).isEqualTo(ReleaseResolution.MODE_VERSIONS);
+        assertThat(started.release.baselineVersion).isEqualTo("1.0.0");
     }
 
     @Test
