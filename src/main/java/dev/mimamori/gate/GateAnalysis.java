@@ -43,7 +43,8 @@ public final class GateAnalysis {
             if (metric.requestsTemplate() != null) {
                 requests = new MetricComparison.RequestCounts(
                         window(series.get(next++), windows.baselineFrom(), windows.baselineTo(), settings, now),
-                        window(series.get(next++), windows.candidateFrom(), windows.candidateTo(), settings, now));
+                        window(series.get(next++), windows.candidateFrom(), windows.candidateTo(), settings, now),
+                        metric.queryTemplate().contains(".as_count()"));
             }
             MetricComparison.MetricResult result = MetricComparison.compare(
                     metric.name(),

@@ -120,11 +120,21 @@ public final class MetricComparison {
     /**
      * Request counts per bucket behind a metric that is a share of requests (errors / hits), bucket by bucket with
      * the values; NaN where a count is missing.
+     *
+     * @param countedEvents the share's events are a count metric queried {@code .as_count()}, which has no point
+     *                      where nothing was counted (Datadog's docs do not promise stored zeros), so a side whose
+     *                      every counted minute lacks a value may simply have had no event, when the other side shows
+     *                      that the series exists
      */
-    public record RequestCounts(double[] baseline, double[] candidate) {
+    public record RequestCounts(double[] baseline, double[] candidate, boolean countedEvents) {
         public RequestCounts {
             Objects.requireNonNull(baseline, "baseline requests");
             Objects.requireNonNull(candidate, "candidate requests");
+        }
+
+        /** Counts for a share whose missing values stay missing. */
+        public RequestCounts(double[] baseline, double[] candidate) {
+            this(baseline, candidate, false);
         }
     }
 
@@ -164,9 +174,12 @@ public final class MetricComparison {
                     + baseline.length + "/" + requests.baseline().length + " baseline, " + candidate.length + "/"
                     + requests.candidate().length + " candidate");
         }
-        if (requests != null) {
-            baseline = noEventsWhereNoSeries(baseline, requests.baseline());
-            candidate = noEventsWhereNoSeries(candidate, requests.candidate());
+        boolean baselineSilent = requests != null && silentWhereCounted(baseline, requests.baseline());
+        boolean candidateSilent = requests != null && silentWhereCounted(candidate, requests.candidate());
+        if (requests != null && requests.countedEvents() && baselineSilent != candidateSilent) {
+            // One side has values, so the query matches a series; the other had requests and not one event.
+            baseline = baselineSilent ? noEventsWhereCounted(baseline, requests.baseline()) : baseline;
+            candidate = candidateSilent ? noEventsWhereCounted(candidate, requests.candidate()) : candidate;
         }
         double[] b = requests == null ? finiteValues(baseline) : counted(baseline, requests.baseline());
         double[] c = requests == null ? finiteValues(candidate) : counted(candidate, requests.candidate());
@@ -176,6 +189,10 @@ public final class MetricComparison {
         if (b.length == 0 || c.length == 0) {
             String reason = (label.isEmpty() ? "" : label.trim() + ": ") + "no data to compare: " + b.length
                     + " baseline and " + c.length + " candidate points, at least " + min + " needed on each side";
+            if (baselineSilent && candidateSilent) {
+                reason += "; both versions had requests but no value in any minute: the query matches no series (a"
+                        + " misspelled metric or tag?), or neither version had a single event";
+            }
             return new MetricResult(
                     Verdict.Inconclusive,
                     reason,
@@ -363,25 +380,26 @@ public final class MetricComparison {
     }
 
     /**
-     * A share of requests whose side has requests but not one value: 0 wherever requests were counted. Inside
-     * {@code errors / hits} Datadog aligns a count metric's missing minute to 0 when the other operand has a point,
-     * so a value is missing in every counted minute only when the window holds no point of the events' series at
-     * all, as for a version without one error (Datadog's docs do not say whether it stores zero counts). Left as they
-     * are, such minutes would make an error-free release Inconclusive. A side with some values keeps its gaps.
+     * Whether a side had requests in some bucket but a value in none of them. Inside {@code errors / hits} Datadog
+     * aligns a count's missing minute to 0 when the other operand has a point, so this is a window without one point
+     * of the events' series: a version without one error (or one that fixed them all), or a query that matches no
+     * series at all. Only the other side's values tell the two apart.
      */
-    private static double[] noEventsWhereNoSeries(double[] values, double[] requests) {
-        boolean anyCounted = false;
+    private static boolean silentWhereCounted(double[] values, double[] requests) {
+        boolean counted = false;
         for (int i = 0; i < values.length; i++) {
             if (Double.isFinite(requests[i]) && requests[i] > 0) {
                 if (Double.isFinite(values[i])) {
-                    return values;
+                    return false;
                 }
-                anyCounted = true;
+                counted = true;
             }
         }
-        if (!anyCounted) {
-            return values;
-        }
+        return counted;
+    }
+
+    /** 0 events in every bucket with requests; the rest as it was. */
+    private static double[] noEventsWhereCounted(double[] values, double[] requests) {
         double[] zeros = values.clone();
         for (int i = 0; i < zeros.length; i++) {
             if (Double.isFinite(requests[i]) && requests[i] > 0) {

@@ -39,6 +39,11 @@ public final class ReleaseCheckStep {
     static final Duration READY_POLL = Duration.ofSeconds(5);
     /** How often a new check looks for a Deployment or ReplicaSet the operator has not seen yet. */
     static final Duration ARRIVAL_POLL = Duration.ofSeconds(5);
+    /**
+     * How long after its creation a check waits for them at most (never beyond its warm-up): enough for a watch to
+     * deliver them and the Deployment controller to roll out, short enough that a check naming nothing costs little.
+     */
+    static final Duration ARRIVAL_WAIT = Duration.ofMinutes(2);
 
     private ReleaseCheckStep() {}
 
@@ -186,12 +191,16 @@ public final class ReleaseCheckStep {
         private Step start(AnalysisSettings settings) {
             Deployment deployment = obs.deployment();
             String workload = obs.spec().workload.name;
+            if (obs.tenancy().quota() != null) {
+                return refused(obs.tenancy().quota());
+            }
             // Applied together (kubectl apply -f dir/, one Argo CD sync), a check can reach the operator before the
-            // Deployment, or before the Deployment controller's new ReplicaSet: until the warm-up ends it waits for
-            // them, and nothing it measures starts earlier than that anyway.
-            Instant waitUntil = (obs.created() != null ? obs.created() : now).plus(settings.warmup());
-            boolean mayWait = now.isBefore(waitUntil);
-            String until = "; waiting for it until " + waitUntil.truncatedTo(ChronoUnit.SECONDS);
+            // Deployment, or before the Deployment controller has rolled out its new spec: it waits for them a
+            // little, within its warm-up, where nothing it measures starts anyway.
+            Duration patience = settings.warmup().compareTo(ARRIVAL_WAIT) < 0 ? settings.warmup() : ARRIVAL_WAIT;
+            Instant waitUntil = obs.created() == null ? null : obs.created().plus(patience);
+            boolean mayWait = waitUntil != null && now.isBefore(waitUntil);
+            String until = mayWait ? "; waiting for it until " + waitUntil.truncatedTo(ChronoUnit.SECONDS) : "";
             if (deployment == null) {
                 String missing = "Deployment " + workload + " not found in " + obs.namespace();
                 return mayWait
@@ -203,12 +212,10 @@ public final class ReleaseCheckStep {
                 return superseded("created for revision " + obs.intendedRevision() + " but revision " + current
                         + " was already rolling out; no action taken");
             }
-            if (mayWait && !revisionSeen(deployment, current)) {
-                String missing = current == null
-                        ? "Deployment " + workload + " has no revision yet (the Deployment controller has not rolled it"
-                                + " out)"
-                        : "the ReplicaSet of revision " + current + " of Deployment " + workload + " is not there yet";
-                return progress(ReleaseCheckPhase.Pending, Reason.ReleaseUnresolved, missing + until, ARRIVAL_POLL);
+            String notRolledOut = notRolledOut(deployment, current);
+            if (mayWait && notRolledOut != null) {
+                return progress(
+                        ReleaseCheckPhase.Pending, Reason.ReleaseUnresolved, notRolledOut + until, ARRIVAL_POLL);
             }
             ReleaseResolution.Result resolved = ReleaseResolution.resolve(obs.spec(), deployment, obs.replicaSets());
             if (resolved.problem() != null) {
@@ -222,6 +229,10 @@ public final class ReleaseCheckStep {
                 return superseded("revision " + release.revision + " was rolled out at " + rolledOut
                         + ", after this check's candidate window began; create a new ReleaseCheck to judge it");
             }
+            if (rolledOut != null && rolledOut.isAfter(started)) {
+                // Waited for: the new pods get the whole warm-up.
+                started = rolledOut;
+            }
             if (rolledOut != null
                     && rolledOut.isBefore(started)
                     && release.mode.equals(ReleaseResolution.MODE_BEFORE_AFTER)
@@ -230,9 +241,6 @@ public final class ReleaseCheckStep {
                 // Nothing tells the versions apart here: a "before" window ending at a late check's creation would
                 // hold new-version minutes. A reused ReplicaSet's creation dates an older rollout, so it is not used.
                 started = rolledOut;
-            }
-            if (obs.tenancy().quota() != null) {
-                return refused(obs.tenancy().quota());
             }
             PolicyCheck.Violation claim =
                     PolicyCheck.identity(obs.tenancy().rules(), obs.namespace(), release.service, release.env);
@@ -269,11 +277,29 @@ public final class ReleaseCheckStep {
             return null;
         }
 
-        /** Whether the ReplicaSet of the Deployment's current revision is among the observed ones. */
-        private boolean revisionSeen(Deployment deployment, Long revision) {
-            return revision != null
-                    && Revisions.owned(deployment, obs.replicaSets()).stream()
-                            .anyMatch(rs -> revision.equals(Revisions.revisionOf(rs)));
+        /**
+         * What the Deployment controller has not done yet for the Deployment's current spec, or null: a generation it
+         * has not observed, no revision, or a revision whose ReplicaSet has not reached the operator.
+         */
+        private String notRolledOut(Deployment deployment, Long revision) {
+            String workload = obs.spec().workload.name;
+            Long generation = deployment.getMetadata().getGeneration();
+            Long observed = deployment.getStatus() == null
+                    ? null
+                    : deployment.getStatus().getObservedGeneration();
+            if (generation != null && observed != null && generation > observed) {
+                return "generation " + generation + " of Deployment " + workload + " is not rolled out yet (the"
+                        + " Deployment controller has observed generation " + observed + ")";
+            }
+            if (revision == null) {
+                return "Deployment " + workload + " has no revision yet (the Deployment controller has not rolled it"
+                        + " out)";
+            }
+            boolean seen = Revisions.owned(deployment, obs.replicaSets()).stream()
+                    .anyMatch(rs -> revision.equals(Revisions.revisionOf(rs)));
+            return seen
+                    ? null
+                    : "the ReplicaSet of revision " + revision + " of Deployment " + workload + " is not there yet";
         }
 
         /** Fixes the metrics and settings for the rest of the check; a step when it cannot, else null. */

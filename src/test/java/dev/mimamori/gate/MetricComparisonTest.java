@@ -319,28 +319,67 @@ class MetricComparisonTest {
         assertEquals(200.0, result.changePercent(), 1e-9);
     }
 
-    @Test
-    void aVersionWithoutOneErrorPassesThoughItsErrorSeriesDoesNotExist() {
-        // Datadog has no errors series for a window without one error: errors / hits is missing in every minute
-        // that had requests. The candidate fixed the baseline's errors; the metric must pass, not wait for data.
-        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
-        double[] baseline = new double[15];
-        double[] candidate = new double[15];
+    /** Requests in every minute of both sides; {@code countedEvents} as an {@code .as_count()} error share has it. */
+    private static MetricComparison.RequestCounts everyMinuteCounted(boolean countedEvents) {
         double[] requests = new double[15];
-        java.util.Arrays.fill(baseline, 3.0 / 600);
-        java.util.Arrays.fill(candidate, Double.NaN);
         java.util.Arrays.fill(requests, 600);
-        MetricComparison.RequestCounts counts = new MetricComparison.RequestCounts(requests, requests);
+        return new MetricComparison.RequestCounts(requests, requests, countedEvents);
+    }
 
-        MetricResult fixed = MetricComparison.compare("error rate", baseline, candidate, counts, errors, 1.0);
-        MetricResult neverFailed = MetricComparison.compare("error rate", candidate, candidate, counts, errors, 1.0);
+    private static double[] filled(double value) {
+        double[] series = new double[15];
+        java.util.Arrays.fill(series, value);
+        return series;
+    }
+
+    @Test
+    void aVersionWithoutOneErrorPassesThoughItsErrorsHaveNoPointInTheWindow() {
+        // No error in the candidate's window: errors / hits has no value in any minute that had requests. The
+        // baseline's values show that the query matches a series, so the candidate fixed its errors.
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+
+        MetricResult fixed = MetricComparison.compare(
+                "error rate", filled(3.0 / 600), filled(Double.NaN), everyMinuteCounted(true), errors, 1.0);
 
         assertEquals(Verdict.Passed, fixed.verdict(), fixed.reason());
         assertEquals(15, fixed.candidateCount());
         assertEquals(0.0, fixed.candidateMean());
         assertTrue(fixed.reason().endsWith("no regression"), fixed.reason());
-        assertEquals(Verdict.Passed, neverFailed.verdict(), neverFailed.reason());
-        assertEquals(0.0, neverFailed.changePercent());
+    }
+
+    @Test
+    void errorsInAVersionWhoseBaselineHadNoneAreARegressionNotMissingData() {
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+
+        MetricResult result = MetricComparison.compare(
+                "error rate", filled(Double.NaN), filled(6.0 / 600), everyMinuteCounted(true), errors, 1.0);
+
+        assertEquals(Verdict.Failed, result.verdict(), result.reason());
+        assertEquals(15, result.baselineCount());
+    }
+
+    @Test
+    void aShareWithoutOneValueOnEitherSideIsNotAPassAndSaysWhy() {
+        // A misspelled errors metric looks the same as two versions without one error: nothing tells them apart.
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+
+        MetricResult result = MetricComparison.compare(
+                "error rate", filled(Double.NaN), filled(Double.NaN), everyMinuteCounted(true), errors, 1.0);
+
+        assertEquals(Verdict.Inconclusive, result.verdict());
+        assertTrue(result.reason().contains("the query matches no series"), result.reason());
+    }
+
+    @Test
+    void aShareOfAGaugeKeepsAMissingSideMissing() {
+        // Only a count queried .as_count() has no point where nothing happened; a gauge that stops is missing data.
+        GateCriteria share = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+
+        MetricResult result = MetricComparison.compare(
+                "queue share", filled(0.2), filled(Double.NaN), everyMinuteCounted(false), share, 1.0);
+
+        assertEquals(Verdict.Inconclusive, result.verdict(), result.reason());
+        assertEquals(0, result.candidateCount());
     }
 
     @Test

@@ -77,6 +77,19 @@ class ReleaseCheckOperatorTest {
         scriptVersions();
     }
 
+    /**
+     * Like {@link #latency}, with the noise counted from {@code origin} instead of the epoch: the series a check sees
+     * is then the same whatever minute the test runs in. A test whose outcome rests on the noise (an early failure
+     * needs a p-value far below the gate's) uses it; with {@link #latency} its p-value changed with the wall clock.
+     */
+    void latencyFrom(Instant origin, String version, double factor, long seed) {
+        LongFunction<Double> script =
+                new SeriesScript(SeriesScript.MODERATE_TRAFFIC, seed).p95LatencyMsAt(factor, MINUTE);
+        long shift = origin.toEpochMilli();
+        LATENCY.put(version, t -> script.apply(t - shift));
+        scriptVersions();
+    }
+
     ReleaseCheck check(String namespace, String deployment, OnFailure onFailure, OnInconclusive onInconclusive) {
         return check(namespace, deployment, onFailure, onInconclusive, null);
     }
@@ -482,6 +495,8 @@ class ReleaseCheckOperatorTest {
         latency("8.0.0", 1.0, 81);
         latency("8.1.0", 2.0, 82);
         ReleaseCheck check = check("gate-early", "payments", null, null);
+        latencyFrom(startOf(check), "8.0.0", 1.0, 81);
+        latencyFrom(startOf(check), "8.1.0", 2.0, 82);
         MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(1)));
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> get(check).getStatus() != null

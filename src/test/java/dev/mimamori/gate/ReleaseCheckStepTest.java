@@ -271,6 +271,40 @@ class ReleaseCheckStepTest {
     }
 
     @Test
+    void aDeploymentWhoseNewSpecIsNotRolledOutYetIsWaitedForAndItsRolloutGetsTheWholeWarmUp() {
+        // The check arrives with a Deployment update: the controller has not observed the new generation yet.
+        deployment.getMetadata().setGeneration(3L);
+        deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                .withObservedGeneration(2L)
+                .build());
+        ReleaseCheckStep.Step waiting = ReleaseCheckStep.next(null, observations(), at(1));
+        deployment.getStatus().setObservedGeneration(3L);
+        Instant rolledOut = T0.plusSeconds(40);
+        replicaSets = List.of(replicaSet(1, "1.0.0", T0.minus(Duration.ofHours(3))), replicaSet(2, "1.1.0", rolledOut));
+        ReleaseCheckStatus started =
+                ReleaseCheckStep.next(waiting.status(), observations(), at(1)).status();
+
+        assertThat(waiting.status().phase).isEqualTo("Pending");
+        assertThat(waiting.status().message).contains("generation 3", "observed generation 2", "waiting for it until");
+        assertThat(started.release.baselineVersion).isEqualTo("1.0.0");
+        // Measured from the rollout, not from the check's creation 40 s before it.
+        assertThat(started.startedAt).isEqualTo(rolledOut.toString());
+    }
+
+    @Test
+    void aCheckWaitsForItsDeploymentAtMostTwoMinutesWhateverItsWarmUp() {
+        deployment = null;
+        spec.analysis = new dev.mimamori.api.AnalysisSpec();
+        spec.analysis.warmup = "10m";
+
+        ReleaseCheckStatus status = ReleaseCheckStep.next(null, observations(), T0.plus(ReleaseCheckStep.ARRIVAL_WAIT))
+                .status();
+
+        assertThat(status.phase).isEqualTo("Error");
+        assertThat(ready(status)).isEqualTo("WorkloadNotFound");
+    }
+
+    @Test
     void aReleaseWithoutServiceTagsEndsTheCheckInError() {
         deployment.getSpec().getTemplate().getMetadata().setLabels(Map.of(Revisions.VERSION_LABEL, "1.1.0"));
         ReleaseCheckStatus status =
