@@ -72,15 +72,22 @@ class ReleaseCheckOperatorTest {
         });
     }
 
+    /** A version's latency script, until the next check is created and counts its noise from its own start. */
+    record Script(double factor, long seed) {}
+
+    final Map<String, Script> unanchored = new ConcurrentHashMap<>();
+
     void latency(String version, double factor, long seed) {
         LATENCY.put(version, new SeriesScript(SeriesScript.MODERATE_TRAFFIC, seed).p95LatencyMsAt(factor, MINUTE));
+        unanchored.put(version, new Script(factor, seed));
         scriptVersions();
     }
 
     /**
      * Like {@link #latency}, with the noise counted from {@code origin} instead of the epoch: the series a check sees
-     * is then the same whatever minute the test runs in. A test whose outcome rests on the noise (an early failure
-     * needs a p-value far below the gate's) uses it; with {@link #latency} its p-value changed with the wall clock.
+     * is then the same whatever minute the test runs in. {@link #check} does this for the versions scripted before
+     * it: counted from the epoch, a verdict that rests on the noise (an early failure needs a p-value far below the
+     * gate's) changed with the wall clock.
      */
     void latencyFrom(Instant origin, String version, double factor, long seed) {
         LongFunction<Double> script =
@@ -112,7 +119,11 @@ class ReleaseCheckOperatorTest {
         spec.onInconclusive = onInconclusive;
         spec.analysis = analysis;
         check.setSpec(spec);
-        return client.resource(check).create();
+        ReleaseCheck created = client.resource(check).create();
+        Instant origin = Instant.parse(created.getMetadata().getCreationTimestamp());
+        unanchored.forEach((version, script) -> latencyFrom(origin, version, script.factor(), script.seed()));
+        unanchored.clear();
+        return created;
     }
 
     ReleaseCheck get(ReleaseCheck check) {
@@ -422,8 +433,8 @@ class ReleaseCheckOperatorTest {
         });
 
         Rollouts.deploy(client, "gate-ahead", "ahead", "ahead", "prod", "21.0.0", "21.0.1");
-        latency("21.0.0", 1.0, 211);
-        latency("21.0.1", 1.0, 212);
+        latencyFrom(startOf(early), "21.0.0", 1.0, 211);
+        latencyFrom(startOf(early), "21.0.1", 1.0, 212);
         ReleaseCheck done = awaitVerdict(early);
 
         assertThat(done.getStatus().phase).as("%s", done.getStatus().message).isEqualTo("Passed");
@@ -495,8 +506,6 @@ class ReleaseCheckOperatorTest {
         latency("8.0.0", 1.0, 81);
         latency("8.1.0", 2.0, 82);
         ReleaseCheck check = check("gate-early", "payments", null, null);
-        latencyFrom(startOf(check), "8.0.0", 1.0, 81);
-        latencyFrom(startOf(check), "8.1.0", 2.0, 82);
         MovableClock.INSTANCE.set(startOf(check).plus(Duration.ofMinutes(1)));
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> get(check).getStatus() != null
