@@ -44,7 +44,8 @@ public final class GateAnalysis {
                 requests = new MetricComparison.RequestCounts(
                         window(series.get(next++), windows.baselineFrom(), windows.baselineTo(), settings, now),
                         window(series.get(next++), windows.candidateFrom(), windows.candidateTo(), settings, now),
-                        metric.queryTemplate().contains(".as_count()"));
+                        metric.queryTemplate().contains(".as_count()"),
+                        Arrays.stream(history).anyMatch(Double::isFinite));
             }
             MetricComparison.MetricResult result = MetricComparison.compare(
                     metric.name(),

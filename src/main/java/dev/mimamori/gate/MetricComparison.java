@@ -123,10 +123,12 @@ public final class MetricComparison {
      *
      * @param countedEvents the share's events are a count metric queried {@code .as_count()}, which has no point
      *                      where nothing was counted (Datadog's docs do not promise stored zeros), so a side whose
-     *                      every counted minute lacks a value may simply have had no event, when the other side shows
-     *                      that the series exists
+     *                      every counted minute lacks a value may simply have had no event, once something shows
+     *                      that the query matches a series
+     * @param seenBefore    the query had a value before the baseline window (the history the gate reads for serial
+     *                      dependence): it matches a series even when neither window has a value
      */
-    public record RequestCounts(double[] baseline, double[] candidate, boolean countedEvents) {
+    public record RequestCounts(double[] baseline, double[] candidate, boolean countedEvents, boolean seenBefore) {
         public RequestCounts {
             Objects.requireNonNull(baseline, "baseline requests");
             Objects.requireNonNull(candidate, "candidate requests");
@@ -134,7 +136,7 @@ public final class MetricComparison {
 
         /** Counts for a share whose missing values stay missing. */
         public RequestCounts(double[] baseline, double[] candidate) {
-            this(baseline, candidate, false);
+            this(baseline, candidate, false, false);
         }
     }
 
@@ -176,10 +178,20 @@ public final class MetricComparison {
         }
         boolean baselineSilent = requests != null && silentWhereCounted(baseline, requests.baseline());
         boolean candidateSilent = requests != null && silentWhereCounted(candidate, requests.candidate());
-        if (requests != null && requests.countedEvents() && baselineSilent != candidateSilent) {
-            // One side has values, so the query matches a series; the other had requests and not one event.
-            baseline = baselineSilent ? noEventsWhereCounted(baseline, requests.baseline()) : baseline;
-            candidate = candidateSilent ? noEventsWhereCounted(candidate, requests.candidate()) : candidate;
+        if (requests != null && requests.countedEvents()) {
+            // A value on the other side or before the baseline shows that the query matches a series: a side that
+            // had requests and not one value had not one event.
+            boolean seriesExists = requests.seenBefore()
+                    || hasValueWhereCounted(baseline, requests.baseline())
+                    || hasValueWhereCounted(candidate, requests.candidate());
+            if (seriesExists && baselineSilent) {
+                baseline = noEventsWhereCounted(baseline, requests.baseline());
+            }
+            if (seriesExists && candidateSilent) {
+                candidate = noEventsWhereCounted(candidate, requests.candidate());
+            }
+            baselineSilent &= !seriesExists;
+            candidateSilent &= !seriesExists;
         }
         double[] b = requests == null ? finiteValues(baseline) : counted(baseline, requests.baseline());
         double[] c = requests == null ? finiteValues(candidate) : counted(candidate, requests.candidate());
@@ -190,8 +202,9 @@ public final class MetricComparison {
             String reason = (label.isEmpty() ? "" : label.trim() + ": ") + "no data to compare: " + b.length
                     + " baseline and " + c.length + " candidate points, at least " + min + " needed on each side";
             if (baselineSilent && candidateSilent) {
-                reason += "; both versions had requests but no value in any minute: the query matches no series (a"
-                        + " misspelled metric or tag?), or neither version had a single event";
+                reason += "; both versions had requests but no value in any minute, nor had the time before the"
+                        + " baseline: the query matches no series (a misspelled metric or tag?), or there was not a"
+                        + " single event";
             }
             return new MetricResult(
                     Verdict.Inconclusive,
@@ -396,6 +409,15 @@ public final class MetricComparison {
             }
         }
         return counted;
+    }
+
+    private static boolean hasValueWhereCounted(double[] values, double[] requests) {
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isFinite(values[i]) && Double.isFinite(requests[i]) && requests[i] > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 0 events in every bucket with requests; the rest as it was. */

@@ -2,6 +2,7 @@ package dev.mimamori.gate;
 
 import dev.mimamori.api.ActionStatus;
 import dev.mimamori.api.Comparison;
+import dev.mimamori.api.Condition;
 import dev.mimamori.api.GateMetric;
 import dev.mimamori.api.OnFailure;
 import dev.mimamori.api.OnInconclusive;
@@ -232,6 +233,10 @@ public final class ReleaseCheckStep {
             if (rolledOut != null && rolledOut.isAfter(started)) {
                 // Waited for: the new pods get the whole warm-up.
                 started = rolledOut;
+            } else if (waitedForTheRollout()) {
+                // It came while this check waited, in a ReplicaSet whose creation dates an earlier rollout (a
+                // rollback): it began about now, and its pods get the whole warm-up too.
+                started = now.truncatedTo(ChronoUnit.SECONDS);
             }
             if (rolledOut != null
                     && rolledOut.isBefore(started)
@@ -275,6 +280,15 @@ public final class ReleaseCheckStep {
             }
             notices.add(new Notice(false, "Started", describe(release), null));
             return null;
+        }
+
+        /** Whether the previous look waited for the Deployment controller to roll out ({@link #notRolledOut}). */
+        private boolean waitedForTheRollout() {
+            if (previous == null || !ReleaseCheckPhase.Pending.name().equals(previous.phase)) {
+                return false;
+            }
+            Condition ready = Conditions.find(previous.conditions, Conditions.READY);
+            return ready != null && Reason.ReleaseUnresolved.name().equals(ready.getReason());
         }
 
         /**

@@ -323,7 +323,7 @@ class MetricComparisonTest {
     private static MetricComparison.RequestCounts everyMinuteCounted(boolean countedEvents) {
         double[] requests = new double[15];
         java.util.Arrays.fill(requests, 600);
-        return new MetricComparison.RequestCounts(requests, requests, countedEvents);
+        return new MetricComparison.RequestCounts(requests, requests, countedEvents, false);
     }
 
     private static double[] filled(double value) {
@@ -368,6 +368,35 @@ class MetricComparisonTest {
 
         assertEquals(Verdict.Inconclusive, result.verdict());
         assertTrue(result.reason().contains("the query matches no series"), result.reason());
+    }
+
+    @Test
+    void twoVersionsWithoutOneErrorPassWhenTheQueryHadValuesBeforeTheBaseline() {
+        // A healthy service: no error in either window, some in the hour before, so the query matches a series.
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+        double[] requests = filled(600);
+        MetricComparison.RequestCounts seenBefore = new MetricComparison.RequestCounts(requests, requests, true, true);
+
+        MetricResult result =
+                MetricComparison.compare("error rate", filled(Double.NaN), filled(Double.NaN), seenBefore, errors, 1.0);
+
+        assertEquals(Verdict.Passed, result.verdict(), result.reason());
+        assertEquals(0.0, result.baselineMean());
+        assertEquals(0.0, result.candidateMean());
+    }
+
+    @Test
+    void aSideWithoutRequestsIsNotReadAsErrorFree() {
+        // The candidate's pods are not tagged with their version yet: neither hits nor errors. No data, not 0 errors.
+        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+        double[] noRequests = filled(Double.NaN);
+        MetricComparison.RequestCounts counts = new MetricComparison.RequestCounts(filled(600), noRequests, true, true);
+
+        MetricResult result =
+                MetricComparison.compare("error rate", filled(3.0 / 600), filled(Double.NaN), counts, errors, 1.0);
+
+        assertEquals(Verdict.Inconclusive, result.verdict(), result.reason());
+        assertEquals(0, result.candidateCount());
     }
 
     @Test

@@ -292,6 +292,30 @@ class ReleaseCheckStepTest {
     }
 
     @Test
+    void aRollbackThatArrivesWhileTheCheckWaitsIsMeasuredFromItsArrivalNotFromItsOldReplicaSet() {
+        // kubectl rollout undo applied with the check: revision 3 reuses the ReplicaSet created three hours ago.
+        deployment = deployment(3);
+        deployment.getMetadata().setGeneration(5L);
+        deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                .withObservedGeneration(4L)
+                .build());
+        replicaSets = List.of(replicaSet(2, "1.1.0", T0.minus(Duration.ofHours(1))));
+        ReleaseCheckStep.Step waiting = ReleaseCheckStep.next(null, observations(), T0.plusSeconds(5));
+        deployment.getStatus().setObservedGeneration(5L);
+        replicaSets = List.of(
+                replicaSet(2, "1.1.0", T0.minus(Duration.ofHours(1))),
+                replicaSet(3, "1.2.0", T0.minus(Duration.ofHours(3))));
+        Instant arrived = T0.plusSeconds(90);
+        ReleaseCheckStatus started =
+                ReleaseCheckStep.next(waiting.status(), observations(), arrived).status();
+
+        assertThat(waiting.status().phase).isEqualTo("Pending");
+        assertThat(started.release.revision).isEqualTo(3L);
+        // From the check's creation the warm-up would end 30 s after the rollback's pods started.
+        assertThat(started.startedAt).isEqualTo(arrived.toString());
+    }
+
+    @Test
     void aCheckWaitsForItsDeploymentAtMostTwoMinutesWhateverItsWarmUp() {
         deployment = null;
         spec.analysis = new dev.mimamori.api.AnalysisSpec();

@@ -123,16 +123,16 @@ class KillRestartIT {
                         () -> problems(k, datadog, workload).isEmpty());
                 Duration converged = Duration.between(workloadDone, Instant.now());
                 // Converged means stable: more resyncs change nothing, in the cluster or in Datadog.
-                int writes = datadog.writeCalls();
                 Instant idleFrom = datadog.clock().instant();
+                int writes = datadog.writeCalls();
                 Waits.sleep(RESYNC.multipliedBy(2).plusSeconds(1));
                 assertThat(problems(k, datadog, workload))
                         .as("still converged two resyncs later")
                         .isEmpty();
                 assertThat(datadog.writeCalls() - writes)
-                        .as(
+                        .as(() -> String.format(
                                 "Datadog writes during two idle resyncs (seed %d):%n  %s",
-                                seed, String.join("\n  ", writesSince(datadog, idleFrom)))
+                                seed, String.join("\n  ", writesSince(datadog, idleFrom))))
                         .isZero();
                 assertThat(operator.starts()).isEqualTo(kills + 1);
                 assertThat(operator.isAlive()).isTrue();

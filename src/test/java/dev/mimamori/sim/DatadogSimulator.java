@@ -455,7 +455,8 @@ public final class DatadogSimulator implements AutoCloseable {
      * Reads the call log once no request is between changing the simulated organisation and being logged. A call
      * changes the state before it is logged (the log keeps the status it was answered), so without this a test could
      * see a new dashboard, take the write count, and then find that dashboard's POST counted later, as if it had
-     * come after (KillRestartIT's "no writes while idle" failed so).
+     * come after (KillRestartIT's "no writes while idle" failed so). A hook that runs inside an answer may read the
+     * log on its own thread, never hand the read to another thread and wait for it: that would wait for itself.
      */
     private <T> T settled(Supplier<T> read) {
         if (answering.getReadHoldCount() > 0) {
@@ -488,9 +489,9 @@ public final class DatadogSimulator implements AutoCloseable {
     public void resetCounts() {
         settled(() -> {
             callLog.reset();
+            rateLimits.resetRefusals();
             return null;
         });
-        rateLimits.resetRefusals();
     }
 
     // ---- the "Datadog UI" ------------------------------------------------------------------

@@ -49,6 +49,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -615,8 +616,8 @@ class DatadogSimulatorTest {
 
     @Test
     void aMonitorATestCanSeeIsCountedByTheTimeItReadsTheCounts() throws Exception {
-        // The clock the dispatcher reads to log a call holds the request once its monitor exists and before it is
-        // logged: the moment a test could see the monitor while the write count still lacked it.
+        // The clock holds the request at its first reading after the monitor exists (the audit entry, then the log
+        // entry, both after the change): the moment a test could see the monitor while the write count lacked it.
         CountDownLatch betweenChangeAndLog = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         sim.setClock(new Clock() {
@@ -646,10 +647,12 @@ class DatadogSimulatorTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<Monitor> create = pool.submit(() -> monitorsApi.createMonitor(latencyMonitor("checkout", 1)));
-            betweenChangeAndLog.await();
+            assertTrue(betweenChangeAndLog.await(30, TimeUnit.SECONDS), "the create reached the simulator");
             assertEquals(1, sim.monitors().size(), "the monitor is visible");
             Future<Integer> writes = pool.submit(sim::writeCalls);
-            Thread.sleep(200);
+            while (!writes.isDone() && !sim.answering.hasQueuedThreads()) {
+                Thread.onSpinWait();
+            }
             assertFalse(writes.isDone(), "the count waits for the request that changed the state to be logged");
             release.countDown();
             assertEquals(1, writes.get());
