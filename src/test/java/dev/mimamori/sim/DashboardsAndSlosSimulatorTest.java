@@ -56,6 +56,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -776,7 +777,7 @@ class DashboardsAndSlosSimulatorTest {
     // ---- shared machinery ------------------------------------------------------------------
 
     @Test
-    void faultsRateLimitsAndKeysApplyToTheNewEndpoints() throws ApiException {
+    void faultsRateLimitsAndKeysApplyToTheNewEndpoints() throws Exception {
         sim.failNext(DatadogSimulator.CREATE_SLO, 1, 503);
         assertThat(catchThrowableOfType(
                                 ApiException.class, () -> slosApi.createSLO(availabilitySlo("checkout", "prod")))
@@ -785,6 +786,7 @@ class DashboardsAndSlosSimulatorTest {
         assertThat(sim.slos()).isEmpty();
 
         sim.setRateLimit(DatadogSimulator.LIST_DASHBOARDS, 1, 60);
+        sim.awaitRoomInWindow(DatadogSimulator.LIST_DASHBOARDS, Duration.ofSeconds(10));
         dashboardsApi.listDashboards();
         ApiException limited = catchThrowableOfType(ApiException.class, dashboardsApi::listDashboards);
         assertThat(limited.getCode()).isEqualTo(429);

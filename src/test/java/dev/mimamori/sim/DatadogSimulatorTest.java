@@ -288,8 +288,9 @@ class DatadogSimulatorTest {
     }
 
     @Test
-    void rateLimitHeadersAreVisibleOn429() throws ApiException {
+    void rateLimitHeadersAreVisibleOn429() throws Exception {
         sim.setRateLimit(DatadogSimulator.GET_MONITOR, 2, 60);
+        sim.awaitRoomInWindow(DatadogSimulator.GET_MONITOR, Duration.ofSeconds(10));
         long id = monitorsApi.createMonitor(latencyMonitor("checkout", 0.5)).getId();
 
         monitorsApi.getMonitor(id);
