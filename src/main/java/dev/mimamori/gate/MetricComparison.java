@@ -182,8 +182,8 @@ public final class MetricComparison {
             // A value on the other side or before the baseline shows that the query matches a series: a side that
             // had requests and not one value had not one event.
             boolean seriesExists = requests.seenBefore()
-                    || hasValueWhereCounted(baseline, requests.baseline())
-                    || hasValueWhereCounted(candidate, requests.candidate());
+                    || RateComparison.usableBuckets(baseline, requests.baseline()) > 0
+                    || RateComparison.usableBuckets(candidate, requests.candidate()) > 0;
             if (seriesExists && baselineSilent) {
                 baseline = noEventsWhereCounted(baseline, requests.baseline());
             }
@@ -399,32 +399,20 @@ public final class MetricComparison {
      * series at all. Only the other side's values tell the two apart.
      */
     private static boolean silentWhereCounted(double[] values, double[] requests) {
-        boolean counted = false;
-        for (int i = 0; i < values.length; i++) {
-            if (Double.isFinite(requests[i]) && requests[i] > 0) {
-                if (Double.isFinite(values[i])) {
-                    return false;
-                }
-                counted = true;
-            }
-        }
-        return counted;
+        return Arrays.stream(requests).anyMatch(MetricComparison::counted)
+                && RateComparison.usableBuckets(values, requests) == 0;
     }
 
-    private static boolean hasValueWhereCounted(double[] values, double[] requests) {
-        for (int i = 0; i < values.length; i++) {
-            if (Double.isFinite(values[i]) && Double.isFinite(requests[i]) && requests[i] > 0) {
-                return true;
-            }
-        }
-        return false;
+    /** A bucket's request count that makes its value count. */
+    private static boolean counted(double requests) {
+        return Double.isFinite(requests) && requests > 0;
     }
 
     /** 0 events in every bucket with requests; the rest as it was. */
     private static double[] noEventsWhereCounted(double[] values, double[] requests) {
         double[] zeros = values.clone();
         for (int i = 0; i < zeros.length; i++) {
-            if (Double.isFinite(requests[i]) && requests[i] > 0) {
+            if (counted(requests[i])) {
                 zeros[i] = 0.0;
             }
         }
@@ -434,7 +422,7 @@ public final class MetricComparison {
     /** The values of the buckets that have both a finite value and a positive request count. */
     private static double[] counted(double[] values, double[] requests) {
         return java.util.stream.IntStream.range(0, values.length)
-                .filter(i -> Double.isFinite(values[i]) && Double.isFinite(requests[i]) && requests[i] > 0)
+                .filter(i -> Double.isFinite(values[i]) && counted(requests[i]))
                 .mapToDouble(i -> values[i])
                 .toArray();
     }

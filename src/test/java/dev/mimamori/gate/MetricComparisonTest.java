@@ -319,6 +319,9 @@ class MetricComparisonTest {
         assertEquals(200.0, result.changePercent(), 1e-9);
     }
 
+    /** An error rate's criteria: 50% worse allowed, above 0.1 percentage point, 99% confidence, 8 buckets. */
+    private static final GateCriteria ERROR_RATE = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+
     /** Requests in every minute of both sides; {@code countedEvents} as an {@code .as_count()} error share has it. */
     private static MetricComparison.RequestCounts everyMinuteCounted(boolean countedEvents) {
         double[] requests = new double[15];
@@ -336,10 +339,9 @@ class MetricComparisonTest {
     void aVersionWithoutOneErrorPassesThoughItsErrorsHaveNoPointInTheWindow() {
         // No error in the candidate's window: errors / hits has no value in any minute that had requests. The
         // baseline's values show that the query matches a series, so the candidate fixed its errors.
-        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
 
         MetricResult fixed = MetricComparison.compare(
-                "error rate", filled(3.0 / 600), filled(Double.NaN), everyMinuteCounted(true), errors, 1.0);
+                "error rate", filled(3.0 / 600), filled(Double.NaN), everyMinuteCounted(true), ERROR_RATE, 1.0);
 
         assertEquals(Verdict.Passed, fixed.verdict(), fixed.reason());
         assertEquals(15, fixed.candidateCount());
@@ -349,10 +351,9 @@ class MetricComparisonTest {
 
     @Test
     void errorsInAVersionWhoseBaselineHadNoneAreARegressionNotMissingData() {
-        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
 
         MetricResult result = MetricComparison.compare(
-                "error rate", filled(Double.NaN), filled(6.0 / 600), everyMinuteCounted(true), errors, 1.0);
+                "error rate", filled(Double.NaN), filled(6.0 / 600), everyMinuteCounted(true), ERROR_RATE, 1.0);
 
         assertEquals(Verdict.Failed, result.verdict(), result.reason());
         assertEquals(15, result.baselineCount());
@@ -361,10 +362,9 @@ class MetricComparisonTest {
     @Test
     void aShareWithoutOneValueOnEitherSideIsNotAPassAndSaysWhy() {
         // A misspelled errors metric looks the same as two versions without one error: nothing tells them apart.
-        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
 
         MetricResult result = MetricComparison.compare(
-                "error rate", filled(Double.NaN), filled(Double.NaN), everyMinuteCounted(true), errors, 1.0);
+                "error rate", filled(Double.NaN), filled(Double.NaN), everyMinuteCounted(true), ERROR_RATE, 1.0);
 
         assertEquals(Verdict.Inconclusive, result.verdict());
         assertTrue(result.reason().contains("the query matches no series"), result.reason());
@@ -372,13 +372,12 @@ class MetricComparisonTest {
 
     @Test
     void twoVersionsWithoutOneErrorPassWhenTheQueryHadValuesBeforeTheBaseline() {
-        // A healthy service: no error in either window, some in the hour before, so the query matches a series.
-        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
+        // A healthy service: no error in either window, some before the baseline window, so the query matches a series.
         double[] requests = filled(600);
         MetricComparison.RequestCounts seenBefore = new MetricComparison.RequestCounts(requests, requests, true, true);
 
-        MetricResult result =
-                MetricComparison.compare("error rate", filled(Double.NaN), filled(Double.NaN), seenBefore, errors, 1.0);
+        MetricResult result = MetricComparison.compare(
+                "error rate", filled(Double.NaN), filled(Double.NaN), seenBefore, ERROR_RATE, 1.0);
 
         assertEquals(Verdict.Passed, result.verdict(), result.reason());
         assertEquals(0.0, result.baselineMean());
@@ -388,12 +387,11 @@ class MetricComparisonTest {
     @Test
     void aSideWithoutRequestsIsNotReadAsErrorFree() {
         // The candidate's pods are not tagged with their version yet: neither hits nor errors. No data, not 0 errors.
-        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
         double[] noRequests = filled(Double.NaN);
         MetricComparison.RequestCounts counts = new MetricComparison.RequestCounts(filled(600), noRequests, true, true);
 
         MetricResult result =
-                MetricComparison.compare("error rate", filled(3.0 / 600), filled(Double.NaN), counts, errors, 1.0);
+                MetricComparison.compare("error rate", filled(3.0 / 600), filled(Double.NaN), counts, ERROR_RATE, 1.0);
 
         assertEquals(Verdict.Inconclusive, result.verdict(), result.reason());
         assertEquals(0, result.candidateCount());
@@ -402,10 +400,9 @@ class MetricComparisonTest {
     @Test
     void aShareOfAGaugeKeepsAMissingSideMissing() {
         // Only a count queried .as_count() has no point where nothing happened; a gauge that stops is missing data.
-        GateCriteria share = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
 
         MetricResult result = MetricComparison.compare(
-                "queue share", filled(0.2), filled(Double.NaN), everyMinuteCounted(false), share, 1.0);
+                "queue share", filled(0.2), filled(Double.NaN), everyMinuteCounted(false), ERROR_RATE, 1.0);
 
         assertEquals(Verdict.Inconclusive, result.verdict(), result.reason());
         assertEquals(0, result.candidateCount());
@@ -413,7 +410,6 @@ class MetricComparisonTest {
 
     @Test
     void anErrorRateKeepsItsGapsAndASideWithoutRequestsHasNoData() {
-        GateCriteria errors = new GateCriteria(Direction.LowerIsBetter, 50, 0.001, 0.99, 8);
         double[] withGaps = new double[15];
         double[] requests = new double[15];
         double[] noRequests = new double[15];
@@ -426,9 +422,19 @@ class MetricComparisonTest {
         java.util.Arrays.fill(nothing, Double.NaN);
 
         MetricResult gaps = MetricComparison.compare(
-                "error rate", withGaps, withGaps, new MetricComparison.RequestCounts(requests, requests), errors, 1.0);
+                "error rate",
+                withGaps,
+                withGaps,
+                new MetricComparison.RequestCounts(requests, requests),
+                ERROR_RATE,
+                1.0);
         MetricResult silent = MetricComparison.compare(
-                "error rate", withGaps, nothing, new MetricComparison.RequestCounts(requests, noRequests), errors, 1.0);
+                "error rate",
+                withGaps,
+                nothing,
+                new MetricComparison.RequestCounts(requests, noRequests),
+                ERROR_RATE,
+                1.0);
 
         // A side with some values has a series: a missing minute there is missing, not error-free.
         assertEquals(13, gaps.baselineCount());
