@@ -86,7 +86,7 @@ class AttributionOperatorTest {
     }
 
     Instant startOf(ReleaseCheck check) {
-        return Instant.parse(client.resource(check).get().getMetadata().getCreationTimestamp());
+        return Rollouts.startOf(client, check);
     }
 
     ReleaseCheck awaitVerdict(ReleaseCheck check) {

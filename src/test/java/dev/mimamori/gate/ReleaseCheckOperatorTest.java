@@ -131,7 +131,7 @@ class ReleaseCheckOperatorTest {
     }
 
     Instant startOf(ReleaseCheck check) {
-        return Instant.parse(get(check).getMetadata().getCreationTimestamp());
+        return Rollouts.startOf(client, check);
     }
 
     /** Moves the operator's clock past the verdict time (warm-up 2m + window 15m + lateness 2m). */

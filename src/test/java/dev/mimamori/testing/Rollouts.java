@@ -1,5 +1,6 @@
 package dev.mimamori.testing;
 
+import dev.mimamori.api.ReleaseCheck;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -8,7 +9,10 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * What the Deployment controller would do, done by hand: the mock API server runs no controllers, so a rollout here
@@ -111,5 +115,25 @@ public final class Rollouts {
                         .endSpec()
                         .build())
                 .create();
+    }
+
+    /**
+     * When the check's windows are counted from: its {@code status.startedAt}, once it has resolved what it compares
+     * (or its creation, when it ended before that). Tests move the operator's clock from here. Counted from the
+     * creation instead, a check that looked once before its ReplicaSet reached the operator's cache (and so waited
+     * for it) would start at the moved time, and its verdict would never come while the test waited for it.
+     */
+    public static Instant startOf(KubernetesClient client, ReleaseCheck check) {
+        ReleaseCheck started = Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> client.resource(check).get(),
+                        c -> c.getStatus() != null
+                                && (c.getStatus().startedAt != null
+                                        || c.getStatus().isFinished()));
+        return Instant.parse(
+                started.getStatus().startedAt != null
+                        ? started.getStatus().startedAt
+                        : started.getMetadata().getCreationTimestamp());
     }
 }
