@@ -40,8 +40,8 @@ public class ReleaseCheckTemplate {
     @JsonPropertyDescription("ReleaseChecks kept per Deployment; older ones are deleted (default 5).")
     public Integer historyLimit;
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
-    public boolean isEnabled() {
+    /** Not a getter: Jackson and the CRD generator would take it for the property {@code enabled} and hide it. */
+    public boolean gatesRollouts() {
         return enabled == null || enabled;
     }
 

@@ -54,7 +54,7 @@ public final class RolloutGate {
     public static boolean gates(ServiceMonitoring sm) {
         return sm.getSpec() != null
                 && sm.getSpec().releaseCheck != null
-                && sm.getSpec().releaseCheck.isEnabled();
+                && sm.getSpec().releaseCheck.gatesRollouts();
     }
 
     /** The check to create for the Deployment's current revision, or empty when there is nothing to gate. */
