@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -17,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -65,12 +67,29 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
     public List<EventSource<?, Deployment>> prepareEventSources(EventSourceContext<Deployment> context) {
         ReducedStores.requireOneInformerPerStore(
                 context.getControllerConfiguration().getInformerConfig().getNamespaces());
-        // A ServiceMonitoring change starts no rollout: cached only, it wakes nothing up.
+        // A gate that starts or changes looks at the Deployments it selects: applied with them (one kubectl apply, one
+        // Argo CD sync), the ServiceMonitoring can reach this cache after their rollout did, which it must still gate
+        // (RolloutGate.checkFor skips rollouts too old to compare). Status writes change no gate and wake nothing.
+        IndexerResourceCache<Deployment> deployments = context.getPrimaryCache();
         monitorings = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ServiceMonitoring.class, Deployment.class)
                         .withName("rollout-monitorings")
                         .withItemStore(ReducedStores.gatingMonitorings())
-                        .withSecondaryToPrimaryMapper(sm -> Set.of())
+                        .withSecondaryToPrimaryMapper(sm -> RolloutGate.gates(sm)
+                                ? RolloutGate.selected(
+                                                sm,
+                                                deployments
+                                                        .byIndex(
+                                                                Cache.NAMESPACE_INDEX,
+                                                                sm.getMetadata().getNamespace())
+                                                        .stream())
+                                        .map(ResourceID::fromResource)
+                                        .collect(Collectors.toSet())
+                                : Set.of())
+                        .withOnUpdateFilter((now, before) -> !RolloutGate.sameGate(now, before))
+                        // Nothing asks this source for a Deployment's ServiceMonitorings: without this mapper JOSDK
+                        // would keep that index by calling the one above for every event, status writes included.
+                        .<Deployment>withPrimaryToSecondaryMapper(d -> Set.of())
                         .build(),
                 context);
         checks = new InformerEventSource<>(

@@ -13,12 +13,15 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Decides, purely, whether a Deployment's current revision needs a ReleaseCheck and what it looks like. One check per
@@ -48,6 +51,26 @@ public final class RolloutGate {
                         .equals(sm.getMetadata().getNamespace()))
                 .filter(sm -> matches(selectorOf(sm), labels))
                 .min(Comparator.comparing(sm -> sm.getMetadata().getName()));
+    }
+
+    /** The Deployments of its namespace a gating ServiceMonitoring's selector picks. */
+    static Stream<Deployment> selected(ServiceMonitoring sm, Stream<Deployment> inNamespace) {
+        WorkloadSelector selector = selectorOf(sm);
+        return inNamespace.filter(d -> matches(
+                selector,
+                d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels()));
+    }
+
+    /** Whether two versions of a ServiceMonitoring gate the same Deployments the same way (a status write does). */
+    static boolean sameGate(ServiceMonitoring a, ServiceMonitoring b) {
+        boolean gatesA = gates(a);
+        if (gatesA != gates(b)) {
+            return false;
+        }
+        return !gatesA
+                || (Objects.equals(a.getSpec().service, b.getSpec().service)
+                        && Serialization.asJson(a.getSpec().releaseCheck)
+                                .equals(Serialization.asJson(b.getSpec().releaseCheck)));
     }
 
     /** True when the ServiceMonitoring's releaseCheck section is on, so that it may gate Deployments. */

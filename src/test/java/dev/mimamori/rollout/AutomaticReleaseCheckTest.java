@@ -97,6 +97,20 @@ class AutomaticReleaseCheckTest {
     }
 
     @Test
+    void aGatingServiceMonitoringThatArrivesAfterTheRolloutStillGatesIt() {
+        // One kubectl apply or Argo CD sync of a directory: the rollout can reach the operator first.
+        Resources.namespace(client, "auto-late");
+        Rollouts.deploy(client, "auto-late", "api", "api", "prod", "1.0.0", "1.1.0");
+        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(checksOf("auto-late", "api")).isEmpty();
+
+        monitored("auto-late", "api", null);
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> checksOf("auto-late", "api").equals(List.of("api-2")));
+    }
+
+    @Test
     void anOptedOutOrUnmonitoredDeploymentIsSkipped() {
         Resources.namespace(client, "auto-skip");
         monitored("auto-skip", "api", null);
@@ -146,7 +160,9 @@ class AutomaticReleaseCheckTest {
                 .get();
         assertThat(superseded.getStatus().action).isNull();
         assertThat(superseded.getStatus().message).contains("revision 3");
-        assertThat(checksOf("auto-supersede", "api")).contains("api-3");
+        // The old check can see revision 3 before the rollout controller has created its check.
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> checksOf("auto-supersede", "api").contains("api-3"));
         Map<String, String> annotations =
                 client.resource(deployment).get().getMetadata().getAnnotations();
         assertThat(annotations).doesNotContainKey("mimamori.dev/release-check-summary");

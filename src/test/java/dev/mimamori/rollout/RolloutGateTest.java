@@ -126,6 +126,31 @@ class RolloutGateTest {
     }
 
     @Test
+    void aGateThatStartsOrChangesWakesTheDeploymentsItSelectsAndAStatusWriteWakesNone() {
+        Deployment api = deployment(1, Map.of("tags.datadoghq.com/service", "api"), Map.of());
+        Deployment other = deployment(1, Map.of("tags.datadoghq.com/service", "other"), Map.of());
+        other.getMetadata().setName("other");
+        assertThat(RolloutGate.selected(gating("api", "api"), java.util.stream.Stream.of(api, other)))
+                .containsExactly(api);
+
+        ServiceMonitoring before = gating("api", "api");
+        ServiceMonitoring statusWritten = gating("api", "api");
+        statusWritten.setStatus(new dev.mimamori.api.ServiceMonitoringStatus());
+        assertThat(RolloutGate.sameGate(statusWritten, before)).isTrue();
+        ServiceMonitoring notGating = Resources.serviceMonitoring("ns", "api", "api", "prod");
+        assertThat(RolloutGate.sameGate(notGating, Resources.serviceMonitoring("ns", "api", "api", "prod")))
+                .isTrue();
+        assertThat(RolloutGate.sameGate(before, notGating)).as("gate turned on").isFalse();
+        ServiceMonitoring selectorChanged = gating("api", "api");
+        selectorChanged.getSpec().releaseCheck.workloadSelector = new WorkloadSelector();
+        selectorChanged.getSpec().releaseCheck.workloadSelector.matchLabels = Map.of("tier", "web");
+        assertThat(RolloutGate.sameGate(selectorChanged, before)).isFalse();
+        ServiceMonitoring disabled = gating("api", "api");
+        disabled.getSpec().releaseCheck.enabled = false;
+        assertThat(RolloutGate.sameGate(disabled, before)).as("gate turned off").isFalse();
+    }
+
+    @Test
     void historyKeepsTheNewestRevisions() {
         List<ReleaseCheck> checks = new ArrayList<>();
         for (int revision : new int[] {3, 10, 1, 7, 9}) {
