@@ -2,6 +2,7 @@ package dev.mimamori.servicemonitoring;
 
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogException;
+import dev.mimamori.datadog.ManagedDashboard;
 import dev.mimamori.datadog.ManagedMonitor;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.render.CompositeExpression;
@@ -12,6 +13,7 @@ import dev.mimamori.sync.DashboardKind;
 import dev.mimamori.sync.Desired;
 import dev.mimamori.sync.Inventories;
 import dev.mimamori.sync.Inventory;
+import dev.mimamori.sync.ObjectProblem;
 import dev.mimamori.sync.Ownership;
 import dev.mimamori.sync.SyncRun;
 import dev.mimamori.sync.SyncedObject;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +38,12 @@ public class ServiceSync {
 
     private final Inventories inventories;
     private final ServiceMonitoringEvents events;
+    /**
+     * Unused dashboards whose deletion Datadog refused to our key (restricted to other roles), with what the
+     * inventory held of them then. Every reconcile looks for unused dashboards: without this, each would send the
+     * same refused DELETE. Tried again once Datadog lists the dashboard changed (or after a restart).
+     */
+    private final Map<String, List<ManagedDashboard>> refusedDeletions = new ConcurrentHashMap<>();
 
     public ServiceSync(Inventories inventories, ServiceMonitoringEvents events) {
         this.inventories = inventories;
@@ -238,7 +247,20 @@ public class ServiceSync {
             if (inUse.owners().contains(owner) || linked) {
                 return null;
             }
-            return syncClaimed(owner, Optional.empty());
+            List<ManagedDashboard> seen = dashboards.of(owner);
+            if (seen.equals(refusedDeletions.get(owner))) {
+                return null;
+            }
+            DashboardOutcome outcome = syncClaimed(owner, Optional.empty());
+            boolean forbidden = outcome.failure() == null
+                    && outcome.report().problems().stream()
+                            .anyMatch(p -> p.problem() == ObjectProblem.Problem.FORBIDDEN);
+            if (forbidden) {
+                refusedDeletions.put(owner, seen);
+            } else {
+                refusedDeletions.remove(owner);
+            }
+            return outcome;
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }

@@ -171,6 +171,30 @@ class ObjectProblemsOperatorTest {
                 .extracting(p -> p.kind + " " + p.name + "/" + p.reason)
                 .containsExactly("dashboard dashboard/ObjectForbidden");
         assertThat(templates("dash-blocked/api")).doesNotContain("pod-restarts");
+
+        // Its last user leaves: the unused dashboard's deletion is refused too, and asked for once, not again by
+        // every reconcile of every other ServiceMonitoring after it.
+        long deletesBefore = datadog.calls(DatadogSimulator.DELETE_DASHBOARD);
+        client.resource(get("dash-blocked", "api")).delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("dash-blocked", "api") == null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> datadog.calls(DatadogSimulator.DELETE_DASHBOARD) > deletesBefore);
+        long refused = datadog.calls(DatadogSimulator.DELETE_DASHBOARD);
+        Resources.namespace(client, "dash-neighbours");
+        for (String name : List.of("web", "shop", "search")) {
+            client.resource(Resources.serviceMonitoring("dash-neighbours", name, name, "prod"))
+                    .create();
+            awaitReady("dash-neighbours", name);
+        }
+        assertThat(datadog.calls(DatadogSimulator.DELETE_DASHBOARD)).isEqualTo(refused);
+        assertThat(datadog.dashboard(dashboard)).isNotNull();
+
+        // Once Datadog lists it changed (the restriction lifted), it is deleted.
+        datadog.editDashboard(dashboard, d -> d.putArray("restricted_roles"));
+        driftCheck.run();
+        client.resource(Resources.serviceMonitoring("dash-neighbours", "cart", "cart", "prod"))
+                .create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> datadog.dashboard(dashboard) == null);
     }
 
     @Test
