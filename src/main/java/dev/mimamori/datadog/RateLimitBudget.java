@@ -75,6 +75,7 @@ public class RateLimitBudget {
         Window w = windows.computeIfAbsent(limitName(endpoint), k -> new Window());
         synchronized (w) {
             Instant now = clock.instant();
+            limitToOnePeriod(w, now);
             if (w.resetsAt != null && !now.isBefore(w.resetsAt)) {
                 // A new window: as many calls as the limit allows (unknown until Datadog has told us). Its end is
                 // one period later, so the answers to the calls we make in it are recognised as of this window.
@@ -126,6 +127,7 @@ public class RateLimitBudget {
         Window w = windows.computeIfAbsent(limitName(endpoint), k -> new Window());
         synchronized (w) {
             Instant now = clock.instant();
+            limitToOnePeriod(w, now);
             if (limit != null) {
                 w.limit = limit;
             }
@@ -168,6 +170,22 @@ public class RateLimitBudget {
                 w.resetsAt = now.plus(wait.compareTo(MAX_UNKNOWN_RESET) > 0 ? MAX_UNKNOWN_RESET : wait);
             }
             return withJitter(Duration.between(now, w.resetsAt));
+        }
+    }
+
+    /**
+     * No window ends later than a period (or the longest back-off) from now: one that does was dated by a clock since
+     * stepped back (NTP). Kept, it would hold every call until the clock caught up, ignoring Datadog's answers as from
+     * an ended window; it is cut to one period, and what is left of it is kept, so no burst follows either.
+     */
+    private static void limitToOnePeriod(Window w, Instant now) {
+        if (w.resetsAt == null || w.period == null || w.period <= 0) {
+            return;
+        }
+        Duration period = Duration.ofSeconds(w.period);
+        Duration longest = period.compareTo(MAX_UNKNOWN_RESET) > 0 ? period : MAX_UNKNOWN_RESET;
+        if (w.resetsAt.isAfter(now.plus(longest).plus(RESET_MARGIN).plusSeconds(1))) {
+            w.resetsAt = now.plus(period).plus(RESET_MARGIN);
         }
     }
 

@@ -50,6 +50,22 @@ class RateLimitBudgetTest {
     }
 
     @Test
+    void aSpentWindowDatedBeforeTheClockSteppedBackHoldsCallsForAPeriodNotUntilTheClockCatchesUp() {
+        clock.set(java.time.Instant.now().plus(Duration.ofHours(1)));
+        budget.acquire(CREATE, NS);
+        budget.record(CREATE, NS, 200, headers("monitor_write", 5, 0, 8));
+
+        clock.reset(); // an hour back, as NTP may step it
+        // Still spent (no burst), but for at most one 10 s period, reset margin and jitter.
+        assertThatThrownBy(() -> budget.acquire(CREATE, NS))
+                .isInstanceOfSatisfying(
+                        DatadogException.class,
+                        e -> assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(16)));
+        clock.set(java.time.Instant.now().plus(Duration.ofSeconds(11)));
+        budget.acquire(CREATE, NS);
+    }
+
+    @Test
     void endpointsSharingALimitNameShareOneWindow() {
         budget.acquire(CREATE, NS);
         budget.record(CREATE, NS, 200, headers("monitor_write", 10, 0, 5));
