@@ -345,10 +345,14 @@ class ReleaseCheckOperatorTest {
                         .isEqualTo("DatadogUnavailable");
             });
 
-            // Verdict due at 19m, deadline 10m later.
-            MovableClock.INSTANCE.set(startOf(withDeadline).plus(Duration.ofMinutes(29)));
-            // Generous: under a loaded machine the retries during the outage take a while to reach the deadline.
-            await().atMost(Duration.ofSeconds(60))
+            // The deadline is 10m after the verdict was due, which the bucket-aligned windows put up to a minute later
+            // than 19m after the start.
+            AnalysisSettings settings = AnalysisSettings.of(analysis);
+            Instant deadline = AnalysisWindows.of(startOf(withDeadline), settings)
+                    .decideAt()
+                    .plus(settings.deadline());
+            MovableClock.INSTANCE.set(deadline);
+            await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(actionResult(withDeadline))
                             .as(Serialization.asJson(get(withDeadline).getStatus()))
                             .isEqualTo("Done"));

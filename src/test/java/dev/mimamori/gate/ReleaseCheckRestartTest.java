@@ -96,13 +96,18 @@ class ReleaseCheckRestartTest {
         LongFunction<Double> before = new SeriesScript(SeriesScript.MODERATE_TRAFFIC, 91).p95LatencyMsAt(1.0, MINUTE);
         LongFunction<Double> after = new SeriesScript(SeriesScript.MODERATE_TRAFFIC, 92).p95LatencyMsAt(1.5, MINUTE);
         // 0.2% errors for both versions; p95 in seconds, as APM reports it (the gate query multiplies by 1000).
-        datadog.scriptMetrics((query, t) -> query.contains(".hits{")
-                ? 600.0
-                : query.contains(".errors{")
-                        ? 1.2
-                        : query.contains("version:9.1.0")
-                                ? after.apply(t) / 1000
-                                : query.contains("version:9.0.0") ? before.apply(t) / 1000 : null);
+        datadog.scriptMetrics((query, t) -> {
+            if (query.contains(".hits{")) {
+                return 600.0;
+            }
+            if (query.contains(".errors{")) {
+                return 1.2;
+            }
+            // No series for other versions (as one expression, this null would be unboxed and throw).
+            LongFunction<Double> latency =
+                    query.contains("version:9.1.0") ? after : query.contains("version:9.0.0") ? before : null;
+            return latency == null ? null : latency.apply(t) / 1000;
+        });
         ReleaseCheck check = new ReleaseCheck();
         check.setMetadata(new ObjectMetaBuilder()
                 .withNamespace("gate-restart")
