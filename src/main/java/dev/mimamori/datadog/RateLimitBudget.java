@@ -179,10 +179,11 @@ public class RateLimitBudget {
      * an ended window; it is cut to one period, and what is left of it is kept, so no burst follows either.
      */
     private static void limitToOnePeriod(Window w, Instant now) {
-        if (w.resetsAt == null || w.period == null || w.period <= 0) {
+        if (w.resetsAt == null) {
             return;
         }
-        Duration period = Duration.ofSeconds(w.period);
+        // Without a known period, the longest a window we set can last is a header-less back-off.
+        Duration period = w.period == null || w.period <= 0 ? MAX_UNKNOWN_RESET : Duration.ofSeconds(w.period);
         Duration longest = period.compareTo(MAX_UNKNOWN_RESET) > 0 ? period : MAX_UNKNOWN_RESET;
         if (w.resetsAt.isAfter(now.plus(longest).plus(RESET_MARGIN).plusSeconds(1))) {
             w.resetsAt = now.plus(period).plus(RESET_MARGIN);

@@ -41,9 +41,12 @@ public class ServiceSync {
     /**
      * Unused dashboards whose deletion Datadog refused to our key (restricted to other roles), with what the
      * inventory held of them then. Every reconcile looks for unused dashboards: without this, each would send the
-     * same refused DELETE. Tried again once Datadog lists the dashboard changed (or after a restart).
+     * same refused DELETE. Tried again after the next list of Datadog (the hourly resync, or the Audit Trail naming a
+     * dashboard change): a restriction policy or a role granted to the key changes nothing the list shows.
      */
-    private final Map<String, List<ManagedDashboard>> refusedDeletions = new ConcurrentHashMap<>();
+    private final Map<String, RefusedDeletion> refusedDeletions = new ConcurrentHashMap<>();
+
+    private record RefusedDeletion(List<ManagedDashboard> seen, long lists) {}
 
     public ServiceSync(Inventories inventories, ServiceMonitoringEvents events) {
         this.inventories = inventories;
@@ -207,6 +210,8 @@ public class ServiceSync {
             // Every reconcile asks; the only dashboard is the caller's own, in use by the caller: nothing to scan.
             return Set.of();
         }
+        // A dashboard deleted by hand takes its refusal with it.
+        refusedDeletions.keySet().retainAll(owners);
         Set<String> deleted = new java.util.HashSet<>();
         for (String owner : owners) {
             DashboardOutcome outcome = deleteIfUnused(owner, leavingUid);
@@ -245,10 +250,11 @@ public class ServiceSync {
             boolean linked = dashboards.of(owner).stream()
                     .anyMatch(d -> inUse.ids().contains(dashboards.kind().id(d)));
             if (inUse.owners().contains(owner) || linked) {
+                refusedDeletions.remove(owner);
                 return null;
             }
-            List<ManagedDashboard> seen = dashboards.of(owner);
-            if (seen.equals(refusedDeletions.get(owner))) {
+            RefusedDeletion now = new RefusedDeletion(dashboards.of(owner), dashboards.lists());
+            if (now.equals(refusedDeletions.get(owner))) {
                 return null;
             }
             DashboardOutcome outcome = syncClaimed(owner, Optional.empty());
@@ -256,7 +262,7 @@ public class ServiceSync {
                     && outcome.report().problems().stream()
                             .anyMatch(p -> p.problem() == ObjectProblem.Problem.FORBIDDEN);
             if (forbidden) {
-                refusedDeletions.put(owner, seen);
+                refusedDeletions.put(owner, now);
             } else {
                 refusedDeletions.remove(owner);
             }

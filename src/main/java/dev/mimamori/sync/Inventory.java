@@ -34,6 +34,8 @@ public final class Inventory<D, A> {
 
     private Map<String, List<A>> byOwner = new HashMap<>();
     private volatile boolean loaded;
+    /** How many times Datadog has been listed in full: what was known before a list may have changed since. */
+    private volatile long lists;
     /** Owners written to while a list was under way: their write-through state is newer than the list. */
     private final Set<String> writtenDuringRefresh = new HashSet<>();
 
@@ -80,6 +82,11 @@ public final class Inventory<D, A> {
 
     public boolean isLoaded() {
         return loaded;
+    }
+
+    /** How many full lists of Datadog have completed; a different count means the inventory has been re-read. */
+    public long lists() {
+        return lists;
     }
 
     /**
@@ -146,6 +153,7 @@ public final class Inventory<D, A> {
             }
             byOwner = fresh;
             loaded = true;
+            lists++;
             recount();
             return changed;
         }

@@ -189,6 +189,20 @@ class ObjectProblemsOperatorTest {
         assertThat(datadog.calls(DatadogSimulator.DELETE_DASHBOARD)).isEqualTo(refused);
         assertThat(datadog.dashboard(dashboard)).isNotNull();
 
+        // After a full resync it is asked for once more (a restriction policy lifted, a role granted to the key: the
+        // list shows no change), and refused again.
+        driftCheck.run();
+        client.resource(Resources.serviceMonitoring("dash-neighbours", "books", "books", "prod"))
+                .create();
+        awaitReady("dash-neighbours", "books");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> datadog.calls(DatadogSimulator.DELETE_DASHBOARD) == refused + 1);
+        client.resource(Resources.serviceMonitoring("dash-neighbours", "music", "music", "prod"))
+                .create();
+        awaitReady("dash-neighbours", "music");
+        assertThat(datadog.calls(DatadogSimulator.DELETE_DASHBOARD)).isEqualTo(refused + 1);
+        assertThat(datadog.dashboard(dashboard)).isNotNull();
+
         // Once Datadog lists it changed (the restriction lifted), it is deleted.
         datadog.editDashboard(dashboard, d -> d.putArray("restricted_roles"));
         driftCheck.run();

@@ -4,6 +4,7 @@ import dev.mimamori.api.ReleaseCheck;
 import dev.mimamori.api.ServiceMonitoring;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.QuarkusTestResource;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
@@ -87,10 +88,14 @@ public class LeftoversRemoved implements AfterAllCallback {
                     .inAnyNamespace()
                     .list()
                     .getItems()) {
-                client.resource(sm).edit(stuck -> {
-                    stuck.getMetadata().setFinalizers(List.of());
-                    return stuck;
-                });
+                try {
+                    client.resource(sm).edit(stuck -> {
+                        stuck.getMetadata().setFinalizers(List.of());
+                        return stuck;
+                    });
+                } catch (KubernetesClientException e) {
+                    // gone or changed meanwhile: the failure below names the class either way
+                }
             }
             throw new AssertionError(testClass + " left " + left.size() + " resource(s) the operator could not clean"
                     + " up within " + PATIENCE.toSeconds() + "s (undo the Datadog faults a test sets); first: "
