@@ -174,7 +174,7 @@ public final class RolloutGate {
     static boolean matches(WorkloadSelector selector, Map<String, String> labels) {
         if (selector.matchLabels != null) {
             for (Map.Entry<String, String> e : selector.matchLabels.entrySet()) {
-                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                if (e.getValue() == null || !e.getValue().equals(labels.get(e.getKey()))) {
                     return false;
                 }
             }

@@ -145,6 +145,15 @@ class RolloutGateTest {
         selectorChanged.getSpec().releaseCheck.workloadSelector = new WorkloadSelector();
         selectorChanged.getSpec().releaseCheck.workloadSelector.matchLabels = Map.of("tier", "web");
         assertThat(RolloutGate.sameGate(selectorChanged, before)).isFalse();
+        // Runs on the informer's thread, where a throw would lose the event: a value the API server would not
+        // send (null) selects nothing.
+        Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("tags.datadoghq.com/service", null);
+        ServiceMonitoring odd = gating("api", "api");
+        odd.getSpec().releaseCheck.workloadSelector = new WorkloadSelector();
+        odd.getSpec().releaseCheck.workloadSelector.matchLabels = nullValue;
+        assertThat(RolloutGate.selected(odd, java.util.stream.Stream.of(api, other)))
+                .isEmpty();
         ServiceMonitoring disabled = gating("api", "api");
         disabled.getSpec().releaseCheck.enabled = false;
         assertThat(RolloutGate.sameGate(disabled, before)).as("gate turned off").isFalse();
