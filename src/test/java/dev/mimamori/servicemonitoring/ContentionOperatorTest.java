@@ -76,7 +76,7 @@ class ContentionOperatorTest {
                         .equals(latency + " && " + pressure + " && !" + throttling));
 
         // A cluster without PSI turns cpu-pressure off: the two composites over it go, before it does.
-        int callsBefore = datadog.requests().size();
+        long callsBefore = datadog.callMark();
         ServiceMonitoring edited = get("diagnoses", "api");
         MonitorTemplate off = new MonitorTemplate();
         off.name = "cpu-pressure";
@@ -86,10 +86,7 @@ class ContentionOperatorTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> !templateNames(monitorsOf("diagnoses/api")).contains("cpu-pressure"));
         awaitReady("diagnoses", "api");
-        List<String> deleted = datadog
-                .requests()
-                .subList(callsBefore, datadog.requests().size())
-                .stream()
+        List<String> deleted = datadog.requestsSince(callsBefore).stream()
                 .filter(c -> c.key().equals(DatadogSimulator.DELETE_MONITOR))
                 .map(CallLog.Call::path)
                 .toList();
@@ -102,14 +99,11 @@ class ContentionOperatorTest {
 
         // The resource goes: its remaining composite is deleted before any member, so nothing blocks the finalizer.
         long atLimit = id(monitorsOf("diagnoses/api"), "slow-at-cpu-limit");
-        int before = datadog.requests().size();
+        long before = datadog.callMark();
         client.resource(get("diagnoses", "api")).delete();
         await().atMost(Duration.ofSeconds(20)).until(() -> get("diagnoses", "api") == null);
         assertThat(monitorsOf("diagnoses/api")).isEmpty();
-        List<String> removed = datadog
-                .requests()
-                .subList(before, datadog.requests().size())
-                .stream()
+        List<String> removed = datadog.requestsSince(before).stream()
                 .filter(c -> c.key().equals(DatadogSimulator.DELETE_MONITOR))
                 .map(CallLog.Call::path)
                 .toList();

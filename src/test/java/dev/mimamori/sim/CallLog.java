@@ -110,8 +110,35 @@ public final class CallLog {
 
     /** The most recent requests (up to 10,000), oldest first. */
     public synchronized List<Call> requests() {
-        List<Call> copy = new ArrayList<>(kept.size());
-        for (Call call : kept) {
+        return copyOfLast(kept.size());
+    }
+
+    /** A mark for {@link #requestsSince}: the number of calls logged so far. */
+    public synchronized long mark() {
+        return total;
+    }
+
+    /**
+     * The calls logged after the mark, oldest first. Index arithmetic on two copies of {@link #requests} would slice
+     * the wrong calls once the log is full (it keeps the last {@value #MAX_KEPT}) or a call lands between the copies.
+     */
+    public synchronized List<Call> requestsSince(long mark) {
+        long dropped = (long) total - kept.size();
+        if (mark > total || mark < dropped) {
+            throw new IllegalStateException("the call log no longer holds every call since mark " + mark + " (" + total
+                    + " logged, the first " + dropped + " dropped or reset)");
+        }
+        return copyOfLast((int) (total - mark));
+    }
+
+    private List<Call> copyOfLast(int count) {
+        List<Call> copy = new ArrayList<>(count);
+        var calls = kept.iterator();
+        for (int skip = kept.size() - count; skip > 0; skip--) {
+            calls.next();
+        }
+        while (calls.hasNext()) {
+            Call call = calls.next();
             copy.add(new Call(
                     call.at(),
                     call.key(),

@@ -462,6 +462,16 @@ public final class DatadogSimulator implements AutoCloseable {
         return settled(callLog::requests);
     }
 
+    /** A point in the call log, for {@link #requestsSince}. */
+    public long callMark() {
+        return settled(callLog::mark);
+    }
+
+    /** The requests answered after the mark, oldest first; refused when the log no longer holds all of them. */
+    public List<CallLog.Call> requestsSince(long mark) {
+        return settled(() -> callLog.requestsSince(mark));
+    }
+
     /**
      * Reads the call log once no request is between changing the simulated organisation and being logged. A call
      * changes the state before it is logged (the log keeps the status it was answered), so without this a test could
