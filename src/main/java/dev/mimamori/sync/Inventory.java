@@ -175,8 +175,12 @@ public final class Inventory<D, A> {
         uncertain.add(owner);
     }
 
+    /**
+     * A full list that ended between Datadog storing our create and this call already holds the object: it is kept
+     * once, or the next sync would take the second copy for a duplicate and delete the object itself.
+     */
     public void recordCreated(String owner, A item) {
-        edit(owner, list -> list.add(item));
+        recordUpdated(owner, item);
     }
 
     public void recordUpdated(String owner, A item) {

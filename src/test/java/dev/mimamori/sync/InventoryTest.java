@@ -49,6 +49,22 @@ class InventoryTest {
     }
 
     @Test
+    void aCreateAListHasAlreadySeenIsKeptOnceAndTheNextSyncDeletesNothing() {
+        inventory.refresh();
+        // Datadog stores the create, a full list ends and sees it, and only then is the create's answer recorded.
+        ManagedMonitor made = datadog.createMonitor(monitor("ns/a", "latency", "q"));
+        inventory.refresh();
+        inventory.recordCreated("ns/a", made);
+
+        assertThat(inventory.of("ns/a")).containsExactly(made);
+        SyncRun run = new SyncRun("ns/a");
+        run.upsert(inventory, java.util.List.of(new Desired<>("latency", monitor("ns/a", "latency", "q"))));
+        run.finish();
+        assertThat(datadog.monitors).containsKey(made.id());
+        assertThat(datadog.calls("deleteMonitor")).isZero();
+    }
+
+    @Test
     void aDeleteMadeWhileAListIsUnderWayIsNotUndoneByTheList() {
         ManagedMonitor made = datadog.createMonitor(monitor("ns/a", "latency", "q"));
         inventory.refresh();
