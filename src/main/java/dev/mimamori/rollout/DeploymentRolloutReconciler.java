@@ -75,17 +75,7 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
                 InformerEventSourceConfiguration.from(ServiceMonitoring.class, Deployment.class)
                         .withName("rollout-monitorings")
                         .withItemStore(ReducedStores.gatingMonitorings())
-                        .withSecondaryToPrimaryMapper(sm -> RolloutGate.gates(sm)
-                                ? RolloutGate.selected(
-                                                sm,
-                                                deployments
-                                                        .byIndex(
-                                                                Cache.NAMESPACE_INDEX,
-                                                                sm.getMetadata().getNamespace())
-                                                        .stream())
-                                        .map(ResourceID::fromResource)
-                                        .collect(Collectors.toSet())
-                                : Set.of())
+                        .withSecondaryToPrimaryMapper(sm -> gatedBy(sm, deployments))
                         .withOnUpdateFilter((now, before) -> !RolloutGate.sameGate(now, before))
                         // Nothing asks this source for a Deployment's ServiceMonitorings: without this mapper JOSDK
                         // would keep that index by calling the one above for every event, status writes included.
@@ -124,6 +114,18 @@ public class DeploymentRolloutReconciler implements Reconciler<Deployment> {
         // The gate reads Deployments and ReplicaSets through these caches instead of keeping its own.
         workloads.attach(context.getPrimaryCache(), replicaSets);
         return List.of(monitorings, checks, replicaSets);
+    }
+
+    /** The Deployments a gating ServiceMonitoring selects in its namespace, from the cache; none when it gates none. */
+    private static Set<ResourceID> gatedBy(ServiceMonitoring sm, IndexerResourceCache<Deployment> deployments) {
+        if (!RolloutGate.gates(sm)) {
+            return Set.of();
+        }
+        List<Deployment> inNamespace =
+                deployments.byIndex(Cache.NAMESPACE_INDEX, sm.getMetadata().getNamespace());
+        return RolloutGate.selected(sm, inNamespace.stream())
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
     }
 
     @Override

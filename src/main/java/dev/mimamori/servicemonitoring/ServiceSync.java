@@ -2,7 +2,6 @@ package dev.mimamori.servicemonitoring;
 
 import dev.mimamori.datadog.DashboardDefinition;
 import dev.mimamori.datadog.DatadogException;
-import dev.mimamori.datadog.ManagedDashboard;
 import dev.mimamori.datadog.ManagedMonitor;
 import dev.mimamori.datadog.MonitorDefinition;
 import dev.mimamori.render.CompositeExpression;
@@ -39,14 +38,12 @@ public class ServiceSync {
     private final Inventories inventories;
     private final ServiceMonitoringEvents events;
     /**
-     * Unused dashboards whose deletion Datadog refused to our key (restricted to other roles), with what the
-     * inventory held of them then. Every reconcile looks for unused dashboards: without this, each would send the
-     * same refused DELETE. Tried again after the next list of Datadog (the hourly resync, or the Audit Trail naming a
-     * dashboard change): a restriction policy or a role granted to the key changes nothing the list shows.
+     * Unused dashboards whose deletion Datadog refused to our key (restricted to other roles), with the number of
+     * full dashboard lists made by then. Every reconcile looks for unused dashboards: without this, each would send
+     * the same refused DELETE. Tried again after the next list of Datadog (the hourly resync, or the Audit Trail
+     * naming a dashboard change), which is also the only way a change to an unused dashboard reaches the inventory.
      */
-    private final Map<String, RefusedDeletion> refusedDeletions = new ConcurrentHashMap<>();
-
-    private record RefusedDeletion(List<ManagedDashboard> seen, long lists) {}
+    private final Map<String, Long> refusedDeletions = new ConcurrentHashMap<>();
 
     public ServiceSync(Inventories inventories, ServiceMonitoringEvents events) {
         this.inventories = inventories;
@@ -253,8 +250,8 @@ public class ServiceSync {
                 refusedDeletions.remove(owner);
                 return null;
             }
-            RefusedDeletion now = new RefusedDeletion(dashboards.of(owner), dashboards.lists());
-            if (now.equals(refusedDeletions.get(owner))) {
+            long lists = dashboards.lists();
+            if (Long.valueOf(lists).equals(refusedDeletions.get(owner))) {
                 return null;
             }
             DashboardOutcome outcome = syncClaimed(owner, Optional.empty());
@@ -262,7 +259,7 @@ public class ServiceSync {
                     && outcome.report().problems().stream()
                             .anyMatch(p -> p.problem() == ObjectProblem.Problem.FORBIDDEN);
             if (forbidden) {
-                refusedDeletions.put(owner, now);
+                refusedDeletions.put(owner, lists);
             } else {
                 refusedDeletions.remove(owner);
             }
